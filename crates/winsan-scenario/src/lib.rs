@@ -1,0 +1,1 @@
+//! Scenario files: parser, runner and the narrative of `winsan explain`.
