@@ -112,6 +112,17 @@ impl System {
         todo!()
     }
 
+    /// Recompute every derived counter (share access, section and handle counts) from the
+    /// objects that imply it and compare; `Err` names the first mismatch. For tests.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        todo!()
+    }
+    /// Paths of files that are still delete-pending, hold share access, or have a section,
+    /// view, module or process referring to them. Empty once everything is closed.
+    pub fn held_files(&self) -> Vec<String> {
+        todo!()
+    }
+
     // ----- NT layer -----
 
     pub fn nt_create_file(
