@@ -1,5 +1,7 @@
 //! `winsan`: the command-line tool. Thin: each subcommand lives in its own module.
 
+mod run_cmd;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -18,13 +20,14 @@ enum Command {
     /// Run one scenario file and explain every step.
     Explain,
     /// Run a Linux program under Windows file semantics.
-    Run,
+    Run(run_cmd::RunArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Scenario | Command::Explain | Command::Run => {
+        Command::Run(args) => run_cmd::run(args),
+        Command::Scenario | Command::Explain => {
             eprintln!("winsan: not implemented yet");
             ExitCode::from(2)
         }
