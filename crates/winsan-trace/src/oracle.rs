@@ -566,6 +566,9 @@ pub fn classify(sit: &Situation, v: &Verdict) -> Option<Kind> {
                 Kind::RenameTargetInUse
             } else if any(|h| matches!(h, Hold::Exe | Hold::Library)) {
                 Kind::ImageInUse
+            } else if any(|h| matches!(h, Hold::Mapping { .. })) {
+                // CPython's mmap keeps its own handle: the mapping is what is in the way.
+                Kind::MappedFile
             } else {
                 Kind::SharingViolation
             }

@@ -441,7 +441,10 @@ impl Tracer {
             Op::Delete { file: 0 },
             None,
         );
-        if errno.is_none() && had_holders && self.legacy() {
+        // libuv deletes with an explicit POSIX disposition: no delete-pending name.
+        let posix_call =
+            self.runtime_of(n.tid) == Runtime::Node && self.config.windows.has_ex_classes();
+        if errno.is_none() && had_holders && self.legacy() && !posix_call {
             self.pending.insert(p.display.clone(), id);
         }
         errno
