@@ -1019,6 +1019,14 @@ impl System {
                 },
             ));
         }
+        // MS CreateFileW: overwriting a hidden or system file must name those attributes.
+        let hs = FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM;
+        if overwrite && n.attributes & hs & !req.attributes != 0 {
+            return Err(Refusal::new(
+                STATUS_ACCESS_DENIED,
+                Reason::InvalidParameter("overwriting a hidden or system file without those attributes"),
+            ));
+        }
         if overwrite {
             let attrs = req.attributes & SETTABLE;
             let n = &mut self.nodes[node];
