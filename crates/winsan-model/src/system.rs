@@ -822,6 +822,9 @@ impl System {
         if req.disposition > FILE_OVERWRITE_IF
             || req.share & !FILE_SHARE_VALID_FLAGS != 0
             || (req.options & FILE_DIRECTORY_FILE != 0 && req.options & FILE_NON_DIRECTORY_FILE != 0)
+            // Wine ntdll/tests/file.c create_file_test: a directory open takes only
+            // FILE_CREATE, FILE_OPEN or FILE_OPEN_IF.
+            || (req.options & FILE_DIRECTORY_FILE != 0 && !matches!(req.disposition, FILE_CREATE | FILE_OPEN | FILE_OPEN_IF))
         {
             return Err(Refusal::new(
                 STATUS_INVALID_PARAMETER,
