@@ -13,7 +13,6 @@
 //! [`runtime`] tells runtimes apart; [`oracle`] asks the model; [`report`] prints;
 //! [`supervisor`] ties them together.
 
-pub mod interim;
 pub mod oracle;
 pub mod procscan;
 pub mod report;

@@ -11,15 +11,14 @@
 
 use crate::runtime::Runtime;
 use std::collections::HashMap;
-use std::sync::OnceLock;
 use winsan_model::consts::{
-    access::*, attributes::*, disposition::*, flags::*, movefile::*, rename::*, section::*,
-    share::*, win32_disposition::*,
+    access::*, attributes::*, disposition::*, flags::*, movefile::*, rename::*, section::*, share::*,
+    win32_disposition::*,
 };
 use winsan_model::{CallResult, Config, Handle, Reason, Refusal, System};
 
-/// The Win32 calls the oracle makes, implemented by the model's [`System`] and by the
-/// interim stand-in.
+/// The Win32 calls the oracle makes: the model's [`System`] (a trait so that a test or a
+/// future per-runtime layer can stand in).
 pub trait WinApi {
     fn create_directory(&mut self, path: &str) -> CallResult<()>;
     fn create_file(
@@ -31,6 +30,7 @@ pub trait WinApi {
         flags_and_attributes: u32,
     ) -> CallResult<Handle>;
     fn close_handle(&mut self, h: Handle) -> CallResult<()>;
+    fn write_file(&mut self, h: Handle, n: u64) -> CallResult<()>;
     fn delete_file(&mut self, path: &str) -> CallResult<()>;
     fn remove_directory(&mut self, path: &str) -> CallResult<()>;
     fn move_file_ex(&mut self, from: &str, to: &str, flags: u32) -> CallResult<()>;
@@ -52,6 +52,9 @@ impl WinApi for System {
     }
     fn close_handle(&mut self, h: Handle) -> CallResult<()> {
         System::close_handle(self, h)
+    }
+    fn write_file(&mut self, h: Handle, n: u64) -> CallResult<()> {
+        System::write_file(self, h, n)
     }
     fn delete_file(&mut self, path: &str) -> CallResult<()> {
         System::delete_file(self, path)
@@ -85,31 +88,8 @@ impl WinApi for System {
     }
 }
 
-/// Whether `winsan_model::System` is implemented (its skeleton panics with `todo!`).
-/// Probed once, quietly; until it is, the interim stand-in answers.
-pub fn model_is_ready() -> bool {
-    static READY: OnceLock<bool> = OnceLock::new();
-    *READY.get_or_init(|| {
-        let hook = std::panic::take_hook();
-        std::panic::set_hook(Box::new(|_| {}));
-        let ok = std::panic::catch_unwind(|| {
-            let mut s = System::new(Config::default());
-            s.create_directory(r"C:\probe").is_ok()
-                && s.create_file(r"C:\probe\f", GENERIC_READ, 7, CREATE_NEW, 0)
-                    .is_ok()
-        })
-        .unwrap_or(false);
-        std::panic::set_hook(hook);
-        ok
-    })
-}
-
 fn new_machine(config: Config) -> Box<dyn WinApi> {
-    if model_is_ready() {
-        Box::new(System::new(config))
-    } else {
-        Box::new(crate::interim::Interim::new(config))
-    }
+    Box::new(System::new(config))
 }
 
 /// A file or directory the operation involves, by its Linux path.
@@ -168,11 +148,7 @@ pub enum Op {
     /// `rmdir`: the directory exists and is empty on Linux.
     RemoveDirectory { file: usize },
     /// `rename`: `to` may or may not exist (its [`FileSpec`] is present either way).
-    Rename {
-        from: usize,
-        to: usize,
-        to_exists: bool,
-    },
+    Rename { from: usize, to: usize, to_exists: bool },
     /// `open` with write/create/truncate flags.
     Open {
         file: usize,
@@ -264,7 +240,10 @@ pub fn decide(sit: &Situation) -> Verdict {
             } else {
                 FILE_ATTRIBUTE_NORMAL
             };
+            // Contents: the model maps only non-empty files, and runs only files with at
+            // least a page written from offset 0 (its convention for "a valid image").
             if let Ok(h) = m.create_file(&wpath[i], GENERIC_WRITE, 7, CREATE_NEW, attrs) {
+                let _ = m.write_file(h, 4096);
                 let _ = m.close_handle(h);
             }
         }
@@ -308,29 +287,18 @@ pub fn decide(sit: &Situation) -> Verdict {
                 ));
             }
             Hold::Handle { read, write } => {
-                let access =
-                    if read { GENERIC_READ } else { 0 } | if write { GENERIC_WRITE } else { 0 };
+                let access = if read { GENERIC_READ } else { 0 } | if write { GENERIC_WRITE } else { 0 };
                 own(m.create_file(p, access, h.runtime.share_mode(), OPEN_EXISTING, 0));
             }
             Hold::Mapping { writable } => {
                 let access = GENERIC_READ | if writable { GENERIC_WRITE } else { 0 };
-                let Some(fh) =
-                    own(m.create_file(p, access, h.runtime.share_mode(), OPEN_EXISTING, 0))
-                else {
+                let Some(fh) = own(m.create_file(p, access, h.runtime.share_mode(), OPEN_EXISTING, 0)) else {
                     continue;
                 };
-                let protect = if writable {
-                    PAGE_READWRITE
-                } else {
-                    PAGE_READONLY
-                };
+                let protect = if writable { PAGE_READWRITE } else { PAGE_READONLY };
                 let sec = own(m.create_file_mapping(fh, protect));
                 if let Some(sec) = sec {
-                    let view = if writable {
-                        FILE_MAP_WRITE
-                    } else {
-                        FILE_MAP_READ
-                    };
+                    let view = if writable { FILE_MAP_WRITE } else { FILE_MAP_READ };
                     own(m.map_view_of_file(sec, view));
                     if !h.runtime.mapping_keeps_handle() {
                         let _ = m.close_handle(sec);
@@ -422,7 +390,10 @@ fn perform(m: &mut dyn WinApi, sit: &Situation, w: &[String]) -> (String, CallRe
                                         | FILE_DISPOSITION_FLAG_IGNORE_READONLY_ATTRIBUTE,
                                 )
                             });
-                        ("DeleteFileW, then FileDispositionInfoEx(POSIX_SEMANTICS|IGNORE_READONLY_ATTRIBUTE)".into(), r)
+                        (
+                            "DeleteFileW, then FileDispositionInfoEx(POSIX_SEMANTICS|IGNORE_READONLY_ATTRIBUTE)".into(),
+                            r,
+                        )
                     }
                     r => ("DeleteFileW".into(), r),
                 }
@@ -459,8 +430,7 @@ fn perform(m: &mut dyn WinApi, sit: &Situation, w: &[String]) -> (String, CallRe
                             m.set_rename_info_ex(
                                 h,
                                 &w[to],
-                                FILE_RENAME_FLAG_REPLACE_IF_EXISTS
-                                    | FILE_RENAME_FLAG_POSIX_SEMANTICS,
+                                FILE_RENAME_FLAG_REPLACE_IF_EXISTS | FILE_RENAME_FLAG_POSIX_SEMANTICS,
                             )
                         });
                     ("MoveFileExW(MOVEFILE_REPLACE_EXISTING), then FileRenameInfoEx(REPLACE_IF_EXISTS|POSIX_SEMANTICS)".into(), r)
@@ -485,8 +455,7 @@ fn perform(m: &mut dyn WinApi, sit: &Situation, w: &[String]) -> (String, CallRe
                 (false, _, false) => OPEN_EXISTING,
             };
             let _ = exists;
-            let access =
-                if read { GENERIC_READ } else { 0 } | if write { GENERIC_WRITE } else { 0 };
+            let access = if read { GENERIC_READ } else { 0 } | if write { GENERIC_WRITE } else { 0 };
             let name = match disposition {
                 CREATE_NEW => "CREATE_NEW",
                 CREATE_ALWAYS => "CREATE_ALWAYS",
@@ -496,14 +465,8 @@ fn perform(m: &mut dyn WinApi, sit: &Situation, w: &[String]) -> (String, CallRe
             };
             (
                 format!("CreateFileW({name})"),
-                m.create_file(
-                    &w[file],
-                    access,
-                    rt.share_mode(),
-                    disposition,
-                    FILE_ATTRIBUTE_NORMAL,
-                )
-                .map(drop),
+                m.create_file(&w[file], access, rt.share_mode(), disposition, FILE_ATTRIBUTE_NORMAL)
+                    .map(drop),
             )
         }
         Op::Truncate { file } => (
@@ -620,11 +583,7 @@ mod tests {
         }
     }
     fn holder(file: usize, runtime: Runtime, hold: Hold) -> HolderSpec {
-        HolderSpec {
-            file,
-            runtime,
-            hold,
-        }
+        HolderSpec { file, runtime, hold }
     }
     const RW: Hold = Hold::Handle {
         read: true,
@@ -660,12 +619,7 @@ mod tests {
 
     #[test]
     fn closed_file_deletes() {
-        let s = sit(
-            vec![file("/tmp/a")],
-            vec![],
-            Op::Delete { file: 0 },
-            Runtime::Python,
-        );
+        let s = sit(vec![file("/tmp/a")], vec![], Op::Delete { file: 0 }, Runtime::Python);
         assert!(decide(&s).refusal.is_none());
     }
 
@@ -691,10 +645,7 @@ mod tests {
             Runtime::Crt,
         );
         let v = decide(&s);
-        assert_eq!(
-            v.refusal.as_ref().unwrap().win32.name(),
-            "ERROR_ACCESS_DENIED"
-        );
+        assert_eq!(v.refusal.as_ref().unwrap().win32.name(), "ERROR_ACCESS_DENIED");
         assert_eq!(classify(&s, &v), Some(Kind::MappedFile));
         // Python's mmap keeps a handle without FILE_SHARE_DELETE: the open fails first.
         let s = sit(
@@ -732,12 +683,7 @@ mod tests {
     fn read_only_file() {
         let mut f = file("/tmp/ro");
         f.readonly = true;
-        let s = sit(
-            vec![f.clone()],
-            vec![],
-            Op::Delete { file: 0 },
-            Runtime::Crt,
-        );
+        let s = sit(vec![f.clone()], vec![], Op::Delete { file: 0 }, Runtime::Crt);
         assert_eq!(kind(&s), Some(Kind::ReadOnly));
         // Go clears the attribute and retries; Node and Rust ignore it.
         for rt in [Runtime::Go, Runtime::Node, Runtime::Rust] {
@@ -785,10 +731,7 @@ mod tests {
             Runtime::Python,
         );
         let v = decide(&s);
-        assert_eq!(
-            v.refusal.as_ref().unwrap().win32.name(),
-            "ERROR_ACCESS_DENIED"
-        );
+        assert_eq!(v.refusal.as_ref().unwrap().win32.name(), "ERROR_ACCESS_DENIED");
         assert_eq!(classify(&s, &v), Some(Kind::RenameTargetInUse));
         assert_eq!(v.blockers, vec![0]);
     }

@@ -178,12 +178,7 @@ pub fn holders(pids: &[u32], ids: &[FileId], dirs: &[bool]) -> Vec<LinuxHolder> 
     out
 }
 
-fn mapping_holders(
-    pid: u32,
-    ids: &[FileId],
-    dirs: &[bool],
-    exe: Option<FileId>,
-) -> Vec<LinuxHolder> {
+fn mapping_holders(pid: u32, ids: &[FileId], dirs: &[bool], exe: Option<FileId>) -> Vec<LinuxHolder> {
     let Ok(maps) = std::fs::read_to_string(format!("/proc/{pid}/maps")) else {
         return vec![];
     };
@@ -192,8 +187,7 @@ fn mapping_holders(
     let mut seen: HashMap<usize, (bool, bool)> = HashMap::new();
     for line in maps.lines() {
         let mut f = line.split_ascii_whitespace();
-        let (Some(_), Some(perms), Some(_), Some(dev), Some(ino)) =
-            (f.next(), f.next(), f.next(), f.next(), f.next())
+        let (Some(_), Some(perms), Some(_), Some(dev), Some(ino)) = (f.next(), f.next(), f.next(), f.next(), f.next())
         else {
             continue;
         };
@@ -206,8 +200,7 @@ fn mapping_holders(
         let Some((maj, min)) = dev.split_once(':') else {
             continue;
         };
-        let (Ok(maj), Ok(min)) = (u64::from_str_radix(maj, 16), u64::from_str_radix(min, 16))
-        else {
+        let (Ok(maj), Ok(min)) = (u64::from_str_radix(maj, 16), u64::from_str_radix(min, 16)) else {
             continue;
         };
         for (t, k) in keys.iter().enumerate() {
@@ -258,11 +251,7 @@ mod tests {
     fn finds_own_fd_and_cwd() {
         let path = std::env::temp_dir().join(format!("winsan-scan-{}", std::process::id()));
         std::fs::write(&path, b"x").unwrap();
-        let f = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(&path)
-            .unwrap();
+        let f = std::fs::OpenOptions::new().read(true).write(true).open(&path).unwrap();
         let id = FileId::of(&std::fs::metadata(&path).unwrap());
         let me = std::process::id();
         let hs = holders(&[me], &[id], &[false]);
@@ -294,10 +283,7 @@ mod tests {
 
     #[test]
     fn tree_of_a_child() {
-        let mut c = std::process::Command::new("sleep")
-            .arg("5")
-            .spawn()
-            .unwrap();
+        let mut c = std::process::Command::new("sleep").arg("5").spawn().unwrap();
         let t = tree(std::process::id());
         c.kill().unwrap();
         c.wait().unwrap();

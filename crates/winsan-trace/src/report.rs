@@ -68,11 +68,7 @@ impl Finding {
     }
 
     pub fn runtime_message(&self) -> &str {
-        self.message
-            .values()
-            .next()
-            .map(String::as_str)
-            .unwrap_or("")
+        self.message.values().next().map(String::as_str).unwrap_or("")
     }
 }
 
@@ -83,22 +79,14 @@ pub fn win32_text(code: u32) -> &'static str {
         32 => "The process cannot access the file because it is being used by another process.",
         145 => "The directory is not empty.",
         183 => "Cannot create a file when that file already exists.",
-        1224 => {
-            "The requested operation cannot be performed on a file with a user-mapped section open."
-        }
+        1224 => "The requested operation cannot be performed on a file with a user-mapped section open.",
         _ => "The operation failed.",
     }
 }
 
 /// What the caller's runtime would show for the Windows error, and the errno `--enforce`
 /// answers with so that the program's own error handling runs.
-pub fn translate(
-    runtime: Runtime,
-    operation: &str,
-    win32: u32,
-    path: &str,
-    target: Option<&str>,
-) -> (String, i32) {
+pub fn translate(runtime: Runtime, operation: &str, win32: u32, path: &str, target: Option<&str>) -> (String, i32) {
     let text = win32_text(win32);
     let bare = text.trim_end_matches('.');
     let paths = match target {
@@ -125,10 +113,7 @@ pub fn translate(
                     183 => "FileExistsError",
                     _ => "OSError",
                 };
-                (
-                    format!("{cls}: [WinError {win32}] {bare}: {paths}"),
-                    crt_errno,
-                )
+                (format!("{cls}: [WinError {win32}] {bare}: {paths}"), crt_errno)
             }
         }
         Runtime::Node => {
@@ -165,17 +150,12 @@ pub fn translate(
             (format!("{verb} {p}: {text}"), crt_errno)
         }
         Runtime::Rust => (format!("{bare}. (os error {win32})"), crt_errno),
-        Runtime::Java => (
-            format!("java.nio.file.FileSystemException: {path}: {bare}"),
-            crt_errno,
-        ),
+        Runtime::Java => (format!("java.nio.file.FileSystemException: {path}: {bare}"), crt_errno),
         Runtime::Dotnet => {
             let m = if win32 == 32 {
                 format!("System.IO.IOException: The process cannot access the file '{path}' because it is being used by another process.")
             } else {
-                format!(
-                    "System.UnauthorizedAccessException: Access to the path '{path}' is denied."
-                )
+                format!("System.UnauthorizedAccessException: Access to the path '{path}' is denied.")
             };
             (m, crt_errno)
         }
@@ -223,11 +203,7 @@ pub enum Format {
 pub fn human(f: &Finding) -> String {
     let p = format!("=={}==", f.pid);
     let mut s = String::new();
-    let target = f
-        .target
-        .as_ref()
-        .map(|t| format!(", \"{t}\""))
-        .unwrap_or_default();
+    let target = f.target.as_ref().map(|t| format!(", \"{t}\"")).unwrap_or_default();
     let _ = writeln!(
         s,
         "{p} winsan: {}: {}(\"{}\"{target}) by {}[{}]",
@@ -238,32 +214,20 @@ pub fn human(f: &Finding) -> String {
         "{p}   on Windows: {} -> {} ({})",
         f.windows_call, f.error, f.ntstatus
     );
-    let _ = writeln!(
-        s,
-        "{p}   {} {}: {}",
-        f.runtime,
-        verb(&f.runtime),
-        f.runtime_message()
-    );
+    let _ = writeln!(s, "{p}   {} {}: {}", f.runtime, verb(&f.runtime), f.runtime_message());
     for b in &f.blockers {
         let _ = writeln!(s, "{p}   in the way: {}", b.description);
     }
     let _ = writeln!(s, "{p}   rule: {}", f.rule);
     if f.enforced {
-        let _ = writeln!(
-            s,
-            "{p}   enforced: the call failed in the program as on Windows"
-        );
+        let _ = writeln!(s, "{p}   enforced: the call failed in the program as on Windows");
     }
     s
 }
 
 /// A GitHub Actions `::error` annotation.
 pub fn github(f: &Finding) -> String {
-    let msg = human(f)
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A");
+    let msg = human(f).replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
     format!("::error title=winsan {}::{}\n", f.kind, msg)
 }
 
@@ -353,13 +317,7 @@ mod tests {
         let (m, e) = translate(Runtime::Node, "unlink", 32, "/tmp/a", None);
         assert_eq!(m, "Error: EBUSY: resource busy or locked, unlink '/tmp/a'");
         assert_eq!(e, libc::EBUSY);
-        assert_eq!(
-            translate(Runtime::Node, "unlink", 5, "/a", None).1,
-            libc::EPERM
-        );
-        assert_eq!(
-            translate(Runtime::Crt, "rmdir", 145, "/a", None).1,
-            libc::ENOTEMPTY
-        );
+        assert_eq!(translate(Runtime::Node, "unlink", 5, "/a", None).1, libc::EPERM);
+        assert_eq!(translate(Runtime::Crt, "rmdir", 145, "/a", None).1, libc::ENOTEMPTY);
     }
 }

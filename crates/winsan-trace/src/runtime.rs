@@ -25,8 +25,7 @@ pub enum Runtime {
 }
 
 impl Runtime {
-    pub const NAMES: &'static [&'static str] =
-        &["crt", "python", "rust", "go", "node", "java", "dotnet"];
+    pub const NAMES: &'static [&'static str] = &["crt", "python", "rust", "go", "node", "java", "dotnet"];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -46,9 +45,7 @@ impl Runtime {
             Runtime::Rust | Runtime::Node => FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
             // FileStream's default FileShare.Read
             Runtime::Dotnet => FILE_SHARE_READ,
-            Runtime::Crt | Runtime::Python | Runtime::Go | Runtime::Java => {
-                FILE_SHARE_READ | FILE_SHARE_WRITE
-            }
+            Runtime::Crt | Runtime::Python | Runtime::Go | Runtime::Java => FILE_SHARE_READ | FILE_SHARE_WRITE,
         }
     }
 
@@ -160,9 +157,7 @@ fn elf_runtime(path: &str) -> Option<Runtime> {
     let mut comment = None;
     for i in 0..shnum {
         match name_of(i) {
-            Some(".go.buildinfo") | Some(".gopclntab") | Some(".note.go.buildid") => {
-                return Some(Runtime::Go)
-            }
+            Some(".go.buildinfo") | Some(".gopclntab") | Some(".note.go.buildid") => return Some(Runtime::Go),
             Some(".comment") => comment = Some(i),
             _ => {}
         }
@@ -172,9 +167,7 @@ fn elf_runtime(path: &str) -> Option<Runtime> {
     let (off, size) = (u64at(s, 0x18), u64at(s, 0x20).min(4096));
     let mut buf = vec![0u8; size];
     f.read_exact_at(&mut buf, off as u64).ok()?;
-    buf.windows(13)
-        .any(|w| w == b"rustc version")
-        .then_some(Runtime::Rust)
+    buf.windows(13).any(|w| w == b"rustc version").then_some(Runtime::Rust)
 }
 
 /// Runtime per executable, so a program started many times is inspected once.
@@ -197,13 +190,11 @@ impl RuntimeCache {
         if let Some(&r) = self.by_exe.get(&key) {
             return r;
         }
-        let argv0 = std::fs::read(format!("/proc/{pid}/cmdline"))
-            .ok()
-            .and_then(|c| {
-                c.split(|&b| b == 0)
-                    .next()
-                    .map(|s| String::from_utf8_lossy(s).into_owned())
-            });
+        let argv0 = std::fs::read(format!("/proc/{pid}/cmdline")).ok().and_then(|c| {
+            c.split(|&b| b == 0)
+                .next()
+                .map(|s| String::from_utf8_lossy(s).into_owned())
+        });
         // Read the ELF through /proc so a deleted or replaced executable still works.
         let r = match Runtime::by_name(exe.rsplit('/').next().unwrap_or("")) {
             Some(r) => r,
@@ -227,10 +218,7 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(
-            Runtime::detect("/usr/bin/python3.11", None),
-            Runtime::Python
-        );
+        assert_eq!(Runtime::detect("/usr/bin/python3.11", None), Runtime::Python);
         assert_eq!(Runtime::detect("/usr/bin/node", None), Runtime::Node);
         assert_eq!(Runtime::detect("/nonexistent/sh", None), Runtime::Crt);
     }

@@ -80,9 +80,7 @@ fn which(prog: &std::ffi::OsStr) -> Option<std::path::PathBuf> {
         return p.exists().then(|| p.to_path_buf());
     }
     let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into());
-    std::env::split_paths(&path)
-        .map(|d| d.join(p))
-        .find(|c| c.is_file())
+    std::env::split_paths(&path).map(|d| d.join(p)).find(|c| c.is_file())
 }
 
 /// Run the program under the sanitizer.
@@ -95,9 +93,7 @@ pub fn run(opts: Options) -> Result<Outcome, RunError> {
     if which(&prog).is_none() {
         return Err(RunError::NotFound(prog.to_string_lossy().into_owned()));
     }
-    let _ = oracle::model_is_ready(); // probe before threads start
-    let (parent_sock, child_sock) =
-        sys::socketpair().map_err(|e| RunError::Other(format!("socketpair: {e}")))?;
+    let (parent_sock, child_sock) = sys::socketpair().map_err(|e| RunError::Other(format!("socketpair: {e}")))?;
     sys::set_child_subreaper().map_err(|e| RunError::Other(format!("subreaper: {e}")))?;
     sys::ignore_terminal_signals();
 
@@ -316,13 +312,7 @@ impl Tracer {
             Call::RenameAt2 => self.on_rename(l, n, (Some(0), 1), (Some(2), 3), a[4] as u32),
             Call::Open => self.on_open(l, n, None, 1, a[1] as i32),
             Call::OpenAt => self.on_open(l, n, Some(0), 1, a[2] as i32),
-            Call::Creat => self.on_open(
-                l,
-                n,
-                None,
-                0,
-                libc::O_CREAT | libc::O_WRONLY | libc::O_TRUNC,
-            ),
+            Call::Creat => self.on_open(l, n, None, 0, libc::O_CREAT | libc::O_WRONLY | libc::O_TRUNC),
             Call::OpenAt2 => {
                 let mut how = [0u8; 8];
                 sys::read_mem(n.tid, a[2], &mut how)?;
@@ -356,10 +346,7 @@ impl Tracer {
 
     fn fd_named(&self, n: &Notif, fd: i32) -> Option<Named> {
         let access = std::path::PathBuf::from(format!("/proc/{}/fd/{}", n.tid, fd));
-        let display = std::fs::read_link(&access)
-            .ok()?
-            .to_string_lossy()
-            .into_owned();
+        let display = std::fs::read_link(&access).ok()?.to_string_lossy().into_owned();
         Some(Named { display, access })
     }
 
@@ -377,14 +364,7 @@ impl Tracer {
         }
     }
 
-    fn on_unlink(
-        &mut self,
-        l: &Listener,
-        n: &Notif,
-        dirfd: Option<usize>,
-        arg: usize,
-        rmdir: bool,
-    ) -> Option<i32> {
+    fn on_unlink(&mut self, l: &Listener, n: &Notif, dirfd: Option<usize>, arg: usize, rmdir: bool) -> Option<i32> {
         let p = self.named(n, dirfd, arg)?;
         if !l.id_valid(n.id) {
             return None;
@@ -432,18 +412,9 @@ impl Tracer {
         let holders = self.file_holders(&p, id);
         let files = vec![spec(&p.display, &m)];
         let had_holders = !holders.is_empty();
-        let errno = self.ask(
-            n,
-            "unlink",
-            files,
-            holders,
-            vec![],
-            Op::Delete { file: 0 },
-            None,
-        );
+        let errno = self.ask(n, "unlink", files, holders, vec![], Op::Delete { file: 0 }, None);
         // libuv deletes with an explicit POSIX disposition: no delete-pending name.
-        let posix_call =
-            self.runtime_of(n.tid) == Runtime::Node && self.config.windows.has_ex_classes();
+        let posix_call = self.runtime_of(n.tid) == Runtime::Node && self.config.windows.has_ex_classes();
         if errno.is_none() && had_holders && self.legacy() && !posix_call {
             self.pending.insert(p.display.clone(), id);
         }
@@ -469,10 +440,7 @@ impl Tracer {
         let sm = std::fs::symlink_metadata(&src.access).ok()?;
         let dm = std::fs::symlink_metadata(&dst.access).ok();
         if let Some(dm) = &dm {
-            if flags & libc::RENAME_NOREPLACE != 0
-                || FileId::of(dm) == FileId::of(&sm)
-                || dm.is_dir() != sm.is_dir()
-            {
+            if flags & libc::RENAME_NOREPLACE != 0 || FileId::of(dm) == FileId::of(&sm) || dm.is_dir() != sm.is_dir() {
                 return None; // fails, or does nothing, on Linux
             }
         }
@@ -493,14 +461,10 @@ impl Tracer {
         }
         let needs_scan = sm.is_dir()
             || (sm.is_file() && src.access.to_str().and_then(sys::file_is_held) != Some(false))
-            || dm.as_ref().is_some_and(|d| {
-                d.is_file() && dst.access.to_str().and_then(sys::file_is_held) != Some(false)
-            });
-        let mut holders = if needs_scan {
-            self.scan(&ids, &dirs)
-        } else {
-            vec![]
-        };
+            || dm
+                .as_ref()
+                .is_some_and(|d| d.is_file() && dst.access.to_str().and_then(sys::file_is_held) != Some(false));
+        let mut holders = if needs_scan { self.scan(&ids, &dirs) } else { vec![] };
         if sm.is_dir() {
             // Working directories below the directory being renamed.
             let pids = procscan::tree(self.me);
@@ -526,14 +490,7 @@ impl Tracer {
         self.ask(n, "rename", files, holders, vec![], op, Some(dst.display))
     }
 
-    fn on_open(
-        &mut self,
-        l: &Listener,
-        n: &Notif,
-        dirfd: Option<usize>,
-        arg: usize,
-        flags: i32,
-    ) -> Option<i32> {
+    fn on_open(&mut self, l: &Listener, n: &Notif, dirfd: Option<usize>, arg: usize, flags: i32) -> Option<i32> {
         let acc = flags & libc::O_ACCMODE;
         let (read, write) = (acc != libc::O_WRONLY, acc != libc::O_RDONLY);
         let (create, excl, trunc) = (
@@ -615,24 +572,10 @@ impl Tracer {
             return None;
         }
         let files = vec![spec(&p.display, &m)];
-        self.ask(
-            n,
-            "truncate",
-            files,
-            holders,
-            vec![],
-            Op::Truncate { file: 0 },
-            None,
-        )
+        self.ask(n, "truncate", files, holders, vec![], Op::Truncate { file: 0 }, None)
     }
 
-    fn on_mkdir(
-        &mut self,
-        l: &Listener,
-        n: &Notif,
-        dirfd: Option<usize>,
-        arg: usize,
-    ) -> Option<i32> {
+    fn on_mkdir(&mut self, l: &Listener, n: &Notif, dirfd: Option<usize>, arg: usize) -> Option<i32> {
         if !self.legacy() || self.pending.is_empty() {
             return None;
         }
@@ -688,24 +631,19 @@ impl Tracer {
             op,
             caller: caller_rt,
         };
-        let verdict = oracle::decide(&sit);
+        // A model panic must not take the supervisor down (the program would then get
+        // ENOSYS for every trapped call): no verdict, no finding.
+        let verdict = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| oracle::decide(&sit))).ok()?;
         let kind = oracle::classify(&sit, &verdict)?;
         let refusal = verdict.refusal.as_ref()?;
         let pid = procscan::tgid(n.tid);
         let path = sit.files[0].path.clone();
         let win32 = refusal.win32.code();
-        let (message, errno) =
-            report::translate(caller_rt, operation, win32, &path, target.as_deref());
+        let (message, errno) = report::translate(caller_rt, operation, win32, &path, target.as_deref());
         let mut blockers: Vec<BlockerReport> = verdict
             .blockers
             .iter()
-            .map(|&b| {
-                blocker_report(
-                    &linux[b],
-                    &sit.holders[b],
-                    &sit.files[sit.holders[b].file].path,
-                )
-            })
+            .map(|&b| blocker_report(&linux[b], &sit.holders[b], &sit.files[sit.holders[b].file].path))
             .collect();
         for &pf in &sit.pending {
             blockers.push(BlockerReport {
@@ -857,9 +795,7 @@ fn blocker_report(h: &LinuxHolder, spec: &HolderSpec, path: &str) -> BlockerRepo
         Hold::Cwd => (
             vec!["read".into()],
             class_names(true, true, false),
-            format!(
-                "{path} is the working directory of {who} (a directory handle sharing read/write, not delete)"
-            ),
+            format!("{path} is the working directory of {who} (a directory handle sharing read/write, not delete)"),
         ),
     };
     BlockerReport {

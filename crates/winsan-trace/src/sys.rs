@@ -145,10 +145,7 @@ pub fn recv_fd(sock: &OwnedFd) -> io::Result<Option<OwnedFd>> {
     // SAFETY: the kernel filled msg_control; CMSG_FIRSTHDR checks msg_controllen.
     unsafe {
         let cmsg = libc::CMSG_FIRSTHDR(&msg);
-        if cmsg.is_null()
-            || (*cmsg).cmsg_level != libc::SOL_SOCKET
-            || (*cmsg).cmsg_type != libc::SCM_RIGHTS
-        {
+        if cmsg.is_null() || (*cmsg).cmsg_level != libc::SOL_SOCKET || (*cmsg).cmsg_type != libc::SCM_RIGHTS {
             return Ok(None);
         }
         let fd = std::ptr::read_unaligned(libc::CMSG_DATA(cmsg) as *const RawFd);
@@ -267,13 +264,7 @@ impl Listener {
     pub fn id_valid(&self, id: u64) -> bool {
         let mut id = id;
         // SAFETY: the ioctl reads one u64 through the pointer.
-        unsafe {
-            libc::ioctl(
-                self.0.as_raw_fd(),
-                libc::SECCOMP_IOCTL_NOTIF_ID_VALID,
-                &mut id,
-            ) == 0
-        }
+        unsafe { libc::ioctl(self.0.as_raw_fd(), libc::SECCOMP_IOCTL_NOTIF_ID_VALID, &mut id) == 0 }
     }
 
     /// Let the call go ahead as if it had not been trapped.
@@ -295,13 +286,7 @@ impl Listener {
         };
         // SAFETY: `resp` is a valid seccomp_notif_resp. ENOENT (the task went away or was
         // interrupted by a signal and will re-issue the call) needs no handling.
-        unsafe {
-            libc::ioctl(
-                self.0.as_raw_fd(),
-                libc::SECCOMP_IOCTL_NOTIF_SEND,
-                &mut resp,
-            )
-        };
+        unsafe { libc::ioctl(self.0.as_raw_fd(), libc::SECCOMP_IOCTL_NOTIF_SEND, &mut resp) };
     }
 }
 
@@ -417,13 +402,7 @@ pub fn wait_any(nohang: bool) -> io::Result<Option<(i32, Exit)>> {
     let mut status = 0;
     loop {
         // SAFETY: `status` is a valid out-pointer.
-        let pid = unsafe {
-            libc::waitpid(
-                -1,
-                &mut status,
-                libc::__WALL | if nohang { libc::WNOHANG } else { 0 },
-            )
-        };
+        let pid = unsafe { libc::waitpid(-1, &mut status, libc::__WALL | if nohang { libc::WNOHANG } else { 0 }) };
         if pid < 0 {
             let e = io::Error::last_os_error();
             if e.kind() == io::ErrorKind::Interrupted {
@@ -467,13 +446,7 @@ extern "C" fn forward_signal(sig: libc::c_int) {
 /// Forward SIGTERM, SIGHUP, SIGUSR1/2 and SIGCONT to the program.
 pub fn forward_signals_to(pid: i32) {
     FORWARD_TO.store(pid, std::sync::atomic::Ordering::Relaxed);
-    for sig in [
-        libc::SIGTERM,
-        libc::SIGHUP,
-        libc::SIGUSR1,
-        libc::SIGUSR2,
-        libc::SIGALRM,
-    ] {
+    for sig in [libc::SIGTERM, libc::SIGHUP, libc::SIGUSR1, libc::SIGUSR2, libc::SIGALRM] {
         // SAFETY: the handler only reads an atomic and calls kill (async-signal-safe).
         unsafe { libc::signal(sig, forward_signal as *const () as libc::sighandler_t) };
     }
@@ -512,11 +485,7 @@ pub fn file_is_held(path: &str) -> Option<bool> {
     let fd = unsafe {
         libc::open(
             c.as_ptr(),
-            libc::O_RDONLY
-                | libc::O_NOATIME
-                | libc::O_NONBLOCK
-                | libc::O_CLOEXEC
-                | libc::O_NOFOLLOW,
+            libc::O_RDONLY | libc::O_NOATIME | libc::O_NONBLOCK | libc::O_CLOEXEC | libc::O_NOFOLLOW,
         )
     };
     let fd = if fd < 0 {

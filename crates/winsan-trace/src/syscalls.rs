@@ -56,8 +56,7 @@ pub enum Call {
 }
 
 /// Flags that make an open worth a decision: write access, create, truncate, O_TMPFILE.
-pub const OPEN_TRAP_MASK: u32 =
-    (libc::O_WRONLY | libc::O_RDWR | libc::O_CREAT | libc::O_TRUNC) as u32 | 0o20000000;
+pub const OPEN_TRAP_MASK: u32 = (libc::O_WRONLY | libc::O_RDWR | libc::O_CREAT | libc::O_TRUNC) as u32 | 0o20000000;
 
 /// The table: (syscall number on this architecture, how to trap it, what it is).
 #[cfg(target_arch = "x86_64")]
@@ -118,10 +117,7 @@ pub const NATIVE_ARCH: u32 = crate::sys::AUDIT_ARCH_AARCH64;
 
 /// What a trapped call is.
 pub fn decode(nr: i32) -> Option<Call> {
-    TABLE
-        .iter()
-        .find(|(n, _, _)| *n == nr as c_long)
-        .map(|&(_, _, c)| c)
+    TABLE.iter().find(|(n, _, _)| *n == nr as c_long).map(|&(_, _, c)| c)
 }
 
 const BPF_LD_W_ABS: u16 = (libc::BPF_LD | libc::BPF_W | libc::BPF_ABS) as u16;
@@ -131,12 +127,7 @@ const BPF_JSET_K: u16 = (libc::BPF_JMP | libc::BPF_JSET | libc::BPF_K) as u16;
 const BPF_RET_K: u16 = (libc::BPF_RET | libc::BPF_K) as u16;
 
 fn stmt(code: u16, k: u32) -> sock_filter {
-    sock_filter {
-        code,
-        jt: 0,
-        jf: 0,
-        k,
-    }
+    sock_filter { code, jt: 0, jf: 0, k }
 }
 fn jump(code: u16, k: u32, jt: u8, jf: u8) -> sock_filter {
     sock_filter { code, jt, jf, k }
@@ -249,14 +240,8 @@ mod tests {
                 libc::SECCOMP_RET_USER_NOTIF
             );
         }
-        assert_eq!(
-            run(&p, a, libc::SYS_unlinkat, [0; 6]),
-            libc::SECCOMP_RET_USER_NOTIF
-        );
-        assert_eq!(
-            run(&p, a, libc::SYS_getpid, [0; 6]),
-            libc::SECCOMP_RET_ALLOW
-        );
+        assert_eq!(run(&p, a, libc::SYS_unlinkat, [0; 6]), libc::SECCOMP_RET_USER_NOTIF);
+        assert_eq!(run(&p, a, libc::SYS_getpid, [0; 6]), libc::SECCOMP_RET_ALLOW);
         assert_eq!(
             run(&p, a, libc::SYS_io_uring_setup, [0; 6]),
             libc::SECCOMP_RET_ERRNO | libc::ENOSYS as u32
@@ -279,12 +264,7 @@ mod tests {
             libc::SECCOMP_RET_USER_NOTIF
         );
         assert_eq!(
-            run(
-                &p,
-                a,
-                libc::SYS_mmap,
-                [0, 4096, exec, 0x22, u32::MAX as u64, 0]
-            ),
+            run(&p, a, libc::SYS_mmap, [0, 4096, exec, 0x22, u32::MAX as u64, 0]),
             libc::SECCOMP_RET_ALLOW
         );
         assert_eq!(

@@ -61,11 +61,7 @@ fn parse_format(s: &str) -> Result<Format, String> {
         "json" => Format::Json,
         "github" => Format::Github,
         "sarif" => Format::Sarif,
-        _ => {
-            return Err(format!(
-                "unknown format `{s}` (expected human, json, github or sarif)"
-            ))
-        }
+        _ => return Err(format!("unknown format `{s}` (expected human, json, github or sarif)")),
     })
 }
 
@@ -120,19 +116,14 @@ pub fn run(args: RunArgs) -> ExitCode {
         Err(e) => {
             eprintln!("winsan: {e}");
             if let RunError::SeccompUnavailable(_) = e {
-                eprintln!(
-                    "winsan: `winsan run` needs Linux >= 5.19 with seccomp user notification"
-                );
+                eprintln!("winsan: `winsan run` needs Linux >= 5.19 with seccomp user notification");
             }
             return ExitCode::from(e.exit_code());
         }
     };
     let (exit_status, exit_text) = match outcome.exit {
         Exit::Code(c) => (c, format!("the program exited {c}")),
-        Exit::Signal(s) => (
-            128 + s,
-            format!("the program was killed by {}", signal_name(s)),
-        ),
+        Exit::Signal(s) => (128 + s, format!("the program was killed by {}", signal_name(s))),
     };
     let findings = &outcome.findings;
     if args.format == Format::Sarif && !args.quiet {
@@ -149,11 +140,7 @@ pub fn run(args: RunArgs) -> ExitCode {
     if let Some(dest) = &args.report {
         let doc = JsonReport {
             winsan: 1,
-            command: args
-                .command
-                .iter()
-                .map(|a| a.to_string_lossy().into_owned())
-                .collect(),
+            command: args.command.iter().map(|a| a.to_string_lossy().into_owned()).collect(),
             windows: args.windows.as_str().into(),
             delete: config
                 .deletefile_semantics(winsan_model::FileSystem::Ntfs)

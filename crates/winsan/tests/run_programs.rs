@@ -23,11 +23,7 @@ struct Run {
 
 impl Drop for Run {
     fn drop(&mut self) {
-        let _ = Command::new("chmod")
-            .arg("-R")
-            .arg("u+w")
-            .arg(&self.dir)
-            .status();
+        let _ = Command::new("chmod").arg("-R").arg("u+w").arg(&self.dir).status();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
@@ -38,12 +34,7 @@ impl Run {
     }
     fn only_finding(&self) -> &Value {
         let f = self.findings();
-        assert_eq!(
-            f.len(),
-            1,
-            "expected one finding, got {f:#?}\nstderr:\n{}",
-            self.stderr
-        );
+        assert_eq!(f.len(), 1, "expected one finding, got {f:#?}\nstderr:\n{}", self.stderr);
         &f[0]
     }
     fn no_findings(&self) {
@@ -98,19 +89,11 @@ fn run(name: &str, opts: &[&str], prog: &str) -> Option<Run> {
     std::fs::create_dir_all(&dir).unwrap();
     let report = dir.with_extension("json");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_winsan"));
-    cmd.arg("run")
-        .args(opts)
-        .arg("--report")
-        .arg(&report)
-        .arg("--");
+    cmd.arg("run").args(opts).arg("--report").arg(&report).arg("--");
     cmd.args(interpreter(prog)).arg(&dir);
     let out = cmd.output().unwrap();
-    let text = std::fs::read_to_string(&report).unwrap_or_else(|e| {
-        panic!(
-            "no report ({e}); stderr:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let text = std::fs::read_to_string(&report)
+        .unwrap_or_else(|e| panic!("no report ({e}); stderr:\n{}", String::from_utf8_lossy(&out.stderr)));
     let _ = std::fs::remove_file(&report);
     Some(Run {
         status: out.status,
@@ -153,11 +136,7 @@ fn mkstemp_remove_is_a_sharing_violation() {
     assert_eq!(b[0]["fd"], fd);
     assert_eq!(b[0]["access"], serde_json::json!(["read", "write"]));
     assert_eq!(b[0]["share"], serde_json::json!(["read", "write"]));
-    assert_eq!(
-        r.status.code(),
-        Some(66),
-        "findings and success: --error-exitcode"
-    );
+    assert_eq!(r.status.code(), Some(66), "findings and success: --error-exitcode");
     assert!(
         r.stderr
             .contains("winsan: 1 finding (1 sharing-violation) in 1 process; the program exited 0"),
@@ -186,8 +165,7 @@ fn mmap_then_remove_is_mapped_file() {
     assert_eq!(f["path"], format!("{}/data.bin", r.dir()));
     let b = blockers(f);
     assert!(
-        b.iter()
-            .any(|b| b["what"] == "mapping" && b["pid"] == f["pid"]),
+        b.iter().any(|b| b["what"] == "mapping" && b["pid"] == f["pid"]),
         "{b:?}"
     );
 }
@@ -298,10 +276,7 @@ fn another_thread_deletes() {
     };
     let f = r.only_finding();
     assert_eq!(f["kind"], "sharing-violation");
-    assert_ne!(
-        f["tid"], f["pid"],
-        "the deleting thread is not the main thread"
-    );
+    assert_ne!(f["tid"], f["pid"], "the deleting thread is not the main thread");
     let fd: i64 = r.stdout.trim().parse().unwrap();
     assert_eq!(blockers(f)[0]["fd"], fd);
 }
@@ -431,11 +406,7 @@ fn program_failure_wins_over_findings() {
 
 #[test]
 fn error_exitcode_is_configurable() {
-    let Some(r) = run(
-        "exitcode",
-        &["--error-exitcode", "9"],
-        "py_mkstemp_remove.py",
-    ) else {
+    let Some(r) = run("exitcode", &["--error-exitcode", "9"], "py_mkstemp_remove.py") else {
         return;
     };
     assert_eq!(r.status.code(), Some(9));
@@ -451,8 +422,7 @@ fn enforce_makes_python_see_the_error() {
     assert_eq!(r.report["enforce"], true);
     assert_eq!(r.status.code(), Some(1), "python died of the exception");
     assert!(
-        r.stderr
-            .contains("PermissionError: [Errno 13] Permission denied"),
+        r.stderr.contains("PermissionError: [Errno 13] Permission denied"),
         "{}",
         r.stderr
     );
@@ -478,17 +448,16 @@ fn human_format_is_sanitizer_style() {
     let pid = &r.only_finding()["pid"];
     let p = format!("=={pid}==");
     assert!(
-        r.stderr
-            .contains(&format!("{p} winsan: sharing-violation: unlink(\"")),
+        r.stderr.contains(&format!("{p} winsan: sharing-violation: unlink(\"")),
         "{}",
         r.stderr
     );
     assert!(r.stderr.contains(&format!(
         "{p}   on Windows: DeleteFileW -> ERROR_SHARING_VIOLATION (STATUS_SHARING_VIOLATION)"
     )));
-    assert!(r.stderr.contains(&format!(
-        "{p}   python would raise: PermissionError: [WinError 32]"
-    )));
+    assert!(r
+        .stderr
+        .contains(&format!("{p}   python would raise: PermissionError: [WinError 32]")));
     assert!(r.stderr.contains(&format!("{p}   in the way: fd ")));
     assert!(r.stderr.contains("[nt-rules A3"));
 }
@@ -499,8 +468,7 @@ fn github_format() {
         return;
     };
     assert!(
-        r.stderr
-            .contains("::error title=winsan sharing-violation::"),
+        r.stderr.contains("::error title=winsan sharing-violation::"),
         "{}",
         r.stderr
     );
@@ -528,8 +496,7 @@ fn transparency() {
         assert_eq!(r.stdout, String::from_utf8_lossy(&native.stdout), "{prog}");
         assert_eq!(r.status.code(), native.status.code(), "{prog}");
         assert!(
-            r.stderr
-                .starts_with(&*String::from_utf8_lossy(&native.stderr)),
+            r.stderr.starts_with(&*String::from_utf8_lossy(&native.stderr)),
             "{prog}: {}",
             r.stderr
         );
