@@ -1,0 +1,1 @@
+//! The narrative of `winsan explain`.
