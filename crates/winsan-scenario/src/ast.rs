@@ -17,6 +17,9 @@ pub struct Scenario {
     pub volumes: Vec<Volume>,
     /// Calls and expectations, in file order.
     pub steps: Vec<Step>,
+    /// The comment lines at the top of the file, before any directive or step, without
+    /// their `#` (by convention `source: ...` and `windows: ...`); `explain` shows them.
+    pub header: Vec<String>,
 }
 
 /// `@volume D: fat`.
@@ -123,11 +126,7 @@ pub enum Expectation {
     /// `expect missing "path"`.
     Missing(String),
     /// `expect [not] delete_pending NAME`.
-    DeletePending {
-        name: String,
-        col: usize,
-        pending: bool,
-    },
+    DeletePending { name: String, col: usize, pending: bool },
     /// `expect listing "dir" = "a" "b"`: exact set of names, any order.
     Listing { dir: String, names: Vec<String> },
     /// `expect attributes "path" has|lacks FLAGS`.

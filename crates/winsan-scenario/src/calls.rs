@@ -179,12 +179,7 @@ impl CallKind {
         use CallKind::*;
         matches!(
             self,
-            CloseHandle
-                | NtClose
-                | UnmapViewOfFile
-                | NtUnmapViewOfSection
-                | FreeLibrary
-                | ExitProcess
+            CloseHandle | NtClose | UnmapViewOfFile | NtUnmapViewOfSection | FreeLibrary | ExitProcess
         )
     }
 
@@ -209,14 +204,8 @@ impl CallKind {
             SetFileAttributes => &[p!(Path, "path"), p!(Flags, "attributes")],
             WriteFile | ReadFile => &[p!(Name, "handle"), p!(Number, "n")],
             SetFilePointer => &[p!(Name, "handle"), p!(Number, "offset")],
-            LockFile | UnlockFile => &[
-                p!(Name, "handle"),
-                p!(Number, "offset"),
-                p!(Number, "length"),
-            ],
-            SetFileInformationByHandle | NtSetInformationFile => {
-                &[p!(Name, "handle"), p!(Class, "class")]
-            }
+            LockFile | UnlockFile => &[p!(Name, "handle"), p!(Number, "offset"), p!(Number, "length")],
+            SetFileInformationByHandle | NtSetInformationFile => &[p!(Name, "handle"), p!(Class, "class")],
             CreateFileMapping => &[p!(Name, "handle"), p!(Flags, "protect")],
             MapViewOfFile => &[p!(Name, "mapping"), p!(Flags, "desired_access")],
             UnmapViewOfFile | NtUnmapViewOfSection => &[p!(Name, "view")],
@@ -237,11 +226,7 @@ impl CallKind {
                 p!(Flags, "share"),
                 p!(Flags, "options"),
             ],
-            NtCreateSection => &[
-                p!(Name, "handle"),
-                p!(Flags, "protect"),
-                p!(Flags, "allocation"),
-            ],
+            NtCreateSection => &[p!(Name, "handle"), p!(Flags, "protect"), p!(Flags, "allocation")],
             NtMapViewOfSection => &[p!(Name, "section"), p!(Flags, "protect")],
         }
     }

@@ -202,12 +202,11 @@ impl<'a> Cursor<'a> {
     fn number(&mut self) -> PResult<u64> {
         let start = self.pos;
         let b = self.s.as_bytes();
-        let (digits_from, radix) =
-            if b.get(start) == Some(&b'0') && matches!(b.get(start + 1), Some(b'x' | b'X')) {
-                (start + 2, 16)
-            } else {
-                (start, 10)
-            };
+        let (digits_from, radix) = if b.get(start) == Some(&b'0') && matches!(b.get(start + 1), Some(b'x' | b'X')) {
+            (start + 2, 16)
+        } else {
+            (start, 10)
+        };
         let mut end = digits_from;
         while matches!(b.get(end), Some(c) if c.is_ascii_alphanumeric() || *c == b'_') {
             end += 1;
@@ -219,10 +218,7 @@ impl<'a> Cursor<'a> {
         }
         match u64::from_str_radix(digits, radix) {
             Ok(v) => Ok(v),
-            Err(_) => self.err(
-                start,
-                format!("number `{}` is too large", &self.s[start..end]),
-            ),
+            Err(_) => self.err(start, format!("number `{}` is too large", &self.s[start..end])),
         }
     }
 
@@ -244,9 +240,7 @@ impl<'a> Cursor<'a> {
             let pos = self.pos;
             let kind = match self.peek() {
                 Some(c) if c.is_ascii_digit() => AtomKind::Int(self.number()?),
-                Some(c) if c.is_ascii_alphabetic() || c == b'_' => {
-                    AtomKind::Ident(self.ident().to_string())
-                }
+                Some(c) if c.is_ascii_alphabetic() || c == b'_' => AtomKind::Ident(self.ident().to_string()),
                 _ => {
                     return self.err(
                         pos,
@@ -320,6 +314,15 @@ impl FileParser {
         let mut c = Cursor::new(line_no, text);
         c.skip_ws();
         if c.at_end() {
+            let started = !self.scenario.steps.is_empty()
+                || self.windows_line.is_some()
+                || self.delete_line.is_some()
+                || !self.scenario.volumes.is_empty();
+            if !started {
+                if let Some(comment) = raw.trim_start().strip_prefix('#') {
+                    self.scenario.header.push(comment.trim().to_string());
+                }
+            }
             return Ok(());
         }
         if c.peek() == Some(b'@') {
@@ -415,10 +418,7 @@ impl FileParser {
                     return c.err(lpos, "C: is always there (an empty NTFS volume)");
                 }
                 if let Some(v) = self.scenario.volumes.iter().find(|v| v.letter == letter) {
-                    return c.err(
-                        lpos,
-                        format!("{letter}: is already added on line {}", v.line),
-                    );
+                    return c.err(lpos, format!("{letter}: is already added on line {}", v.line));
                 }
                 let (fpos, f) = values[1];
                 let fs = match f.parse::<FileSystem>() {
@@ -459,10 +459,7 @@ impl FileParser {
         if name.is_empty() {
             return c.err(
                 name_pos,
-                format!(
-                    "expected a call, `expect` or a directive, found {}",
-                    c.found(name_pos)
-                ),
+                format!("expected a call, `expect` or a directive, found {}", c.found(name_pos)),
             );
         }
         let Some(call) = CallKind::from_name(name) else {
@@ -470,24 +467,15 @@ impl FileParser {
         };
         if let Some((pos, b)) = &bind {
             if !call.binds() {
-                return c.err(
-                    *pos,
-                    format!("{} returns nothing to bind to `{b}`", call.name()),
-                );
+                return c.err(*pos, format!("{} returns nothing to bind to `{b}`", call.name()));
             }
             if consts::lookup(b).is_some() {
-                return c.err(
-                    *pos,
-                    format!("`{b}` is a constant; choose another name to bind"),
-                );
+                return c.err(*pos, format!("`{b}` is a constant; choose another name to bind"));
             }
         }
         c.skip_ws();
         if c.peek() != Some(b'(') {
-            return c.err(
-                c.pos,
-                format!("expected `(` after {name}, found {}", c.found(c.pos)),
-            );
+            return c.err(c.pos, format!("expected `(` after {name}, found {}", c.found(c.pos)));
         }
         c.pos += 1;
         let mut raw_args = Vec::new();
@@ -504,12 +492,7 @@ impl FileParser {
                         break;
                     }
                     Some(b',') => c.pos += 1,
-                    _ => {
-                        return c.err(
-                            c.pos,
-                            format!("expected `,` or `)`, found {}", c.found(c.pos)),
-                        )
-                    }
+                    _ => return c.err(c.pos, format!("expected `,` or `)`, found {}", c.found(c.pos))),
                 }
             }
         }
@@ -576,8 +559,7 @@ impl FileParser {
                 format!(
                     "{}{} takes {} argument{} ({}), got {}",
                     call.name(),
-                    info.map(|_| format!(" with {}", raw[1].text))
-                        .unwrap_or_default(),
+                    info.map(|_| format!(" with {}", raw[1].text)).unwrap_or_default(),
                     params.len(),
                     if params.len() == 1 { "" } else { "s" },
                     names.join(", "),
@@ -591,22 +573,21 @@ impl FileParser {
                 Slot::Class => Value::Class(info.unwrap_or(Info::Disposition)),
                 Slot::Path => match a.raw {
                     Raw::Str(s) if is_drive_rooted(&s) => Value::Path(s),
-                    _ => return c.err(
-                        a.pos,
-                        format!(
-                            "{} of {} must be a drive-rooted path string such as \"C:\\t\\a.txt\"",
-                            param.name,
-                            call.name()
-                        ),
-                    ),
+                    _ => {
+                        return c.err(
+                            a.pos,
+                            format!(
+                                "{} of {} must be a drive-rooted path string such as \"C:\\t\\a.txt\"",
+                                param.name,
+                                call.name()
+                            ),
+                        )
+                    }
                 },
                 Slot::Flags | Slot::Number | Slot::Bool => {
                     let v = eval(c, &a, param.name)?;
                     if param.slot != Slot::Number && v > u64::from(u32::MAX) {
-                        return c.err(
-                            a.pos,
-                            format!("{} `{}` does not fit in 32 bits", param.name, a.text),
-                        );
+                        return c.err(a.pos, format!("{} `{}` does not fit in 32 bits", param.name, a.text));
                     }
                     Value::Int(v)
                 }
@@ -722,9 +703,7 @@ impl FileParser {
             Some(NameState::Bound) => Ok(()),
             Some(NameState::Failing(line)) => c.err(
                 pos,
-                format!(
-                    "`{ident}` is bound only by the step on line {line}, which is expected to fail"
-                ),
+                format!("`{ident}` is bound only by the step on line {line}, which is expected to fail"),
             ),
             None if consts::lookup(ident).is_some() => c.err(
                 pos,
@@ -744,10 +723,7 @@ impl FileParser {
         c.skip_ws();
         let pos = c.pos;
         if c.peek() != Some(b'"') {
-            return c.err(
-                pos,
-                format!("expected {what} as a \"string\", found {}", c.found(pos)),
-            );
+            return c.err(pos, format!("expected {what} as a \"string\", found {}", c.found(pos)));
         }
         let s = c.string()?;
         if !is_drive_rooted(&s) {
@@ -863,12 +839,7 @@ impl FileParser {
 fn eval(c: &Cursor, a: &RawArg, what: &str) -> PResult<u64> {
     let atoms = match &a.raw {
         Raw::Expr(atoms) => atoms,
-        Raw::Str(_) => {
-            return c.err(
-                a.pos,
-                format!("{what} must be a number or a constant, not a string"),
-            )
-        }
+        Raw::Str(_) => return c.err(a.pos, format!("{what} must be a number or a constant, not a string")),
     };
     let mut v = 0u64;
     for atom in atoms {
@@ -877,13 +848,7 @@ fn eval(c: &Cursor, a: &RawArg, what: &str) -> PResult<u64> {
             AtomKind::Ident(name) => match consts::lookup(name) {
                 Some(k) => u64::from(k),
                 None => {
-                    let hint = did_you_mean(
-                        name,
-                        consts::ALL
-                            .iter()
-                            .chain(consts::ALIASES.iter())
-                            .map(|(n, _)| *n),
-                    );
+                    let hint = did_you_mean(name, consts::ALL.iter().chain(consts::ALIASES.iter()).map(|(n, _)| *n));
                     let msg = if atoms.len() == 1 && !looks_constant(name) && hint.is_empty() {
                         format!("{what} must be a number or a constant; `{name}` is not a constant")
                     } else {
@@ -906,10 +871,7 @@ fn parse_result(c: &mut Cursor, call: CallKind) -> PResult<(Option<Expected>, Op
     if !c.starts_with("->") {
         return c.err(
             c.pos,
-            format!(
-                "expected `-> RESULT` or end of line, found {}",
-                c.found(c.pos)
-            ),
+            format!("expected `-> RESULT` or end of line, found {}", c.found(c.pos)),
         );
     }
     c.pos += 2;
@@ -965,10 +927,7 @@ fn parse_result(c: &mut Cursor, call: CallKind) -> PResult<(Option<Expected>, Op
             }
         }
     } else {
-        return c.err(
-            pos,
-            format!("unknown result {name} (expected OK, ERROR_* or STATUS_*)"),
-        );
+        return c.err(pos, format!("unknown result {name} (expected OK, ERROR_* or STATUS_*)"));
     };
     c.expect_end("the result")?;
     Ok((Some(expected), Some(name.to_string())))
@@ -1013,8 +972,7 @@ pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a 
             best = Some((d, cand));
         }
     }
-    best.map(|(_, c)| format!(" (did you mean {c}?)"))
-        .unwrap_or_default()
+    best.map(|(_, c)| format!(" (did you mean {c}?)")).unwrap_or_default()
 }
 
 fn levenshtein(a: &[u8], b: &[u8]) -> usize {

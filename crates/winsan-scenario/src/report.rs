@@ -76,10 +76,7 @@ fn walk(root: &Path, rel: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<(Pat
         let Ok(ft) = entry.file_type() else { continue };
         if ft.is_dir() {
             walk(root, &sub, found, errors);
-        } else if Path::new(&name)
-            .extension()
-            .is_some_and(|e| e == "scenario")
-        {
+        } else if Path::new(&name).extension().is_some_and(|e| e == "scenario") {
             // Regular files, and symbolic links to them (links to directories are not
             // followed, so a link loop cannot trap the search).
             if ft.is_file() || root.join(&sub).is_file() {
@@ -112,13 +109,16 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// A scenario with a failed step is `Failed` even if it then stopped with an error (a
+    /// later step used what the failed call would have bound); `Error` is for scenarios
+    /// that could not be run at all or stopped without any failure before.
     pub fn status(&self) -> Status {
-        if self.error.is_some() {
-            Status::Error
-        } else if self.failures.is_empty() {
-            Status::Passed
-        } else {
+        if !self.failures.is_empty() {
             Status::Failed
+        } else if self.error.is_some() {
+            Status::Error
+        } else {
+            Status::Passed
         }
     }
 
@@ -159,9 +159,7 @@ impl FileReport {
                 None => "--",
             };
             let shown = match (&step.kind, &r.result) {
-                (StepKind::Call(c), crate::run::StepResult::Call(Err(refusal)))
-                    if !c.call.is_nt() =>
-                {
+                (StepKind::Call(c), crate::run::StepResult::Call(Err(refusal))) if !c.call.is_nt() => {
                     format!("{} / {}", refusal.win32, refusal.status)
                 }
                 _ => r.got.clone(),
@@ -222,10 +220,7 @@ pub fn run_file(input: &Input, opts: &RunOptions) -> FileReport {
             let valid = &bytes[..e.valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
             let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            let col = String::from_utf8_lossy(&valid[line_start..])
-                .chars()
-                .count()
-                + 1;
+            let col = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
             report.error = Some(RunError {
                 line,
                 col,

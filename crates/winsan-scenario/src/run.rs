@@ -6,8 +6,8 @@ use crate::guard::guarded;
 use std::collections::HashMap;
 use winsan_model::consts::Info;
 use winsan_model::{
-    CallResult, Config, DeleteSemantics, Event, FileSystem, Handle, HandleInfo, NtStatus, Reason,
-    Refusal, System, WindowsVersion,
+    CallResult, Config, DeleteSemantics, Event, FileSystem, Handle, HandleInfo, NtStatus, Reason, Refusal, System,
+    WindowsVersion,
 };
 
 /// Overrides of the scenario's own directives (`--windows`, `--delete`).
@@ -102,11 +102,7 @@ pub fn config_for(scenario: &Scenario, opts: &RunOptions) -> Config {
 
 /// The file system of the volume a path is on (`C:` is NTFS; others from `@volume`).
 pub fn file_system_of(scenario: &Scenario, path: &str) -> FileSystem {
-    let letter = path
-        .chars()
-        .next()
-        .map(|c| c.to_ascii_uppercase())
-        .unwrap_or('C');
+    let letter = path.chars().next().map(|c| c.to_ascii_uppercase()).unwrap_or('C');
     scenario
         .volumes
         .iter()
@@ -171,9 +167,7 @@ impl Runner<'_> {
             match guarded(|| sys.add_volume(v.letter, v.fs)) {
                 Ok(Ok(())) => {}
                 Ok(Err(msg)) => return self.stop(v.line, v.col, msg),
-                Err(msg) => {
-                    return self.stop(v.line, v.col, format!("internal error in model: {msg}"))
-                }
+                Err(msg) => return self.stop(v.line, v.col, format!("internal error in model: {msg}")),
             }
         }
         let _ = guarded(|| self.sys.take_events());
@@ -205,9 +199,9 @@ impl Runner<'_> {
             return Ok(*h);
         }
         let message = match self.failed.get(name) {
-            Some((line, got)) => format!(
-                "`{name}` is not bound: its call on line {line} failed with {got}, so this step cannot run"
-            ),
+            Some((line, got)) => {
+                format!("`{name}` is not bound: its call on line {line} failed with {got}, so this step cannot run")
+            }
             None => format!("`{name}` is not bound"),
         };
         Err(RunError {
@@ -284,9 +278,7 @@ impl Runner<'_> {
                 self.failed.remove(name);
                 // A duplicate refers to the object its source opened.
                 let origin = if c.call == CallKind::DuplicateHandle {
-                    hs.first()
-                        .and_then(|s| self.handles.get(s))
-                        .map_or(index, |(_, o)| *o)
+                    hs.first().and_then(|s| self.handles.get(s)).map_or(index, |(_, o)| *o)
                 } else {
                     index
                 };
@@ -366,26 +358,15 @@ impl Runner<'_> {
                     }
                 }
             }
-            Expectation::Attributes {
-                path, has, flags, ..
-            } => {
-                let attrs =
-                    guarded(|| sys.attributes(path)).map_err(|m| Self::internal(step, m))?;
+            Expectation::Attributes { path, has, flags, .. } => {
+                let attrs = guarded(|| sys.attributes(path)).map_err(|m| Self::internal(step, m))?;
                 let want = if *has { "has" } else { "lacks" };
                 match attrs {
                     None => ("ERROR_FILE_NOT_FOUND".to_string(), want.to_string(), false),
                     Some(a) => {
-                        let holds = if *has {
-                            a & flags == *flags
-                        } else {
-                            a & flags == 0
-                        };
+                        let holds = if *has { a & flags == *flags } else { a & flags == 0 };
                         let word = if holds == *has { "has" } else { "lacks" };
-                        (
-                            format!("{word} (attributes 0x{a:x})"),
-                            want.to_string(),
-                            holds,
-                        )
+                        (format!("{word} (attributes 0x{a:x})"), want.to_string(), holds)
                     }
                 }
             }
@@ -500,9 +481,7 @@ fn exec(sys: &mut System, c: &CallStep, hs: &[Handle]) -> Result<Option<Handle>,
         FreeLibrary => none(sys.free_library(h0)),
         CreateProcess => some(sys.create_process(path(0))),
         ExitProcess => none(sys.exit_process(h0)),
-        NtCreateFile => {
-            some(sys.nt_create_file(path(0), flags(1), flags(2), flags(3), flags(4), flags(5)))
-        }
+        NtCreateFile => some(sys.nt_create_file(path(0), flags(1), flags(2), flags(3), flags(4), flags(5))),
         NtOpenFile => some(sys.nt_open_file(path(0), flags(1), flags(2), flags(3))),
         NtClose => none(sys.nt_close(h0)),
         NtCreateSection => some(sys.nt_create_section(h0, flags(1), flags(2))),

@@ -55,9 +55,7 @@ expect attributes "C:\t\a.txt" lacks FILE_ATTRIBUTE_HIDDEN
     assert_eq!(s.volumes[0].fs, FileSystem::Fat);
     assert_eq!(s.steps.len(), 17);
 
-    let StepKind::Call(c) = &s.steps[1].kind else {
-        panic!()
-    };
+    let StepKind::Call(c) = &s.steps[1].kind else { panic!() };
     assert_eq!(s.steps[1].line, 7);
     assert_eq!(c.bind.as_deref(), Some("h"));
     assert_eq!(c.call, CallKind::CreateFile);
@@ -68,41 +66,23 @@ expect attributes "C:\t\a.txt" lacks FILE_ATTRIBUTE_HIDDEN
     assert!(s.steps[1].text.starts_with("CreateFile(\"C:\\t\\a.txt\""));
     assert!(s.steps[1].text.ends_with("FILE_ATTRIBUTE_NORMAL)"));
 
-    let StepKind::Call(c) = &s.steps[2].kind else {
-        panic!()
-    };
-    assert_eq!(
-        c.expected,
-        Some(Expected::Win32(Win32Error::ERROR_SHARING_VIOLATION))
-    );
+    let StepKind::Call(c) = &s.steps[2].kind else { panic!() };
+    assert_eq!(c.expected, Some(Expected::Win32(Win32Error::ERROR_SHARING_VIOLATION)));
     assert_eq!(s.steps[2].text, r#"DeleteFile("C:\t\a.txt")"#);
-    let StepKind::Call(c) = &s.steps[3].kind else {
-        panic!()
-    };
+    let StepKind::Call(c) = &s.steps[3].kind else { panic!() };
     assert_eq!(c.expected, None);
-    let StepKind::Call(c) = &s.steps[4].kind else {
-        panic!()
-    };
+    let StepKind::Call(c) = &s.steps[4].kind else { panic!() };
     assert_eq!(c.expected, Some(Expected::Ok), "STATUS_SUCCESS is OK");
     assert_eq!(c.args[1].value, Value::Int(16));
-    let StepKind::Call(c) = &s.steps[5].kind else {
-        panic!()
-    };
+    let StepKind::Call(c) = &s.steps[5].kind else { panic!() };
     assert_eq!(c.info, Some(Info::Disposition));
     assert_eq!(c.args[2].value, Value::Int(1));
-    let StepKind::Call(c) = &s.steps[6].kind else {
-        panic!()
-    };
+    let StepKind::Call(c) = &s.steps[6].kind else { panic!() };
     assert_eq!(c.info, Some(Info::RenameEx));
     assert_eq!(c.args[3].value, Value::Int(3));
-    let StepKind::Call(c) = &s.steps[7].kind else {
-        panic!()
-    };
+    let StepKind::Call(c) = &s.steps[7].kind else { panic!() };
     assert_eq!(c.info, Some(Info::Link));
-    assert_eq!(
-        c.expected,
-        Some(Expected::Status(NtStatus::STATUS_NOT_SAME_DEVICE))
-    );
+    assert_eq!(c.expected, Some(Expected::Status(NtStatus::STATUS_NOT_SAME_DEVICE)));
 
     let StepKind::Expect(e) = &s.steps[13].kind else {
         panic!()
@@ -114,10 +94,7 @@ expect attributes "C:\t\a.txt" lacks FILE_ATTRIBUTE_HIDDEN
             names: vec!["a.txt".into(), "b.txt".into()]
         }
     );
-    assert_eq!(
-        s.steps[13].text,
-        r#"expect listing "C:\t" = "a.txt" "b.txt""#
-    );
+    assert_eq!(s.steps[13].text, r#"expect listing "C:\t" = "a.txt" "b.txt""#);
     let StepKind::Expect(e) = &s.steps[14].kind else {
         panic!()
     };
@@ -142,9 +119,7 @@ expect attributes "C:\t\a.txt" lacks FILE_ATTRIBUTE_HIDDEN
 #[test]
 fn hash_inside_a_string_is_not_a_comment() {
     let s = parse(r#"CreateDirectory("C:\a#b") -> OK # comment"#).unwrap();
-    let StepKind::Call(c) = &s.steps[0].kind else {
-        panic!()
-    };
+    let StepKind::Call(c) = &s.steps[0].kind else { panic!() };
     assert_eq!(c.args[0].value, Value::Path(r"C:\a#b".into()));
 }
 
@@ -162,10 +137,7 @@ fn selftest_syntax_error_position() {
     let src = include_str!("data/selftest/syntax-error.scenario");
     let (l, c, m) = err(src);
     assert_eq!((l, c), (3, 43));
-    assert_eq!(
-        m,
-        "unknown constant GENRIC_WRITE (did you mean GENERIC_WRITE?)"
-    );
+    assert_eq!(m, "unknown constant GENRIC_WRITE (did you mean GENERIC_WRITE?)");
 }
 
 #[test]
@@ -287,12 +259,7 @@ fn error_names() {
         13,
         "unknown name `h`: no earlier step binds it",
     );
-    assert_err(
-        &format!("{OPEN}\nCloseHandle(hh)"),
-        2,
-        13,
-        "(did you mean h?)",
-    );
+    assert_err(&format!("{OPEN}\nCloseHandle(hh)"), 2, 13, "(did you mean h?)");
     // a name bound only by a step that is expected to fail
     assert_err(
         "g = CreateFile(\"C:\\a\", 0, 0, OPEN_EXISTING, 0) -> ERROR_FILE_NOT_FOUND\nCloseHandle(g)",
@@ -344,18 +311,8 @@ fn error_results() {
         23,
         "unknown NTSTATUS STATUS_NOPE",
     );
-    assert_err(
-        r#"DeleteFile("C:\a") -> FAILED"#,
-        1,
-        23,
-        "unknown result FAILED",
-    );
-    assert_err(
-        r#"DeleteFile("C:\a") -> "#,
-        1,
-        22,
-        "expected a result after `->`",
-    );
+    assert_err(r#"DeleteFile("C:\a") -> FAILED"#, 1, 23, "unknown result FAILED");
+    assert_err(r#"DeleteFile("C:\a") -> "#, 1, 22, "expected a result after `->`");
     assert_err(
         r#"DeleteFile("C:\a") -> OK OK"#,
         1,
@@ -376,46 +333,19 @@ fn error_results() {
     );
     // ERROR_SUCCESS means OK for a Win32 call
     let s = parse(r#"DeleteFile("C:\a") -> ERROR_SUCCESS"#).unwrap();
-    let StepKind::Call(c) = &s.steps[0].kind else {
-        panic!()
-    };
+    let StepKind::Call(c) = &s.steps[0].kind else { panic!() };
     assert_eq!(c.expected, Some(Expected::Ok));
 }
 
 #[test]
 fn error_syntax() {
     assert_err(r#"DeleteFile("C:\a)"#, 1, 12, "unterminated string");
-    assert_err(
-        r#"DeleteFile "C:\a""#,
-        1,
-        12,
-        "expected `(` after DeleteFile",
-    );
+    assert_err(r#"DeleteFile "C:\a""#, 1, 12, "expected `(` after DeleteFile");
     assert_err(r#"DeleteFile("C:\a" "C:\b")"#, 1, 19, "expected `,` or `)`");
-    assert_err(
-        r#"DeleteFile("C:\a""#,
-        1,
-        18,
-        "expected `,` or `)`, found end of line",
-    );
-    assert_err(
-        r#"MoveFile("C:\a", , "C:\b")"#,
-        1,
-        18,
-        "expected an argument",
-    );
-    assert_err(
-        r#"MoveFileEx("C:\a", "C:\b", 12ab)"#,
-        1,
-        28,
-        "bad number `12ab`",
-    );
-    assert_err(
-        r#"MoveFileEx("C:\a", "C:\b", 0x)"#,
-        1,
-        28,
-        "bad number `0x`",
-    );
+    assert_err(r#"DeleteFile("C:\a""#, 1, 18, "expected `,` or `)`, found end of line");
+    assert_err(r#"MoveFile("C:\a", , "C:\b")"#, 1, 18, "expected an argument");
+    assert_err(r#"MoveFileEx("C:\a", "C:\b", 12ab)"#, 1, 28, "bad number `12ab`");
+    assert_err(r#"MoveFileEx("C:\a", "C:\b", 0x)"#, 1, 28, "bad number `0x`");
     assert_err(
         r#"MoveFileEx("C:\a", "C:\b", 0x1ffffffff)"#,
         1,
@@ -450,19 +380,9 @@ fn error_syntax() {
 
 #[test]
 fn error_expectations() {
-    assert_err(
-        "expect present \"C:\\a\"",
-        1,
-        8,
-        "unknown expectation `present`",
-    );
+    assert_err("expect present \"C:\\a\"", 1, 8, "unknown expectation `present`");
     assert_err("expect", 1, 7, "unknown expectation");
-    assert_err(
-        "expect exists C:\\a",
-        1,
-        15,
-        "expected the path as a \"string\"",
-    );
+    assert_err("expect exists C:\\a", 1, 15, "expected the path as a \"string\"");
     assert_err("expect exists \"a\"", 1, 15, "drive-rooted");
     assert_err(
         "expect exists \"C:\\a\" extra",
@@ -476,44 +396,19 @@ fn error_expectations() {
         12,
         "expected delete_pending after `expect not`",
     );
-    assert_err(
-        "expect delete_pending \"C:\\a\"",
-        1,
-        23,
-        "expected a bound name",
-    );
+    assert_err("expect delete_pending \"C:\\a\"", 1, 23, "expected a bound name");
     assert_err("expect delete_pending h", 1, 23, "unknown name `h`");
     assert_err("expect listing \"C:\\\" \"a\"", 1, 22, "expected `=`");
-    assert_err(
-        "expect listing \"C:\\\" = a",
-        1,
-        24,
-        "expected a quoted name",
-    );
-    assert_err(
-        "expect listing \"C:\\\" = \"a",
-        1,
-        24,
-        "unterminated string",
-    );
-    assert_err(
-        "expect attributes \"C:\\a\" is 1",
-        1,
-        26,
-        "expected `has` or `lacks`",
-    );
+    assert_err("expect listing \"C:\\\" = a", 1, 24, "expected a quoted name");
+    assert_err("expect listing \"C:\\\" = \"a", 1, 24, "unterminated string");
+    assert_err("expect attributes \"C:\\a\" is 1", 1, 26, "expected `has` or `lacks`");
     assert_err(
         "expect attributes \"C:\\a\" has",
         1,
         29,
         "expected FILE_ATTRIBUTE_* flags",
     );
-    assert_err(
-        "expect attributes \"C:\\a\" has \"x\"",
-        1,
-        30,
-        "not a string",
-    );
+    assert_err("expect attributes \"C:\\a\" has \"x\"", 1, 30, "not a string");
 }
 
 #[test]
@@ -524,18 +419,8 @@ fn error_directives() {
         10,
         "unknown Windows version `12`",
     );
-    assert_err(
-        "@windows\nDeleteFile(\"C:\\a\")",
-        1,
-        9,
-        "@windows needs a version",
-    );
-    assert_err(
-        "@windows 11 10\n",
-        1,
-        13,
-        "unexpected text after the directive",
-    );
+    assert_err("@windows\nDeleteFile(\"C:\\a\")", 1, 9, "@windows needs a version");
+    assert_err("@windows 11 10\n", 1, 13, "unexpected text after the directive");
     assert_err(
         "@windows 11\n@windows 7\n",
         2,
@@ -543,18 +428,8 @@ fn error_directives() {
         "@windows given twice (first on line 1)",
     );
     assert_err("@delete maybe\n", 1, 9, "unknown delete semantics `maybe`");
-    assert_err(
-        "@delete posix\n@delete legacy\n",
-        2,
-        1,
-        "@delete given twice",
-    );
-    assert_err(
-        "@volume D:\n",
-        1,
-        11,
-        "@volume needs a drive and a file system",
-    );
+    assert_err("@delete posix\n@delete legacy\n", 2, 1, "@delete given twice");
+    assert_err("@volume D:\n", 1, 11, "@volume needs a drive and a file system");
     assert_err("@volume DD: fat\n", 1, 9, "bad drive `DD:`");
     assert_err("@volume C: ntfs\n", 1, 9, "C: is always there");
     assert_err(
@@ -571,9 +446,7 @@ fn error_directives() {
 fn expect_as_a_bound_name_still_works() {
     // `expect` followed by `=` is a binding, not an expectation.
     let s = parse(r#"expect = CreateFile("C:\a", 0, 0, CREATE_NEW, 0)"#).unwrap();
-    let StepKind::Call(c) = &s.steps[0].kind else {
-        panic!()
-    };
+    let StepKind::Call(c) = &s.steps[0].kind else { panic!() };
     assert_eq!(c.bind.as_deref(), Some("expect"));
 }
 
