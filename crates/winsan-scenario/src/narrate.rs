@@ -371,8 +371,8 @@ impl Teller<'_> {
             })
             .collect();
         for e in &rec.events {
-            // A POSIX delete that took effect at once is told by its removal alone.
-            if let Event::PosixDeleteSet { path } = e {
+            // A delete that took effect at once is told by its removal alone.
+            if let Event::PosixDeleteSet { path } | Event::DeletePendingSet { path } = e {
                 if removed.contains(&path.as_str()) {
                     continue;
                 }
@@ -574,9 +574,7 @@ fn expected_word(e: &Expectation) -> String {
 
 fn expect_clause(e: &Expectation, rec: &StepRecord) -> Option<String> {
     match (e, rec.got.as_str()) {
-        (Expectation::Exists(p) | Expectation::Missing(p), "exists") => {
-            Some(format!("{p} is in its directory (a delete-pending name still is)."))
-        }
+        (Expectation::Exists(p) | Expectation::Missing(p), "exists") => Some(format!("{p} is in its directory.")),
         (Expectation::Exists(p) | Expectation::Missing(p), _) => Some(format!("{p} is not in its directory.")),
         _ => None,
     }
@@ -598,6 +596,10 @@ fn event_words(e: &Event, closer: Option<&str>, call: CallKind) -> Option<String
                 {
                     format!("{path} is removed at once (POSIX semantics), even if other handles stay open.")
                 }
+                None if matches!(call, CallKind::DeleteFile | CallKind::RemoveDirectory) => format!(
+                    "{path} is removed: no other handle had it open, so the name goes when {} closes its own handle.",
+                    call.name()
+                ),
                 None => format!("{path} is removed: {why}."),
             }
         }

@@ -41,9 +41,12 @@ impl std::error::Error for ParseError {}
 /// "#).unwrap();
 /// assert_eq!(s.steps.len(), 2);
 ///
-/// let e = winsan_scenario::parse("DeleteFile(\"C:\\a\", GENRIC_WRITE)").unwrap_err();
-/// assert_eq!((e.line, e.col), (1, 19));
-/// assert_eq!(e.message, "unknown constant GENRIC_WRITE (did you mean GENERIC_WRITE?)");
+/// let e = winsan_scenario::parse(r#"MoveFileEx("C:\a", "C:\b", MOVEFILE_REPLCE_EXISTING)"#).unwrap_err();
+/// assert_eq!((e.line, e.col), (1, 28));
+/// assert_eq!(
+///     e.message,
+///     "unknown constant MOVEFILE_REPLCE_EXISTING (did you mean MOVEFILE_REPLACE_EXISTING?)"
+/// );
 /// ```
 pub fn parse(text: &str) -> Result<Scenario, ParseError> {
     let mut p = FileParser::default();
