@@ -822,6 +822,9 @@ impl System {
         if req.disposition > FILE_OVERWRITE_IF
             || req.share & !FILE_SHARE_VALID_FLAGS != 0
             || (req.options & FILE_DIRECTORY_FILE != 0 && req.options & FILE_NON_DIRECTORY_FILE != 0)
+            // Wine ntdll/tests/file.c create_file_test: a directory open takes only
+            // FILE_CREATE, FILE_OPEN or FILE_OPEN_IF.
+            || (req.options & FILE_DIRECTORY_FILE != 0 && !matches!(req.disposition, FILE_CREATE | FILE_OPEN | FILE_OPEN_IF))
         {
             return Err(Refusal::new(
                 STATUS_INVALID_PARAMETER,
@@ -1019,9 +1022,10 @@ impl System {
                 },
             ));
         }
-        // MS CreateFileW: overwriting a hidden or system file must name those attributes.
+        // MS CreateFileW: CREATE_ALWAYS over a hidden or system file must name those
+        // attributes (TRUNCATE_EXISTING, FILE_OVERWRITE, is not checked).
         let hs = FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM;
-        if overwrite && n.attributes & hs & !req.attributes != 0 {
+        if matches!(req.disposition, FILE_SUPERSEDE | FILE_OVERWRITE_IF) && n.attributes & hs & !req.attributes != 0 {
             return Err(Refusal::new(
                 STATUS_ACCESS_DENIED,
                 Reason::InvalidParameter("overwriting a hidden or system file without those attributes"),
