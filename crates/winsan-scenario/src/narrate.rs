@@ -700,24 +700,39 @@ pub fn python(win32: u32) -> String {
     format!("{class} [WinError {win32}] in Python")
 }
 
-/// Write `first` + `text`, wrapped: continuation lines start at column `cont`.
+/// Write `first` + `text`, wrapped at spaces (and, inside a word too long for a line, after
+/// `|`): continuation lines start at column `cont`.
 fn wrap_first(out: &mut String, first: &str, text: &str, first_indent: usize, cont: usize) {
     let _ = first_indent;
+    // (piece, glued to the previous piece without a space)
+    let mut pieces: Vec<(&str, bool)> = Vec::new();
+    for word in text.split(' ') {
+        if word.chars().count() > WIDTH.saturating_sub(cont) / 2 && word.contains('|') {
+            let mut glued = false;
+            for part in word.split_inclusive('|') {
+                pieces.push((part, glued));
+                glued = true;
+            }
+        } else {
+            pieces.push((word, false));
+        }
+    }
     let mut line = first.to_string();
     let mut col = first.chars().count();
     let start_col = col;
-    for word in text.split(' ') {
-        let w = word.chars().count();
-        if col > start_col && col + 1 + w > WIDTH {
+    for (piece, glued) in pieces {
+        let w = piece.chars().count();
+        let sep = usize::from(!glued);
+        if col > start_col && col + sep + w > WIDTH {
             out.push_str(line.trim_end());
             out.push('\n');
             line = " ".repeat(cont);
             col = cont;
-        } else if col > start_col {
+        } else if col > start_col && !glued {
             line.push(' ');
             col += 1;
         }
-        line.push_str(word);
+        line.push_str(piece);
         col += w;
     }
     out.push_str(line.trim_end());

@@ -11,6 +11,7 @@ use winsan_scenario::{collect_inputs, run_file, RunOptions, Status, Summary};
 #[test]
 fn every_scenario_in_the_suite_passes() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios");
+    let root = root.canonicalize().unwrap_or(root);
     if !root.is_dir() {
         eprintln!("no {}: nothing to check", root.display());
         return;
