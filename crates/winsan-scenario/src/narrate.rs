@@ -707,7 +707,7 @@ fn wrap_first(out: &mut String, first: &str, text: &str, first_indent: usize, co
     // (piece, glued to the previous piece without a space)
     let mut pieces: Vec<(&str, bool)> = Vec::new();
     for word in text.split(' ') {
-        if word.chars().count() > WIDTH.saturating_sub(cont) / 2 && word.contains('|') {
+        if word.chars().count() > WIDTH.saturating_sub(cont) && word.contains('|') {
             let mut glued = false;
             for part in word.split_inclusive('|') {
                 pieces.push((part, glued));
