@@ -1,6 +1,7 @@
 //! `winsan`: the command-line tool. Thin: each subcommand lives in its own module.
 
 mod explain_cmd;
+mod run_cmd;
 mod scenario_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -37,12 +38,8 @@ enum Command {
     Scenario(scenario_cmd::ScenarioArgs),
     /// Run one scenario file and tell its story: each call, its result, and why.
     Explain(explain_cmd::ExplainArgs),
-    /// Run a Linux program under Windows file semantics (not implemented yet).
-    Run {
-        /// The program and its arguments (after `--`).
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "ARGS")]
-        args: Vec<String>,
-    },
+    /// Run a Linux program under Windows file semantics and report what Windows would refuse.
+    Run(run_cmd::RunArgs),
 }
 
 /// `--delete`: what DeleteFile/RemoveDirectory do.
@@ -73,10 +70,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Scenario(args) => scenario_cmd::main(&args),
         Command::Explain(args) => explain_cmd::main(&args),
-        Command::Run { args } => {
-            let _ = args;
-            eprintln!("winsan: `run` is not implemented yet (see crates/winsan/src/run_cmd.rs)");
-            ExitCode::from(125)
-        }
+        Command::Run(args) => run_cmd::run(args),
     }
 }
