@@ -1022,9 +1022,10 @@ impl System {
                 },
             ));
         }
-        // MS CreateFileW: overwriting a hidden or system file must name those attributes.
+        // MS CreateFileW: CREATE_ALWAYS over a hidden or system file must name those
+        // attributes (TRUNCATE_EXISTING, FILE_OVERWRITE, is not checked).
         let hs = FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM;
-        if overwrite && n.attributes & hs & !req.attributes != 0 {
+        if matches!(req.disposition, FILE_SUPERSEDE | FILE_OVERWRITE_IF) && n.attributes & hs & !req.attributes != 0 {
             return Err(Refusal::new(
                 STATUS_ACCESS_DENIED,
                 Reason::InvalidParameter("overwriting a hidden or system file without those attributes"),
