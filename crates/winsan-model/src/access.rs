@@ -47,9 +47,17 @@ impl DataAccess {
 
     /// The share flags that would admit these classes.
     pub fn as_share_bits(self) -> u32 {
-        (self.read as u32) * FILE_SHARE_READ
-            | (self.write as u32) * FILE_SHARE_WRITE
-            | (self.delete as u32) * FILE_SHARE_DELETE
+        let mut share = 0;
+        if self.read {
+            share |= FILE_SHARE_READ;
+        }
+        if self.write {
+            share |= FILE_SHARE_WRITE;
+        }
+        if self.delete {
+            share |= FILE_SHARE_DELETE;
+        }
+        share
     }
 
     /// Rule A2: an open with no data class neither checks nor restricts sharing.

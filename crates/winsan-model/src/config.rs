@@ -99,9 +99,7 @@ impl FromStr for DeleteSemantics {
         match s {
             "legacy" => Ok(DeleteSemantics::Legacy),
             "posix" => Ok(DeleteSemantics::Posix),
-            _ => Err(format!(
-                "unknown delete semantics `{s}` (expected legacy or posix)"
-            )),
+            _ => Err(format!("unknown delete semantics `{s}` (expected legacy or posix)")),
         }
     }
 }

@@ -32,8 +32,11 @@ pub mod translate;
 
 mod access;
 mod config;
+mod path;
 mod reason;
+mod section;
 mod system;
+mod win32;
 
 pub use access::{map_generic, Class, DataAccess, ShareAccess, ShareConflict};
 pub use config::{Config, DeleteSemantics, FileSystem, WindowsVersion};

@@ -95,29 +95,17 @@ pub enum Reason {
         pending: usize,
     },
     /// Rules C13/H42: the handle was not opened with the access the call needs.
-    HandleLacksAccess {
-        handle: Handle,
-        needed: &'static str,
-    },
+    HandleLacksAccess { handle: Handle, needed: &'static str },
     /// Rule H39/I46: a rename or link would replace a target that is open.
-    TargetOpen {
-        path: String,
-        blockers: Vec<Blocker>,
-    },
+    TargetOpen { path: String, blockers: Vec<Blocker> },
     /// Rule H40: a rename or link would replace a directory.
     TargetIsDirectory { path: String },
     /// Rule E25: a rename or link would replace a read-only file.
     TargetReadOnly { path: String },
     /// Rule G35: a rename would replace a file whose image section is in use.
-    TargetImageInUse {
-        path: String,
-        blockers: Vec<Blocker>,
-    },
+    TargetImageInUse { path: String, blockers: Vec<Blocker> },
     /// Rule F28: a directory cannot be renamed while a file below it is open.
-    OpenBelowDirectory {
-        path: String,
-        blockers: Vec<Blocker>,
-    },
+    OpenBelowDirectory { path: String, blockers: Vec<Blocker> },
     /// Rule C16: the root directory cannot be deleted.
     RootDirectory,
     /// Byte-range lock held by another handle.
@@ -223,23 +211,19 @@ impl fmt::Display for Reason {
                     c.share_flag()
                 ),
             },
-            WritableSection { .. } => f.write_str(
-                "a writable mapping of the file exists and the open does not share write",
-            ),
+            WritableSection { .. } => {
+                f.write_str("a writable mapping of the file exists and the open does not share write")
+            }
             ImageSectionInUse { .. } => {
                 f.write_str("the file is mapped as an image (a running program or loaded module)")
             }
-            SectionPreventsDelete { .. } => f.write_str(
-                "the file is mapped (an image, or a data section with a handle or view)",
-            ),
+            SectionPreventsDelete { .. } => {
+                f.write_str("the file is mapped (an image, or a data section with a handle or view)")
+            }
             UserMappedFile { .. } => f.write_str("the file has a user-mapped section"),
             DeletePending { path } => write!(f, "{path} is delete-pending"),
             ReadOnly { path } => write!(f, "{path} has FILE_ATTRIBUTE_READONLY"),
-            DirectoryNotEmpty {
-                path,
-                entries,
-                pending,
-            } => {
+            DirectoryNotEmpty { path, entries, pending } => {
                 write!(
                     f,
                     "{path} has {entries} entr{}",
@@ -257,9 +241,7 @@ impl fmt::Display for Reason {
             TargetImageInUse { path, .. } => write!(f, "the target {path} is a running image"),
             OpenBelowDirectory { path, .. } => write!(f, "a file below {path} is open"),
             RootDirectory => f.write_str("it is the root directory"),
-            LockConflict { .. } => {
-                f.write_str("another handle holds a byte-range lock on that range")
-            }
+            LockConflict { .. } => f.write_str("another handle holds a byte-range lock on that range"),
             NotFound { path } => write!(f, "{path} does not exist"),
             PathNotFound { path } => write!(f, "the directory {path} does not exist"),
             Collision { path } => write!(f, "{path} exists"),
