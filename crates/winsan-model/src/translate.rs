@@ -391,23 +391,13 @@ pub fn python_os_error(e: Win32Error, path: Option<&str>, via: PyVia) -> PyOsErr
 
 /// [`python_os_error`] for two-path calls (`os.rename`, `os.replace`, `os.link`):
 /// `[WinError 5] Access is denied: 'a' -> 'b'`.
-pub fn python_os_error_with_dest(
-    e: Win32Error,
-    path: Option<&str>,
-    dest: Option<&str>,
-    via: PyVia,
-) -> PyOsError {
+pub fn python_os_error_with_dest(e: Win32Error, path: Option<&str>, dest: Option<&str>, via: PyVia) -> PyOsError {
     let (errno, winerror, strerror, tag) = match via {
         PyVia::WinApi => {
             let errno = python_errno(e);
             // Python/errors.c: "remove trailing cr/lf and dots".
             let s = message(e).trim_end_matches(|c: char| c <= ' ' || c == '.');
-            (
-                errno,
-                Some(e.code()),
-                s.to_string(),
-                format!("WinError {}", e.code()),
-            )
+            (errno, Some(e.code()), s.to_string(), format!("WinError {}", e.code()))
         }
         PyVia::Crt => {
             let errno = crt_errno(e);
@@ -562,8 +552,8 @@ pub fn node_error(e: Win32Error) -> NodeError {
         ERROR_CANT_RESOLVE_FILENAME => "ELOOP",
         ERROR_TOO_MANY_OPEN_FILES => "EMFILE",
         ERROR_FILENAME_EXCED_RANGE => "ENAMETOOLONG",
-        ERROR_BAD_PATHNAME | ERROR_DIRECTORY | ERROR_FILE_NOT_FOUND | ERROR_INVALID_NAME
-        | ERROR_INVALID_DRIVE | ERROR_MOD_NOT_FOUND | ERROR_PATH_NOT_FOUND => "ENOENT",
+        ERROR_BAD_PATHNAME | ERROR_DIRECTORY | ERROR_FILE_NOT_FOUND | ERROR_INVALID_NAME | ERROR_INVALID_DRIVE
+        | ERROR_MOD_NOT_FOUND | ERROR_PATH_NOT_FOUND => "ENOENT",
         ERROR_NOT_ENOUGH_MEMORY => "ENOMEM",
         ERROR_CANNOT_MAKE | ERROR_DISK_FULL | ERROR_HANDLE_DISK_FULL => "ENOSPC",
         ERROR_DIR_NOT_EMPTY => "ENOTEMPTY",
@@ -613,12 +603,7 @@ pub fn node_error(e: Win32Error) -> NodeError {
 /// Node's error message: `EBUSY: resource busy or locked, unlink 'C:\t\a.txt'`
 /// (`lib/internal/errors.js` `uvException`: the path is inserted as is, in single quotes;
 /// a destination follows as ` -> 'dest'`).
-pub fn node_message(
-    e: Win32Error,
-    syscall: &str,
-    path: Option<&str>,
-    dest: Option<&str>,
-) -> String {
+pub fn node_message(e: Win32Error, syscall: &str, path: Option<&str>, dest: Option<&str>) -> String {
     let n = node_error(e);
     let mut s = format!("{}: {}, {}", n.code, n.description, syscall);
     if let Some(p) = path {
@@ -662,9 +647,7 @@ pub fn rust_kind(e: Win32Error) -> &'static str {
     match e {
         ERROR_ACCESS_DENIED => "PermissionDenied",
         ERROR_ALREADY_EXISTS | ERROR_FILE_EXISTS => "AlreadyExists",
-        ERROR_FILE_NOT_FOUND | ERROR_PATH_NOT_FOUND | ERROR_INVALID_DRIVE | ERROR_BAD_NETPATH => {
-            "NotFound"
-        }
+        ERROR_FILE_NOT_FOUND | ERROR_PATH_NOT_FOUND | ERROR_INVALID_DRIVE | ERROR_BAD_NETPATH => "NotFound",
         ERROR_INVALID_NAME | ERROR_BAD_PATHNAME | ERROR_FILENAME_EXCED_RANGE => "InvalidFilename",
         ERROR_INVALID_PARAMETER => "InvalidInput",
         ERROR_NOT_ENOUGH_MEMORY => "OutOfMemory",
@@ -752,14 +735,8 @@ pub fn go_is(e: Win32Error) -> GoIs {
     use Win32Error::*;
     GoIs {
         permission: e == ERROR_ACCESS_DENIED,
-        exist: matches!(
-            e,
-            ERROR_ALREADY_EXISTS | ERROR_DIR_NOT_EMPTY | ERROR_FILE_EXISTS
-        ),
-        not_exist: matches!(
-            e,
-            ERROR_FILE_NOT_FOUND | ERROR_BAD_NETPATH | ERROR_PATH_NOT_FOUND
-        ),
+        exist: matches!(e, ERROR_ALREADY_EXISTS | ERROR_DIR_NOT_EMPTY | ERROR_FILE_EXISTS),
+        not_exist: matches!(e, ERROR_FILE_NOT_FOUND | ERROR_BAD_NETPATH | ERROR_PATH_NOT_FOUND),
         unsupported: matches!(e, ERROR_NOT_SUPPORTED | ERROR_CALL_NOT_IMPLEMENTED),
     }
 }
@@ -1081,10 +1058,7 @@ mod tests {
             message(ERROR_ALREADY_EXISTS),
             "Cannot create a file when that file already exists."
         );
-        assert_eq!(
-            message(ERROR_BAD_EXE_FORMAT),
-            "%1 is not a valid Win32 application."
-        );
+        assert_eq!(message(ERROR_BAD_EXE_FORMAT), "%1 is not a valid Win32 application.");
     }
 
     #[test]
@@ -1140,11 +1114,7 @@ mod tests {
 
     #[test]
     fn python_winapi_and_crt() {
-        let e = python_os_error(
-            ERROR_SHARING_VIOLATION,
-            Some("/tmp/tmpab12.txt"),
-            PyVia::WinApi,
-        );
+        let e = python_os_error(ERROR_SHARING_VIOLATION, Some("/tmp/tmpab12.txt"), PyVia::WinApi);
         assert_eq!(
             e.to_string(),
             "PermissionError: [WinError 32] The process cannot access the file because it is being used by another process: '/tmp/tmpab12.txt'"
@@ -1159,10 +1129,7 @@ mod tests {
         );
 
         let e = python_os_error(ERROR_DIR_NOT_EMPTY, Some("d"), PyVia::WinApi);
-        assert_eq!(
-            e.to_string(),
-            "OSError: [WinError 145] The directory is not empty: 'd'"
-        );
+        assert_eq!(e.to_string(), "OSError: [WinError 145] The directory is not empty: 'd'");
 
         let e = python_os_error(ERROR_DIRECTORY, Some("f"), PyVia::WinApi);
         assert_eq!(e.class, "NotADirectoryError");
@@ -1175,8 +1142,7 @@ mod tests {
             "FileNotFoundError: [Errno 2] No such file or directory: 'x'"
         );
 
-        let e =
-            python_os_error_with_dest(ERROR_ALREADY_EXISTS, Some("a"), Some("b"), PyVia::WinApi);
+        let e = python_os_error_with_dest(ERROR_ALREADY_EXISTS, Some("a"), Some("b"), PyVia::WinApi);
         assert_eq!(
             e.to_string(),
             "FileExistsError: [WinError 183] Cannot create a file when that file already exists: 'a' -> 'b'"
@@ -1263,11 +1229,7 @@ mod tests {
             let crt = enforce(e, Runtime::Crt);
             assert_eq!(crt, crt_errno(e));
             let py = enforce(e, Runtime::Python);
-            assert_eq!(
-                python_class(py),
-                python_class(python_errno(e)),
-                "python {e}"
-            );
+            assert_eq!(python_class(py), python_class(python_errno(e)), "python {e}");
             let node = enforce(e, Runtime::Node);
             assert_eq!(linux_node_code(node), node_error(e).code, "node {e}");
             let rust = enforce(e, Runtime::Rust);
