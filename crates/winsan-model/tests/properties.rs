@@ -19,7 +19,8 @@ use winsan_model::consts::{
 };
 use winsan_model::translate;
 use winsan_model::{
-    Config, DeleteSemantics, FileSystem, Handle, HandleKind, Reason, Refusal, System, Win32Error, WindowsVersion,
+    BlockerKind, Class, Config, DataAccess, DeleteSemantics, FileSystem, Handle, HandleKind, Reason, Refusal,
+    ShareConflict, System, Win32Error, WindowsVersion,
 };
 
 /// Paths the sequences use: directories, files in them, a FAT volume, a name below a file,
@@ -466,6 +467,26 @@ fn check_refusal(sys: &System, op: &Op, e: &Refusal) -> Result<(), String> {
     if let Reason::SharingViolation { blockers, .. } = &e.reason {
         if blockers.is_empty() {
             return Err(format!("{op:?}: sharing violation without a blocker"));
+        }
+    }
+    // A share conflict is explained by its blockers (rule A3): for "not shared by an
+    // existing open" some blocking file object leaves the class out of its share mode; for
+    // "not shared by the new open" some blocking file object holds that access class.
+    if let Reason::SharingViolation { conflict, blockers } = &e.reason {
+        let flag = |c: Class| match c {
+            Class::Read => FILE_SHARE_READ,
+            Class::Write => FILE_SHARE_WRITE,
+            Class::Delete => FILE_SHARE_DELETE,
+        };
+        let explained = blockers.iter().any(|b| match (conflict, &b.what) {
+            (ShareConflict::NotSharedByExisting(c), BlockerKind::File { share, .. }) => share & flag(*c) == 0,
+            (ShareConflict::NotSharedByNew(c), BlockerKind::File { access, .. }) => {
+                DataAccess::of(*access).as_share_bits() & flag(*c) != 0
+            }
+            _ => false,
+        });
+        if !explained {
+            return Err(format!("{op:?}: {conflict:?} not explained by {blockers:?}"));
         }
     }
     // DeleteFile refused for sharing: some open handle lacks FILE_SHARE_DELETE (or the
