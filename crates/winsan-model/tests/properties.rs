@@ -311,6 +311,8 @@ fn machine(config: Config) -> System {
 /// What happened in one call, for comparing replays.
 #[derive(Debug, PartialEq)]
 enum Outcome {
+    /// Not run: a known model issue (see [`known_issue`]).
+    Skipped,
     Unit(Result<(), Refusal>),
     Handle(Result<Handle, Refusal>),
     Bool(Result<bool, Refusal>),
@@ -334,6 +336,33 @@ fn resolve(bound: &[Handle], h: H) -> Handle {
     }
 }
 
+/// Calls that hit a known model issue and are skipped until it is fixed (set
+/// `WINSAN_PROPTEST_NO_GUARDS=1` to run them; the ignored tests at the end reproduce them):
+///
+/// * a rename (or move) of a directory to a name below itself that *replaces* an existing
+///   file is admitted, which makes the directory its own ancestor; every later path
+///   computation then loops forever and exhausts memory
+///   (`directory_renamed_below_itself_over_a_file_is_refused`);
+/// * `FileLinkInformation` to the handle's own name with `ReplaceIfExists` leaves the file
+///   held forever once it is deleted and closed (`link_to_own_name_then_delete_releases_the_file`).
+fn known_issue(sys: &System, bound: &[Handle], op: &Op) -> bool {
+    if std::env::var_os("WINSAN_PROPTEST_NO_GUARDS").is_some() {
+        return false;
+    }
+    let lower = |p: &str| p.to_ascii_lowercase();
+    let below = |from: &str, to: &str| lower(to).starts_with(&(lower(from) + "\\"));
+    let handle_path = |x: H| sys.handle_info(resolve(bound, x)).and_then(|i| i.path);
+    match *op {
+        Op::MoveFileEx(a, b, _) | Op::MoveFile(a, b) => below(PATHS[a], PATHS[b]),
+        Op::SetRenameInfo(x, t, _)
+        | Op::SetRenameInfoEx(x, t, _)
+        | Op::NtSetRename(x, t, _)
+        | Op::NtSetRenameEx(x, t, _) => handle_path(x).is_some_and(|p| below(&p, PATHS[t])),
+        Op::NtSetLink(x, t, _) => handle_path(x).is_some_and(|p| below(&p, PATHS[t]) || lower(&p) == lower(PATHS[t])),
+        _ => false,
+    }
+}
+
 /// Runs sequences and remembers the handles they obtained.
 struct Runner {
     sys: System,
@@ -342,6 +371,9 @@ struct Runner {
 
 impl Runner {
     fn new(config: Config) -> Runner {
+        if std::env::var_os("WINSAN_TRACE_OPS").is_some() {
+            eprintln!("case {config:?}");
+        }
         Runner {
             sys: machine(config),
             bound: Vec::new(),
@@ -349,6 +381,12 @@ impl Runner {
     }
 
     fn apply(&mut self, op: &Op) -> Outcome {
+        if std::env::var_os("WINSAN_TRACE_OPS").is_some() {
+            eprintln!("op {op:?}");
+        }
+        if known_issue(&self.sys, &self.bound, op) {
+            return Outcome::Skipped;
+        }
         let p = |i: usize| PATHS[i];
         let s = &mut self.sys;
         let out = match *op {
@@ -607,4 +645,55 @@ fn duplicated_process_handle_keeps_invariants() {
     s.close_handle(p).unwrap();
     s.close_handle(q).unwrap();
     assert!(s.held_files().is_empty());
+}
+
+/// Known model issue: renaming a directory onto a file below itself with
+/// `FILE_RENAME_FLAG_REPLACE_IF_EXISTS | FILE_RENAME_FLAG_POSIX_SEMANTICS` is admitted (the
+/// "cannot move below itself" check is skipped on that path). The directory becomes its own
+/// ancestor; `link_path` then loops forever (found by the random sequences: the test process
+/// grew to 14 GB in `set_file_pointer` -> `data_object` -> `link_path`).
+#[test]
+#[ignore = "model issue reported to the lead: a directory can be renamed below itself over a file"]
+fn directory_renamed_below_itself_over_a_file_is_refused() {
+    let mut s = System::new(Config {
+        windows: WindowsVersion::Win10_1809,
+        delete: Some(DeleteSemantics::Posix),
+    });
+    s.create_directory(r"C:\d1").unwrap();
+    let f = s
+        .create_file(r"C:\d1\app.exe", GENERIC_WRITE, 0, CREATE_NEW, 0)
+        .unwrap();
+    s.close_handle(f).unwrap();
+    let d = s
+        .nt_open_file(
+            r"C:\d1",
+            DELETE | SYNCHRONIZE,
+            FILE_SHARE_VALID_FLAGS,
+            FILE_DIRECTORY_FILE,
+        )
+        .unwrap();
+    let r = s.nt_set_rename_ex(
+        d,
+        r"C:\d1\app.exe",
+        FILE_RENAME_FLAG_REPLACE_IF_EXISTS | FILE_RENAME_FLAG_POSIX_SEMANTICS,
+    );
+    // Do not touch paths afterwards if it succeeded: they would loop.
+    assert!(r.is_err(), "renaming C:\\d1 to C:\\d1\\app.exe succeeded");
+}
+
+/// Known model issue: after `FileLinkInformation` to the handle's own name (replace), a delete
+/// disposition and the last close, the file stays (name present, `held_files` non-empty).
+#[test]
+#[ignore = "model issue reported to the lead: link to own name keeps the file held after delete"]
+fn link_to_own_name_then_delete_releases_the_file() {
+    let mut s = System::new(Config::default());
+    s.create_directory(r"C:\d").unwrap();
+    let h = s
+        .create_file(r"C:\d\a", GENERIC_ALL | DELETE, 0, CREATE_ALWAYS, 0)
+        .unwrap();
+    let _ = s.nt_set_link(h, r"C:\d\a", true);
+    s.set_disposition_info(h, true).unwrap();
+    s.close_handle(h).unwrap();
+    assert!(!s.exists(r"C:\d\a"));
+    assert!(s.held_files().is_empty(), "{:?}", s.held_files());
 }
