@@ -28,6 +28,7 @@
 
 pub mod consts;
 pub mod status;
+pub mod translate;
 
 mod access;
 mod config;
