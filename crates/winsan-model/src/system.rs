@@ -1584,7 +1584,11 @@ impl System {
         let mut old_key = std::mem::take(&mut self.key_buf);
         fold_into(&self.links[link].name, &mut old_key);
         let old_parent = self.links[link].parent;
-        self.nodes[old_parent].dir.as_mut().expect("directory").remove(old_key.as_str());
+        self.nodes[old_parent]
+            .dir
+            .as_mut()
+            .expect("directory")
+            .remove(old_key.as_str());
         self.key_buf = old_key;
         let l = &mut self.links[link];
         l.parent = parent;

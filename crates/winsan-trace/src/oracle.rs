@@ -17,81 +17,6 @@ use winsan_model::consts::{
 };
 use winsan_model::{CallResult, Config, Handle, Reason, Refusal, System};
 
-/// The Win32 calls the oracle makes: the model's [`System`] (a trait so that a test or a
-/// future per-runtime layer can stand in).
-pub trait WinApi {
-    fn create_directory(&mut self, path: &str) -> CallResult<()>;
-    fn create_file(
-        &mut self,
-        path: &str,
-        access: u32,
-        share: u32,
-        disposition: u32,
-        flags_and_attributes: u32,
-    ) -> CallResult<Handle>;
-    fn close_handle(&mut self, h: Handle) -> CallResult<()>;
-    fn write_file(&mut self, h: Handle, n: u64) -> CallResult<()>;
-    fn delete_file(&mut self, path: &str) -> CallResult<()>;
-    fn remove_directory(&mut self, path: &str) -> CallResult<()>;
-    fn move_file_ex(&mut self, from: &str, to: &str, flags: u32) -> CallResult<()>;
-    fn set_file_attributes(&mut self, path: &str, attributes: u32) -> CallResult<()>;
-    fn set_disposition_info_ex(&mut self, h: Handle, flags: u32) -> CallResult<()>;
-    fn set_rename_info_ex(&mut self, h: Handle, to: &str, flags: u32) -> CallResult<()>;
-    fn create_file_mapping(&mut self, h: Handle, protect: u32) -> CallResult<Handle>;
-    fn map_view_of_file(&mut self, mapping: Handle, desired_access: u32) -> CallResult<Handle>;
-    fn load_library(&mut self, path: &str) -> CallResult<Handle>;
-    fn create_process(&mut self, path: &str) -> CallResult<Handle>;
-}
-
-impl WinApi for System {
-    fn create_directory(&mut self, path: &str) -> CallResult<()> {
-        System::create_directory(self, path)
-    }
-    fn create_file(&mut self, p: &str, a: u32, s: u32, d: u32, f: u32) -> CallResult<Handle> {
-        System::create_file(self, p, a, s, d, f)
-    }
-    fn close_handle(&mut self, h: Handle) -> CallResult<()> {
-        System::close_handle(self, h)
-    }
-    fn write_file(&mut self, h: Handle, n: u64) -> CallResult<()> {
-        System::write_file(self, h, n)
-    }
-    fn delete_file(&mut self, path: &str) -> CallResult<()> {
-        System::delete_file(self, path)
-    }
-    fn remove_directory(&mut self, path: &str) -> CallResult<()> {
-        System::remove_directory(self, path)
-    }
-    fn move_file_ex(&mut self, from: &str, to: &str, flags: u32) -> CallResult<()> {
-        System::move_file_ex(self, from, to, flags)
-    }
-    fn set_file_attributes(&mut self, path: &str, attributes: u32) -> CallResult<()> {
-        System::set_file_attributes(self, path, attributes)
-    }
-    fn set_disposition_info_ex(&mut self, h: Handle, flags: u32) -> CallResult<()> {
-        System::set_disposition_info_ex(self, h, flags)
-    }
-    fn set_rename_info_ex(&mut self, h: Handle, to: &str, flags: u32) -> CallResult<()> {
-        System::set_rename_info_ex(self, h, to, flags)
-    }
-    fn create_file_mapping(&mut self, h: Handle, protect: u32) -> CallResult<Handle> {
-        System::create_file_mapping(self, h, protect)
-    }
-    fn map_view_of_file(&mut self, m: Handle, a: u32) -> CallResult<Handle> {
-        System::map_view_of_file(self, m, a)
-    }
-    fn load_library(&mut self, path: &str) -> CallResult<Handle> {
-        System::load_library(self, path)
-    }
-    fn create_process(&mut self, path: &str) -> CallResult<Handle> {
-        System::create_process(self, path)
-    }
-}
-
-fn new_machine(config: Config) -> Box<dyn WinApi> {
-    Box::new(System::new(config))
-}
-
 /// A file or directory the operation involves, by its Linux path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileSpec {
@@ -208,7 +133,7 @@ pub fn windows_path(linux: &str) -> String {
 
 /// Build the machine, replay the holders, perform the caller's Win32 calls.
 pub fn decide(sit: &Situation) -> Verdict {
-    let mut m = new_machine(sit.config);
+    let mut m = System::new(sit.config);
     let wpath: Vec<String> = sit.files.iter().map(|f| windows_path(&f.path)).collect();
     let mut owner: HashMap<Handle, usize> = HashMap::new();
 
@@ -325,7 +250,7 @@ pub fn decide(sit: &Situation) -> Verdict {
         }
     }
 
-    let (call, result) = perform(m.as_mut(), sit, &wpath);
+    let (call, result) = perform(&mut m, sit, &wpath);
     let refusal = result.err();
     let mut blockers: Vec<usize> = refusal
         .iter()
@@ -342,7 +267,7 @@ pub fn decide(sit: &Situation) -> Verdict {
 }
 
 /// The Win32 calls the caller's runtime makes for the operation.
-fn perform(m: &mut dyn WinApi, sit: &Situation, w: &[String]) -> (String, CallResult<()>) {
+fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult<()>) {
     let rt = sit.caller;
     let ex_classes = sit.config.windows.has_ex_classes();
     match sit.op {

@@ -1,13 +1,15 @@
 //! Findings and how they are shown: sanitizer-style text, JSON, GitHub annotations, SARIF.
 //!
-//! [`translate`] holds the per-runtime error texts and the errno `--enforce` answers with.
-//! It is the one function to switch over to `winsan_model::translate` when that lands.
+//! [`translate`] picks the per-runtime error text and the errno `--enforce` answers with
+//! from `winsan_model::translate`.
 
 use crate::oracle::Kind;
 use crate::runtime::Runtime;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use winsan_model::translate::{self, PyVia};
+use winsan_model::Win32Error;
 
 /// Something in the way, as the report shows it.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -72,112 +74,74 @@ impl Finding {
     }
 }
 
-/// The Win32 error message text (FormatMessage, en-US).
-pub fn win32_text(code: u32) -> &'static str {
-    match code {
-        5 => "Access is denied.",
-        32 => "The process cannot access the file because it is being used by another process.",
-        145 => "The directory is not empty.",
-        183 => "Cannot create a file when that file already exists.",
-        1224 => "The requested operation cannot be performed on a file with a user-mapped section open.",
-        _ => "The operation failed.",
+impl Runtime {
+    /// The model's name for this runtime, whose error texts and errnos
+    /// `winsan_model::translate` knows.
+    pub fn translated(self) -> translate::Runtime {
+        match self {
+            Runtime::Crt => translate::Runtime::Crt,
+            Runtime::Python => translate::Runtime::Python,
+            Runtime::Rust => translate::Runtime::Rust,
+            Runtime::Go => translate::Runtime::Go,
+            Runtime::Node => translate::Runtime::Node,
+            Runtime::Java => translate::Runtime::Java,
+            Runtime::Dotnet => translate::Runtime::DotNet,
+        }
     }
 }
 
-/// What the caller's runtime would show for the Windows error, and the errno `--enforce`
-/// answers with so that the program's own error handling runs.
-pub fn translate(runtime: Runtime, operation: &str, win32: u32, path: &str, target: Option<&str>) -> (String, i32) {
-    let text = win32_text(win32);
-    let bare = text.trim_end_matches('.');
-    let paths = match target {
-        Some(t) => format!("'{path}' -> '{t}'"),
-        None => format!("'{path}'"),
-    };
-    let crt_errno = match win32 {
-        145 => libc::ENOTEMPTY,
-        1224 => libc::EINVAL,
-        _ => libc::EACCES,
-    };
-    match runtime {
+/// What the caller's runtime would show for the Windows error `e` of `operation` on
+/// `path` (and `target`, for renames and links), and the Linux errno `--enforce` answers
+/// with so that the program's own error handling runs as on Windows.
+///
+/// All texts and errnos come from `winsan_model::translate`; this function only picks the
+/// runtime's call style: CPython's `open()` goes through the C runtime (`[Errno 13]`),
+/// its `os.*` calls through Win32 (`[WinError 32]`); Node names the libuv syscall; Go
+/// prints an `*os.PathError` or, for two names, an `*os.LinkError`.
+pub fn translate(runtime: Runtime, operation: &str, e: Win32Error, path: &str, target: Option<&str>) -> (String, i32) {
+    let errno = translate::enforce_errno(e, runtime.translated());
+    let text = match runtime {
         Runtime::Python => {
-            if operation == "open" {
-                let (cls, errno, s) = if win32 == 1224 {
-                    ("OSError", libc::EINVAL, "Invalid argument")
-                } else {
-                    ("PermissionError", libc::EACCES, "Permission denied")
-                };
-                (format!("{cls}: [Errno {errno}] {s}: '{path}'"), errno)
-            } else {
-                let cls = match win32 {
-                    5 | 32 => "PermissionError",
-                    183 => "FileExistsError",
-                    _ => "OSError",
-                };
-                (format!("{cls}: [WinError {win32}] {bare}: {paths}"), crt_errno)
-            }
+            let via = if operation == "open" { PyVia::Crt } else { PyVia::WinApi };
+            translate::python_os_error_with_dest(e, Some(path), target, via).to_string()
         }
         Runtime::Node => {
-            let (code, errno, s) = match win32 {
-                32 => ("EBUSY", libc::EBUSY, "resource busy or locked"),
-                145 => ("ENOTEMPTY", libc::ENOTEMPTY, "directory not empty"),
-                183 => ("EEXIST", libc::EEXIST, "file already exists"),
-                _ => ("EPERM", libc::EPERM, "operation not permitted"),
-            };
             let syscall = match operation {
-                "unlink" => "unlink",
-                "rmdir" => "rmdir",
-                "rename" => "rename",
-                "mkdir" => "mkdir",
+                "unlink" | "rmdir" | "rename" | "mkdir" | "link" => operation,
                 _ => "open",
             };
-            let p = match target {
-                Some(t) => format!("'{path}' -> '{t}'"),
-                None => format!("'{path}'"),
-            };
-            (format!("Error: {code}: {s}, {syscall} {p}"), errno)
+            format!("Error: {}", translate::node_message(e, syscall, Some(path), target))
         }
         Runtime::Go => {
-            let verb = match operation {
+            let op = match operation {
                 "unlink" | "rmdir" => "remove",
-                "rename" => "rename",
-                "mkdir" => "mkdir",
+                "rename" | "mkdir" | "link" | "truncate" => operation,
                 _ => "open",
             };
-            let p = match target {
-                Some(t) => format!("{path} {t}"),
-                None => path.to_owned(),
-            };
-            (format!("{verb} {p}: {text}"), crt_errno)
+            match target {
+                Some(t) => translate::go_link_error(e, op, path, t),
+                None => translate::go_error(e, op, path),
+            }
         }
-        Runtime::Rust => (format!("{bare}. (os error {win32})"), crt_errno),
-        Runtime::Java => (format!("java.nio.file.FileSystemException: {path}: {bare}"), crt_errno),
+        Runtime::Rust => translate::rust_error(e).display,
+        // Not verified against the runtimes: the shapes of their usual exceptions.
+        Runtime::Java => format!(
+            "java.nio.file.FileSystemException: {path}: {}",
+            translate::message(e).trim_end_matches('.')
+        ),
         Runtime::Dotnet => {
-            let m = if win32 == 32 {
+            if e == Win32Error::ERROR_SHARING_VIOLATION {
                 format!("System.IO.IOException: The process cannot access the file '{path}' because it is being used by another process.")
             } else {
                 format!("System.UnauthorizedAccessException: Access to the path '{path}' is denied.")
-            };
-            (m, crt_errno)
+            }
         }
         Runtime::Crt => {
-            let name = match crt_errno {
-                libc::ENOTEMPTY => "ENOTEMPTY",
-                libc::EINVAL => "EINVAL",
-                _ => "EACCES",
-            };
-            (
-                format!(
-                    "errno {crt_errno} ({name}): {}",
-                    std::io::Error::from_raw_os_error(crt_errno)
-                        .to_string()
-                        .split(" (os error")
-                        .next()
-                        .unwrap_or("")
-                ),
-                crt_errno,
-            )
+            let n = translate::crt_errno(e);
+            format!("errno {} ({}): {}", n.windows_number(), n.name(), n.crt_strerror())
         }
-    }
+    };
+    (text, errno)
 }
 
 /// How the runtime "fails", for the human report.
@@ -302,22 +266,52 @@ pub fn sarif(findings: &[Finding]) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    const SV: Win32Error = Win32Error::ERROR_SHARING_VIOLATION;
 
     #[test]
     fn python_texts() {
-        let (m, e) = translate(Runtime::Python, "unlink", 32, "/tmp/a", None);
+        let (m, e) = translate(Runtime::Python, "unlink", SV, "/tmp/a", None);
         assert_eq!(m, "PermissionError: [WinError 32] The process cannot access the file because it is being used by another process: '/tmp/a'");
         assert_eq!(e, libc::EACCES);
-        let (m, _) = translate(Runtime::Python, "open", 32, "/tmp/a", None);
+        let (m, _) = translate(Runtime::Python, "open", SV, "/tmp/a", None);
         assert_eq!(m, "PermissionError: [Errno 13] Permission denied: '/tmp/a'");
     }
 
     #[test]
     fn node_codes() {
-        let (m, e) = translate(Runtime::Node, "unlink", 32, "/tmp/a", None);
+        let (m, e) = translate(Runtime::Node, "unlink", SV, "/tmp/a", None);
         assert_eq!(m, "Error: EBUSY: resource busy or locked, unlink '/tmp/a'");
         assert_eq!(e, libc::EBUSY);
-        assert_eq!(translate(Runtime::Node, "unlink", 5, "/a", None).1, libc::EPERM);
-        assert_eq!(translate(Runtime::Crt, "rmdir", 145, "/a", None).1, libc::ENOTEMPTY);
+        assert_eq!(
+            translate(Runtime::Node, "unlink", Win32Error::ERROR_ACCESS_DENIED, "/a", None).1,
+            libc::EPERM
+        );
+        assert_eq!(
+            translate(Runtime::Crt, "rmdir", Win32Error::ERROR_DIR_NOT_EMPTY, "/a", None).1,
+            libc::ENOTEMPTY
+        );
+    }
+
+    #[test]
+    fn other_runtimes() {
+        let (m, e) = translate(Runtime::Rust, "unlink", SV, "/a", None);
+        assert_eq!(
+            m,
+            "The process cannot access the file because it is being used by another process. (os error 32)"
+        );
+        assert_eq!(e, libc::ENOLCK, "Uncategorized on Windows, Uncategorized on Linux");
+        let (m, e) = translate(Runtime::Go, "rename", Win32Error::ERROR_ACCESS_DENIED, "/a", Some("/b"));
+        assert_eq!(m, "rename /a /b: Access is denied.");
+        assert_eq!(e, libc::EACCES);
+        let (m, _) = translate(Runtime::Crt, "unlink", SV, "/a", None);
+        assert_eq!(m, "errno 13 (EACCES): Permission denied");
+        let (m, _) = translate(
+            Runtime::Python,
+            "rename",
+            Win32Error::ERROR_ACCESS_DENIED,
+            "/a",
+            Some("/b"),
+        );
+        assert_eq!(m, "PermissionError: [WinError 5] Access is denied: '/a' -> '/b'");
     }
 }

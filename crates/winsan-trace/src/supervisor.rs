@@ -656,7 +656,7 @@ impl Tracer {
         let pid = procscan::tgid(n.tid);
         let path = sit.files[0].path.clone();
         let win32 = refusal.win32.code();
-        let (message, errno) = report::translate(caller_rt, operation, win32, &path, target.as_deref());
+        let (message, errno) = report::translate(caller_rt, operation, refusal.win32, &path, target.as_deref());
         let mut blockers: Vec<BlockerReport> = verdict
             .blockers
             .iter()
