@@ -1,7 +1,8 @@
 # Deleting the executable of a running program: the image section refuses the delete.
 cp /bin/sleep "$1/prog"
-"$1/prog" 2 &
-sleep 0.5
+"$1/prog" 30 &
+bg=$!
+until [ "$(cat /proc/$bg/comm 2>/dev/null)" = prog ]; do :; done
 rm "$1/prog"
-kill $! 2>/dev/null
+kill $bg 2>/dev/null
 wait

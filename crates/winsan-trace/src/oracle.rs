@@ -8,6 +8,23 @@
 //! the caller's runtime would make on Windows, and returns the verdict with the blockers
 //! mapped back to the Linux holders. All Windows knowledge stays in the model; this
 //! module only translates. It has no I/O, so it is tested without seccomp.
+//!
+//! # What is decided, and what is not
+//!
+//! Only what Linux allows can be a finding: when Linux refuses the call too (`EEXIST`,
+//! `ENOTEMPTY`, `ETXTBSY`, ...), the program sees an error on both systems.
+//!
+//! * `execve` of a file some process has open for writing is never a finding: Linux
+//!   refuses it with `ETXTBSY` (for every process, not only the writer, and for a writable
+//!   shared mapping too, since the mapping keeps the writable open file), as Windows
+//!   refuses the image section. A script (`#!`) is opened for reading by its interpreter,
+//!   which Windows allows under any share mode the runtimes use.
+//! * A *read-only* open of a delete-pending name (legacy semantics) is a finding on
+//!   Windows (`STATUS_DELETE_PENDING`), but read-only opens never leave the kernel (the
+//!   filter passes them to keep `winsan run` fast), so it is not reported. Creating,
+//!   writing, `mkdir`, `link` or `rename` onto such a name are.
+//! * `renameat2(RENAME_EXCHANGE)` has no Win32 counterpart; a program ported to Windows
+//!   replaces both names, so it is decided as two renames, each onto an existing target.
 
 use crate::runtime::Runtime;
 use std::collections::HashMap;
@@ -88,6 +105,8 @@ pub enum Op {
     Truncate { file: usize },
     /// `mkdir` of a name that is delete-pending.
     CreateDirectory { file: usize },
+    /// `link`/`linkat`: a new name `new` (absent on Linux) for the file `existing`.
+    Link { existing: usize, new: usize },
 }
 
 /// Everything the oracle needs.
@@ -145,6 +164,7 @@ pub fn decide(sit: &Situation) -> Verdict {
                 Op::Rename { to, to_exists, .. } if to == i => to_exists,
                 Op::Open { file, exists, .. } if file == i => exists,
                 Op::CreateDirectory { file } if file == i => false,
+                Op::Link { new, .. } if new == i => false,
                 _ => true,
             };
         let parts: Vec<&str> = wpath[i].split('\\').collect();
@@ -400,6 +420,9 @@ fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult
                 .map(drop),
         ),
         Op::CreateDirectory { file } => ("CreateDirectoryW".into(), m.create_directory(&w[file])),
+        // Every runtime calls CreateHardLinkW (CPython os.link, libuv fs__link, Rust
+        // fs::hard_link, Go os.Link).
+        Op::Link { existing, new } => ("CreateHardLinkW".into(), m.create_hard_link(&w[new], &w[existing])),
     }
 }
 
@@ -446,6 +469,16 @@ pub fn classify(sit: &Situation, v: &Verdict) -> Option<Kind> {
         Op::Rename { from, .. } => sit.files[from].dir,
         _ => false,
     };
+    // A name that is free on Linux but delete-pending on Windows: whatever the call says
+    // (collision, access denied), the pending name is what is in the way.
+    let onto_pending = match sit.op {
+        Op::Rename { to, to_exists: false, .. } => sit.pending.contains(&to),
+        Op::Link { new, .. } => sit.pending.contains(&new),
+        _ => false,
+    };
+    if onto_pending {
+        return Some(Kind::DeletePending);
+    }
     Some(match &r.reason {
         Reason::SharingViolation { .. } => {
             if dir_op {
@@ -475,6 +508,8 @@ pub fn classify(sit: &Situation, v: &Verdict) -> Option<Kind> {
         Reason::DirectoryNotEmpty { pending, .. } if *pending > 0 => Kind::DirectoryNotEmpty,
         Reason::TargetOpen { .. } | Reason::TargetImageInUse { .. } => Kind::RenameTargetInUse,
         Reason::OpenBelowDirectory { .. } => Kind::DirectoryInUse,
+        // A name that exists only on Windows: the delete-pending one.
+        Reason::Collision { .. } if !sit.pending.is_empty() => Kind::DeletePending,
         _ => return None,
     })
 }
@@ -691,5 +726,59 @@ mod tests {
             Runtime::Crt,
         );
         assert_eq!(kind(&s), Some(Kind::MappedFile));
+    }
+
+    #[test]
+    fn renaming_a_directory_with_an_open_file_below() {
+        let s = sit(
+            vec![dir("/tmp/build"), dir("/tmp/build.old"), file("/tmp/build/obj/a.o")],
+            vec![holder(
+                2,
+                Runtime::Rust,
+                Hold::Handle {
+                    read: true,
+                    write: false,
+                },
+            )],
+            Op::Rename {
+                from: 0,
+                to: 1,
+                to_exists: false,
+            },
+            Runtime::Python,
+        );
+        let v = decide(&s);
+        assert_eq!(v.refusal.as_ref().unwrap().win32.name(), "ERROR_ACCESS_DENIED");
+        assert_eq!(v.blockers, vec![0]);
+        assert_eq!(classify(&s, &v), Some(Kind::DirectoryInUse), "even a handle sharing delete");
+    }
+
+    #[test]
+    fn hard_link_onto_a_delete_pending_name() {
+        let mut s = sit(
+            vec![file("/tmp/a"), file("/tmp/b")],
+            vec![],
+            Op::Link { existing: 0, new: 1 },
+            Runtime::Python,
+        );
+        assert_eq!(kind(&s), None, "a free name");
+        assert_eq!(decide(&s).windows_call, "CreateHardLinkW");
+        s.config.delete = Some(winsan_model::DeleteSemantics::Legacy);
+        s.pending = vec![1];
+        let v = decide(&s);
+        // The pending name is still in the directory: a collision, not STATUS_DELETE_PENDING.
+        assert_eq!(v.refusal.as_ref().unwrap().win32.name(), "ERROR_ALREADY_EXISTS");
+        assert_eq!(classify(&s, &v), Some(Kind::DeletePending));
+    }
+
+    #[test]
+    fn hard_link_of_an_open_file_is_fine() {
+        let s = sit(
+            vec![file("/tmp/a"), file("/tmp/b")],
+            vec![holder(0, Runtime::Python, RW)],
+            Op::Link { existing: 0, new: 1 },
+            Runtime::Python,
+        );
+        assert_eq!(kind(&s), None, "CreateHardLinkW opens for FILE_WRITE_ATTRIBUTES only");
     }
 }

@@ -243,6 +243,52 @@ pub fn cwds_below(pids: &[u32], dir: &str) -> Vec<(u32, String)> {
         .collect()
 }
 
+/// One fd of a traced process whose file lies strictly below a directory (for renaming
+/// the directory: Windows refuses while any file below it is open, nt-rules F28).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenBelow {
+    pub pid: u32,
+    pub fd: i32,
+    pub path: String,
+    pub read: bool,
+    pub write: bool,
+}
+
+/// The regular-file fds of `pids` whose path is strictly below `dir`.
+pub fn open_below(pids: &[u32], dir: &str) -> Vec<OpenBelow> {
+    let prefix = format!("{}/", dir.trim_end_matches('/'));
+    let mut out = Vec::new();
+    for &pid in pids {
+        let Ok(rd) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let Ok(target) = std::fs::read_link(e.path()) else {
+                continue;
+            };
+            let Some(path) = target.to_str().filter(|p| p.starts_with(&prefix) && !p.ends_with(" (deleted)")) else {
+                continue;
+            };
+            if !std::fs::metadata(e.path()).is_ok_and(|m| m.is_file()) {
+                continue;
+            }
+            let name = e.file_name();
+            let Some(fd) = name.to_str().and_then(|f| f.parse::<i32>().ok()) else {
+                continue;
+            };
+            let (read, write) = fd_access(pid, &fd.to_string());
+            out.push(OpenBelow {
+                pid,
+                fd,
+                path: path.to_owned(),
+                read,
+                write,
+            });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -201,6 +201,7 @@ fn is_executable(p: &std::path::Path) -> bool {
 use std::os::unix::fs::PermissionsExt;
 
 /// A path named by a trapped call.
+#[derive(Clone)]
 struct Named {
     /// Absolute path for reports.
     display: String,
@@ -337,13 +338,14 @@ impl Tracer {
             }
             Call::Mkdir => self.on_mkdir(l, n, None, 0),
             Call::MkdirAt => self.on_mkdir(l, n, Some(0), 1),
-            // Images are read from /proc when a decision needs them; links, chmod and
-            // fallocate need no decision yet.
+            Call::Link => self.on_link(l, n, (None, 0), (None, 1), 0),
+            Call::LinkAt => self.on_link(l, n, (Some(0), 1), (Some(2), 3), a[4] as i32),
+            // Images are read from /proc when a decision needs them. exec needs none: Linux
+            // refuses exec of a file open for writing (ETXTBSY) as Windows does (see
+            // `oracle`). chmod and fallocate need no decision yet.
             Call::Execve
             | Call::ExecveAt
             | Call::Mmap
-            | Call::Link
-            | Call::LinkAt
             | Call::Chmod
             | Call::Fchmod
             | Call::FchmodAt
@@ -446,7 +448,7 @@ impl Tracer {
         to: (Option<usize>, usize),
         flags: u32,
     ) -> Option<i32> {
-        if flags & libc::RENAME_EXCHANGE != 0 || flags & libc::RENAME_WHITEOUT != 0 {
+        if flags & libc::RENAME_WHITEOUT != 0 {
             return None;
         }
         let src = self.named(n, from.0, from.1)?;
@@ -454,6 +456,16 @@ impl Tracer {
         if !l.id_valid(n.id) {
             return None;
         }
+        if flags & libc::RENAME_EXCHANGE != 0 {
+            // Both names are replaced: each is the target of a rename of the other.
+            let (a, b) = (src.clone(), dst.clone());
+            return self.rename_one(n, src, dst, 0).or_else(|| self.rename_one(n, b, a, 0));
+        }
+        self.rename_one(n, src, dst, flags)
+    }
+
+    /// One rename (`flags` without `RENAME_EXCHANGE`).
+    fn rename_one(&mut self, n: &Notif, src: Named, dst: Named, flags: u32) -> Option<i32> {
         let sm = std::fs::symlink_metadata(&src.access).ok()?;
         let dm = std::fs::symlink_metadata(&dst.access).ok();
         if let Some(dm) = &dm {
@@ -498,13 +510,80 @@ impl Tracer {
                     readonly: false,
                 });
             }
+            // Files open below it (nt-rules F28).
+            for o in procscan::open_below(&pids, &src.display) {
+                holders.push(LinuxHolder {
+                    pid: o.pid,
+                    fd: Some(o.fd),
+                    target: files.len(),
+                    hold: Hold::Handle {
+                        read: o.read,
+                        write: o.write,
+                    },
+                });
+                files.push(FileSpec {
+                    path: o.path,
+                    dir: false,
+                    readonly: false,
+                });
+            }
         }
+        // A target that is free on Linux but still delete-pending on Windows.
+        let pending = if dm.is_none() && self.legacy() && self.pending_alive(&dst.display) {
+            vec![1]
+        } else {
+            vec![]
+        };
         let op = Op::Rename {
             from: 0,
             to: 1,
             to_exists: dm.is_some(),
         };
-        self.ask(n, "rename", files, holders, vec![], op, Some(dst.display))
+        self.ask(n, "rename", files, holders, pending, op, Some(dst.display))
+    }
+
+    /// `link`/`linkat`: CreateHardLinkW on Windows. Linux already refuses an existing new
+    /// name (EEXIST) and a directory (EPERM); what is left is a new name that Windows still
+    /// holds as delete-pending.
+    fn on_link(
+        &mut self,
+        l: &Listener,
+        n: &Notif,
+        old: (Option<usize>, usize),
+        new: (Option<usize>, usize),
+        flags: i32,
+    ) -> Option<i32> {
+        if flags & libc::AT_EMPTY_PATH != 0 {
+            return None; // linking an fd (O_TMPFILE files): the name is new on both systems
+        }
+        let src = self.named(n, old.0, old.1)?;
+        let dst = self.named(n, new.0, new.1)?;
+        if !l.id_valid(n.id) {
+            return None;
+        }
+        let sm = if flags & libc::AT_SYMLINK_FOLLOW != 0 {
+            std::fs::metadata(&src.access).ok()?
+        } else {
+            std::fs::symlink_metadata(&src.access).ok()?
+        };
+        if !sm.is_file() || std::fs::symlink_metadata(&dst.access).is_ok() {
+            return None;
+        }
+        let pending = if self.legacy() && self.pending_alive(&dst.display) {
+            vec![1]
+        } else {
+            vec![]
+        };
+        let files = vec![
+            spec(&src.display, &sm),
+            FileSpec {
+                path: dst.display.clone(),
+                dir: false,
+                readonly: false,
+            },
+        ];
+        let op = Op::Link { existing: 0, new: 1 };
+        self.ask(n, "link", files, vec![], pending, op, Some(dst.display))
     }
 
     fn on_open(&mut self, l: &Listener, n: &Notif, dirfd: Option<usize>, arg: usize, flags: i32) -> Option<i32> {
@@ -619,6 +698,32 @@ impl Tracer {
         )
     }
 
+    /// Who keeps the delete-pending name `path` alive: each fd (or mapping) of the deleted
+    /// file, as a blocker with `what: "pending"`.
+    fn pending_blockers(&mut self, path: &str) -> Vec<BlockerReport> {
+        let Some(&id) = self.pending.get(path) else {
+            return vec![];
+        };
+        let holders = self.scan(&[id], &[false]);
+        holders
+            .iter()
+            .map(|h| {
+                let spec = HolderSpec {
+                    file: 0,
+                    runtime: self.runtime_of(h.pid),
+                    hold: h.hold,
+                };
+                let mut b = blocker_report(h, &spec, path);
+                b.what = "pending".into();
+                b.description = format!(
+                    "{path} is delete-pending: it was deleted while open and keeps its name until the last handle closes; {}",
+                    b.description
+                );
+                b
+            })
+            .collect()
+    }
+
     /// Ask the oracle; record and print a finding; the errno to enforce.
     #[allow(clippy::too_many_arguments)]
     fn ask(
@@ -663,20 +768,7 @@ impl Tracer {
             .map(|&b| blocker_report(&linux[b], &sit.holders[b], &sit.files[sit.holders[b].file].path))
             .collect();
         for &pf in &sit.pending {
-            blockers.push(BlockerReport {
-                pid: 0,
-                process: String::new(),
-                what: "pending".into(),
-                fd: None,
-                access: vec![],
-                share: vec![],
-                runtime: String::new(),
-                path: sit.files[pf].path.clone(),
-                description: format!(
-                    "{} is delete-pending: it was deleted while open, and its name stays until the last handle closes",
-                    sit.files[pf].path
-                ),
-            });
+            blockers.extend(self.pending_blockers(&sit.files[pf].path));
         }
         let in_the_way: Vec<&str> = blockers.iter().map(|b| b.description.as_str()).collect();
         let explanation = format!(

@@ -1,0 +1,14 @@
+# Legacy semantics: a hard link created under a name that is still delete-pending (a
+# child holds the deleted file open, sharing delete) collides with the pending name.
+import os, subprocess, sys
+d = sys.argv[1]
+p, q = os.path.join(d, "p.txt"), os.path.join(d, "q.txt")
+open(p, "w").write("x"); open(q, "w").write("q")
+child = subprocess.Popen(["node", "-e",
+    "require('fs').openSync(process.argv[1],'r'); console.log('ready'); process.stdin.resume()", p],
+    stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+child.stdout.readline()
+os.remove(p)
+os.link(q, p)
+child.stdin.close(); child.wait()
+print(child.pid)
