@@ -472,7 +472,9 @@ pub fn classify(sit: &Situation, v: &Verdict) -> Option<Kind> {
     // A name that is free on Linux but delete-pending on Windows: whatever the call says
     // (collision, access denied), the pending name is what is in the way.
     let onto_pending = match sit.op {
-        Op::Rename { to, to_exists: false, .. } => sit.pending.contains(&to),
+        Op::Rename {
+            to, to_exists: false, ..
+        } => sit.pending.contains(&to),
         Op::Link { new, .. } => sit.pending.contains(&new),
         _ => false,
     };
@@ -750,7 +752,11 @@ mod tests {
         let v = decide(&s);
         assert_eq!(v.refusal.as_ref().unwrap().win32.name(), "ERROR_ACCESS_DENIED");
         assert_eq!(v.blockers, vec![0]);
-        assert_eq!(classify(&s, &v), Some(Kind::DirectoryInUse), "even a handle sharing delete");
+        assert_eq!(
+            classify(&s, &v),
+            Some(Kind::DirectoryInUse),
+            "even a handle sharing delete"
+        );
     }
 
     #[test]

@@ -266,7 +266,10 @@ pub fn open_below(pids: &[u32], dir: &str) -> Vec<OpenBelow> {
             let Ok(target) = std::fs::read_link(e.path()) else {
                 continue;
             };
-            let Some(path) = target.to_str().filter(|p| p.starts_with(&prefix) && !p.ends_with(" (deleted)")) else {
+            let Some(path) = target
+                .to_str()
+                .filter(|p| p.starts_with(&prefix) && !p.ends_with(" (deleted)"))
+            else {
                 continue;
             };
             if !std::fs::metadata(e.path()).is_ok_and(|m| m.is_file()) {

@@ -68,12 +68,44 @@ fn available() -> bool {
     })
 }
 
+/// Compile a C (`gcc -static`) or Rust (`rustc`) program of tests/programs once per test
+/// binary, outside winsan.
+fn compiled(prog: &str) -> String {
+    static BUILT: OnceLock<std::sync::Mutex<std::collections::HashMap<String, String>>> = OnceLock::new();
+    let mut built = BUILT.get_or_init(Default::default).lock().unwrap();
+    if let Some(p) = built.get(prog) {
+        return p.clone();
+    }
+    let src = programs().join(prog);
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(prog.replace('.', "-"));
+    let status = if prog.ends_with(".c") {
+        Command::new("gcc")
+            .arg("-static")
+            .arg("-O1")
+            .arg("-o")
+            .arg(&out)
+            .arg(&src)
+            .status()
+    } else {
+        Command::new("rustc")
+            .args(["-O", "--edition", "2021", "-o"])
+            .arg(&out)
+            .arg(&src)
+            .status()
+    };
+    assert!(status.unwrap().success(), "compiling {prog}");
+    let out = out.to_str().unwrap().to_owned();
+    built.insert(prog.to_owned(), out.clone());
+    out
+}
+
 fn interpreter(prog: &str) -> Vec<String> {
     let path = programs().join(prog).to_str().unwrap().to_owned();
     match prog.rsplit('.').next() {
         Some("py") => vec!["python3".into(), path],
         Some("sh") => vec!["sh".into(), path],
         Some("js") => vec!["node".into(), path],
+        Some("c") | Some("rs") => vec![compiled(prog)],
         _ => vec![path],
     }
 }
@@ -309,7 +341,36 @@ fn legacy_delete_leaves_a_pending_name() {
     assert_eq!(f["path"], format!("{}/p.txt", r.dir()));
     assert_eq!(f["ntstatus"], "STATUS_DELETE_PENDING");
     assert_eq!(f["error"], "ERROR_ACCESS_DENIED");
-    assert_eq!(blockers(f)[0]["what"], "pending");
+    // The blocker is the node child's fd that keeps the deleted name alive.
+    let mut it = r.stdout.split_whitespace();
+    let child: u64 = it.next().unwrap().parse().unwrap();
+    let fd: i64 = it.next().unwrap().parse().unwrap();
+    let b = blockers(f);
+    assert_eq!(b.len(), 1, "{b:?}");
+    assert_eq!(b[0]["what"], "pending");
+    assert_eq!(b[0]["pid"], child);
+    assert_eq!(b[0]["fd"], fd);
+    assert_eq!(b[0]["process"], "node");
+    assert_eq!(b[0]["share"], serde_json::json!(["read", "write", "delete"]));
+}
+
+#[test]
+fn windows_10_1809_deletes_with_legacy_semantics() {
+    let Some(r) = run("w1809", &["--windows", "10-1809"], "py_legacy_pending.py") else {
+        return;
+    };
+    assert_eq!(r.report["windows"], "10-1809");
+    assert_eq!(r.report["delete"], "legacy");
+    assert_eq!(r.only_finding()["kind"], "delete-pending");
+}
+
+#[test]
+fn windows_11_deletes_with_posix_semantics() {
+    let Some(r) = run("w11", &["--windows", "11"], "py_legacy_pending.py") else {
+        return;
+    };
+    assert_eq!(r.report["delete"], "posix");
+    r.no_findings();
 }
 
 #[test]
@@ -474,34 +535,89 @@ fn github_format() {
     );
 }
 
-/// Same stdout, stderr of the program and exit status with and without winsan.
+/// Every file below `dir`: relative path → contents (directories as `<dir>`).
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            if e.file_type().unwrap().is_dir() {
+                out.insert(rel, b"<dir>".to_vec());
+                stack.push(p);
+            } else {
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// The corpus of the transparency test: programs whose output names neither their work
+/// directory's pid-dependent parts nor pids. Some have findings.
+const TRANSPARENCY_CORPUS: &[&str] = &[
+    "py_transparency.py",
+    "sh_tar_rm.sh",
+    "py_atomic_write.py",
+    "py_threads_atomic.py",
+    "node_write_rename.js",
+    "sh_cp_mv_rm.sh",
+    "py_exchange_closed.py",
+    "py_rename_dir_closed.py",
+    "py_link_open.py",
+    "py_signals.py",
+    "py_chmod_replace.py",
+    "py_exec_while_writing.py",
+    "c_static_unlink_open.c",
+    "rs_remove_recreate.rs",
+];
+
+/// Without `--enforce` a program behaves as without winsan: same stdout (its work
+/// directory's name aside), same files with the same contents, same exit status, and its
+/// stderr only gains winsan's own lines (`--error-exitcode 0` so that findings do not
+/// change the status).
 #[test]
 fn transparency() {
     if !available() {
         return;
     }
-    for prog in ["py_transparency.py", "sh_tar_rm.sh", "py_atomic_write.py"] {
-        let native_dir = std::env::temp_dir().join(format!("winsan-native-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&native_dir);
-        std::fs::create_dir_all(&native_dir).unwrap();
-        let argv = interpreter(prog);
-        let native = Command::new(&argv[0])
-            .args(&argv[1..])
-            .arg(&native_dir)
-            .output()
-            .unwrap();
-        let _ = std::fs::remove_dir_all(&native_dir);
-        let name = format!("transp-{}", prog.replace('.', "-"));
-        let r = run(&name, &["--quiet"], prog).unwrap();
-        assert_eq!(r.stdout, String::from_utf8_lossy(&native.stdout), "{prog}");
-        assert_eq!(r.status.code(), native.status.code(), "{prog}");
-        assert!(
-            r.stderr.starts_with(&*String::from_utf8_lossy(&native.stderr)),
-            "{prog}: {}",
-            r.stderr
-        );
-        r.no_findings();
-    }
+    std::thread::scope(|s| {
+        for prog in TRANSPARENCY_CORPUS {
+            s.spawn(move || {
+                let argv = interpreter(prog);
+                let native_dir = std::env::temp_dir().join(format!(
+                    "winsan-native-{}-{}",
+                    prog.replace('.', "-"),
+                    std::process::id()
+                ));
+                let _ = std::fs::remove_dir_all(&native_dir);
+                std::fs::create_dir_all(&native_dir).unwrap();
+                let native = Command::new(&argv[0])
+                    .args(&argv[1..])
+                    .arg(&native_dir)
+                    .output()
+                    .unwrap();
+                let native_files = tree(&native_dir);
+                let native_out = String::from_utf8_lossy(&native.stdout).replace(native_dir.to_str().unwrap(), "DIR");
+                let _ = Command::new("chmod").arg("-R").arg("u+w").arg(&native_dir).status();
+                let _ = std::fs::remove_dir_all(&native_dir);
+
+                let name = format!("transp-{}", prog.replace('.', "-"));
+                let r = run(&name, &["--quiet", "--error-exitcode", "0"], prog).unwrap();
+                assert_eq!(r.stdout.replace(r.dir(), "DIR"), native_out, "{prog}: stdout");
+                assert_eq!(r.status.code(), native.status.code(), "{prog}: exit status");
+                assert_eq!(tree(&r.dir), native_files, "{prog}: files");
+                let native_err = String::from_utf8_lossy(&native.stderr);
+                assert!(r.stderr.starts_with(&*native_err), "{prog}: {}", r.stderr);
+                let extra = &r.stderr[native_err.len()..];
+                assert!(
+                    extra.lines().all(|l| l.starts_with("winsan: ")),
+                    "{prog}: stderr gained more than winsan's summary: {extra}"
+                );
+            });
+        }
+    });
 }
 
 #[test]
@@ -543,4 +659,400 @@ fn report_to_stdout() {
     assert_eq!(v["windows"], "11");
     assert_eq!(v["exit_status"], 0);
     assert_eq!(v["findings"], serde_json::json!([]));
+}
+
+fn stdout_pid(r: &Run) -> u64 {
+    r.stdout.split_whitespace().last().unwrap().parse().unwrap()
+}
+
+#[test]
+fn renaming_a_directory_with_an_open_file_below_is_directory_in_use() {
+    let Some(r) = run("rename-dir-open", &[], "py_rename_dir_open_below.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "directory-in-use");
+    assert_eq!(f["operation"], "rename");
+    assert_eq!(f["path"], format!("{}/build", r.dir()));
+    assert_eq!(f["target"], format!("{}/build.old", r.dir()));
+    assert_eq!(f["error"], "ERROR_ACCESS_DENIED");
+    assert_eq!(f["ntstatus"], "STATUS_ACCESS_DENIED");
+    let b = blockers(f);
+    assert_eq!(b.len(), 1, "{b:?}");
+    assert_eq!(b[0]["what"], "handle");
+    assert_eq!(b[0]["pid"], stdout_pid(&r));
+    assert_eq!(b[0]["fd"], 3);
+    assert_eq!(b[0]["path"], format!("{}/build/obj/a.o", r.dir()));
+    assert_eq!(b[0]["access"], serde_json::json!(["read"]));
+}
+
+#[test]
+fn renaming_a_directory_once_its_files_are_closed_is_fine() {
+    let Some(r) = run("rename-dir-closed", &[], "py_rename_dir_closed.py") else {
+        return;
+    };
+    r.no_findings();
+}
+
+#[test]
+fn rename_exchange_checks_both_names() {
+    let Some(r) = run("exchange", &[], "py_rename_exchange.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "rename-target-in-use");
+    assert_eq!(f["operation"], "rename");
+    assert_eq!(f["path"], format!("{}/a", r.dir()));
+    assert_eq!(
+        f["target"],
+        format!("{}/b", r.dir()),
+        "b, held by the child, is replaced"
+    );
+    assert_eq!(f["error"], "ERROR_ACCESS_DENIED");
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["pid"], stdout_pid(&r));
+    assert_eq!(b[0]["fd"], 3);
+}
+
+#[test]
+fn rename_exchange_of_closed_files_is_fine() {
+    let Some(r) = run("exchange-closed", &[], "py_exchange_closed.py") else {
+        return;
+    };
+    r.no_findings();
+    assert_eq!(r.stdout, "b a\n");
+}
+
+#[test]
+fn hard_link_onto_a_delete_pending_name() {
+    let Some(r) = run("link-pending", &["--delete", "legacy"], "py_link_pending.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "delete-pending");
+    assert_eq!(f["operation"], "link");
+    assert_eq!(f["path"], format!("{}/q.txt", r.dir()));
+    assert_eq!(f["target"], format!("{}/p.txt", r.dir()));
+    assert_eq!(f["windows_call"], "CreateHardLinkW");
+    assert_eq!(f["error"], "ERROR_ALREADY_EXISTS");
+    assert_eq!(
+        f["python"],
+        format!(
+            "FileExistsError: [WinError 183] Cannot create a file when that file already exists: '{0}/q.txt' -> '{0}/p.txt'",
+            r.dir()
+        )
+    );
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["what"], "pending");
+    assert_eq!(b[0]["pid"], stdout_pid(&r));
+}
+
+#[test]
+fn hard_link_onto_a_deleted_name_is_fine_with_posix_semantics() {
+    let Some(r) = run("link-posix", &[], "py_link_pending.py") else {
+        return;
+    };
+    r.no_findings();
+}
+
+#[test]
+fn hard_link_of_an_open_file_is_fine() {
+    let Some(r) = run("link-open", &[], "py_link_open.py") else {
+        return;
+    };
+    r.no_findings();
+    assert_eq!(r.stdout, "2\n");
+}
+
+#[test]
+fn rename_onto_a_delete_pending_name() {
+    let Some(r) = run("rename-pending", &["--delete", "legacy"], "py_rename_onto_pending.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "delete-pending");
+    assert_eq!(f["operation"], "rename");
+    assert_eq!(f["target"], format!("{}/p.txt", r.dir()));
+    assert_eq!(f["error"], "ERROR_ACCESS_DENIED");
+    assert_eq!(blockers(f)[0]["what"], "pending");
+    assert_eq!(blockers(f)[0]["process"], "node");
+}
+
+#[test]
+fn mkdir_of_a_delete_pending_name() {
+    let Some(r) = run("mkdir-pending", &["--delete", "legacy"], "py_mkdir_pending.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "delete-pending");
+    assert_eq!(f["operation"], "mkdir");
+    assert_eq!(f["path"], format!("{}/lock", r.dir()));
+    assert_eq!(f["windows_call"], "CreateDirectoryW");
+    assert_eq!(f["error"], "ERROR_ACCESS_DENIED");
+    assert_eq!(blockers(f)[0]["what"], "pending");
+}
+
+#[test]
+fn exec_of_a_file_open_for_writing_fails_on_linux_too() {
+    let Some(r) = run("exec-writing", &[], "py_exec_while_writing.py") else {
+        return;
+    };
+    r.no_findings();
+    assert_eq!(r.stdout, "ETXTBSY\n0\n");
+}
+
+#[test]
+fn named_temporary_file_deleted_while_a_child_holds_it() {
+    let Some(r) = run("ntf", &[], "py_ntf_child_holds.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["operation"], "unlink");
+    assert!(
+        f["path"].as_str().unwrap().starts_with(&format!("{}/tmp", r.dir())),
+        "{f}"
+    );
+    assert_eq!(f["error"], "ERROR_SHARING_VIOLATION");
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["pid"], stdout_pid(&r));
+    assert_eq!(b[0]["access"], serde_json::json!(["write"]));
+    assert_eq!(b[0]["share"], serde_json::json!(["read", "write"]));
+}
+
+#[test]
+fn rmtree_while_a_child_holds_a_file() {
+    let Some(r) = run("rmtree-held", &[], "py_rmtree_child_holds.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["operation"], "unlink");
+    assert_eq!(f["path"], format!("{}/tree/sub/b", r.dir()));
+    assert_eq!(f["windows_call"], "DeleteFileW");
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["pid"], stdout_pid(&r));
+    assert_eq!(b[0]["fd"], 3);
+}
+
+#[test]
+fn replacing_a_running_executable() {
+    let Some(r) = run("replace-exe", &[], "py_replace_running_exe.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "rename-target-in-use");
+    assert_eq!(f["operation"], "rename");
+    assert_eq!(f["path"], format!("{}/tool.new", r.dir()));
+    assert_eq!(f["target"], format!("{}/tool", r.dir()));
+    assert_eq!(f["error"], "ERROR_ACCESS_DENIED");
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["what"], "image");
+    assert_eq!(b[0]["pid"], stdout_pid(&r));
+    assert_eq!(b[0]["process"], "tool");
+}
+
+#[test]
+fn replacing_a_read_only_file() {
+    let Some(r) = run("ro-replace", &[], "py_chmod_replace.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "read-only");
+    assert_eq!(f["operation"], "rename");
+    assert_eq!(f["target"], format!("{}/settings.ini", r.dir()));
+    assert_eq!(f["error"], "ERROR_ACCESS_DENIED");
+    assert!(blockers(f).is_empty());
+    assert_eq!(r.stdout, "new\n");
+}
+
+#[test]
+fn signals_during_trapped_calls() {
+    let Some(r) = run("signals", &[], "py_signals.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["path"], format!("{}/spool", r.dir()));
+    assert_eq!(f["count"], 200, "every unlink once, deduplicated into one finding");
+    assert_eq!(r.stdout, "200 20 []\n");
+}
+
+#[test]
+fn threads_replacing_their_own_files_is_fine() {
+    let Some(r) = run("threads-atomic", &[], "py_threads_atomic.py") else {
+        return;
+    };
+    r.no_findings();
+}
+
+#[test]
+fn node_rename_onto_a_file_another_process_holds() {
+    let Some(r) = run("node-rename", &[], "node_rename_onto_held.js") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "rename-target-in-use");
+    assert_eq!(f["runtime"], "node");
+    assert_eq!(f["path"], format!("{}/config.json.tmp", r.dir()));
+    assert_eq!(f["target"], format!("{}/config.json", r.dir()));
+    assert_eq!(
+        f["node"],
+        format!(
+            "Error: EPERM: operation not permitted, rename '{0}/config.json.tmp' -> '{0}/config.json'",
+            r.dir()
+        )
+    );
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["pid"], stdout_pid(&r));
+    assert_eq!(b[0]["process"], "python3");
+    assert_eq!(b[0]["fd"], 3);
+}
+
+#[test]
+fn node_rm_recursive_with_a_file_held_open() {
+    let Some(r) = run("node-rmsync", &[], "node_rmsync_open.js") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["operation"], "unlink");
+    assert_eq!(f["runtime"], "node");
+    assert_eq!(f["path"], format!("{}/cache/x/blob", r.dir()));
+    assert!(
+        f["windows_call"].as_str().unwrap().starts_with("CreateFileW(DELETE)"),
+        "{f}"
+    );
+    assert_eq!(
+        f["node"],
+        format!(
+            "Error: EBUSY: resource busy or locked, unlink '{}/cache/x/blob'",
+            r.dir()
+        )
+    );
+    assert_eq!(blockers(f)[0]["pid"], stdout_pid(&r));
+}
+
+#[test]
+fn node_atomic_write_is_fine() {
+    let Some(r) = run("node-atomic", &[], "node_write_rename.js") else {
+        return;
+    };
+    r.no_findings();
+}
+
+#[test]
+fn shell_rm_of_a_file_a_background_job_reads() {
+    let Some(r) = run("sh-rm-bg", &[], "sh_rm_held_by_bg.sh") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["operation"], "unlink");
+    assert_eq!(f["process"], "rm");
+    assert_eq!(f["runtime"], "crt");
+    assert_eq!(f["path"], format!("{}/log.txt", r.dir()));
+    assert_eq!(f["crt"], "errno 13 (EACCES): Permission denied");
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["pid"], stdout_pid(&r));
+    assert_eq!(b[0]["process"], "sleep");
+    assert_eq!(b[0]["fd"], 3);
+    assert_eq!(b[0]["access"], serde_json::json!(["read"]));
+}
+
+#[test]
+fn shell_mv_onto_an_open_file() {
+    let Some(r) = run("sh-mv-open", &[], "sh_mv_onto_open.sh") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "rename-target-in-use");
+    assert_eq!(f["process"], "mv");
+    assert_eq!(f["target"], format!("{}/current", r.dir()));
+    let b = blockers(f);
+    assert_eq!(b[0]["pid"], stdout_pid(&r));
+    assert_eq!(b[0]["fd"], 3);
+}
+
+#[test]
+fn orphaned_background_process_is_still_traced() {
+    let Some(r) = run("orphan", &[], "sh_orphan.sh") else {
+        return;
+    };
+    assert_eq!(r.stdout, "started\n");
+    assert!(
+        r.dir.join("orphan.done").exists(),
+        "the orphan finished before the report"
+    );
+    let orphan: u64 = std::fs::read_to_string(r.dir.join("orphan.pid"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["process"], "rm");
+    assert_eq!(f["path"], format!("{}/orphan.log", r.dir()));
+    assert!(blockers(f).iter().any(|b| b["pid"] == orphan && b["fd"] == 3), "{f}");
+    assert_eq!(r.status.code(), Some(66));
+}
+
+#[test]
+fn shell_build_script_is_fine() {
+    let Some(r) = run("sh-build", &[], "sh_cp_mv_rm.sh") else {
+        return;
+    };
+    r.no_findings();
+}
+
+#[test]
+fn static_c_binary_unlinks_its_open_file() {
+    let Some(r) = run("c-static", &[], "c_static_unlink_open.c") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["operation"], "unlink");
+    assert_eq!(f["runtime"], "crt");
+    assert_eq!(f["path"], format!("{}/c.dat", r.dir()));
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["pid"], f["pid"]);
+    assert_eq!(b[0]["fd"], r.stdout.trim().parse::<i64>().unwrap());
+    assert_eq!(b[0]["access"], serde_json::json!(["read", "write"]));
+}
+
+#[test]
+fn rust_binary_deleting_its_own_open_file_is_fine_with_posix_semantics() {
+    let Some(r) = run("rust-posix", &[], "rs_remove_recreate.rs") else {
+        return;
+    };
+    r.no_findings();
+    assert_eq!(r.stdout, "again\n");
+}
+
+#[test]
+fn rust_binary_recreating_a_delete_pending_name() {
+    let Some(r) = run("rust-legacy", &["--delete", "legacy"], "rs_remove_recreate.rs") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "delete-pending");
+    assert_eq!(f["operation"], "open");
+    assert_eq!(f["runtime"], "rust");
+    assert_eq!(f["path"], format!("{}/r.txt", r.dir()));
+    assert_eq!(f["windows_call"], "CreateFileW(CREATE_ALWAYS)");
+    assert_eq!(f["rust"], "Access is denied. (os error 5)");
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["what"], "pending");
+    assert_eq!(b[0]["pid"], f["pid"], "its own handle keeps the name");
+    assert_eq!(b[0]["share"], serde_json::json!(["read", "write", "delete"]));
 }
