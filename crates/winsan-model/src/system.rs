@@ -1401,6 +1401,22 @@ impl System {
                 },
             ));
         }
+        if let Ok(Lookup::Found(tl)) = self.lookup(new_path) {
+            if self.links[tl].node == node {
+                // nt-rules I46: a link to a name the file already has is a collision, or
+                // nothing to do when replacing (W-N 2347-2410).
+                return if replace {
+                    Ok(())
+                } else {
+                    Err(Refusal::new(
+                        STATUS_OBJECT_NAME_COLLISION,
+                        Reason::Collision {
+                            path: new_path.to_string(),
+                        },
+                    ))
+                };
+            }
+        }
         let (parent, name) = self.target_slot(node, new_path, replace, false, false, None)?;
         self.attach(parent, &name, node);
         Ok(())
@@ -1570,7 +1586,12 @@ impl System {
                 ));
             }
             // A directory cannot move into its own subtree.
-            if let Ok(Lookup::Missing { parent, .. }) = self.lookup(target) {
+            let target_parent = match self.lookup(target) {
+                Ok(Lookup::Missing { parent, .. }) => Some(parent),
+                Ok(Lookup::Found(tl)) if tl != link => Some(self.links[tl].parent),
+                _ => None,
+            };
+            if let Some(parent) = target_parent {
                 if self.is_within(parent, node) {
                     return Err(Refusal::new(
                         STATUS_INVALID_PARAMETER,
@@ -1584,7 +1605,11 @@ impl System {
         let mut old_key = std::mem::take(&mut self.key_buf);
         fold_into(&self.links[link].name, &mut old_key);
         let old_parent = self.links[link].parent;
-        self.nodes[old_parent].dir.as_mut().expect("directory").remove(old_key.as_str());
+        self.nodes[old_parent]
+            .dir
+            .as_mut()
+            .expect("directory")
+            .remove(old_key.as_str());
         self.key_buf = old_key;
         let l = &mut self.links[link];
         l.parent = parent;

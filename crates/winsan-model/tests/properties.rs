@@ -620,12 +620,11 @@ fn everything_released_leaves_nothing_held() {
     assert!(outcomes[7].refusal().is_some(), "a running image cannot be deleted");
 }
 
-/// Known model issue: closing the only handle of a process that is still running (legal on
+/// Was a model issue (fixed): closing the only handle of a process that is still running (legal on
 /// Windows; the process keeps its image) makes `check_invariants` fail, because
 /// `section_refs` counts process image references per handle slot instead of per process.
 /// The process can then never exit (`exit_process` needs a handle), so its image stays held.
 #[test]
-#[ignore = "model issue reported to the lead: check_invariants counts process image refs per handle"]
 fn closing_a_running_process_handle_keeps_invariants() {
     let mut s = machine(Config::default());
     let p = s.create_process(r"C:\d1\app.exe").unwrap();
@@ -633,9 +632,8 @@ fn closing_a_running_process_handle_keeps_invariants() {
     s.check_invariants().unwrap();
 }
 
-/// Known model issue: a duplicated process handle counts the process's image twice.
+/// Was a model issue (fixed): a duplicated process handle counts the process's image twice.
 #[test]
-#[ignore = "model issue reported to the lead: check_invariants counts process image refs per handle"]
 fn duplicated_process_handle_keeps_invariants() {
     let mut s = machine(Config::default());
     let p = s.create_process(r"C:\d1\app.exe").unwrap();
@@ -647,13 +645,12 @@ fn duplicated_process_handle_keeps_invariants() {
     assert!(s.held_files().is_empty());
 }
 
-/// Known model issue: renaming a directory onto a file below itself with
+/// Was a model issue (fixed): renaming a directory onto a file below itself with
 /// `FILE_RENAME_FLAG_REPLACE_IF_EXISTS | FILE_RENAME_FLAG_POSIX_SEMANTICS` is admitted (the
 /// "cannot move below itself" check is skipped on that path). The directory becomes its own
 /// ancestor; `link_path` then loops forever (found by the random sequences: the test process
 /// grew to 14 GB in `set_file_pointer` -> `data_object` -> `link_path`).
 #[test]
-#[ignore = "model issue reported to the lead: a directory can be renamed below itself over a file"]
 fn directory_renamed_below_itself_over_a_file_is_refused() {
     let mut s = System::new(Config {
         windows: WindowsVersion::Win10_1809,
@@ -681,10 +678,9 @@ fn directory_renamed_below_itself_over_a_file_is_refused() {
     assert!(r.is_err(), "renaming C:\\d1 to C:\\d1\\app.exe succeeded");
 }
 
-/// Known model issue: after `FileLinkInformation` to the handle's own name (replace), a delete
+/// Was a model issue (fixed): after `FileLinkInformation` to the handle's own name (replace), a delete
 /// disposition and the last close, the file stays (name present, `held_files` non-empty).
 #[test]
-#[ignore = "model issue reported to the lead: link to own name keeps the file held after delete"]
 fn link_to_own_name_then_delete_releases_the_file() {
     let mut s = System::new(Config::default());
     s.create_directory(r"C:\d").unwrap();
