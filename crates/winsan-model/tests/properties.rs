@@ -12,6 +12,7 @@
 //! stays under a few seconds).
 
 use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
 use std::collections::BTreeSet;
 use winsan_model::consts::{
     access::*, attributes::*, disposition::*, flags::*, movefile::*, nt_disposition::*, options::*, rename::*,
@@ -563,8 +564,27 @@ fn run(config: Config, ops: &[Op]) -> Result<Vec<Outcome>, TestCaseError> {
     Ok(outcomes)
 }
 
+/// 256 cases from a fixed seed, so that `cargo test` is reproducible; set
+/// `PROPTEST_RNG_SEED=<u64>` (and `PROPTEST_CASES`) to explore other sequences.
+fn proptest_config() -> ProptestConfig {
+    let d = ProptestConfig::default();
+    ProptestConfig {
+        cases: if std::env::var_os("PROPTEST_CASES").is_some() {
+            d.cases
+        } else {
+            256
+        },
+        rng_seed: match d.rng_seed {
+            RngSeed::Random => RngSeed::Fixed(0x57A5_2026),
+            fixed => fixed,
+        },
+        failure_persistence: None,
+        ..d
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(proptest_config())]
 
     /// No call panics, invariants hold after every call, refusals are well-formed, and
     /// releasing everything leaves nothing held.
@@ -696,4 +716,30 @@ fn link_to_own_name_then_delete_releases_the_file() {
     s.close_handle(h).unwrap();
     assert!(!s.exists(r"C:\d\a"));
     assert!(s.held_files().is_empty(), "{:?}", s.held_files());
+}
+
+/// Known model issue: a file POSIX-deleted while open, whose directory is then deleted (here
+/// by the last close of a delete-on-close handle), has a dangling parent: `handle_info` of
+/// the file's handle panics in `link_path` ("slab: dangling id"). On NTFS the POSIX-deleted
+/// name lives on in `\$Extend\$Deleted`, so the directory can go while the file is open.
+#[test]
+#[ignore = "model issue reported to the lead: handle_info panics for a POSIX-deleted file whose directory was deleted"]
+fn posix_deleted_file_outlives_its_directory() {
+    let mut s = System::new(Config {
+        windows: WindowsVersion::Win10_1903,
+        delete: None,
+    });
+    s.create_directory(r"C:\d1").unwrap();
+    let d = s
+        .nt_open_file(r"C:\d1", GENERIC_READ | DELETE, 0, FILE_DELETE_ON_CLOSE)
+        .unwrap();
+    let f = s
+        .create_file(r"C:\d1\a", FILE_READ_ATTRIBUTES, 0, CREATE_ALWAYS, 0)
+        .unwrap();
+    s.delete_file(r"C:\d1\a").unwrap();
+    s.nt_close(d).unwrap();
+    assert!(!s.exists(r"C:\d1"));
+    assert!(s.handle_info(f).is_some());
+    s.close_handle(f).unwrap();
+    assert!(s.held_files().is_empty());
 }
