@@ -310,14 +310,15 @@ impl System {
             }
         }
         for slot in &self.handles {
-            match *slot {
-                Slot::Module(n) => *image.entry(n).or_default() += 1,
-                Slot::Process(p) => {
-                    if let Some(n) = self.processes[p].node {
-                        *image.entry(n).or_default() += 1;
-                    }
-                }
-                _ => {}
+            if let Slot::Module(n) = *slot {
+                *image.entry(n).or_default() += 1;
+            }
+        }
+        // A running process holds its image once, however many handles refer to it (or
+        // none: closing a process handle does not stop the process).
+        for (_, p) in self.processes.iter() {
+            if let Some(n) = p.node {
+                *image.entry(n).or_default() += 1;
             }
         }
         (data, writable, image)

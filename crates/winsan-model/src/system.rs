@@ -337,6 +337,16 @@ impl System {
         std::mem::take(&mut self.events)
     }
 
+    /// A link's path for an event recorded after the link changes; empty (and free) when
+    /// events are not recorded.
+    pub(crate) fn path_for_event(&self, link: LinkId) -> String {
+        if self.record_events {
+            self.link_path(link)
+        } else {
+            String::new()
+        }
+    }
+
     pub(crate) fn event(&mut self, e: impl FnOnce(&System) -> Event) {
         if self.record_events {
             let e = e(self);
@@ -478,10 +488,12 @@ impl System {
             l.attached = false;
             (l.parent, l.node)
         };
-        let key = fold(&self.links[link].name);
+        let mut key = std::mem::take(&mut self.key_buf);
+        fold_into(&self.links[link].name, &mut key);
         if let Some(d) = self.nodes[parent].dir.as_mut() {
             d.remove(key.as_str());
         }
+        self.key_buf = key;
         let n = &mut self.nodes[node];
         n.links.retain(|&l| l != link);
         if let Pending::Legacy(l) | Pending::Posix(l) = n.pending {
@@ -1022,9 +1034,10 @@ impl System {
                 },
             ));
         }
-        // MS CreateFileW: overwriting a hidden or system file must name those attributes.
+        // MS CreateFileW: CREATE_ALWAYS over a hidden or system file must name those
+        // attributes (TRUNCATE_EXISTING, FILE_OVERWRITE, is not checked).
         let hs = FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM;
-        if overwrite && n.attributes & hs & !req.attributes != 0 {
+        if matches!(req.disposition, FILE_SUPERSEDE | FILE_OVERWRITE_IF) && n.attributes & hs & !req.attributes != 0 {
             return Err(Refusal::new(
                 STATUS_ACCESS_DENIED,
                 Reason::InvalidParameter("overwriting a hidden or system file without those attributes"),
@@ -1149,7 +1162,7 @@ impl System {
         // nt-rules C14: a POSIX delete takes the name away when its setter is cleaned up.
         if o.posix_setter {
             if let Pending::Posix(l) = self.nodes[node].pending {
-                let path = self.link_path(l);
+                let path = self.path_for_event(l);
                 self.detach(l);
                 self.event(|_| Event::Removed {
                     path,
@@ -1165,7 +1178,7 @@ impl System {
                 } else {
                     RemovalCause::LastHandleClosed
                 };
-                let path = self.link_path(l);
+                let path = self.path_for_event(l);
                 self.detach(l);
                 self.event(|_| Event::Removed { path, cause });
             }
@@ -1518,7 +1531,7 @@ impl System {
                         ));
                     }
                 }
-                let replaced = self.link_path(tl);
+                let replaced = self.path_for_event(tl);
                 self.detach(tl);
                 self.event(|_| Event::Replaced { path: replaced });
                 Ok((parent, name))
@@ -1568,13 +1581,11 @@ impl System {
         }
         let (parent, name) = self.target_slot(node, target, replace, posix, ignore_readonly, Some(link))?;
         // Move the link in place so that open file objects follow it.
-        let old_key = fold(&self.links[link].name);
+        let mut old_key = std::mem::take(&mut self.key_buf);
+        fold_into(&self.links[link].name, &mut old_key);
         let old_parent = self.links[link].parent;
-        self.nodes[old_parent]
-            .dir
-            .as_mut()
-            .expect("directory")
-            .remove(old_key.as_str());
+        self.nodes[old_parent].dir.as_mut().expect("directory").remove(old_key.as_str());
+        self.key_buf = old_key;
         let l = &mut self.links[link];
         l.parent = parent;
         l.name = name.as_str().into();

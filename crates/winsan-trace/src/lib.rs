@@ -1,1 +1,24 @@
-//! The Linux side of `winsan run`.
+//! # winsan-trace: run a Linux process tree and ask the Windows model about its file operations
+//!
+//! `winsan run -- CMD` starts CMD under a seccomp filter that traps only the system calls
+//! that change names or contents through a path (write/create/truncate opens, unlink,
+//! rmdir, rename, truncate, exec, executable mmaps, link, mkdir, chmod). For each trapped
+//! call the supervisor reads the ground truth from `/proc` at that moment (who has the
+//! file open and how, who maps it, who runs it, whose working directory it is), describes
+//! it to [`oracle`], which replays it on a fresh model of Windows and performs the Win32
+//! calls the caller's runtime would make there. A refusal is a [`report::Finding`].
+//!
+//! Layout: [`sys`] is the only `unsafe` code (seccomp, ioctls, memory reads, signals);
+//! [`syscalls`] is the trap table and the BPF program; [`procscan`] reads `/proc`;
+//! [`runtime`] tells runtimes apart; [`oracle`] asks the model; [`report`] prints;
+//! [`supervisor`] ties them together.
+
+pub mod oracle;
+pub mod procscan;
+pub mod report;
+pub mod runtime;
+pub mod supervisor;
+pub mod sys;
+pub mod syscalls;
+
+pub use supervisor::{run, Options, Outcome, RunError};

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Benchmark `winsan run` against native and `strace -f --seccomp-bpf` on the same calls.
+# Usage: bench/run-bench.sh [path/to/winsan]   (default: target/release/winsan)
+# Prints, per workload, the median of 3 interleaved rounds and the ratio to native, and
+# the supervisor's peak RSS (VmHWM).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WINSAN=${1:-target/release/winsan}
+[ -x "$WINSAN" ] || cargo build --release -p winsan >&2
+ROUNDS=${ROUNDS:-3}
+SHM=${BENCH_DIR:-/dev/shm}/winsan-bench.$$
+mkdir -p "$SHM"
+trap 'rm -rf "$SHM"' EXIT
+
+STDLIB=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
+# The standard library proper, as in shared/research/interception.md (no site-packages).
+tar -C "$(dirname "$STDLIB")" --exclude=site-packages --exclude=__pycache__ -cf "$SHM/stdlib.tar" "$(basename "$STDLIB")"
+TRACE=open,openat,creat,openat2,unlink,unlinkat,rmdir,rename,renameat,renameat2,truncate,ftruncate,fallocate,execve,execveat,link,linkat,mkdir,mkdirat,chmod,fchmod,fchmodat
+
+cat > "$SHM/replace.py" <<'PY'
+import os, shutil, sys, tempfile
+for _ in range(20):
+    d = tempfile.mkdtemp(dir=sys.argv[1])
+    for i in range(100):
+        t = os.path.join(d, "f.tmp")
+        with open(t, "w") as f:
+            f.write(str(i))
+        os.replace(t, os.path.join(d, f"f{i % 10}"))
+    shutil.rmtree(d)
+PY
+
+workload() {
+  case "$1" in
+    untar) mkdir -p "$SHM/x" && tar -C "$SHM/x" -xf "$SHM/stdlib.tar" && rm -rf "$SHM/x" ;;
+    replace) python3 "$SHM/replace.py" "$SHM" ;;
+    starts) for _ in $(seq 10); do python3 -c "import asyncio, json, email, email.parser, sqlite3, http.client, xml.etree.ElementTree, decimal"; done ;;
+  esac
+}
+export -f workload; export SHM
+
+run_one() { # config workload -> seconds
+  local t0 t1
+  t0=$(date +%s.%N)
+  case "$1" in
+    native) bash -c "workload $2" ;;
+    winsan) "$WINSAN" run --quiet -- bash -c "workload $2" 2>/dev/null ;;
+    strace) strace -f -qq --seccomp-bpf -e trace=$TRACE -o /dev/null bash -c "workload $2" ;;
+  esac
+  t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc -l
+}
+
+declare -A T
+for r in $(seq "$ROUNDS"); do
+  for w in untar replace starts; do
+    for c in native winsan strace; do
+      T[$w,$c]+="$(run_one $c $w) "
+    done
+  done
+done
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+printf "%-10s %10s %10s %8s %10s %8s\n" workload native_s winsan_s ratio strace_s ratio
+for w in untar replace starts; do
+  n=$(echo "${T[$w,native]}" | median); s=$(echo "${T[$w,winsan]}" | median); t=$(echo "${T[$w,strace]}" | median)
+  printf "%-10s %10.3f %10.3f %7.2fx %10.3f %7.2fx\n" "$w" "$n" "$s" "$(echo "$s/$n" | bc -l)" "$t" "$(echo "$t/$n" | bc -l)"
+done
+for w in untar replace starts; do
+  "$WINSAN" run --quiet --stats -- bash -c "workload $w" 2>&1 | grep 'peak RSS' | sed "s/^/$w: /"
+done

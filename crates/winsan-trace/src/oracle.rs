@@ -1,0 +1,770 @@
+//! Ask the Windows model about one Linux operation.
+//!
+//! The tracer describes what it saw at the moment of the trapped call, a [`Situation`]:
+//! the files involved (with their read-only bit), who holds them on Linux (an fd, a
+//! mapping, a running image, a working directory, a delete-pending name), the runtime of
+//! each holder, and the operation with the caller's runtime. [`decide`] builds a fresh,
+//! tiny Windows machine with exactly those files and holders, performs the Win32 calls
+//! the caller's runtime would make on Windows, and returns the verdict with the blockers
+//! mapped back to the Linux holders. All Windows knowledge stays in the model; this
+//! module only translates. It has no I/O, so it is tested without seccomp.
+
+use crate::runtime::Runtime;
+use std::collections::HashMap;
+use winsan_model::consts::{
+    access::*, attributes::*, disposition::*, flags::*, movefile::*, rename::*, section::*, share::*,
+    win32_disposition::*,
+};
+use winsan_model::{CallResult, Config, Handle, Reason, Refusal, System};
+
+/// The Win32 calls the oracle makes: the model's [`System`] (a trait so that a test or a
+/// future per-runtime layer can stand in).
+pub trait WinApi {
+    fn create_directory(&mut self, path: &str) -> CallResult<()>;
+    fn create_file(
+        &mut self,
+        path: &str,
+        access: u32,
+        share: u32,
+        disposition: u32,
+        flags_and_attributes: u32,
+    ) -> CallResult<Handle>;
+    fn close_handle(&mut self, h: Handle) -> CallResult<()>;
+    fn write_file(&mut self, h: Handle, n: u64) -> CallResult<()>;
+    fn delete_file(&mut self, path: &str) -> CallResult<()>;
+    fn remove_directory(&mut self, path: &str) -> CallResult<()>;
+    fn move_file_ex(&mut self, from: &str, to: &str, flags: u32) -> CallResult<()>;
+    fn set_file_attributes(&mut self, path: &str, attributes: u32) -> CallResult<()>;
+    fn set_disposition_info_ex(&mut self, h: Handle, flags: u32) -> CallResult<()>;
+    fn set_rename_info_ex(&mut self, h: Handle, to: &str, flags: u32) -> CallResult<()>;
+    fn create_file_mapping(&mut self, h: Handle, protect: u32) -> CallResult<Handle>;
+    fn map_view_of_file(&mut self, mapping: Handle, desired_access: u32) -> CallResult<Handle>;
+    fn load_library(&mut self, path: &str) -> CallResult<Handle>;
+    fn create_process(&mut self, path: &str) -> CallResult<Handle>;
+}
+
+impl WinApi for System {
+    fn create_directory(&mut self, path: &str) -> CallResult<()> {
+        System::create_directory(self, path)
+    }
+    fn create_file(&mut self, p: &str, a: u32, s: u32, d: u32, f: u32) -> CallResult<Handle> {
+        System::create_file(self, p, a, s, d, f)
+    }
+    fn close_handle(&mut self, h: Handle) -> CallResult<()> {
+        System::close_handle(self, h)
+    }
+    fn write_file(&mut self, h: Handle, n: u64) -> CallResult<()> {
+        System::write_file(self, h, n)
+    }
+    fn delete_file(&mut self, path: &str) -> CallResult<()> {
+        System::delete_file(self, path)
+    }
+    fn remove_directory(&mut self, path: &str) -> CallResult<()> {
+        System::remove_directory(self, path)
+    }
+    fn move_file_ex(&mut self, from: &str, to: &str, flags: u32) -> CallResult<()> {
+        System::move_file_ex(self, from, to, flags)
+    }
+    fn set_file_attributes(&mut self, path: &str, attributes: u32) -> CallResult<()> {
+        System::set_file_attributes(self, path, attributes)
+    }
+    fn set_disposition_info_ex(&mut self, h: Handle, flags: u32) -> CallResult<()> {
+        System::set_disposition_info_ex(self, h, flags)
+    }
+    fn set_rename_info_ex(&mut self, h: Handle, to: &str, flags: u32) -> CallResult<()> {
+        System::set_rename_info_ex(self, h, to, flags)
+    }
+    fn create_file_mapping(&mut self, h: Handle, protect: u32) -> CallResult<Handle> {
+        System::create_file_mapping(self, h, protect)
+    }
+    fn map_view_of_file(&mut self, m: Handle, a: u32) -> CallResult<Handle> {
+        System::map_view_of_file(self, m, a)
+    }
+    fn load_library(&mut self, path: &str) -> CallResult<Handle> {
+        System::load_library(self, path)
+    }
+    fn create_process(&mut self, path: &str) -> CallResult<Handle> {
+        System::create_process(self, path)
+    }
+}
+
+fn new_machine(config: Config) -> Box<dyn WinApi> {
+    Box::new(System::new(config))
+}
+
+/// A file or directory the operation involves, by its Linux path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileSpec {
+    pub path: String,
+    pub dir: bool,
+    /// The owner write bit is clear: `FILE_ATTRIBUTE_READONLY` on Windows.
+    pub readonly: bool,
+}
+
+/// How a Linux process holds a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hold {
+    /// An open fd of a regular file, with its access.
+    Handle { read: bool, write: bool },
+    /// An open fd of a directory (`opendir`, `O_PATH`, `rmtree`'s dir fds): modelled as
+    /// a listing handle that shares everything, like `FindFirstFileW`.
+    DirHandle,
+    /// A file mapping (`mmap` of a file, not executable).
+    Mapping { writable: bool },
+    /// The process's executable.
+    Exe,
+    /// An executable mapping of a library.
+    Library,
+    /// The process's working directory.
+    Cwd,
+}
+
+impl Hold {
+    /// The report's `what`.
+    pub fn what(self) -> &'static str {
+        match self {
+            Hold::Handle { .. } | Hold::DirHandle => "handle",
+            Hold::Mapping { .. } => "mapping",
+            Hold::Exe | Hold::Library => "image",
+            Hold::Cwd => "cwd",
+        }
+    }
+}
+
+/// One Linux holder of one of the situation's files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HolderSpec {
+    /// Index into [`Situation::files`].
+    pub file: usize,
+    pub runtime: Runtime,
+    pub hold: Hold,
+}
+
+/// The Linux operation, with indexes into [`Situation::files`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `unlink`: the file exists.
+    Delete { file: usize },
+    /// `rmdir`: the directory exists and is empty on Linux.
+    RemoveDirectory { file: usize },
+    /// `rename`: `to` may or may not exist (its [`FileSpec`] is present either way).
+    Rename { from: usize, to: usize, to_exists: bool },
+    /// `open` with write/create/truncate flags.
+    Open {
+        file: usize,
+        exists: bool,
+        read: bool,
+        write: bool,
+        create: bool,
+        exclusive: bool,
+        truncate: bool,
+    },
+    /// `truncate`/`ftruncate`/`fallocate` that changes the size.
+    Truncate { file: usize },
+    /// `mkdir` of a name that is delete-pending.
+    CreateDirectory { file: usize },
+}
+
+/// Everything the oracle needs.
+#[derive(Clone, Debug)]
+pub struct Situation {
+    pub config: Config,
+    pub files: Vec<FileSpec>,
+    pub holders: Vec<HolderSpec>,
+    /// Files (indexes) whose name is delete-pending (legacy semantics): some holder kept
+    /// it open when it was deleted.
+    pub pending: Vec<usize>,
+    pub op: Op,
+    pub caller: Runtime,
+}
+
+/// The answer.
+#[derive(Clone, Debug)]
+pub struct Verdict {
+    /// The Win32 call(s) the caller's runtime makes, e.g. `DeleteFileW`.
+    pub windows_call: String,
+    /// `None`: Windows allows it.
+    pub refusal: Option<Refusal>,
+    /// The holders (indexes into [`Situation::holders`]) the model named as in the way.
+    pub blockers: Vec<usize>,
+}
+
+/// `/tmp/a.txt` → `C:\tmp\a.txt`; characters Windows does not allow in names become `_`.
+pub fn windows_path(linux: &str) -> String {
+    let mut s = String::from("C:");
+    for part in linux.split('/').filter(|p| !p.is_empty()) {
+        s.push('\\');
+        s.extend(part.chars().map(|c| match c {
+            '<' | '>' | ':' | '"' | '\\' | '|' | '?' | '*' => '_',
+            c if (c as u32) < 32 => '_',
+            c => c,
+        }));
+    }
+    if s == "C:" {
+        s.push('\\');
+    }
+    s
+}
+
+/// Build the machine, replay the holders, perform the caller's Win32 calls.
+pub fn decide(sit: &Situation) -> Verdict {
+    let mut m = new_machine(sit.config);
+    let wpath: Vec<String> = sit.files.iter().map(|f| windows_path(&f.path)).collect();
+    let mut owner: HashMap<Handle, usize> = HashMap::new();
+
+    // The namespace: parents, then the files that exist.
+    let mut made = std::collections::HashSet::new();
+    for (i, f) in sit.files.iter().enumerate() {
+        let exists = sit.pending.contains(&i)
+            || match sit.op {
+                Op::Rename { to, to_exists, .. } if to == i => to_exists,
+                Op::Open { file, exists, .. } if file == i => exists,
+                Op::CreateDirectory { file } if file == i => false,
+                _ => true,
+            };
+        let parts: Vec<&str> = wpath[i].split('\\').collect();
+        for n in 2..parts.len() {
+            let parent = parts[..n].join("\\");
+            if made.insert(parent.clone()) {
+                let _ = m.create_directory(&parent);
+            }
+        }
+        if !exists || !made.insert(wpath[i].clone()) {
+            continue;
+        }
+        if f.dir {
+            let _ = m.create_directory(&wpath[i]);
+        } else {
+            let attrs = if f.readonly {
+                FILE_ATTRIBUTE_READONLY
+            } else {
+                FILE_ATTRIBUTE_NORMAL
+            };
+            // Contents: the model maps only non-empty files, and runs only files with at
+            // least a page written from offset 0 (its convention for "a valid image").
+            if let Ok(h) = m.create_file(&wpath[i], GENERIC_WRITE, 7, CREATE_NEW, attrs) {
+                let _ = m.write_file(h, 4096);
+                let _ = m.close_handle(h);
+            }
+        }
+    }
+
+    // The holders: handles first, then mappings, then images. A holder Windows could never
+    // have (the Linux situation is impossible there) is left out.
+    let order = |h: &HolderSpec| match h.hold {
+        Hold::Cwd | Hold::DirHandle => 0,
+        Hold::Handle { .. } => 1,
+        Hold::Mapping { .. } => 2,
+        Hold::Exe | Hold::Library => 3,
+    };
+    let mut idx: Vec<usize> = (0..sit.holders.len()).collect();
+    idx.sort_by_key(|&i| order(&sit.holders[i]));
+    for i in idx {
+        let h = &sit.holders[i];
+        let p = &wpath[h.file];
+        let mut own = |r: CallResult<Handle>| {
+            r.ok().inspect(|&x| {
+                owner.insert(x, i);
+            })
+        };
+        match h.hold {
+            Hold::Cwd => {
+                own(m.create_file(
+                    p,
+                    FILE_TRAVERSE | SYNCHRONIZE,
+                    FILE_SHARE_READ | FILE_SHARE_WRITE,
+                    OPEN_EXISTING,
+                    FILE_FLAG_BACKUP_SEMANTICS,
+                ));
+            }
+            Hold::DirHandle => {
+                own(m.create_file(
+                    p,
+                    FILE_LIST_DIRECTORY | SYNCHRONIZE,
+                    FILE_SHARE_VALID_FLAGS,
+                    OPEN_EXISTING,
+                    FILE_FLAG_BACKUP_SEMANTICS,
+                ));
+            }
+            Hold::Handle { read, write } => {
+                let access = if read { GENERIC_READ } else { 0 } | if write { GENERIC_WRITE } else { 0 };
+                own(m.create_file(p, access, h.runtime.share_mode(), OPEN_EXISTING, 0));
+            }
+            Hold::Mapping { writable } => {
+                let access = GENERIC_READ | if writable { GENERIC_WRITE } else { 0 };
+                let Some(fh) = own(m.create_file(p, access, h.runtime.share_mode(), OPEN_EXISTING, 0)) else {
+                    continue;
+                };
+                let protect = if writable { PAGE_READWRITE } else { PAGE_READONLY };
+                let sec = own(m.create_file_mapping(fh, protect));
+                if let Some(sec) = sec {
+                    let view = if writable { FILE_MAP_WRITE } else { FILE_MAP_READ };
+                    own(m.map_view_of_file(sec, view));
+                    if !h.runtime.mapping_keeps_handle() {
+                        let _ = m.close_handle(sec);
+                    }
+                }
+                if !h.runtime.mapping_keeps_handle() {
+                    let _ = m.close_handle(fh);
+                }
+            }
+            Hold::Exe => {
+                own(m.create_process(p));
+            }
+            Hold::Library => {
+                own(m.load_library(p));
+            }
+        }
+    }
+    for &f in &sit.pending {
+        // Someone (the holder that kept it alive) still has it open, sharing delete; the
+        // delete left the name behind.
+        if let Ok(h) = m.create_file(&wpath[f], GENERIC_READ, 7, OPEN_EXISTING, 0) {
+            let _ = m.delete_file(&wpath[f]);
+            let _ = h;
+        }
+    }
+
+    let (call, result) = perform(m.as_mut(), sit, &wpath);
+    let refusal = result.err();
+    let mut blockers: Vec<usize> = refusal
+        .iter()
+        .flat_map(|r| r.reason.blockers())
+        .filter_map(|b| owner.get(&b.handle).copied())
+        .collect();
+    blockers.sort_unstable();
+    blockers.dedup();
+    Verdict {
+        windows_call: call,
+        refusal,
+        blockers,
+    }
+}
+
+/// The Win32 calls the caller's runtime makes for the operation.
+fn perform(m: &mut dyn WinApi, sit: &Situation, w: &[String]) -> (String, CallResult<()>) {
+    let rt = sit.caller;
+    let ex_classes = sit.config.windows.has_ex_classes();
+    match sit.op {
+        Op::Delete { file } => match rt {
+            Runtime::Node if ex_classes => {
+                // libuv >= 1.49 fs__unlink: open for DELETE sharing everything, then a POSIX
+                // disposition that ignores the read-only attribute.
+                let call = "CreateFileW(DELETE) + SetFileInformationByHandle(FileDispositionInfoEx, POSIX_SEMANTICS|IGNORE_READONLY_ATTRIBUTE)";
+                let r = m
+                    .create_file(
+                        &w[file],
+                        DELETE | SYNCHRONIZE,
+                        7,
+                        OPEN_EXISTING,
+                        FILE_FLAG_OPEN_REPARSE_POINT,
+                    )
+                    .and_then(|h| {
+                        m.set_disposition_info_ex(
+                            h,
+                            FILE_DISPOSITION_FLAG_DELETE
+                                | FILE_DISPOSITION_FLAG_POSIX_SEMANTICS
+                                | FILE_DISPOSITION_FLAG_IGNORE_READONLY_ATTRIBUTE,
+                        )
+                    });
+                (call.into(), r)
+            }
+            Runtime::Rust => {
+                let first = m.delete_file(&w[file]);
+                match first {
+                    Err(e) if e.win32.code() == 5 && ex_classes => {
+                        // std falls back to a POSIX delete on ERROR_ACCESS_DENIED.
+                        let r = m
+                            .create_file(
+                                &w[file],
+                                DELETE | SYNCHRONIZE,
+                                7,
+                                OPEN_EXISTING,
+                                FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS,
+                            )
+                            .and_then(|h| {
+                                m.set_disposition_info_ex(
+                                    h,
+                                    FILE_DISPOSITION_FLAG_DELETE
+                                        | FILE_DISPOSITION_FLAG_POSIX_SEMANTICS
+                                        | FILE_DISPOSITION_FLAG_IGNORE_READONLY_ATTRIBUTE,
+                                )
+                            });
+                        (
+                            "DeleteFileW, then FileDispositionInfoEx(POSIX_SEMANTICS|IGNORE_READONLY_ATTRIBUTE)".into(),
+                            r,
+                        )
+                    }
+                    r => ("DeleteFileW".into(), r),
+                }
+            }
+            Runtime::Go => {
+                let first = m.delete_file(&w[file]);
+                match first {
+                    Err(e) if e.win32.code() == 5 && sit.files[file].readonly => {
+                        // os.Remove clears FILE_ATTRIBUTE_READONLY and tries again.
+                        let r = m
+                            .set_file_attributes(&w[file], FILE_ATTRIBUTE_NORMAL)
+                            .and_then(|_| m.delete_file(&w[file]));
+                        ("DeleteFileW, SetFileAttributesW, DeleteFileW".into(), r)
+                    }
+                    r => ("DeleteFileW".into(), r),
+                }
+            }
+            _ => ("DeleteFileW".into(), m.delete_file(&w[file])),
+        },
+        Op::RemoveDirectory { file } => ("RemoveDirectoryW".into(), m.remove_directory(&w[file])),
+        Op::Rename { from, to, .. } => {
+            let first = m.move_file_ex(&w[from], &w[to], MOVEFILE_REPLACE_EXISTING);
+            match first {
+                Err(e) if rt == Runtime::Rust && e.win32.code() == 5 && ex_classes => {
+                    let r = m
+                        .create_file(
+                            &w[from],
+                            DELETE | SYNCHRONIZE,
+                            7,
+                            OPEN_EXISTING,
+                            FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS,
+                        )
+                        .and_then(|h| {
+                            m.set_rename_info_ex(
+                                h,
+                                &w[to],
+                                FILE_RENAME_FLAG_REPLACE_IF_EXISTS | FILE_RENAME_FLAG_POSIX_SEMANTICS,
+                            )
+                        });
+                    ("MoveFileExW(MOVEFILE_REPLACE_EXISTING), then FileRenameInfoEx(REPLACE_IF_EXISTS|POSIX_SEMANTICS)".into(), r)
+                }
+                r => ("MoveFileExW(MOVEFILE_REPLACE_EXISTING)".into(), r),
+            }
+        }
+        Op::Open {
+            file,
+            exists,
+            read,
+            write,
+            create,
+            exclusive,
+            truncate,
+        } => {
+            let disposition = match (create, exclusive, truncate) {
+                (true, true, _) => CREATE_NEW,
+                (true, false, true) => CREATE_ALWAYS,
+                (true, false, false) => OPEN_ALWAYS,
+                (false, _, true) => TRUNCATE_EXISTING,
+                (false, _, false) => OPEN_EXISTING,
+            };
+            let _ = exists;
+            let access = if read { GENERIC_READ } else { 0 } | if write { GENERIC_WRITE } else { 0 };
+            let name = match disposition {
+                CREATE_NEW => "CREATE_NEW",
+                CREATE_ALWAYS => "CREATE_ALWAYS",
+                OPEN_ALWAYS => "OPEN_ALWAYS",
+                TRUNCATE_EXISTING => "TRUNCATE_EXISTING",
+                _ => "OPEN_EXISTING",
+            };
+            (
+                format!("CreateFileW({name})"),
+                m.create_file(&w[file], access, rt.share_mode(), disposition, FILE_ATTRIBUTE_NORMAL)
+                    .map(drop),
+            )
+        }
+        Op::Truncate { file } => (
+            "SetEndOfFile".into(),
+            m.create_file(&w[file], GENERIC_WRITE, 7, TRUNCATE_EXISTING, 0)
+                .map(drop),
+        ),
+        Op::CreateDirectory { file } => ("CreateDirectoryW".into(), m.create_directory(&w[file])),
+    }
+}
+
+/// The finding kinds of the spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    SharingViolation,
+    MappedFile,
+    ImageInUse,
+    ReadOnly,
+    DeletePending,
+    DirectoryNotEmpty,
+    DirectoryInUse,
+    RenameTargetInUse,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::SharingViolation => "sharing-violation",
+            Kind::MappedFile => "mapped-file",
+            Kind::ImageInUse => "image-in-use",
+            Kind::ReadOnly => "read-only",
+            Kind::DeletePending => "delete-pending",
+            Kind::DirectoryNotEmpty => "directory-not-empty",
+            Kind::DirectoryInUse => "directory-in-use",
+            Kind::RenameTargetInUse => "rename-target-in-use",
+        }
+    }
+}
+
+/// Which finding a refusal is; `None` for refusals that are artefacts of the tiny model
+/// (a name Windows would not accept, ...) rather than something the program would hit.
+pub fn classify(sit: &Situation, v: &Verdict) -> Option<Kind> {
+    let r = v.refusal.as_ref()?;
+    let holds: Vec<Hold> = v.blockers.iter().map(|&b| sit.holders[b].hold).collect();
+    let any = |f: fn(Hold) -> bool| holds.iter().any(|&h| f(h));
+    let on_target = match sit.op {
+        Op::Rename { to, .. } => v.blockers.iter().any(|&b| sit.holders[b].file == to),
+        _ => false,
+    };
+    let dir_op = match sit.op {
+        Op::RemoveDirectory { .. } => true,
+        Op::Rename { from, .. } => sit.files[from].dir,
+        _ => false,
+    };
+    Some(match &r.reason {
+        Reason::SharingViolation { .. } => {
+            if dir_op {
+                Kind::DirectoryInUse
+            } else if on_target {
+                Kind::RenameTargetInUse
+            } else if any(|h| matches!(h, Hold::Exe | Hold::Library)) {
+                Kind::ImageInUse
+            } else if any(|h| matches!(h, Hold::Mapping { .. })) {
+                // CPython's mmap keeps its own handle: the mapping is what is in the way.
+                Kind::MappedFile
+            } else {
+                Kind::SharingViolation
+            }
+        }
+        Reason::WritableSection { .. } | Reason::UserMappedFile { .. } => Kind::MappedFile,
+        Reason::ImageSectionInUse { .. } => Kind::ImageInUse,
+        Reason::SectionPreventsDelete { .. } => {
+            if any(|h| matches!(h, Hold::Exe | Hold::Library)) {
+                Kind::ImageInUse
+            } else {
+                Kind::MappedFile
+            }
+        }
+        Reason::DeletePending { .. } => Kind::DeletePending,
+        Reason::ReadOnly { .. } | Reason::TargetReadOnly { .. } => Kind::ReadOnly,
+        Reason::DirectoryNotEmpty { pending, .. } if *pending > 0 => Kind::DirectoryNotEmpty,
+        Reason::TargetOpen { .. } | Reason::TargetImageInUse { .. } => Kind::RenameTargetInUse,
+        Reason::OpenBelowDirectory { .. } => Kind::DirectoryInUse,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(p: &str) -> FileSpec {
+        FileSpec {
+            path: p.into(),
+            dir: false,
+            readonly: false,
+        }
+    }
+    fn dir(p: &str) -> FileSpec {
+        FileSpec {
+            path: p.into(),
+            dir: true,
+            readonly: false,
+        }
+    }
+    fn sit(files: Vec<FileSpec>, holders: Vec<HolderSpec>, op: Op, caller: Runtime) -> Situation {
+        Situation {
+            config: Config::default(),
+            files,
+            holders,
+            pending: vec![],
+            op,
+            caller,
+        }
+    }
+    fn holder(file: usize, runtime: Runtime, hold: Hold) -> HolderSpec {
+        HolderSpec { file, runtime, hold }
+    }
+    const RW: Hold = Hold::Handle {
+        read: true,
+        write: true,
+    };
+
+    fn kind(s: &Situation) -> Option<Kind> {
+        classify(s, &decide(s))
+    }
+
+    #[test]
+    fn windows_paths() {
+        assert_eq!(windows_path("/tmp/a.txt"), r"C:\tmp\a.txt");
+        assert_eq!(windows_path("/"), r"C:\");
+        assert_eq!(windows_path("/x/a:b"), r"C:\x\a_b");
+    }
+
+    #[test]
+    fn mkstemp_then_remove_is_a_sharing_violation() {
+        let s = sit(
+            vec![file("/tmp/tmpab12.txt")],
+            vec![holder(0, Runtime::Python, RW)],
+            Op::Delete { file: 0 },
+            Runtime::Python,
+        );
+        let v = decide(&s);
+        let r = v.refusal.as_ref().expect("refused");
+        assert_eq!(r.win32.name(), "ERROR_SHARING_VIOLATION");
+        assert_eq!(v.windows_call, "DeleteFileW");
+        assert_eq!(v.blockers, vec![0]);
+        assert_eq!(classify(&s, &v), Some(Kind::SharingViolation));
+    }
+
+    #[test]
+    fn closed_file_deletes() {
+        let s = sit(vec![file("/tmp/a")], vec![], Op::Delete { file: 0 }, Runtime::Python);
+        assert!(decide(&s).refusal.is_none());
+    }
+
+    #[test]
+    fn rust_and_node_share_delete() {
+        for rt in [Runtime::Rust, Runtime::Node] {
+            let s = sit(
+                vec![file("/tmp/a")],
+                vec![holder(0, rt, RW)],
+                Op::Delete { file: 0 },
+                rt,
+            );
+            assert_eq!(kind(&s), None, "{rt}");
+        }
+    }
+
+    #[test]
+    fn mapped_file_cannot_be_deleted() {
+        let s = sit(
+            vec![file("/tmp/m")],
+            vec![holder(0, Runtime::Crt, Hold::Mapping { writable: true })],
+            Op::Delete { file: 0 },
+            Runtime::Crt,
+        );
+        let v = decide(&s);
+        assert_eq!(v.refusal.as_ref().unwrap().win32.name(), "ERROR_ACCESS_DENIED");
+        assert_eq!(classify(&s, &v), Some(Kind::MappedFile));
+        // Python's mmap keeps a handle without FILE_SHARE_DELETE: the open fails first.
+        let s = sit(
+            vec![file("/tmp/m")],
+            vec![holder(0, Runtime::Python, Hold::Mapping { writable: true })],
+            Op::Delete { file: 0 },
+            Runtime::Python,
+        );
+        assert!(decide(&s).refusal.is_some());
+    }
+
+    #[test]
+    fn running_image_cannot_be_deleted_but_can_be_renamed() {
+        let s = sit(
+            vec![file("/tmp/prog")],
+            vec![holder(0, Runtime::Crt, Hold::Exe)],
+            Op::Delete { file: 0 },
+            Runtime::Crt,
+        );
+        assert_eq!(kind(&s), Some(Kind::ImageInUse));
+        let s = sit(
+            vec![file("/tmp/prog"), file("/tmp/prog.old")],
+            vec![holder(0, Runtime::Crt, Hold::Exe)],
+            Op::Rename {
+                from: 0,
+                to: 1,
+                to_exists: false,
+            },
+            Runtime::Crt,
+        );
+        assert_eq!(kind(&s), None);
+    }
+
+    #[test]
+    fn read_only_file() {
+        let mut f = file("/tmp/ro");
+        f.readonly = true;
+        let s = sit(vec![f.clone()], vec![], Op::Delete { file: 0 }, Runtime::Crt);
+        assert_eq!(kind(&s), Some(Kind::ReadOnly));
+        // Go clears the attribute and retries; Node and Rust ignore it.
+        for rt in [Runtime::Go, Runtime::Node, Runtime::Rust] {
+            let s = sit(vec![f.clone()], vec![], Op::Delete { file: 0 }, rt);
+            assert_eq!(kind(&s), None, "{rt}");
+        }
+    }
+
+    #[test]
+    fn cwd_blocks_rmdir() {
+        let s = sit(
+            vec![dir("/tmp/d")],
+            vec![holder(0, Runtime::Crt, Hold::Cwd)],
+            Op::RemoveDirectory { file: 0 },
+            Runtime::Python,
+        );
+        assert_eq!(kind(&s), Some(Kind::DirectoryInUse));
+        // an open directory fd (rmtree, fts) does not
+        let s = sit(
+            vec![dir("/tmp/d")],
+            vec![holder(0, Runtime::Python, Hold::DirHandle)],
+            Op::RemoveDirectory { file: 0 },
+            Runtime::Python,
+        );
+        assert_eq!(kind(&s), None);
+    }
+
+    #[test]
+    fn replace_onto_open_target() {
+        let s = sit(
+            vec![file("/tmp/new"), file("/tmp/cfg")],
+            vec![holder(
+                1,
+                Runtime::Python,
+                Hold::Handle {
+                    read: true,
+                    write: false,
+                },
+            )],
+            Op::Rename {
+                from: 0,
+                to: 1,
+                to_exists: true,
+            },
+            Runtime::Python,
+        );
+        let v = decide(&s);
+        assert_eq!(v.refusal.as_ref().unwrap().win32.name(), "ERROR_ACCESS_DENIED");
+        assert_eq!(classify(&s, &v), Some(Kind::RenameTargetInUse));
+        assert_eq!(v.blockers, vec![0]);
+    }
+
+    #[test]
+    fn legacy_delete_pending_name_refuses_recreate() {
+        let mut s = sit(
+            vec![file("/tmp/p")],
+            vec![],
+            Op::Open {
+                file: 0,
+                exists: false,
+                read: false,
+                write: true,
+                create: true,
+                exclusive: false,
+                truncate: true,
+            },
+            Runtime::Python,
+        );
+        s.config.delete = Some(winsan_model::DeleteSemantics::Legacy);
+        s.pending = vec![0];
+        assert_eq!(kind(&s), Some(Kind::DeletePending));
+    }
+
+    #[test]
+    fn truncating_a_mapped_file() {
+        let s = sit(
+            vec![file("/tmp/m")],
+            vec![holder(0, Runtime::Crt, Hold::Mapping { writable: false })],
+            Op::Truncate { file: 0 },
+            Runtime::Crt,
+        );
+        assert_eq!(kind(&s), Some(Kind::MappedFile));
+    }
+}

@@ -1,0 +1,292 @@
+//! Ground truth from `/proc`: which processes of the traced tree hold a file, and how.
+//!
+//! Read at the moment of a trapped call, never tracked call by call: fds and their open
+//! flags (`/proc/PID/fd`, `/proc/PID/fdinfo`), mappings (`/proc/PID/maps`: executable
+//! ones are images, others data sections), the executable (`/proc/PID/exe`) and the
+//! working directory (`/proc/PID/cwd`).
+
+use crate::oracle::Hold;
+use std::collections::HashMap;
+use std::os::unix::fs::MetadataExt;
+
+/// A file's identity.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct FileId {
+    pub dev: u64,
+    pub ino: u64,
+}
+
+impl FileId {
+    pub fn of(m: &std::fs::Metadata) -> FileId {
+        FileId {
+            dev: m.dev(),
+            ino: m.ino(),
+        }
+    }
+    fn major_minor(self) -> (u64, u64) {
+        let d = self.dev;
+        (
+            ((d >> 8) & 0xfff) | ((d >> 32) & !0xfff),
+            (d & 0xff) | ((d >> 12) & !0xff),
+        )
+    }
+}
+
+/// One way one process holds one of the files asked about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinuxHolder {
+    pub pid: u32,
+    /// The fd, for fd holders.
+    pub fd: Option<i32>,
+    /// Index into the ids asked about.
+    pub target: usize,
+    pub hold: Hold,
+}
+
+/// Every process below `root` (not `root` itself), from the ppid in `/proc/*/stat`.
+pub fn tree(root: u32) -> Vec<u32> {
+    let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
+    let Ok(rd) = std::fs::read_dir("/proc") else {
+        return vec![];
+    };
+    for e in rd.flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            continue;
+        };
+        if let Some(ppid) = ppid(pid) {
+            children.entry(ppid).or_default().push(pid);
+        }
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(p) = stack.pop() {
+        if let Some(c) = children.get(&p) {
+            for &c in c {
+                out.push(c);
+                stack.push(c);
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+fn ppid(pid: u32) -> Option<u32> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &s[s.rfind(')')? + 2..];
+    rest.split(' ').nth(1)?.parse().ok()
+}
+
+/// The thread-group id (process id) of a thread id.
+pub fn tgid(tid: u32) -> u32 {
+    std::fs::read_to_string(format!("/proc/{tid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Tgid:"))
+                .and_then(|v| v.trim().parse().ok())
+        })
+        .unwrap_or(tid)
+}
+
+/// The process's name (`comm`).
+pub fn comm(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .map(|s| s.trim_end().to_owned())
+        .unwrap_or_else(|_| "?".into())
+}
+
+/// The access an fd was opened with, from `/proc/PID/fdinfo/FD`: (read, write).
+fn fd_access(pid: u32, fd: &str) -> (bool, bool) {
+    let flags = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("flags:"))
+                .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+        })
+        .unwrap_or(0);
+    match flags & 3 {
+        0 => (true, false),
+        1 => (false, true),
+        _ => (true, true),
+    }
+}
+
+/// Who in `pids` holds any of `ids`, and how. `dirs[i]` says target `i` is a directory
+/// (only working directories count for those: open directory fds share everything on
+/// Windows).
+pub fn holders(pids: &[u32], ids: &[FileId], dirs: &[bool]) -> Vec<LinuxHolder> {
+    let mut out = Vec::new();
+    let want_files = dirs.iter().any(|d| !d);
+    for &pid in pids {
+        if let Ok(m) = std::fs::metadata(format!("/proc/{pid}/cwd")) {
+            let id = FileId::of(&m);
+            for (t, want) in ids.iter().enumerate() {
+                if *want == id {
+                    out.push(LinuxHolder {
+                        pid,
+                        fd: None,
+                        target: t,
+                        hold: Hold::Cwd,
+                    });
+                }
+            }
+        }
+        if !want_files {
+            continue;
+        }
+        let exe = std::fs::metadata(format!("/proc/{pid}/exe"))
+            .ok()
+            .map(|m| FileId::of(&m));
+        for (t, want) in ids.iter().enumerate() {
+            if Some(*want) == exe && !dirs[t] {
+                out.push(LinuxHolder {
+                    pid,
+                    fd: None,
+                    target: t,
+                    hold: Hold::Exe,
+                });
+            }
+        }
+        if let Ok(rd) = std::fs::read_dir(format!("/proc/{pid}/fd")) {
+            for e in rd.flatten() {
+                let name = e.file_name();
+                let Some(fd) = name.to_str() else { continue };
+                let Ok(m) = std::fs::metadata(e.path()) else {
+                    continue;
+                };
+                if !m.is_file() {
+                    continue;
+                }
+                let id = FileId::of(&m);
+                for (t, want) in ids.iter().enumerate() {
+                    if *want == id && !dirs[t] {
+                        let (read, write) = fd_access(pid, fd);
+                        out.push(LinuxHolder {
+                            pid,
+                            fd: fd.parse().ok(),
+                            target: t,
+                            hold: Hold::Handle { read, write },
+                        });
+                    }
+                }
+            }
+        }
+        out.extend(mapping_holders(pid, ids, dirs, exe));
+    }
+    out
+}
+
+fn mapping_holders(pid: u32, ids: &[FileId], dirs: &[bool], exe: Option<FileId>) -> Vec<LinuxHolder> {
+    let Ok(maps) = std::fs::read_to_string(format!("/proc/{pid}/maps")) else {
+        return vec![];
+    };
+    let keys: Vec<((u64, u64), u64)> = ids.iter().map(|i| (i.major_minor(), i.ino)).collect();
+    // per target: (any exec, any shared writable, any)
+    let mut seen: HashMap<usize, (bool, bool)> = HashMap::new();
+    for line in maps.lines() {
+        let mut f = line.split_ascii_whitespace();
+        let (Some(_), Some(perms), Some(_), Some(dev), Some(ino)) = (f.next(), f.next(), f.next(), f.next(), f.next())
+        else {
+            continue;
+        };
+        let Ok(ino) = ino.parse::<u64>() else {
+            continue;
+        };
+        if ino == 0 {
+            continue;
+        }
+        let Some((maj, min)) = dev.split_once(':') else {
+            continue;
+        };
+        let (Ok(maj), Ok(min)) = (u64::from_str_radix(maj, 16), u64::from_str_radix(min, 16)) else {
+            continue;
+        };
+        for (t, k) in keys.iter().enumerate() {
+            if *k == ((maj, min), ino) && !dirs[t] {
+                let p = perms.as_bytes();
+                let e = seen.entry(t).or_default();
+                e.0 |= p.get(2) == Some(&b'x');
+                e.1 |= p.get(1) == Some(&b'w') && p.get(3) == Some(&b's');
+            }
+        }
+    }
+    let mut out: Vec<LinuxHolder> = seen
+        .into_iter()
+        .filter(|(t, _)| Some(ids[*t]) != exe)
+        .map(|(t, (exec, writable))| LinuxHolder {
+            pid,
+            fd: None,
+            target: t,
+            hold: if exec {
+                Hold::Library
+            } else {
+                Hold::Mapping { writable }
+            },
+        })
+        .collect();
+    out.sort_by_key(|h| h.target);
+    out
+}
+
+/// Processes whose working directory is strictly below `dir` (for renaming `dir`), as
+/// (pid, cwd path).
+pub fn cwds_below(pids: &[u32], dir: &str) -> Vec<(u32, String)> {
+    let prefix = format!("{}/", dir.trim_end_matches('/'));
+    pids.iter()
+        .filter_map(|&pid| {
+            let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).ok()?;
+            let cwd = cwd.to_str()?.to_owned();
+            cwd.starts_with(&prefix).then_some((pid, cwd))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_own_fd_and_cwd() {
+        let path = std::env::temp_dir().join(format!("winsan-scan-{}", std::process::id()));
+        std::fs::write(&path, b"x").unwrap();
+        let f = std::fs::OpenOptions::new().read(true).write(true).open(&path).unwrap();
+        let id = FileId::of(&std::fs::metadata(&path).unwrap());
+        let me = std::process::id();
+        let hs = holders(&[me], &[id], &[false]);
+        std::fs::remove_file(&path).unwrap();
+        drop(f);
+        assert!(
+            hs.iter().any(|h| h.pid == me
+                && h.fd.is_some()
+                && h.hold
+                    == Hold::Handle {
+                        read: true,
+                        write: true
+                    }),
+            "{hs:?}"
+        );
+        let cwd = FileId::of(&std::fs::metadata(".").unwrap());
+        let hs = holders(&[me], &[cwd], &[true]);
+        assert_eq!(hs.len(), 1);
+        assert_eq!(hs[0].hold, Hold::Cwd);
+    }
+
+    #[test]
+    fn own_executable_is_an_image() {
+        let me = std::process::id();
+        let id = FileId::of(&std::fs::metadata("/proc/self/exe").unwrap());
+        let hs = holders(&[me], &[id], &[false]);
+        assert!(hs.iter().any(|h| h.hold == Hold::Exe), "{hs:?}");
+    }
+
+    #[test]
+    fn tree_of_a_child() {
+        let mut c = std::process::Command::new("sleep").arg("5").spawn().unwrap();
+        let t = tree(std::process::id());
+        c.kill().unwrap();
+        c.wait().unwrap();
+        assert!(t.contains(&c.id()));
+    }
+}

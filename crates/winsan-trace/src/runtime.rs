@@ -1,0 +1,242 @@
+//! Which language runtime a process is, and what that runtime does on Windows: the share
+//! mode its opens use and the Win32 calls behind its delete and rename.
+//!
+//! Facts from `shared/research/runtimes-and-anchors.md` §3: CPython, the C runtime, Go,
+//! Java's `java.io` and .NET open without `FILE_SHARE_DELETE`; Rust std and Node/libuv
+//! share delete.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Read;
+use std::str::FromStr;
+use winsan_model::consts::share::*;
+
+/// A runtime whose Windows behaviour we assume for a process.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Runtime {
+    /// The C runtime (`_wopen`): anything we do not recognise, shells, coreutils.
+    Crt,
+    Python,
+    Rust,
+    Go,
+    Node,
+    Java,
+    Dotnet,
+}
+
+impl Runtime {
+    pub const NAMES: &'static [&'static str] = &["crt", "python", "rust", "go", "node", "java", "dotnet"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Runtime::Crt => "crt",
+            Runtime::Python => "python",
+            Runtime::Rust => "rust",
+            Runtime::Go => "go",
+            Runtime::Node => "node",
+            Runtime::Java => "java",
+            Runtime::Dotnet => "dotnet",
+        }
+    }
+
+    /// The share mode of an ordinary open by this runtime on Windows.
+    pub fn share_mode(self) -> u32 {
+        match self {
+            Runtime::Rust | Runtime::Node => FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+            // FileStream's default FileShare.Read
+            Runtime::Dotnet => FILE_SHARE_READ,
+            Runtime::Crt | Runtime::Python | Runtime::Go | Runtime::Java => FILE_SHARE_READ | FILE_SHARE_WRITE,
+        }
+    }
+
+    /// Why [`Runtime::share_mode`] is what it is, for reports.
+    pub fn share_why(self) -> &'static str {
+        match self {
+            Runtime::Crt => "no FILE_SHARE_DELETE: the C runtime's default",
+            Runtime::Python => "no FILE_SHARE_DELETE: CPython opens through the C runtime",
+            Runtime::Go => "no FILE_SHARE_DELETE: Go's syscall.Open",
+            Runtime::Java => "no FILE_SHARE_DELETE: java.io streams",
+            Runtime::Dotnet => "FileShare.Read: .NET FileStream's default",
+            Runtime::Rust => "shares delete: Rust std's default",
+            Runtime::Node => "shares delete: libuv's default",
+        }
+    }
+
+    /// A memory mapping made by this runtime keeps its own file handle on Windows
+    /// (CPython's mmap duplicates the handle "so the Python code can close it on us").
+    pub fn mapping_keeps_handle(self) -> bool {
+        self == Runtime::Python
+    }
+
+    /// The runtime of an executable, from its name, or from its ELF sections.
+    pub fn detect(exe_path: &str, argv0: Option<&str>) -> Runtime {
+        let base = |p: &str| p.rsplit('/').next().unwrap_or(p).to_owned();
+        for name in std::iter::once(base(exe_path)).chain(argv0.map(base)) {
+            if let Some(r) = Self::by_name(&name) {
+                return r;
+            }
+        }
+        elf_runtime(exe_path).unwrap_or(Runtime::Crt)
+    }
+
+    fn by_name(name: &str) -> Option<Runtime> {
+        let n = name.trim_end_matches(" (deleted)");
+        if n == "python" || n.starts_with("python3") || n.starts_with("pypy") {
+            return Some(Runtime::Python);
+        }
+        match n {
+            "node" | "nodejs" => Some(Runtime::Node),
+            "java" => Some(Runtime::Java),
+            "dotnet" => Some(Runtime::Dotnet),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Runtime {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Runtime, String> {
+        Ok(match s {
+            "crt" => Runtime::Crt,
+            "python" => Runtime::Python,
+            "rust" => Runtime::Rust,
+            "go" => Runtime::Go,
+            "node" => Runtime::Node,
+            "java" => Runtime::Java,
+            "dotnet" => Runtime::Dotnet,
+            _ => {
+                return Err(format!(
+                    "unknown runtime `{s}` (expected auto or one of: {})",
+                    Runtime::NAMES.join(", ")
+                ))
+            }
+        })
+    }
+}
+
+/// Reads the ELF section names: `.go.buildinfo` marks Go; a `.comment` that says
+/// `rustc version` marks Rust (rustc writes it into every object it emits).
+fn elf_runtime(path: &str) -> Option<Runtime> {
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut hdr = [0u8; 64];
+    f.read_exact(&mut hdr).ok()?;
+    if &hdr[..4] != b"\x7fELF" || hdr[4] != 2 || hdr[5] != 1 {
+        return None; // only 64-bit little-endian
+    }
+    let u16at = |b: &[u8], o: usize| u16::from_le_bytes([b[o], b[o + 1]]) as usize;
+    let u32at = |b: &[u8], o: usize| u32::from_le_bytes(b[o..o + 4].try_into().unwrap()) as usize;
+    let u64at = |b: &[u8], o: usize| u64::from_le_bytes(b[o..o + 8].try_into().unwrap()) as usize;
+    let shoff = u64at(&hdr, 0x28);
+    let shentsize = u16at(&hdr, 0x3A);
+    let shnum = u16at(&hdr, 0x3C);
+    let shstrndx = u16at(&hdr, 0x3E);
+    if shentsize != 64 || shnum == 0 || shnum > 4096 || shstrndx >= shnum {
+        return None;
+    }
+    use std::os::unix::fs::FileExt;
+    let mut sh = vec![0u8; shnum * 64];
+    f.read_exact_at(&mut sh, shoff as u64).ok()?;
+    let strtab = &sh[shstrndx * 64..shstrndx * 64 + 64];
+    let (stroff, strsize) = (u64at(strtab, 0x18), u64at(strtab, 0x20));
+    if strsize > 1 << 20 {
+        return None;
+    }
+    let mut names = vec![0u8; strsize];
+    f.read_exact_at(&mut names, stroff as u64).ok()?;
+    let name_of = |i: usize| {
+        let o = u32at(&sh, i * 64);
+        let end = names[o.min(names.len())..].iter().position(|&b| b == 0)?;
+        std::str::from_utf8(&names[o..o + end]).ok()
+    };
+    let mut comment = None;
+    for i in 0..shnum {
+        match name_of(i) {
+            Some(".go.buildinfo") | Some(".gopclntab") | Some(".note.go.buildid") => return Some(Runtime::Go),
+            Some(".comment") => comment = Some(i),
+            _ => {}
+        }
+    }
+    let i = comment?;
+    let s = &sh[i * 64..i * 64 + 64];
+    let (off, size) = (u64at(s, 0x18), u64at(s, 0x20).min(4096));
+    let mut buf = vec![0u8; size];
+    f.read_exact_at(&mut buf, off as u64).ok()?;
+    buf.windows(13).any(|w| w == b"rustc version").then_some(Runtime::Rust)
+}
+
+/// Runtime per executable, so a program started many times is inspected once.
+#[derive(Default)]
+pub struct RuntimeCache {
+    by_exe: HashMap<(u64, u64, String), Runtime>,
+}
+
+impl RuntimeCache {
+    /// The runtime of process `pid` (a TID works too), from `/proc/PID/exe`.
+    pub fn of_pid(&mut self, pid: u32) -> Runtime {
+        use std::os::unix::fs::MetadataExt;
+        let exe = std::fs::read_link(format!("/proc/{pid}/exe"))
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let key = match std::fs::metadata(format!("/proc/{pid}/exe")) {
+            Ok(m) => (m.dev(), m.ino(), String::new()),
+            Err(_) => (0, 0, exe.clone()),
+        };
+        if let Some(&r) = self.by_exe.get(&key) {
+            return r;
+        }
+        let argv0 = std::fs::read(format!("/proc/{pid}/cmdline")).ok().and_then(|c| {
+            c.split(|&b| b == 0)
+                .next()
+                .map(|s| String::from_utf8_lossy(s).into_owned())
+        });
+        // Read the ELF through /proc so a deleted or replaced executable still works.
+        let r = match Runtime::by_name(exe.rsplit('/').next().unwrap_or("")) {
+            Some(r) => r,
+            None => {
+                let by_argv0 = argv0
+                    .as_deref()
+                    .and_then(|a| Runtime::by_name(a.rsplit('/').next().unwrap_or(a)));
+                by_argv0
+                    .or_else(|| elf_runtime(&format!("/proc/{pid}/exe")))
+                    .unwrap_or(Runtime::Crt)
+            }
+        };
+        self.by_exe.insert(key, r);
+        r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(Runtime::detect("/usr/bin/python3.11", None), Runtime::Python);
+        assert_eq!(Runtime::detect("/usr/bin/node", None), Runtime::Node);
+        assert_eq!(Runtime::detect("/nonexistent/sh", None), Runtime::Crt);
+    }
+
+    #[test]
+    fn our_own_test_binary_is_rust() {
+        let me = std::env::current_exe().unwrap();
+        assert_eq!(
+            Runtime::detect(me.to_str().unwrap(), None),
+            Runtime::Rust,
+            "rustc writes `rustc version` into .comment"
+        );
+    }
+
+    #[test]
+    fn a_c_binary_is_crt() {
+        if std::path::Path::new("/bin/true").exists() {
+            assert_eq!(Runtime::detect("/bin/true", None), Runtime::Crt);
+        }
+    }
+}

@@ -1,0 +1,557 @@
+//! The one place where winsan-trace talks to the kernel through `unsafe`: seccomp filter
+//! installation, the user-notification ioctls, passing the listener over a socket,
+//! reading the traced process's memory, signals, `waitpid`, `fork` of the hand-off helper
+//! and the `F_SETLEASE` "is anyone holding this file?" probe.
+//!
+//! Every function here is a thin, safe wrapper; everything above it is safe Rust.
+//! Each `unsafe` block says why it is sound in a `// SAFETY:` comment.
+
+use std::ffi::CString;
+use std::fs::File;
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::unix::fs::FileExt;
+
+/// `AUDIT_ARCH_X86_64` from `<linux/audit.h>` (EM_X86_64 | 64-bit | little-endian).
+pub const AUDIT_ARCH_X86_64: u32 = 0xC000_003E;
+/// `AUDIT_ARCH_AARCH64` (EM_AARCH64 | 64-bit | little-endian).
+pub const AUDIT_ARCH_AARCH64: u32 = 0xC000_00B7;
+/// `SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP`: wake the supervisor on the notifier's CPU.
+const SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP: u64 = 1;
+
+fn cvt(ret: libc::c_int) -> io::Result<libc::c_int> {
+    if ret < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(ret)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The child side: runs between fork and exec (async-signal-safe code only).
+// ---------------------------------------------------------------------------------------
+
+/// What the child needs to install the filter: the compiled program (built before fork,
+/// so the child never allocates) and its end of the socket pair.
+pub struct ChildSetup {
+    pub filter: Vec<libc::sock_filter>,
+    pub sock: RawFd,
+}
+
+impl ChildSetup {
+    /// Runs in the forked child just before `execve`: restore the signal dispositions the
+    /// supervisor changed, set `NO_NEW_PRIVS`, install the filter with a new listener, send
+    /// the listener to the supervisor over `SCM_RIGHTS`, close it. Uses only raw syscalls
+    /// and stack memory, as code between fork and exec must.
+    pub fn install_in_child(&self) -> io::Result<()> {
+        for sig in [libc::SIGINT, libc::SIGQUIT, libc::SIGIO, libc::SIGPIPE] {
+            // SAFETY: resetting a disposition to SIG_DFL is async-signal-safe and
+            // does not touch memory.
+            unsafe { libc::signal(sig, libc::SIG_DFL) };
+        }
+        // SAFETY: prctl with integer arguments only.
+        cvt(unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) })?;
+        let prog = libc::sock_fprog {
+            len: self.filter.len() as u16,
+            filter: self.filter.as_ptr() as *mut libc::sock_filter,
+        };
+        let flags = libc::SECCOMP_FILTER_FLAG_NEW_LISTENER
+            | libc::SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+            | libc::SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+        // SAFETY: `prog` points at `self.filter`, which lives for the whole call; the
+        // kernel copies the program.
+        let listener = unsafe {
+            libc::syscall(
+                libc::SYS_seccomp,
+                libc::SECCOMP_SET_MODE_FILTER,
+                flags,
+                &prog as *const libc::sock_fprog,
+            )
+        };
+        if listener < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let listener = listener as RawFd;
+        let res = send_fd(self.sock, listener);
+        // SAFETY: closing the fd we just got from the kernel and own.
+        unsafe { libc::close(listener) };
+        res
+    }
+}
+
+/// Sends `fd` over the unix socket `sock` with `SCM_RIGHTS` (stack buffers only).
+fn send_fd(sock: RawFd, fd: RawFd) -> io::Result<()> {
+    let mut byte = [0u8; 1];
+    let mut iov = libc::iovec {
+        iov_base: byte.as_mut_ptr().cast(),
+        iov_len: 1,
+    };
+    let mut cbuf = [0u64; 4]; // CMSG_SPACE(sizeof(int)) = 24 bytes, 8-aligned
+                              // SAFETY: msghdr is plain data; zeroed is a valid value.
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = cbuf.as_mut_ptr().cast();
+    // SAFETY: CMSG_SPACE is a pure computation.
+    msg.msg_controllen = unsafe { libc::CMSG_SPACE(std::mem::size_of::<RawFd>() as u32) } as _;
+    // SAFETY: msg_control points at `cbuf`, large enough for one int (checked by
+    // CMSG_SPACE above); CMSG_FIRSTHDR/CMSG_DATA stay inside it.
+    unsafe {
+        let cmsg = libc::CMSG_FIRSTHDR(&msg);
+        (*cmsg).cmsg_level = libc::SOL_SOCKET;
+        (*cmsg).cmsg_type = libc::SCM_RIGHTS;
+        (*cmsg).cmsg_len = libc::CMSG_LEN(std::mem::size_of::<RawFd>() as u32) as _;
+        std::ptr::write_unaligned(libc::CMSG_DATA(cmsg) as *mut RawFd, fd);
+    }
+    // SAFETY: msg and everything it points to is alive for the call.
+    let n = unsafe { libc::sendmsg(sock, &msg, libc::MSG_NOSIGNAL) };
+    if n < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(())
+    }
+}
+
+/// Receives one fd sent with [`ChildSetup::install_in_child`]. `Ok(None)` at end of file
+/// (the child died before sending: the filter could not be installed).
+pub fn recv_fd(sock: &OwnedFd) -> io::Result<Option<OwnedFd>> {
+    let mut byte = [0u8; 1];
+    let mut iov = libc::iovec {
+        iov_base: byte.as_mut_ptr().cast(),
+        iov_len: 1,
+    };
+    let mut cbuf = [0u64; 4];
+    // SAFETY: plain data, zero is valid.
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = cbuf.as_mut_ptr().cast();
+    msg.msg_controllen = std::mem::size_of_val(&cbuf) as _;
+    loop {
+        // SAFETY: msg points at live stack buffers of the sizes it states.
+        let n = unsafe { libc::recvmsg(sock.as_raw_fd(), &mut msg, libc::MSG_CMSG_CLOEXEC) };
+        if n < 0 {
+            let e = io::Error::last_os_error();
+            if e.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e);
+        }
+        if n == 0 {
+            return Ok(None);
+        }
+        break;
+    }
+    // SAFETY: the kernel filled msg_control; CMSG_FIRSTHDR checks msg_controllen.
+    unsafe {
+        let cmsg = libc::CMSG_FIRSTHDR(&msg);
+        if cmsg.is_null() || (*cmsg).cmsg_level != libc::SOL_SOCKET || (*cmsg).cmsg_type != libc::SCM_RIGHTS {
+            return Ok(None);
+        }
+        let fd = std::ptr::read_unaligned(libc::CMSG_DATA(cmsg) as *const RawFd);
+        Ok(Some(OwnedFd::from_raw_fd(fd)))
+    }
+}
+
+/// A unix stream socket pair, both ends close-on-exec.
+pub fn socketpair() -> io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0 as RawFd; 2];
+    // SAFETY: fds is a valid out-array of two ints.
+    cvt(unsafe {
+        libc::socketpair(
+            libc::AF_UNIX,
+            libc::SOCK_STREAM | libc::SOCK_CLOEXEC,
+            0,
+            fds.as_mut_ptr(),
+        )
+    })?;
+    // SAFETY: both fds are fresh and owned by us.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+// ---------------------------------------------------------------------------------------
+// The supervisor side: the listener.
+// ---------------------------------------------------------------------------------------
+
+/// One trapped system call.
+#[derive(Clone, Copy, Debug)]
+pub struct Notif {
+    pub id: u64,
+    /// The thread (TID) that made the call.
+    pub tid: u32,
+    pub nr: i32,
+    pub arch: u32,
+    pub args: [u64; 6],
+}
+
+/// What `poll` on the listener said.
+#[derive(PartialEq, Eq, Debug)]
+pub enum Ready {
+    Notification,
+    /// No task uses the filter any more.
+    HangUp,
+    Timeout,
+}
+
+/// The seccomp user-notification listener fd.
+pub struct Listener(pub OwnedFd);
+
+impl Listener {
+    /// Ask the kernel to switch straight to us when a notification arrives (6.6+; a
+    /// failure only costs speed).
+    pub fn set_sync_wakeup(&self) -> io::Result<()> {
+        // SAFETY: the ioctl takes an integer flag argument.
+        cvt(unsafe {
+            libc::ioctl(
+                self.0.as_raw_fd(),
+                libc::SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+                SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP,
+            )
+        })
+        .map(drop)
+    }
+
+    pub fn poll(&self, timeout_ms: i32) -> io::Result<Ready> {
+        let mut p = libc::pollfd {
+            fd: self.0.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd.
+        let n = unsafe { libc::poll(&mut p, 1, timeout_ms) };
+        if n < 0 {
+            let e = io::Error::last_os_error();
+            if e.kind() == io::ErrorKind::Interrupted {
+                return Ok(Ready::Timeout);
+            }
+            return Err(e);
+        }
+        if n == 0 {
+            return Ok(Ready::Timeout);
+        }
+        if p.revents & libc::POLLIN != 0 {
+            Ok(Ready::Notification)
+        } else {
+            Ok(Ready::HangUp)
+        }
+    }
+
+    /// `SECCOMP_IOCTL_NOTIF_RECV`. `Ok(None)` when the notification vanished (the task was
+    /// killed or interrupted) or another receiver took it.
+    pub fn recv(&self) -> io::Result<Option<Notif>> {
+        // SAFETY: the kernel requires a zeroed struct; plain data.
+        let mut n: libc::seccomp_notif = unsafe { std::mem::zeroed() };
+        // SAFETY: `n` is a valid seccomp_notif the kernel writes into.
+        let r = unsafe { libc::ioctl(self.0.as_raw_fd(), libc::SECCOMP_IOCTL_NOTIF_RECV, &mut n) };
+        if r < 0 {
+            let e = io::Error::last_os_error();
+            return match e.raw_os_error() {
+                Some(libc::ENOENT) | Some(libc::EINTR) | Some(libc::EAGAIN) => Ok(None),
+                _ => Err(e),
+            };
+        }
+        Ok(Some(Notif {
+            id: n.id,
+            tid: n.pid,
+            nr: n.data.nr,
+            arch: n.data.arch,
+            args: n.data.args,
+        }))
+    }
+
+    /// The task that sent notification `id` is still waiting for our answer, so data we
+    /// read about it (memory, /proc/TID) belongs to it and not to a reused TID.
+    pub fn id_valid(&self, id: u64) -> bool {
+        let mut id = id;
+        // SAFETY: the ioctl reads one u64 through the pointer.
+        unsafe { libc::ioctl(self.0.as_raw_fd(), libc::SECCOMP_IOCTL_NOTIF_ID_VALID, &mut id) == 0 }
+    }
+
+    /// Let the call go ahead as if it had not been trapped.
+    pub fn respond_continue(&self, id: u64) {
+        self.send(id, 0, libc::SECCOMP_USER_NOTIF_FLAG_CONTINUE as u32);
+    }
+
+    /// Fail the call with `errno` without running it.
+    pub fn respond_errno(&self, id: u64, errno: i32) {
+        self.send(id, -errno, 0);
+    }
+
+    fn send(&self, id: u64, error: i32, flags: u32) {
+        let mut resp = libc::seccomp_notif_resp {
+            id,
+            val: 0,
+            error,
+            flags,
+        };
+        // SAFETY: `resp` is a valid seccomp_notif_resp. ENOENT (the task went away or was
+        // interrupted by a signal and will re-issue the call) needs no handling.
+        unsafe { libc::ioctl(self.0.as_raw_fd(), libc::SECCOMP_IOCTL_NOTIF_SEND, &mut resp) };
+    }
+}
+
+/// Forks a detached helper that keeps answering CONTINUE on `listener` until no task uses
+/// the filter, so processes that outlive `winsan run` keep working (without a listener
+/// every trapped call of theirs would fail with ENOSYS). Returns in the parent only.
+pub fn fork_continue_helper(listener: &Listener) -> io::Result<()> {
+    // SAFETY: the child only calls poll/ioctl/_exit (async-signal-safe, no allocation:
+    // `Listener::recv`/`respond_continue` use stack memory).
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    if pid > 0 {
+        return Ok(());
+    }
+    // Child: a new session so terminal signals meant for the run do not reach it.
+    // SAFETY: setsid has no memory effects.
+    unsafe { libc::setsid() };
+    loop {
+        match listener.poll(-1) {
+            Ok(Ready::Notification) => {
+                if let Ok(Some(n)) = listener.recv() {
+                    listener.respond_continue(n.id);
+                }
+            }
+            Ok(Ready::Timeout) => {}
+            _ => break,
+        }
+    }
+    // SAFETY: leaving the helper without running the parent's atexit handlers.
+    unsafe { libc::_exit(0) }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading the traced process.
+// ---------------------------------------------------------------------------------------
+
+/// Reads a NUL-terminated string (at most `PATH_MAX`) from `tid`'s memory at `addr`,
+/// page by page (one iovec across an unmapped page would fail the whole read), falling
+/// back to `/proc/TID/mem`.
+pub fn read_cstring(tid: u32, addr: u64) -> Option<Vec<u8>> {
+    const PAGE: u64 = 4096;
+    const MAX: usize = 4096;
+    if addr == 0 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(128);
+    let mut at = addr;
+    let mut mem: Option<File> = None;
+    while out.len() < MAX {
+        let chunk = (PAGE - at % PAGE) as usize;
+        let mut buf = [0u8; 4096];
+        let got = read_mem(tid, at, &mut buf[..chunk]).or_else(|| {
+            if mem.is_none() {
+                mem = File::open(format!("/proc/{tid}/mem")).ok();
+            }
+            mem.as_ref()?.read_at(&mut buf[..chunk], at).ok()
+        })?;
+        if got == 0 {
+            return None;
+        }
+        if let Some(nul) = buf[..got].iter().position(|&b| b == 0) {
+            out.extend_from_slice(&buf[..nul]);
+            return Some(out);
+        }
+        out.extend_from_slice(&buf[..got]);
+        at += got as u64;
+    }
+    None
+}
+
+/// `process_vm_readv` of one range that does not cross a page boundary.
+pub fn read_mem(tid: u32, addr: u64, buf: &mut [u8]) -> Option<usize> {
+    let local = libc::iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: buf.len(),
+    };
+    let remote = libc::iovec {
+        iov_base: addr as *mut libc::c_void,
+        iov_len: buf.len(),
+    };
+    // SAFETY: `local` describes `buf`, which we own mutably; the remote address is only
+    // read by the kernel in the other process.
+    let n = unsafe { libc::process_vm_readv(tid as libc::pid_t, &local, 1, &remote, 1, 0) };
+    if n < 0 {
+        None
+    } else {
+        Some(n as usize)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Processes and signals.
+// ---------------------------------------------------------------------------------------
+
+/// Become the reaper of orphaned descendants, so the whole tree stays ours.
+pub fn set_child_subreaper() -> io::Result<()> {
+    // SAFETY: prctl with integer arguments.
+    cvt(unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) }).map(drop)
+}
+
+/// How a waited-for child ended.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Exit {
+    Code(i32),
+    Signal(i32),
+}
+
+/// `waitpid(-1)`: `Ok(None)` with `nohang` when nobody has exited yet; `Err(ECHILD)` when
+/// there are no children left.
+pub fn wait_any(nohang: bool) -> io::Result<Option<(i32, Exit)>> {
+    let mut status = 0;
+    loop {
+        // SAFETY: `status` is a valid out-pointer.
+        let pid = unsafe { libc::waitpid(-1, &mut status, libc::__WALL | if nohang { libc::WNOHANG } else { 0 }) };
+        if pid < 0 {
+            let e = io::Error::last_os_error();
+            if e.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e);
+        }
+        if pid == 0 {
+            return Ok(None);
+        }
+        let exit = if libc::WIFEXITED(status) {
+            Exit::Code(libc::WEXITSTATUS(status))
+        } else if libc::WIFSIGNALED(status) {
+            Exit::Signal(libc::WTERMSIG(status))
+        } else {
+            continue;
+        };
+        return Ok(Some((pid, exit)));
+    }
+}
+
+/// Ignore the signals a terminal sends to the whole foreground group (the program gets
+/// them itself) and SIGIO (lease breaks during the `F_SETLEASE` probe).
+pub fn ignore_terminal_signals() {
+    for sig in [libc::SIGINT, libc::SIGQUIT, libc::SIGIO, libc::SIGPIPE] {
+        // SAFETY: setting SIG_IGN has no memory effects.
+        unsafe { libc::signal(sig, libc::SIG_IGN) };
+    }
+}
+
+static FORWARD_TO: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+extern "C" fn forward_signal(sig: libc::c_int) {
+    let pid = FORWARD_TO.load(std::sync::atomic::Ordering::Relaxed);
+    if pid > 0 {
+        // SAFETY: kill is async-signal-safe.
+        unsafe { libc::kill(pid, sig) };
+    }
+}
+
+/// Forward SIGTERM, SIGHUP, SIGUSR1/2 and SIGCONT to the program.
+pub fn forward_signals_to(pid: i32) {
+    FORWARD_TO.store(pid, std::sync::atomic::Ordering::Relaxed);
+    for sig in [libc::SIGTERM, libc::SIGHUP, libc::SIGUSR1, libc::SIGUSR2, libc::SIGALRM] {
+        // SAFETY: the handler only reads an atomic and calls kill (async-signal-safe).
+        unsafe { libc::signal(sig, forward_signal as *const () as libc::sighandler_t) };
+    }
+}
+
+/// Die of the same signal the program died of, so the shell sees the same status.
+/// Returns only if the signal did not kill us.
+pub fn reraise(sig: i32) {
+    // SAFETY: restoring the default disposition, unblocking and raising have no memory
+    // effects; a core dump is suppressed with RLIMIT_CORE 0 (the program dumped its own).
+    unsafe {
+        let lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        libc::setrlimit(libc::RLIMIT_CORE, &lim);
+        libc::signal(sig, libc::SIG_DFL);
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, sig);
+        libc::sigprocmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+        libc::raise(sig);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Files.
+// ---------------------------------------------------------------------------------------
+
+/// The `F_SETLEASE` probe: `Some(false)` when nobody on the system has the regular file
+/// open or mapped (a write lease is granted), `Some(true)` when someone does, `None` when
+/// the file system does not support leases. `path` must name a regular file.
+pub fn file_is_held(path: &str) -> Option<bool> {
+    let c = CString::new(path).ok()?;
+    // SAFETY: `c` is a valid NUL-terminated path.
+    let fd = unsafe {
+        libc::open(
+            c.as_ptr(),
+            libc::O_RDONLY | libc::O_NOATIME | libc::O_NONBLOCK | libc::O_CLOEXEC | libc::O_NOFOLLOW,
+        )
+    };
+    let fd = if fd < 0 {
+        // O_NOATIME needs ownership; root has it, others retry without.
+        // SAFETY: as above.
+        let fd = unsafe {
+            libc::open(
+                c.as_ptr(),
+                libc::O_RDONLY | libc::O_NONBLOCK | libc::O_CLOEXEC | libc::O_NOFOLLOW,
+            )
+        };
+        if fd < 0 {
+            return None;
+        }
+        fd
+    } else {
+        fd
+    };
+    // SAFETY: fresh fd we own.
+    let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+    // SAFETY: fcntl with integer arguments on our own fd.
+    let r = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETLEASE, libc::F_WRLCK) };
+    if r == 0 {
+        // SAFETY: as above.
+        unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETLEASE, libc::F_UNLCK) };
+        return Some(false);
+    }
+    match io::Error::last_os_error().raw_os_error() {
+        Some(libc::EAGAIN) | Some(libc::EBUSY) => Some(true),
+        _ => None,
+    }
+}
+
+/// This process's peak resident set (VmHWM) in KiB.
+pub fn peak_rss_kib() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_own_string_across_page_boundary() {
+        // A string placed so that it ends right before an unmapped page would still be
+        // read: here we just read our own memory.
+        let s = CString::new("/tmp/some/path").unwrap();
+        let got = read_cstring(std::process::id(), s.as_ptr() as u64).unwrap();
+        assert_eq!(got, b"/tmp/some/path");
+    }
+
+    #[test]
+    fn lease_probe_sees_an_open_file() {
+        let dir = std::env::temp_dir().join(format!("winsan-lease-{}", std::process::id()));
+        std::fs::write(&dir, b"x").unwrap();
+        let p = dir.to_str().unwrap().to_owned();
+        let free = file_is_held(&p);
+        let f = File::open(&dir).unwrap();
+        let held = file_is_held(&p);
+        drop(f);
+        std::fs::remove_file(&dir).unwrap();
+        if free.is_some() {
+            assert_eq!(free, Some(false));
+            assert_eq!(held, Some(true));
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! `winsan run [OPTIONS] -- PROGRAM [ARGS...]`: run a Linux program under Windows file
+//! semantics (contract: `shared/spec/run.md`).
+
+use clap::Args;
+use std::ffi::OsString;
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+use winsan_model::{Config, DeleteSemantics, WindowsVersion};
+use winsan_trace::report::{self, Format, JsonReport};
+use winsan_trace::runtime::Runtime;
+use winsan_trace::sys::Exit;
+use winsan_trace::{Options, RunError};
+
+/// Options of `winsan run`.
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Make refused operations fail in the program with the errno its runtime maps the
+    /// Windows error to (default: only report).
+    #[arg(long)]
+    pub enforce: bool,
+    /// Windows version to model: 7, 10-1809, 10-1903, 11.
+    #[arg(long, default_value = "11", value_parser = parse_windows)]
+    pub windows: WindowsVersion,
+    /// DeleteFile semantics: legacy or posix (default: from --windows).
+    #[arg(long, value_parser = parse_delete)]
+    pub delete: Option<DeleteSemantics>,
+    /// Whose Windows share modes and calls to assume: auto, crt, python, rust, go, node,
+    /// java, dotnet.
+    #[arg(long, default_value = "auto")]
+    pub runtime: String,
+    /// Write the JSON report to FILE (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<String>,
+    /// What goes to stderr for each finding: human, json, github, sarif.
+    #[arg(long, default_value = "human", value_parser = parse_format)]
+    pub format: Format,
+    /// Exit status when the program succeeded but there were findings.
+    #[arg(long, default_value_t = 66)]
+    pub error_exitcode: u8,
+    /// No per-finding output, only the summary.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Print supervisor statistics (trapped calls, peak RSS) at exit.
+    #[arg(long)]
+    pub stats: bool,
+    /// The program and its arguments.
+    #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+    pub command: Vec<OsString>,
+}
+
+fn parse_windows(s: &str) -> Result<WindowsVersion, String> {
+    s.parse()
+}
+fn parse_delete(s: &str) -> Result<DeleteSemantics, String> {
+    s.parse()
+}
+fn parse_format(s: &str) -> Result<Format, String> {
+    Ok(match s {
+        "human" => Format::Human,
+        "json" => Format::Json,
+        "github" => Format::Github,
+        "sarif" => Format::Sarif,
+        _ => return Err(format!("unknown format `{s}` (expected human, json, github or sarif)")),
+    })
+}
+
+fn signal_name(sig: i32) -> String {
+    let names = [
+        (1, "SIGHUP"),
+        (2, "SIGINT"),
+        (3, "SIGQUIT"),
+        (4, "SIGILL"),
+        (6, "SIGABRT"),
+        (8, "SIGFPE"),
+        (9, "SIGKILL"),
+        (11, "SIGSEGV"),
+        (13, "SIGPIPE"),
+        (14, "SIGALRM"),
+        (15, "SIGTERM"),
+    ];
+    names
+        .iter()
+        .find(|(n, _)| *n == sig)
+        .map(|(_, s)| s.to_string())
+        .unwrap_or_else(|| format!("signal {sig}"))
+}
+
+/// Run the command; the exit status follows the spec.
+pub fn run(args: RunArgs) -> ExitCode {
+    let runtime = match args.runtime.as_str() {
+        "auto" => None,
+        r => match r.parse::<Runtime>() {
+            Ok(r) => Some(r),
+            Err(e) => {
+                eprintln!("winsan: {e}");
+                return ExitCode::from(125);
+            }
+        },
+    };
+    let config = Config {
+        windows: args.windows,
+        delete: args.delete,
+    };
+    let opts = Options {
+        command: args.command.clone(),
+        config,
+        runtime,
+        enforce: args.enforce,
+        format: args.format,
+        quiet: args.quiet,
+        linger: Duration::from_millis(1000),
+    };
+    let outcome = match winsan_trace::run(opts) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("winsan: {e}");
+            if let RunError::SeccompUnavailable(_) = e {
+                eprintln!("winsan: `winsan run` needs Linux >= 5.19 with seccomp user notification");
+            }
+            return ExitCode::from(e.exit_code());
+        }
+    };
+    let (exit_status, exit_text) = match outcome.exit {
+        Exit::Code(c) => (c, format!("the program exited {c}")),
+        Exit::Signal(s) => (128 + s, format!("the program was killed by {}", signal_name(s))),
+    };
+    let findings = &outcome.findings;
+    if args.format == Format::Sarif && !args.quiet {
+        eprintln!("{}", report::sarif(findings));
+    }
+    eprintln!("{}", report::summary(findings, &exit_text));
+    if args.stats {
+        eprintln!(
+            "winsan: {} trapped calls; supervisor peak RSS {} KiB",
+            outcome.trapped,
+            outcome.peak_rss_kib.unwrap_or(0)
+        );
+    }
+    if let Some(dest) = &args.report {
+        let doc = JsonReport {
+            winsan: 1,
+            command: args.command.iter().map(|a| a.to_string_lossy().into_owned()).collect(),
+            windows: args.windows.as_str().into(),
+            delete: config
+                .deletefile_semantics(winsan_model::FileSystem::Ntfs)
+                .as_str()
+                .into(),
+            enforce: args.enforce,
+            exit_status,
+            findings,
+        };
+        let text = serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
+        let res = if dest == "-" {
+            std::io::stdout().write_all(text.as_bytes())
+        } else {
+            std::fs::write(dest, text)
+        };
+        if let Err(e) = res {
+            eprintln!("winsan: cannot write the report to {dest}: {e}");
+            return ExitCode::from(125);
+        }
+    }
+    match outcome.exit {
+        Exit::Signal(s) => {
+            let _ = std::io::stdout().flush();
+            winsan_trace::sys::reraise(s);
+            ExitCode::from((128 + s) as u8)
+        }
+        Exit::Code(0) if !findings.is_empty() => ExitCode::from(args.error_exitcode),
+        Exit::Code(c) => ExitCode::from(c as u8),
+    }
+}

@@ -1,0 +1,546 @@
+//! Real programs from `tests/programs/` run under the built `winsan run`, each with the
+//! exact finding it must produce (kind, operation, path, error, blocker), or none.
+//!
+//! These need seccomp user notification; they skip (saying why) only when `winsan run`
+//! reports that it is unavailable.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus};
+use std::sync::OnceLock;
+
+fn programs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/programs")
+}
+
+struct Run {
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+    report: Value,
+    dir: PathBuf,
+}
+
+impl Drop for Run {
+    fn drop(&mut self) {
+        let _ = Command::new("chmod").arg("-R").arg("u+w").arg(&self.dir).status();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Run {
+    fn findings(&self) -> &Vec<Value> {
+        self.report["findings"].as_array().expect("findings array")
+    }
+    fn only_finding(&self) -> &Value {
+        let f = self.findings();
+        assert_eq!(f.len(), 1, "expected one finding, got {f:#?}\nstderr:\n{}", self.stderr);
+        &f[0]
+    }
+    fn no_findings(&self) {
+        assert!(
+            self.findings().is_empty(),
+            "expected no findings, got {:#?}\nstderr:\n{}",
+            self.findings(),
+            self.stderr
+        );
+    }
+    fn dir(&self) -> &str {
+        self.dir.to_str().unwrap()
+    }
+}
+
+/// Whether seccomp user notification works here (prints why not, once).
+fn available() -> bool {
+    static OK: OnceLock<bool> = OnceLock::new();
+    *OK.get_or_init(|| {
+        let out = Command::new(env!("CARGO_BIN_EXE_winsan"))
+            .args(["run", "--", "true"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        if out.status.code() == Some(125) && err.contains("seccomp") {
+            eprintln!("SKIP: seccomp user notification is unavailable here: {err}");
+            return false;
+        }
+        assert_eq!(out.status.code(), Some(0), "winsan run -- true: {err}");
+        true
+    })
+}
+
+fn interpreter(prog: &str) -> Vec<String> {
+    let path = programs().join(prog).to_str().unwrap().to_owned();
+    match prog.rsplit('.').next() {
+        Some("py") => vec!["python3".into(), path],
+        Some("sh") => vec!["sh".into(), path],
+        Some("js") => vec!["node".into(), path],
+        _ => vec![path],
+    }
+}
+
+/// Run `prog` (a file of tests/programs, given a fresh work dir as its argument) under
+/// `winsan run OPTS`, with the JSON report in a file.
+fn run(name: &str, opts: &[&str], prog: &str) -> Option<Run> {
+    if !available() {
+        return None;
+    }
+    let dir = std::env::temp_dir().join(format!("winsan-t-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let report = dir.with_extension("json");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_winsan"));
+    cmd.arg("run").args(opts).arg("--report").arg(&report).arg("--");
+    cmd.args(interpreter(prog)).arg(&dir);
+    let out = cmd.output().unwrap();
+    let text = std::fs::read_to_string(&report)
+        .unwrap_or_else(|e| panic!("no report ({e}); stderr:\n{}", String::from_utf8_lossy(&out.stderr)));
+    let _ = std::fs::remove_file(&report);
+    Some(Run {
+        status: out.status,
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        report: serde_json::from_str(&text).unwrap(),
+        dir,
+    })
+}
+
+fn blockers(f: &Value) -> &Vec<Value> {
+    f["blockers"].as_array().unwrap()
+}
+
+#[test]
+fn mkstemp_remove_is_a_sharing_violation() {
+    let Some(r) = run("mkstemp", &[], "py_mkstemp_remove.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["operation"], "unlink");
+    assert!(f["path"].as_str().unwrap().starts_with(r.dir()), "{f}");
+    assert_eq!(f["windows_call"], "DeleteFileW");
+    assert_eq!(f["error"], "ERROR_SHARING_VIOLATION");
+    assert_eq!(f["win32"], 32);
+    assert_eq!(f["ntstatus"], "STATUS_SHARING_VIOLATION");
+    assert_eq!(f["runtime"], "python");
+    assert_eq!(f["process"], "python3");
+    let path = f["path"].as_str().unwrap();
+    assert_eq!(
+        f["python"],
+        format!("PermissionError: [WinError 32] The process cannot access the file because it is being used by another process: '{path}'")
+    );
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["pid"], f["pid"], "the caller's own fd is in the way");
+    assert_eq!(b[0]["what"], "handle");
+    let fd: i64 = r.stdout.trim().parse().unwrap();
+    assert_eq!(b[0]["fd"], fd);
+    assert_eq!(b[0]["access"], serde_json::json!(["read", "write"]));
+    assert_eq!(b[0]["share"], serde_json::json!(["read", "write"]));
+    assert_eq!(r.status.code(), Some(66), "findings and success: --error-exitcode");
+    assert!(
+        r.stderr
+            .contains("winsan: 1 finding (1 sharing-violation) in 1 process; the program exited 0"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn mkstemp_close_first_is_fine() {
+    let Some(r) = run("mkstemp-close", &[], "py_mkstemp_close_remove.py") else {
+        return;
+    };
+    r.no_findings();
+    assert_eq!(r.status.code(), Some(0));
+}
+
+#[test]
+fn mmap_then_remove_is_mapped_file() {
+    let Some(r) = run("mmap", &[], "py_mmap_remove.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "mapped-file");
+    assert_eq!(f["operation"], "unlink");
+    assert_eq!(f["path"], format!("{}/data.bin", r.dir()));
+    let b = blockers(f);
+    assert!(
+        b.iter().any(|b| b["what"] == "mapping" && b["pid"] == f["pid"]),
+        "{b:?}"
+    );
+}
+
+#[test]
+fn replace_onto_open_file_is_rename_target_in_use() {
+    let Some(r) = run("replace-target", &[], "py_replace_open_target.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "rename-target-in-use");
+    assert_eq!(f["operation"], "rename");
+    assert_eq!(f["path"], format!("{}/cfg.json.tmp", r.dir()));
+    assert_eq!(f["target"], format!("{}/cfg.json", r.dir()));
+    assert_eq!(f["windows_call"], "MoveFileExW(MOVEFILE_REPLACE_EXISTING)");
+    assert_eq!(f["error"], "ERROR_ACCESS_DENIED");
+    let child: u64 = r.stdout.trim().parse().unwrap();
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["pid"], child);
+    assert_eq!(b[0]["fd"], 3);
+    assert_eq!(b[0]["access"], serde_json::json!(["read"]));
+}
+
+#[test]
+fn rmdir_of_a_working_directory_is_directory_in_use() {
+    let Some(r) = run("rmdir-cwd", &[], "sh_rmdir_cwd.sh") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "directory-in-use");
+    assert_eq!(f["operation"], "rmdir");
+    assert_eq!(f["path"], format!("{}/work", r.dir()));
+    assert_eq!(f["windows_call"], "RemoveDirectoryW");
+    assert_eq!(f["error"], "ERROR_SHARING_VIOLATION");
+    assert_eq!(f["process"], "rmdir");
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["what"], "cwd");
+    assert_eq!(b[0]["process"], "sleep");
+}
+
+#[test]
+fn removing_a_read_only_file_is_read_only() {
+    let Some(r) = run("ro", &[], "sh_chmod_rm.sh") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "read-only");
+    assert_eq!(f["operation"], "unlink");
+    assert_eq!(f["path"], format!("{}/ro.txt", r.dir()));
+    assert_eq!(f["error"], "ERROR_ACCESS_DENIED");
+    assert_eq!(f["ntstatus"], "STATUS_CANNOT_DELETE");
+    assert_eq!(f["runtime"], "crt");
+    assert!(blockers(f).is_empty());
+}
+
+#[test]
+fn node_unlinking_its_own_open_file_is_fine() {
+    let Some(r) = run("node-unlink", &[], "node_unlink_own.js") else {
+        return;
+    };
+    r.no_findings();
+}
+
+#[test]
+fn deleting_a_running_executable_is_image_in_use() {
+    let Some(r) = run("rm-exe", &[], "sh_rm_running_exe.sh") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "image-in-use");
+    assert_eq!(f["path"], format!("{}/prog", r.dir()));
+    assert_eq!(f["error"], "ERROR_ACCESS_DENIED");
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["what"], "image");
+    assert_eq!(b[0]["process"], "prog");
+}
+
+#[test]
+fn renaming_a_running_executable_aside_is_fine() {
+    let Some(r) = run("mv-exe", &[], "sh_mv_running_exe.sh") else {
+        return;
+    };
+    r.no_findings();
+}
+
+#[test]
+fn child_holds_parent_deletes() {
+    let Some(r) = run("child-holds", &[], "py_child_holds.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    let child: u64 = r.stdout.trim().parse().unwrap();
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["pid"], child);
+    assert_ne!(f["pid"], child);
+    assert_eq!(b[0]["access"], serde_json::json!(["write"]));
+}
+
+#[test]
+fn another_thread_deletes() {
+    let Some(r) = run("thread", &[], "py_thread.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_ne!(f["tid"], f["pid"], "the deleting thread is not the main thread");
+    let fd: i64 = r.stdout.trim().parse().unwrap();
+    assert_eq!(blockers(f)[0]["fd"], fd);
+}
+
+#[test]
+fn forked_child_keeps_the_fd() {
+    let Some(r) = run("fork", &[], "py_fork_holds.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    let mut it = r.stdout.split_whitespace();
+    let child: u64 = it.next().unwrap().parse().unwrap();
+    let fd: i64 = it.next().unwrap().parse().unwrap();
+    let b = blockers(f);
+    assert_eq!(b.len(), 1, "{b:?}");
+    assert_eq!(b[0]["pid"], child);
+    assert_eq!(b[0]["fd"], fd);
+}
+
+#[test]
+fn legacy_delete_leaves_a_pending_name() {
+    let Some(r) = run("legacy", &["--delete", "legacy"], "py_legacy_pending.py") else {
+        return;
+    };
+    assert_eq!(r.report["delete"], "legacy");
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "delete-pending");
+    assert_eq!(f["operation"], "open");
+    assert_eq!(f["path"], format!("{}/p.txt", r.dir()));
+    assert_eq!(f["ntstatus"], "STATUS_DELETE_PENDING");
+    assert_eq!(f["error"], "ERROR_ACCESS_DENIED");
+    assert_eq!(blockers(f)[0]["what"], "pending");
+}
+
+#[test]
+fn posix_delete_leaves_no_pending_name() {
+    let Some(r) = run("posix", &[], "py_legacy_pending.py") else {
+        return;
+    };
+    assert_eq!(r.report["delete"], "posix");
+    r.no_findings();
+}
+
+#[test]
+fn rmtree_is_fine() {
+    let Some(r) = run("rmtree", &[], "py_rmtree.py") else {
+        return;
+    };
+    r.no_findings();
+}
+
+#[test]
+fn atomic_write_done_right_is_fine() {
+    let Some(r) = run("atomic", &[], "py_atomic_write.py") else {
+        return;
+    };
+    r.no_findings();
+}
+
+#[test]
+fn replacing_with_a_still_open_temp_file() {
+    let Some(r) = run("replace-src", &[], "py_replace_open_source.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["operation"], "rename");
+    assert_eq!(f["path"], format!("{}/out.tmp", r.dir()));
+    assert_eq!(f["error"], "ERROR_SHARING_VIOLATION");
+}
+
+#[test]
+fn rewriting_a_mapped_file() {
+    let Some(r) = run("trunc-mapped", &[], "py_truncate_mapped.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "mapped-file");
+    assert_eq!(f["operation"], "open");
+    assert_eq!(f["error"], "ERROR_USER_MAPPED_FILE");
+    assert_eq!(
+        f["python"],
+        format!("OSError: [Errno 22] Invalid argument: '{}/m.bin'", r.dir())
+    );
+}
+
+#[test]
+fn renaming_a_directory_with_a_working_directory_below() {
+    let Some(r) = run("rename-dir", &[], "py_rename_dir_child_cwd.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "directory-in-use");
+    assert_eq!(f["operation"], "rename");
+    assert_eq!(f["path"], format!("{}/build", r.dir()));
+    assert_eq!(blockers(f)[0]["what"], "cwd");
+    assert_eq!(blockers(f)[0]["path"], format!("{}/build/obj", r.dir()));
+}
+
+#[test]
+fn tar_and_rm_is_fine() {
+    let Some(r) = run("tar", &[], "sh_tar_rm.sh") else {
+        return;
+    };
+    r.no_findings();
+    assert_eq!(r.status.code(), Some(0));
+}
+
+#[test]
+fn runtime_override_rust_shares_delete() {
+    let Some(r) = run("rt-rust", &["--runtime", "rust"], "py_mkstemp_remove.py") else {
+        return;
+    };
+    r.no_findings();
+}
+
+#[test]
+fn program_failure_wins_over_findings() {
+    let Some(r) = run("fail", &[], "py_fail_with_finding.py") else {
+        return;
+    };
+    assert_eq!(r.findings().len(), 1);
+    assert_eq!(r.status.code(), Some(3));
+    assert_eq!(r.report["exit_status"], 3);
+}
+
+#[test]
+fn error_exitcode_is_configurable() {
+    let Some(r) = run("exitcode", &["--error-exitcode", "9"], "py_mkstemp_remove.py") else {
+        return;
+    };
+    assert_eq!(r.status.code(), Some(9));
+}
+
+#[test]
+fn enforce_makes_python_see_the_error() {
+    let Some(r) = run("enforce", &["--enforce"], "py_mkstemp_remove.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["enforced"], true);
+    assert_eq!(r.report["enforce"], true);
+    assert_eq!(r.status.code(), Some(1), "python died of the exception");
+    assert!(
+        r.stderr.contains("PermissionError: [Errno 13] Permission denied"),
+        "{}",
+        r.stderr
+    );
+    // the file is still there: the unlink did not happen
+    let left: Vec<_> = std::fs::read_dir(&r.dir).unwrap().collect();
+    assert_eq!(left.len(), 1);
+}
+
+#[test]
+fn quiet_prints_only_the_summary() {
+    let Some(r) = run("quiet", &["--quiet"], "py_mkstemp_remove.py") else {
+        return;
+    };
+    assert!(!r.stderr.contains("=="), "{}", r.stderr);
+    assert!(r.stderr.contains("winsan: 1 finding"));
+}
+
+#[test]
+fn human_format_is_sanitizer_style() {
+    let Some(r) = run("human", &[], "py_mkstemp_remove.py") else {
+        return;
+    };
+    let pid = &r.only_finding()["pid"];
+    let p = format!("=={pid}==");
+    assert!(
+        r.stderr.contains(&format!("{p} winsan: sharing-violation: unlink(\"")),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains(&format!(
+        "{p}   on Windows: DeleteFileW -> ERROR_SHARING_VIOLATION (STATUS_SHARING_VIOLATION)"
+    )));
+    assert!(r
+        .stderr
+        .contains(&format!("{p}   python would raise: PermissionError: [WinError 32]")));
+    assert!(r.stderr.contains(&format!("{p}   in the way: fd ")));
+    assert!(r.stderr.contains("[nt-rules A3"));
+}
+
+#[test]
+fn github_format() {
+    let Some(r) = run("github", &["--format", "github"], "py_mkstemp_remove.py") else {
+        return;
+    };
+    assert!(
+        r.stderr.contains("::error title=winsan sharing-violation::"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Same stdout, stderr of the program and exit status with and without winsan.
+#[test]
+fn transparency() {
+    if !available() {
+        return;
+    }
+    for prog in ["py_transparency.py", "sh_tar_rm.sh", "py_atomic_write.py"] {
+        let native_dir = std::env::temp_dir().join(format!("winsan-native-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&native_dir);
+        std::fs::create_dir_all(&native_dir).unwrap();
+        let argv = interpreter(prog);
+        let native = Command::new(&argv[0])
+            .args(&argv[1..])
+            .arg(&native_dir)
+            .output()
+            .unwrap();
+        let _ = std::fs::remove_dir_all(&native_dir);
+        let name = format!("transp-{}", prog.replace('.', "-"));
+        let r = run(&name, &["--quiet"], prog).unwrap();
+        assert_eq!(r.stdout, String::from_utf8_lossy(&native.stdout), "{prog}");
+        assert_eq!(r.status.code(), native.status.code(), "{prog}");
+        assert!(
+            r.stderr.starts_with(&*String::from_utf8_lossy(&native.stderr)),
+            "{prog}: {}",
+            r.stderr
+        );
+        r.no_findings();
+    }
+}
+
+#[test]
+fn shell_exit_status_and_signals_are_reproduced() {
+    if !available() {
+        return;
+    }
+    use std::os::unix::process::ExitStatusExt;
+    let w = env!("CARGO_BIN_EXE_winsan");
+    let s = Command::new(w)
+        .args(["run", "--", "sh", "-c", "exit 42"])
+        .status()
+        .unwrap();
+    assert_eq!(s.code(), Some(42));
+    let s = Command::new(w)
+        .args(["run", "--", "sh", "-c", "kill -TERM $$"])
+        .status()
+        .unwrap();
+    assert_eq!(s.signal(), Some(15), "{s:?}");
+    let s = Command::new(w)
+        .args(["run", "--", "/nonexistent/prog"])
+        .status()
+        .unwrap();
+    assert_eq!(s.code(), Some(127));
+}
+
+#[test]
+fn report_to_stdout() {
+    if !available() {
+        return;
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_winsan"))
+        .args(["run", "--report", "-", "--", "sh", "-c", "true"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["winsan"], 1);
+    assert_eq!(v["command"], serde_json::json!(["sh", "-c", "true"]));
+    assert_eq!(v["windows"], "11");
+    assert_eq!(v["exit_status"], 0);
+    assert_eq!(v["findings"], serde_json::json!([]));
+}
