@@ -406,11 +406,11 @@ impl Runner {
             _ => {
                 let hh = |x: H| resolve(&self.bound, x);
                 let s = &mut self.sys;
-                // Known model issue (see `closing_a_running_process_handle_keeps_invariants`):
-                // `check_invariants` counts a process's image reference per handle slot, so
-                // a running process with no handle, or with two, fails it. Until that is
-                // fixed, the process exits before its handle is closed or duplicated.
-                if let Op::CloseHandle(x) | Op::NtClose(x) | Op::Duplicate(x) = *op {
+                // A process whose last handle is closed while it runs keeps its image for
+                // ever (as on Windows), and `exit_process` needs a handle: to be able to
+                // release everything at the end, a process exits before a handle of it
+                // is closed.
+                if let Op::CloseHandle(x) | Op::NtClose(x) = *op {
                     if s.handle_info(hh(x)).is_some_and(|i| i.kind == HandleKind::Process) {
                         s.exit_process(hh(x)).expect("ExitProcess of a process handle");
                     }
@@ -640,12 +640,10 @@ fn everything_released_leaves_nothing_held() {
     assert!(outcomes[7].refusal().is_some(), "a running image cannot be deleted");
 }
 
-/// Known model issue: closing the only handle of a process that is still running (legal on
-/// Windows; the process keeps its image) makes `check_invariants` fail, because
-/// `section_refs` counts process image references per handle slot instead of per process.
-/// The process can then never exit (`exit_process` needs a handle), so its image stays held.
+/// Closing the only handle of a process that is still running is legal on Windows; the
+/// process keeps its image (regression: `check_invariants` used to count process image
+/// references per handle slot).
 #[test]
-#[ignore = "model issue reported to the lead: check_invariants counts process image refs per handle"]
 fn closing_a_running_process_handle_keeps_invariants() {
     let mut s = machine(Config::default());
     let p = s.create_process(r"C:\d1\app.exe").unwrap();
@@ -653,9 +651,8 @@ fn closing_a_running_process_handle_keeps_invariants() {
     s.check_invariants().unwrap();
 }
 
-/// Known model issue: a duplicated process handle counts the process's image twice.
+/// A duplicated process handle does not count the process's image twice (regression).
 #[test]
-#[ignore = "model issue reported to the lead: check_invariants counts process image refs per handle"]
 fn duplicated_process_handle_keeps_invariants() {
     let mut s = machine(Config::default());
     let p = s.create_process(r"C:\d1\app.exe").unwrap();
