@@ -477,7 +477,11 @@ impl System {
             refs: 0,
             deleted_path: None,
         });
-        self.nodes[parent].dir.as_mut().expect("parent is a directory").insert(key, link);
+        self.nodes[parent]
+            .dir
+            .as_mut()
+            .expect("parent is a directory")
+            .insert(key, link);
         self.nodes[node].links.push(link);
         link
     }
