@@ -26,6 +26,26 @@
 //! assert!(!sys.exists(r"C:\t\a.txt"));
 //! ```
 
+//! ## Where the sources are silent
+//!
+//! `shared/research/nt-rules.md` lists behaviours no source establishes. The model makes
+//! one choice for each, and no scenario in the conformance suite asserts them:
+//!
+//! - `FileDispositionInformationEx` without `FORCE_IMAGE_SECTION_CHECK` still refuses a
+//!   mapped file (`STATUS_CANNOT_DELETE`), as Wine's server and Cygwin observe for POSIX
+//!   deletes of running images.
+//! - A POSIX rename over a target that is open *without* `FILE_SHARE_DELETE` is refused with
+//!   `STATUS_ACCESS_DENIED`, as a legacy replace would be.
+//! - A writable data section counts as a writer on NTFS as on FAT (rule G30).
+//! - A delete-on-close handle does not make the file delete-pending before it closes.
+//! - `FILE_DELETE_ON_CLOSE` without `DELETE` access at the NT level is
+//!   `STATUS_INVALID_PARAMETER` (the Win32 layer always adds `DELETE`).
+//! - A process releases its image when it exits, whether or not a handle to it is open.
+//! - Creating a name inside a delete-pending directory is `STATUS_DELETE_PENDING` (FastFAT's
+//!   create path checks the longest matched prefix); existing children still open.
+//! - Scenario files cannot write bytes: a `WriteFile` of at least 1024 bytes from offset 0
+//!   makes the file a runnable image, the convention of the Wine scenario runner.
+
 pub mod consts;
 pub mod status;
 pub mod translate;

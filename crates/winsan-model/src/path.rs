@@ -7,12 +7,13 @@
 use crate::reason::Reason;
 use crate::status::NtStatus;
 use crate::Refusal;
+use smallvec::SmallVec;
 
 /// A parsed path: upper-case drive letter and its components (original spelling).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct WinPath<'a> {
     pub drive: char,
-    pub components: Vec<&'a str>,
+    pub components: SmallVec<[&'a str; 8]>,
 }
 
 /// Characters NTFS and FAT refuse in a name (`STATUS_OBJECT_NAME_INVALID`).
@@ -36,7 +37,7 @@ impl<'a> WinPath<'a> {
         if !rest.is_empty() && !rest.starts_with('\\') {
             return Err(invalid());
         }
-        let mut components: Vec<&'a str> = Vec::with_capacity(4);
+        let mut components: SmallVec<[&'a str; 8]> = SmallVec::new();
         for c in rest.split('\\') {
             match c {
                 "" | "." => {}
@@ -90,7 +91,7 @@ mod tests {
     fn parses_and_normalises() {
         let p = WinPath::parse(r"c:\a\.\b\..\C.txt").unwrap();
         assert_eq!(p.drive, 'C');
-        assert_eq!(p.components, vec!["a", "C.txt"]);
+        assert_eq!(p.components.as_slice(), ["a", "C.txt"]);
         assert!(WinPath::parse(r"C:\").unwrap().components.is_empty());
         assert!(WinPath::parse(r"C:\a*b").is_err());
         assert!(WinPath::parse(r"relative\x").is_err());

@@ -17,6 +17,7 @@ use crate::reason::{Blocker, BlockerKind, Event, Reason, Refusal, RemovalCause};
 use crate::status::NtStatus::*;
 use crate::CallResult;
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 use std::fmt;
 
 /// A handle in the modelled process: file, section (mapping), view, module or process.
@@ -75,6 +76,9 @@ pub(crate) struct Link {
     pub attached: bool,
     /// File objects opened through this name.
     pub refs: u32,
+    /// The path it had when it was deleted while file objects still used it (its parent
+    /// directory may go too, so the path is kept, not recomputed).
+    pub deleted_path: Option<Box<str>>,
 }
 
 /// Delete disposition of a file (nt-rules C13, C14).
@@ -97,7 +101,7 @@ pub(crate) struct Node {
     /// WriteFile put a runnable image's bytes here (scenario convention: at least
     /// [`IMAGE_MIN_SIZE`] bytes written from offset 0, as the Wine scenario runner does).
     pub image: bool,
-    pub links: Vec<LinkId>,
+    pub links: SmallVec<[LinkId; 2]>,
     /// Open file objects (participating in sharing or not).
     pub objects: u32,
     pub share: ShareAccess,
@@ -424,9 +428,14 @@ impl System {
             // The pseudo-name of a volume root's file objects.
             return self.node_path(self.links[link].node);
         }
-        let mut parts: Vec<&str> = Vec::new();
         let mut l = &self.links[link];
-        let deleted = !l.attached;
+        if !l.attached {
+            return match &l.deleted_path {
+                Some(p) => format!("{p} (deleted)"),
+                None => format!("{} (deleted)", l.name),
+            };
+        }
+        let mut parts: Vec<&str> = Vec::new();
         loop {
             parts.push(&l.name);
             let parent = &self.nodes[l.parent];
@@ -440,9 +449,6 @@ impl System {
         for part in parts.iter().rev() {
             s.push('\\');
             s.push_str(part);
-        }
-        if deleted {
-            s.push_str(" (deleted)");
         }
         s
     }
@@ -461,25 +467,31 @@ impl System {
         }
     }
 
-    pub(crate) fn attach(&mut self, parent: NodeId, name: &str, node: NodeId) -> LinkId {
+    pub(crate) fn attach(&mut self, parent: NodeId, name: String, node: NodeId) -> LinkId {
+        let key: Box<str> = fold(&name).into();
         let link = self.links.insert(Link {
             parent,
-            name: name.into(),
+            name: name.into_boxed_str(),
             node,
             attached: true,
             refs: 0,
+            deleted_path: None,
         });
         self.nodes[parent]
             .dir
             .as_mut()
             .expect("parent is a directory")
-            .insert(fold(name).into(), link);
+            .insert(key, link);
         self.nodes[node].links.push(link);
         link
     }
 
     /// Take a name out of its directory; frees what nothing refers to any more.
     pub(crate) fn detach(&mut self, link: LinkId) {
+        if self.links[link].attached && self.links[link].refs > 0 {
+            let path = self.link_path(link);
+            self.links[link].deleted_path = Some(path.into_boxed_str());
+        }
         let (parent, node) = {
             let l = &mut self.links[link];
             if !l.attached {
@@ -495,7 +507,7 @@ impl System {
         }
         self.key_buf = key;
         let n = &mut self.nodes[node];
-        n.links.retain(|&l| l != link);
+        n.links.retain(|l| *l != link);
         if let Pending::Legacy(l) | Pending::Posix(l) = n.pending {
             if l == link {
                 n.pending = Pending::None;
@@ -877,6 +889,7 @@ impl System {
                     node: root,
                     attached: false,
                     refs: 0,
+                    deleted_path: None,
                 });
                 match self.open_existing(root, link, access, &req) {
                     Ok(h) => Ok((h, true)),
@@ -927,7 +940,7 @@ impl System {
                 } else {
                     attrs | FILE_ATTRIBUTE_ARCHIVE
                 };
-                let link = self.attach(parent, &name, node);
+                let link = self.attach(parent, name, node);
                 Ok((self.grant(node, link, access, req.share, delete_on_close), false))
             }
         }
@@ -1401,8 +1414,24 @@ impl System {
                 },
             ));
         }
+        if let Ok(Lookup::Found(tl)) = self.lookup(new_path) {
+            if self.links[tl].node == node {
+                // nt-rules I46: a link to a name the file already has is a collision, or
+                // nothing to do when replacing (W-N 2347-2410).
+                return if replace {
+                    Ok(())
+                } else {
+                    Err(Refusal::new(
+                        STATUS_OBJECT_NAME_COLLISION,
+                        Reason::Collision {
+                            path: new_path.to_string(),
+                        },
+                    ))
+                };
+            }
+        }
         let (parent, name) = self.target_slot(node, new_path, replace, false, false, None)?;
-        self.attach(parent, &name, node);
+        self.attach(parent, name, node);
         Ok(())
     }
 
@@ -1570,7 +1599,12 @@ impl System {
                 ));
             }
             // A directory cannot move into its own subtree.
-            if let Ok(Lookup::Missing { parent, .. }) = self.lookup(target) {
+            let target_parent = match self.lookup(target) {
+                Ok(Lookup::Missing { parent, .. }) => Some(parent),
+                Ok(Lookup::Found(tl)) if tl != link => Some(self.links[tl].parent),
+                _ => None,
+            };
+            if let Some(parent) = target_parent {
                 if self.is_within(parent, node) {
                     return Err(Refusal::new(
                         STATUS_INVALID_PARAMETER,
@@ -1648,7 +1682,7 @@ impl Node {
             attributes: 0,
             size: 0,
             image: false,
-            links: Vec::new(),
+            links: SmallVec::new(),
             objects: 0,
             share: ShareAccess::default(),
             pending: Pending::None,

@@ -12,6 +12,7 @@
 //! stays under a few seconds).
 
 use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
 use std::collections::BTreeSet;
 use winsan_model::consts::{
     access::*, attributes::*, disposition::*, flags::*, movefile::*, nt_disposition::*, options::*, rename::*,
@@ -311,8 +312,6 @@ fn machine(config: Config) -> System {
 /// What happened in one call, for comparing replays.
 #[derive(Debug, PartialEq)]
 enum Outcome {
-    /// Not run: a known model issue (see [`known_issue`]).
-    Skipped,
     Unit(Result<(), Refusal>),
     Handle(Result<Handle, Refusal>),
     Bool(Result<bool, Refusal>),
@@ -333,33 +332,6 @@ fn resolve(bound: &[Handle], h: H) -> Handle {
         H::Bound(i) if !bound.is_empty() => bound[i % bound.len()],
         H::Bound(i) => Handle(i as u32 % 64),
         H::Raw(n) => Handle(n),
-    }
-}
-
-/// Calls that hit a known model issue and are skipped until it is fixed (set
-/// `WINSAN_PROPTEST_NO_GUARDS=1` to run them; the ignored tests at the end reproduce them):
-///
-/// * a rename (or move) of a directory to a name below itself that *replaces* an existing
-///   file is admitted, which makes the directory its own ancestor; every later path
-///   computation then loops forever and exhausts memory
-///   (`directory_renamed_below_itself_over_a_file_is_refused`);
-/// * `FileLinkInformation` to the handle's own name with `ReplaceIfExists` leaves the file
-///   held forever once it is deleted and closed (`link_to_own_name_then_delete_releases_the_file`).
-fn known_issue(sys: &System, bound: &[Handle], op: &Op) -> bool {
-    if std::env::var_os("WINSAN_PROPTEST_NO_GUARDS").is_some() {
-        return false;
-    }
-    let lower = |p: &str| p.to_ascii_lowercase();
-    let below = |from: &str, to: &str| lower(to).starts_with(&(lower(from) + "\\"));
-    let handle_path = |x: H| sys.handle_info(resolve(bound, x)).and_then(|i| i.path);
-    match *op {
-        Op::MoveFileEx(a, b, _) | Op::MoveFile(a, b) => below(PATHS[a], PATHS[b]),
-        Op::SetRenameInfo(x, t, _)
-        | Op::SetRenameInfoEx(x, t, _)
-        | Op::NtSetRename(x, t, _)
-        | Op::NtSetRenameEx(x, t, _) => handle_path(x).is_some_and(|p| below(&p, PATHS[t])),
-        Op::NtSetLink(x, t, _) => handle_path(x).is_some_and(|p| below(&p, PATHS[t]) || lower(&p) == lower(PATHS[t])),
-        _ => false,
     }
 }
 
@@ -384,9 +356,6 @@ impl Runner {
         if std::env::var_os("WINSAN_TRACE_OPS").is_some() {
             eprintln!("op {op:?}");
         }
-        if known_issue(&self.sys, &self.bound, op) {
-            return Outcome::Skipped;
-        }
         let p = |i: usize| PATHS[i];
         let s = &mut self.sys;
         let out = match *op {
@@ -405,11 +374,11 @@ impl Runner {
             _ => {
                 let hh = |x: H| resolve(&self.bound, x);
                 let s = &mut self.sys;
-                // Known model issue (see `closing_a_running_process_handle_keeps_invariants`):
-                // `check_invariants` counts a process's image reference per handle slot, so
-                // a running process with no handle, or with two, fails it. Until that is
-                // fixed, the process exits before its handle is closed or duplicated.
-                if let Op::CloseHandle(x) | Op::NtClose(x) | Op::Duplicate(x) = *op {
+                // A process whose last handle is closed while it runs keeps its image for
+                // ever (as on Windows), and `exit_process` needs a handle: to be able to
+                // release everything at the end, a process exits before a handle of it
+                // is closed.
+                if let Op::CloseHandle(x) | Op::NtClose(x) = *op {
                     if s.handle_info(hh(x)).is_some_and(|i| i.kind == HandleKind::Process) {
                         s.exit_process(hh(x)).expect("ExitProcess of a process handle");
                     }
@@ -563,8 +532,27 @@ fn run(config: Config, ops: &[Op]) -> Result<Vec<Outcome>, TestCaseError> {
     Ok(outcomes)
 }
 
+/// 256 cases from a fixed seed, so that `cargo test` is reproducible; set
+/// `PROPTEST_RNG_SEED=<u64>` (and `PROPTEST_CASES`) to explore other sequences.
+fn proptest_config() -> ProptestConfig {
+    let d = ProptestConfig::default();
+    ProptestConfig {
+        cases: if std::env::var_os("PROPTEST_CASES").is_some() {
+            d.cases
+        } else {
+            256
+        },
+        rng_seed: match d.rng_seed {
+            RngSeed::Random => RngSeed::Fixed(0x57A5_2026),
+            fixed => fixed,
+        },
+        failure_persistence: None,
+        ..d
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(proptest_config())]
 
     /// No call panics, invariants hold after every call, refusals are well-formed, and
     /// releasing everything leaves nothing held.
@@ -620,12 +608,10 @@ fn everything_released_leaves_nothing_held() {
     assert!(outcomes[7].refusal().is_some(), "a running image cannot be deleted");
 }
 
-/// Known model issue: closing the only handle of a process that is still running (legal on
-/// Windows; the process keeps its image) makes `check_invariants` fail, because
-/// `section_refs` counts process image references per handle slot instead of per process.
-/// The process can then never exit (`exit_process` needs a handle), so its image stays held.
+/// Closing the only handle of a process that is still running is legal on Windows; the
+/// process keeps its image (regression: `check_invariants` used to count process image
+/// references per handle slot).
 #[test]
-#[ignore = "model issue reported to the lead: check_invariants counts process image refs per handle"]
 fn closing_a_running_process_handle_keeps_invariants() {
     let mut s = machine(Config::default());
     let p = s.create_process(r"C:\d1\app.exe").unwrap();
@@ -633,9 +619,8 @@ fn closing_a_running_process_handle_keeps_invariants() {
     s.check_invariants().unwrap();
 }
 
-/// Known model issue: a duplicated process handle counts the process's image twice.
+/// A duplicated process handle does not count the process's image twice (regression).
 #[test]
-#[ignore = "model issue reported to the lead: check_invariants counts process image refs per handle"]
 fn duplicated_process_handle_keeps_invariants() {
     let mut s = machine(Config::default());
     let p = s.create_process(r"C:\d1\app.exe").unwrap();
@@ -647,13 +632,12 @@ fn duplicated_process_handle_keeps_invariants() {
     assert!(s.held_files().is_empty());
 }
 
-/// Known model issue: renaming a directory onto a file below itself with
+/// Was a model issue (fixed): renaming a directory onto a file below itself with
 /// `FILE_RENAME_FLAG_REPLACE_IF_EXISTS | FILE_RENAME_FLAG_POSIX_SEMANTICS` is admitted (the
 /// "cannot move below itself" check is skipped on that path). The directory becomes its own
 /// ancestor; `link_path` then loops forever (found by the random sequences: the test process
 /// grew to 14 GB in `set_file_pointer` -> `data_object` -> `link_path`).
 #[test]
-#[ignore = "model issue reported to the lead: a directory can be renamed below itself over a file"]
 fn directory_renamed_below_itself_over_a_file_is_refused() {
     let mut s = System::new(Config {
         windows: WindowsVersion::Win10_1809,
@@ -681,10 +665,9 @@ fn directory_renamed_below_itself_over_a_file_is_refused() {
     assert!(r.is_err(), "renaming C:\\d1 to C:\\d1\\app.exe succeeded");
 }
 
-/// Known model issue: after `FileLinkInformation` to the handle's own name (replace), a delete
+/// Was a model issue (fixed): after `FileLinkInformation` to the handle's own name (replace), a delete
 /// disposition and the last close, the file stays (name present, `held_files` non-empty).
 #[test]
-#[ignore = "model issue reported to the lead: link to own name keeps the file held after delete"]
 fn link_to_own_name_then_delete_releases_the_file() {
     let mut s = System::new(Config::default());
     s.create_directory(r"C:\d").unwrap();
@@ -696,4 +679,29 @@ fn link_to_own_name_then_delete_releases_the_file() {
     s.close_handle(h).unwrap();
     assert!(!s.exists(r"C:\d\a"));
     assert!(s.held_files().is_empty(), "{:?}", s.held_files());
+}
+
+/// Known model issue: a file POSIX-deleted while open, whose directory is then deleted (here
+/// by the last close of a delete-on-close handle), has a dangling parent: `handle_info` of
+/// the file's handle panics in `link_path` ("slab: dangling id"). On NTFS the POSIX-deleted
+/// name lives on in `\$Extend\$Deleted`, so the directory can go while the file is open.
+#[test]
+fn posix_deleted_file_outlives_its_directory() {
+    let mut s = System::new(Config {
+        windows: WindowsVersion::Win10_1903,
+        delete: None,
+    });
+    s.create_directory(r"C:\d1").unwrap();
+    let d = s
+        .nt_open_file(r"C:\d1", GENERIC_READ | DELETE, 0, FILE_DELETE_ON_CLOSE)
+        .unwrap();
+    let f = s
+        .create_file(r"C:\d1\a", FILE_READ_ATTRIBUTES, 0, CREATE_ALWAYS, 0)
+        .unwrap();
+    s.delete_file(r"C:\d1\a").unwrap();
+    s.nt_close(d).unwrap();
+    assert!(!s.exists(r"C:\d1"));
+    assert!(s.handle_info(f).is_some());
+    s.close_handle(f).unwrap();
+    assert!(s.held_files().is_empty());
 }

@@ -688,14 +688,12 @@ pub fn share_words(share: u32) -> String {
     }
 }
 
-/// How Python reports a Win32 error: `PermissionError [WinError 32] in Python`.
+/// How Python reports a Win32 error: `PermissionError [WinError 32] in Python`
+/// (the class from `winsan_model::translate`, CPython's own table).
 pub fn python(win32: u32) -> String {
-    let class = match win32 {
-        2 | 3 | 15 | 53 | 67 | 161 | 123 => "FileNotFoundError",
-        5 | 32 | 33 | 19 => "PermissionError",
-        80 | 183 => "FileExistsError",
-        267 => "NotADirectoryError",
-        _ => "OSError",
+    let class = match winsan_model::Win32Error::from_code(win32) {
+        Some(e) => winsan_model::translate::python_class(winsan_model::translate::python_errno(e)),
+        None => "OSError",
     };
     format!("{class} [WinError {win32}] in Python")
 }
