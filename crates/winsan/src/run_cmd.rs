@@ -12,8 +12,45 @@ use winsan_trace::runtime::Runtime;
 use winsan_trace::sys::Exit;
 use winsan_trace::{Options, RunError};
 
+const RUN_AFTER_HELP: &str = "\
+winsan runs PROGRAM and every process it starts, watching the file operations that change
+the file system (open for writing, unlink, rmdir, rename, truncate, link, mmap of code,
+exec). For each one it asks its model of Windows what the Windows call that the program's
+runtime would make instead (DeleteFileW, MoveFileExW, CreateFileW...) would return, given
+who holds the file at that moment. Every refusal is a finding; the program itself runs as
+on Linux unless --enforce is given.
+
+Findings (kind: when):
+  sharing-violation     an open handle does not share the access the operation needs
+                        (the C runtime, CPython, Go, Java io and .NET do not share delete)
+  mapped-file           deleting or truncating a file with a mapped view
+  image-in-use          deleting or overwriting a running executable or loaded library
+  read-only             deleting or replacing a file without the owner write bit
+  delete-pending        reusing a name still pending deletion (--delete legacy)
+  directory-not-empty   removing a directory whose only entries are delete-pending
+  directory-in-use      removing or renaming a process's working directory, or a
+                        directory with an open file below it
+  rename-target-in-use  a rename that replaces an open, mapped or running file
+
+Examples:
+  winsan run -- python3 -m pytest                    report, run unchanged
+  winsan run --enforce -- python3 app.py             fail as Windows would (EACCES...)
+  winsan run --windows 10-1809 -- ./build.sh         legacy DeleteFile: delete-pending names
+  winsan run --report report.json --quiet -- make    JSON report, summary only
+  winsan run --format github -- npm test             GitHub Actions annotations
+
+Exit status: the program's own when it failed; --error-exitcode (66) when it succeeded
+with findings; 0 when it succeeded without findings; 125 when winsan could not run.
+
+Limits: read-only opens are not watched (so reopening a delete-pending name for reading is
+not reported); io_uring is disabled for the program (it falls back to plain syscalls); a
+program that installs its own seccomp listener cannot run under winsan; a signal handler
+without SA_RESTART can see EINTR from a watched call.
+Contract: shared/spec/run.md.";
+
 /// Options of `winsan run`.
 #[derive(Args, Debug)]
+#[command(after_long_help = RUN_AFTER_HELP)]
 pub struct RunArgs {
     /// Make refused operations fail in the program with the errno its runtime maps the
     /// Windows error to (default: only report).
