@@ -78,7 +78,17 @@ fn compiled(prog: &str) -> String {
     }
     let src = programs().join(prog);
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(prog.replace('.', "-"));
-    let status = if prog.ends_with(".c") {
+    let status = if prog.ends_with(".go") {
+        // Stdlib only, outside any module: builds offline.
+        Command::new("go")
+            .arg("build")
+            .arg("-o")
+            .arg(&out)
+            .arg(&src)
+            .env("GO111MODULE", "off")
+            .env("GOCACHE", Path::new(env!("CARGO_TARGET_TMPDIR")).join("go-cache"))
+            .status()
+    } else if prog.ends_with(".c") {
         Command::new("gcc")
             .arg("-static")
             .arg("-O1")
@@ -105,7 +115,7 @@ fn interpreter(prog: &str) -> Vec<String> {
         Some("py") => vec!["python3".into(), path],
         Some("sh") => vec!["sh".into(), path],
         Some("js") => vec!["node".into(), path],
-        Some("c") | Some("rs") => vec![compiled(prog)],
+        Some("c") | Some("rs") | Some("go") => vec![compiled(prog)],
         _ => vec![path],
     }
 }
@@ -1055,4 +1065,96 @@ fn rust_binary_recreating_a_delete_pending_name() {
     assert_eq!(b[0]["what"], "pending");
     assert_eq!(b[0]["pid"], f["pid"], "its own handle keeps the name");
     assert_eq!(b[0]["share"], serde_json::json!(["read", "write", "delete"]));
+}
+
+/// Whether a Go toolchain is installed (`.ci/run` installs Debian's); the Go programs are
+/// skipped, saying so, where it is not.
+fn go_available() -> bool {
+    static OK: OnceLock<bool> = OnceLock::new();
+    *OK.get_or_init(|| {
+        let ok = Command::new("go")
+            .arg("version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !ok {
+            eprintln!("SKIP: no Go toolchain here (install golang-go to run the Go programs)");
+        }
+        ok
+    })
+}
+
+#[test]
+fn go_remove_of_an_open_file_is_a_sharing_violation() {
+    if !go_available() {
+        return;
+    }
+    let Some(r) = run("go-remove-open", &[], "go_remove_open.go") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["operation"], "unlink");
+    assert_eq!(f["runtime"], "go", "detected from the binary's .go.buildinfo section");
+    assert_eq!(f["windows_call"], "DeleteFileW");
+    assert_eq!(f["error"], "ERROR_SHARING_VIOLATION");
+    assert_eq!(f["path"], format!("{}/g.dat", r.dir()));
+    assert_eq!(
+        f["go"],
+        format!(
+            "remove {}/g.dat: The process cannot access the file because it is being used by another process.",
+            r.dir()
+        )
+    );
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["pid"], f["pid"]);
+    assert_eq!(b[0]["fd"], r.stdout.trim().parse::<i64>().unwrap());
+    assert_eq!(
+        b[0]["share"],
+        serde_json::json!(["read", "write"]),
+        "Go does not share delete"
+    );
+}
+
+#[test]
+fn go_close_then_remove_is_fine() {
+    if !go_available() {
+        return;
+    }
+    let Some(r) = run("go-close-remove", &[], "go_close_remove.go") else {
+        return;
+    };
+    r.no_findings();
+    assert!(r.status.success());
+}
+
+#[test]
+fn go_rename_onto_an_open_file_is_refused() {
+    if !go_available() {
+        return;
+    }
+    let Some(r) = run("go-rename-open", &[], "go_rename_onto_open.go") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "rename-target-in-use");
+    assert_eq!(f["operation"], "rename");
+    assert_eq!(f["runtime"], "go");
+    assert_eq!(f["error"], "ERROR_ACCESS_DENIED");
+    assert_eq!(f["path"], format!("{}/new.txt", r.dir()));
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["fd"], r.stdout.trim().parse::<i64>().unwrap());
+}
+
+#[test]
+fn go_remove_of_a_read_only_file_is_fine_because_go_clears_the_attribute() {
+    if !go_available() {
+        return;
+    }
+    let Some(r) = run("go-remove-ro", &[], "go_remove_readonly.go") else {
+        return;
+    };
+    r.no_findings();
+    assert!(r.status.success());
 }
