@@ -286,6 +286,18 @@ pub fn decide(sit: &Situation) -> Verdict {
     }
 }
 
+/// Open for `DELETE` sharing everything, then a POSIX delete disposition that ignores the
+/// read-only attribute: what libuv's unlink and Rust std's fallback do.
+fn posix_delete(m: &mut System, path: &str, flags: u32) -> CallResult<()> {
+    let h = m.create_file(path, DELETE | SYNCHRONIZE, FILE_SHARE_VALID_FLAGS, OPEN_EXISTING, flags)?;
+    m.set_disposition_info_ex(
+        h,
+        FILE_DISPOSITION_FLAG_DELETE
+            | FILE_DISPOSITION_FLAG_POSIX_SEMANTICS
+            | FILE_DISPOSITION_FLAG_IGNORE_READONLY_ATTRIBUTE,
+    )
+}
+
 /// The Win32 calls the caller's runtime makes for the operation.
 fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult<()>) {
     let rt = sit.caller;
@@ -296,53 +308,19 @@ fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult
                 // libuv >= 1.49 fs__unlink: open for DELETE sharing everything, then a POSIX
                 // disposition that ignores the read-only attribute.
                 let call = "CreateFileW(DELETE) + SetFileInformationByHandle(FileDispositionInfoEx, POSIX_SEMANTICS|IGNORE_READONLY_ATTRIBUTE)";
-                let r = m
-                    .create_file(
-                        &w[file],
-                        DELETE | SYNCHRONIZE,
-                        7,
-                        OPEN_EXISTING,
-                        FILE_FLAG_OPEN_REPARSE_POINT,
+                (call.into(), posix_delete(m, &w[file], FILE_FLAG_OPEN_REPARSE_POINT))
+            }
+            Runtime::Rust => match m.delete_file(&w[file]) {
+                Err(e) if e.win32.code() == 5 && ex_classes => {
+                    // std falls back to a POSIX delete on ERROR_ACCESS_DENIED.
+                    let flags = FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS;
+                    (
+                        "DeleteFileW, then FileDispositionInfoEx(POSIX_SEMANTICS|IGNORE_READONLY_ATTRIBUTE)".into(),
+                        posix_delete(m, &w[file], flags),
                     )
-                    .and_then(|h| {
-                        m.set_disposition_info_ex(
-                            h,
-                            FILE_DISPOSITION_FLAG_DELETE
-                                | FILE_DISPOSITION_FLAG_POSIX_SEMANTICS
-                                | FILE_DISPOSITION_FLAG_IGNORE_READONLY_ATTRIBUTE,
-                        )
-                    });
-                (call.into(), r)
-            }
-            Runtime::Rust => {
-                let first = m.delete_file(&w[file]);
-                match first {
-                    Err(e) if e.win32.code() == 5 && ex_classes => {
-                        // std falls back to a POSIX delete on ERROR_ACCESS_DENIED.
-                        let r = m
-                            .create_file(
-                                &w[file],
-                                DELETE | SYNCHRONIZE,
-                                7,
-                                OPEN_EXISTING,
-                                FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS,
-                            )
-                            .and_then(|h| {
-                                m.set_disposition_info_ex(
-                                    h,
-                                    FILE_DISPOSITION_FLAG_DELETE
-                                        | FILE_DISPOSITION_FLAG_POSIX_SEMANTICS
-                                        | FILE_DISPOSITION_FLAG_IGNORE_READONLY_ATTRIBUTE,
-                                )
-                            });
-                        (
-                            "DeleteFileW, then FileDispositionInfoEx(POSIX_SEMANTICS|IGNORE_READONLY_ATTRIBUTE)".into(),
-                            r,
-                        )
-                    }
-                    r => ("DeleteFileW".into(), r),
                 }
-            }
+                r => ("DeleteFileW".into(), r),
+            },
             Runtime::Go => {
                 let first = m.delete_file(&w[file]);
                 match first {
