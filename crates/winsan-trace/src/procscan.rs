@@ -23,6 +23,9 @@ impl FileId {
             ino: m.ino(),
         }
     }
+    pub fn from_stat(s: &crate::sys::Stat) -> FileId {
+        FileId { dev: s.dev, ino: s.ino }
+    }
     fn major_minor(self) -> (u64, u64) {
         let d = self.dev;
         (
