@@ -328,6 +328,7 @@ struct Tracer {
     /// The traced processes, re-read from /proc at most every [`TREE_TTL`] (reading
     /// every /proc/PID/stat per `rmdir` made `rm -rf` 15x slower).
     tree: Option<(Instant, Vec<u32>)>,
+    ptree: procscan::Tree,
     procs: HashMap<u32, ProcFds>,
     /// Path buffers, reused from call to call.
     pool: Arc<Mutex<Vec<Vec<u8>>>>,
@@ -403,6 +404,7 @@ impl Tracer {
             findings: Vec::new(),
             trapped: 0,
             tree: None,
+            ptree: procscan::Tree::default(),
             procs: HashMap::new(),
             pool: Arc::new(Mutex::new(Vec::new())),
         }
@@ -578,13 +580,29 @@ impl Tracer {
     /// The traced processes, and who among them holds the files.
     fn scan(&mut self, ids: &[FileId], dirs: &[bool]) -> Vec<LinuxHolder> {
         let pids = self.pids();
-        procscan::holders(pids, ids, dirs)
+        let mut hs = procscan::holders(pids, ids, dirs);
+        self.confirm(&mut hs, |h| h.pid);
+        hs
+    }
+
+    /// Keep only items whose process is still below us, read afresh (the cached tree may
+    /// hold a PID that was reused by a process outside the run).
+    fn confirm<T>(&self, items: &mut Vec<T>, pid: impl Fn(&T) -> u32) {
+        if items.is_empty() {
+            return;
+        }
+        let mut below: HashMap<u32, bool> = HashMap::new();
+        items.retain(|i| {
+            let p = pid(i);
+            *below.entry(p).or_insert_with(|| procscan::is_below(p, self.me))
+        });
     }
 
     fn pids(&mut self) -> &[u32] {
         let fresh = matches!(&self.tree, Some((t, _)) if t.elapsed() < TREE_TTL);
         if !fresh {
-            self.tree = Some((Instant::now(), procscan::tree(self.me)));
+            let pids = self.ptree.descendants(self.me);
+            self.tree = Some((Instant::now(), pids));
         }
         &self.tree.as_ref().expect("just filled").1
     }
@@ -733,7 +751,9 @@ impl Tracer {
         if sm.is_dir() {
             // Working directories below the directory being renamed.
             let pids = self.pids().to_vec();
-            for (pid, cwd) in procscan::cwds_below(&pids, &src.display) {
+            let mut below = procscan::cwds_below(&pids, &src.display);
+            self.confirm(&mut below, |b| b.0);
+            for (pid, cwd) in below {
                 holders.push(LinuxHolder {
                     pid,
                     fd: None,

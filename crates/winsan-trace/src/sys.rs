@@ -675,8 +675,7 @@ fn lease_probe(fd: &OwnedFd) -> Option<bool> {
     // SAFETY: fcntl with integer arguments on our own fd.
     let r = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETLEASE, libc::F_WRLCK) };
     if r == 0 {
-        // SAFETY: as above.
-        unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETLEASE, libc::F_UNLCK) };
+        // No F_UNLCK: closing `fd` (on return) removes the lease before close returns.
         return Some(false);
     }
     match io::Error::last_os_error().raw_os_error() {
