@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark `winsan run` against native and `strace -f --seccomp-bpf` on the same calls.
 # Usage: bench/run-bench.sh [path/to/winsan]   (default: target/release/winsan)
-# Prints, per workload, the median of 3 interleaved rounds and the ratio to native, and
-# the supervisor's peak RSS (VmHWM).
+# Prints one compact table: per workload, the native median of ROUNDS (default 3)
+# interleaved rounds, winsan's and strace's ratio to it, the target ratio, the number of
+# calls winsan trapped and the supervisor's peak RSS (VmHWM).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WINSAN=${1:-target/release/winsan}
@@ -59,11 +60,18 @@ for r in $(seq "$ROUNDS"); do
   done
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
-printf "%-10s %10s %10s %8s %10s %8s\n" workload native_s winsan_s ratio strace_s ratio
+declare -A TARGET=([untar]=1.25 [replace]=1.30 [starts]=1.02)
+# Trapped calls and supervisor peak RSS (VmHWM) from one extra run with --stats.
+declare -A TRAPS RSS
+for w in untar replace starts; do
+  line=$("$WINSAN" run --quiet --stats -- bash -c "workload $w" 2>&1 | grep 'trapped calls' || true)
+  TRAPS[$w]=$(echo "$line" | sed -n 's/.* \([0-9]*\) trapped calls.*/\1/p')
+  RSS[$w]=$(echo "$line" | sed -n 's/.*peak RSS \([0-9]*\) KiB.*/\1/p')
+done
+echo "median of $ROUNDS interleaved rounds; ratios to native"
+printf "%-8s %9s %8s %8s %7s %7s %9s\n" workload native_s winsan strace target traps peak_RSS
 for w in untar replace starts; do
   n=$(echo "${T[$w,native]}" | median); s=$(echo "${T[$w,winsan]}" | median); t=$(echo "${T[$w,strace]}" | median)
-  printf "%-10s %10.3f %10.3f %7.2fx %10.3f %7.2fx\n" "$w" "$n" "$s" "$(echo "$s/$n" | bc -l)" "$t" "$(echo "$t/$n" | bc -l)"
-done
-for w in untar replace starts; do
-  "$WINSAN" run --quiet --stats -- bash -c "workload $w" 2>&1 | grep 'peak RSS' | sed "s/^/$w: /"
+  printf "%-8s %9.3f %7.2fx %7.2fx %6sx %7s %6s KiB\n" "$w" "$n" "$(echo "$s/$n" | bc -l)" "$(echo "$t/$n" | bc -l)" \
+    "${TARGET[$w]}" "${TRAPS[$w]:-?}" "${RSS[$w]:-?}"
 done

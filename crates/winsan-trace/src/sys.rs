@@ -6,7 +6,7 @@
 //! Every function here is a thin, safe wrapper; everything above it is safe Rust.
 //! Each `unsafe` block says why it is sound in a `// SAFETY:` comment.
 
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::fs::File;
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -359,6 +359,53 @@ pub fn read_cstring(tid: u32, addr: u64) -> Option<Vec<u8>> {
     None
 }
 
+/// Like [`read_cstring`], but appends the string and a terminating NUL to `out` (which
+/// keeps its capacity between calls). `false` when it cannot be read.
+pub fn read_cstring_into(tid: u32, addr: u64, out: &mut Vec<u8>) -> bool {
+    const PAGE: u64 = 4096;
+    const MAX: usize = 4096;
+    if addr == 0 {
+        return false;
+    }
+    let start = out.len();
+    let mut at = addr;
+    let mut buf = [0u8; 512];
+    while out.len() - start < MAX {
+        // Short reads first: most paths are far shorter than a page.
+        let chunk = ((PAGE - at % PAGE) as usize).min(buf.len());
+        let got = match read_mem(tid, at, &mut buf[..chunk]) {
+            Some(g) => g,
+            None => {
+                // Not readable with process_vm_readv: the page-wise reader with its
+                // /proc/TID/mem fallback takes over from here.
+                return match read_cstring(tid, at) {
+                    Some(rest) if out.len() - start + rest.len() <= MAX => {
+                        out.extend_from_slice(&rest);
+                        out.push(0);
+                        true
+                    }
+                    _ => {
+                        out.truncate(start);
+                        false
+                    }
+                };
+            }
+        };
+        if got == 0 {
+            out.truncate(start);
+            return false;
+        }
+        if let Some(nul) = buf[..got].iter().position(|&b| b == 0) {
+            out.extend_from_slice(&buf[..nul + 1]);
+            return true;
+        }
+        out.extend_from_slice(&buf[..got]);
+        at += got as u64;
+    }
+    out.truncate(start);
+    false
+}
+
 /// `process_vm_readv` of one range that does not cross a page boundary.
 pub fn read_mem(tid: u32, addr: u64, buf: &mut [u8]) -> Option<usize> {
     let local = libc::iovec {
@@ -516,6 +563,164 @@ pub fn file_is_held(path: &str) -> Option<bool> {
     match io::Error::last_os_error().raw_os_error() {
         Some(libc::EAGAIN) | Some(libc::EBUSY) => Some(true),
         _ => None,
+    }
+}
+
+/// What the decision needs from a `stat`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stat {
+    pub dev: u64,
+    pub ino: u64,
+    pub mode: u32,
+    pub size: i64,
+}
+
+impl Stat {
+    pub fn is_file(&self) -> bool {
+        self.mode & libc::S_IFMT == libc::S_IFREG
+    }
+    pub fn is_dir(&self) -> bool {
+        self.mode & libc::S_IFMT == libc::S_IFDIR
+    }
+}
+
+/// `fstatat(dir, path)`; `dir` may be `libc::AT_FDCWD`. `nofollow`: do not follow a final
+/// symlink.
+pub fn stat_at(dir: RawFd, path: &CStr, nofollow: bool) -> io::Result<Stat> {
+    // SAFETY: stat is plain data, zero is a valid value.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    let flags = if nofollow { libc::AT_SYMLINK_NOFOLLOW } else { 0 };
+    // SAFETY: `path` is NUL-terminated, `st` a valid out-pointer.
+    cvt(unsafe { libc::fstatat(dir, path.as_ptr(), &mut st, flags) })?;
+    Ok(Stat {
+        dev: st.st_dev,
+        ino: st.st_ino,
+        mode: st.st_mode,
+        size: st.st_size,
+    })
+}
+
+/// `openat(dir, path, flags | O_CLOEXEC)`.
+pub fn open_at(dir: RawFd, path: &CStr, flags: i32) -> io::Result<OwnedFd> {
+    // SAFETY: `path` is NUL-terminated; the mode argument is unused without O_CREAT.
+    let fd = cvt(unsafe { libc::openat(dir, path.as_ptr(), flags | libc::O_CLOEXEC) })?;
+    // SAFETY: a fresh fd we own.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// `PIDFD_THREAD` (= `O_EXCL`, Linux 6.9+): a pidfd for one thread, not only a leader.
+const PIDFD_THREAD: u32 = libc::O_EXCL as u32;
+
+/// A pidfd for thread `tid` (with `PIDFD_THREAD`), or, on kernels before 6.9, for its
+/// thread group `tgid` (pidfd_open refuses non-leaders there).
+pub fn pidfd_open(tid: u32, tgid: impl FnOnce() -> u32) -> io::Result<OwnedFd> {
+    let open = |pid: u32, flags: u32| -> io::Result<OwnedFd> {
+        // SAFETY: pidfd_open takes integers and returns a new fd.
+        let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid as libc::pid_t, flags) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: a fresh fd we own.
+        Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+    };
+    match open(tid, PIDFD_THREAD) {
+        Err(e) if e.raw_os_error() == Some(libc::EINVAL) => open(tgid(), 0),
+        r => r,
+    }
+}
+
+/// `pidfd_getfd`: a copy of fd `fd` of the process behind `pidfd` (close-on-exec).
+pub fn pidfd_getfd(pidfd: &OwnedFd, fd: i32) -> io::Result<OwnedFd> {
+    // SAFETY: integers only; returns a new fd.
+    let r = unsafe { libc::syscall(libc::SYS_pidfd_getfd, pidfd.as_raw_fd(), fd, 0u32) };
+    if r < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: a fresh fd we own.
+    Ok(unsafe { OwnedFd::from_raw_fd(r as RawFd) })
+}
+
+/// `readlinkat(dir, path)` into `out` (cleared first).
+pub fn readlink_at(dir: RawFd, path: &CStr, out: &mut Vec<u8>) -> io::Result<()> {
+    out.clear();
+    out.reserve(256);
+    loop {
+        let cap = out.capacity();
+        // SAFETY: the kernel writes at most `cap` bytes into the vector's spare capacity.
+        let n = unsafe { libc::readlinkat(dir, path.as_ptr(), out.as_mut_ptr().cast(), cap) };
+        if n < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let n = n as usize;
+        if n < cap {
+            // SAFETY: the kernel initialised the first `n` bytes.
+            unsafe { out.set_len(n) };
+            return Ok(());
+        }
+        out.reserve(cap * 2);
+    }
+}
+
+/// The `F_SETLEASE` probe of [`file_is_held`] on `openat(dir, path)`.
+pub fn file_is_held_at(dir: RawFd, path: &CStr) -> Option<bool> {
+    let base = libc::O_RDONLY | libc::O_NONBLOCK | libc::O_NOFOLLOW;
+    // O_NOATIME needs ownership; root has it, others retry without.
+    let fd = open_at(dir, path, base | libc::O_NOATIME)
+        .or_else(|_| open_at(dir, path, base))
+        .ok()?;
+    lease_probe(&fd)
+}
+
+fn lease_probe(fd: &OwnedFd) -> Option<bool> {
+    // SAFETY: fcntl with integer arguments on our own fd.
+    let r = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETLEASE, libc::F_WRLCK) };
+    if r == 0 {
+        // No F_UNLCK: closing `fd` (on return) removes the lease before close returns.
+        return Some(false);
+    }
+    match io::Error::last_os_error().raw_os_error() {
+        Some(libc::EAGAIN) | Some(libc::EBUSY) => Some(true),
+        _ => None,
+    }
+}
+
+/// Whether the directory `openat(dir, path)` has no entry besides `.` and `..`.
+/// `None` when it cannot be read.
+pub fn dir_is_empty_at(dir: RawFd, path: &CStr) -> Option<bool> {
+    let fd = open_at(dir, path, libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW).ok()?;
+    let mut buf = [0u64; 128]; // 1 KiB, 8-aligned for linux_dirent64
+    loop {
+        // SAFETY: getdents64 writes at most `len` bytes into `buf`.
+        let n = unsafe {
+            libc::syscall(
+                libc::SYS_getdents64,
+                fd.as_raw_fd(),
+                buf.as_mut_ptr(),
+                std::mem::size_of_val(&buf),
+            )
+        };
+        if n < 0 {
+            return None;
+        }
+        if n == 0 {
+            return Some(true);
+        }
+        // SAFETY: viewing the initialised prefix of `buf` as bytes.
+        let bytes = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n as usize) };
+        let mut off = 0;
+        while off + 19 < bytes.len() {
+            // struct linux_dirent64 { u64 ino; i64 off; u16 reclen; u8 type; char name[]; }
+            let reclen = u16::from_ne_bytes([bytes[off + 16], bytes[off + 17]]) as usize;
+            let name = &bytes[off + 19..(off + reclen).min(bytes.len())];
+            let name = &name[..name.iter().position(|&b| b == 0).unwrap_or(name.len())];
+            if name != b"." && name != b".." {
+                return Some(false);
+            }
+            if reclen == 0 {
+                return None;
+            }
+            off += reclen;
+        }
     }
 }
 

@@ -125,6 +125,7 @@ const BPF_JEQ_K: u16 = (libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K) as u16;
 const BPF_JGE_K: u16 = (libc::BPF_JMP | libc::BPF_JGE | libc::BPF_K) as u16;
 const BPF_JSET_K: u16 = (libc::BPF_JMP | libc::BPF_JSET | libc::BPF_K) as u16;
 const BPF_RET_K: u16 = (libc::BPF_RET | libc::BPF_K) as u16;
+const BPF_ALU_AND_K: u16 = (libc::BPF_ALU | libc::BPF_AND | libc::BPF_K) as u16;
 
 fn stmt(code: u16, k: u32) -> sock_filter {
     sock_filter { code, jt: 0, jf: 0, k }
@@ -141,9 +142,25 @@ fn off_arg(n: u8) -> u32 {
     16 + 8 * n as u32
 }
 
+/// Which calls the filter sends to the supervisor, decided once from the configuration.
+pub struct Policy<'a> {
+    /// Calls that some handler can turn into a finding; the others run in the kernel.
+    pub wanted: &'a dyn Fn(Call) -> bool,
+    /// Trap `O_CREAT|O_EXCL` opens (only a delete-pending name can refuse them).
+    pub exclusive_creates: bool,
+}
+
+impl Policy<'_> {
+    /// Trap everything the table lists.
+    pub const ALL: Policy<'static> = Policy {
+        wanted: &|_| true,
+        exclusive_creates: true,
+    };
+}
+
 /// Builds the cBPF program. Other architectures (i386 compat processes) run untraced;
 /// the x32 ABI on x86_64 (`nr >= 0x40000000`) is refused with ENOSYS.
-pub fn build_filter() -> Vec<sock_filter> {
+pub fn build_filter(policy: &Policy) -> Vec<sock_filter> {
     let notify = libc::SECCOMP_RET_USER_NOTIF;
     let allow = libc::SECCOMP_RET_ALLOW;
     let enosys = libc::SECCOMP_RET_ERRNO | libc::ENOSYS as u32;
@@ -157,8 +174,12 @@ pub fn build_filter() -> Vec<sock_filter> {
         p.push(jump(BPF_JGE_K, 0x4000_0000, 0, 1));
         p.push(stmt(BPF_RET_K, enosys));
     }
-    for &(nr, trap, _) in TABLE {
+    let creat_excl = (libc::O_CREAT | libc::O_EXCL) as u32;
+    for &(nr, trap, call) in TABLE {
         let nr = nr as u32;
+        if trap != Trap::Enosys && !(policy.wanted)(call) {
+            continue; // falls through to the final ALLOW
+        }
         match trap {
             Trap::Always => {
                 p.push(jump(BPF_JEQ_K, nr, 0, 1));
@@ -167,6 +188,15 @@ pub fn build_filter() -> Vec<sock_filter> {
             Trap::Enosys => {
                 p.push(jump(BPF_JEQ_K, nr, 0, 1));
                 p.push(stmt(BPF_RET_K, enosys));
+            }
+            Trap::OpenFlags(arg) if !policy.exclusive_creates => {
+                p.push(jump(BPF_JEQ_K, nr, 0, 6));
+                p.push(stmt(BPF_LD_W_ABS, off_arg(arg)));
+                p.push(jump(BPF_JSET_K, OPEN_TRAP_MASK, 0, 3));
+                p.push(stmt(BPF_ALU_AND_K, creat_excl));
+                p.push(jump(BPF_JEQ_K, creat_excl, 1, 0));
+                p.push(stmt(BPF_RET_K, notify));
+                p.push(stmt(BPF_RET_K, allow));
             }
             Trap::OpenFlags(arg) => {
                 p.push(jump(BPF_JEQ_K, nr, 0, 4));
@@ -212,6 +242,7 @@ mod tests {
                     acc = u32::from_le_bytes(data[k..k + 4].try_into().unwrap());
                 }
                 BPF_RET_K => return ins.k,
+                BPF_ALU_AND_K => acc &= ins.k,
                 c => {
                     let taken = match c {
                         BPF_JEQ_K => acc == ins.k,
@@ -227,7 +258,7 @@ mod tests {
 
     #[test]
     fn read_only_opens_stay_in_the_kernel() {
-        let p = build_filter();
+        let p = build_filter(&Policy::ALL);
         let a = NATIVE_ARCH;
         let ro = (libc::O_RDONLY | libc::O_CLOEXEC | libc::O_DIRECTORY) as u64;
         assert_eq!(
@@ -255,7 +286,7 @@ mod tests {
 
     #[test]
     fn mmap_traps_only_executable_file_mappings() {
-        let p = build_filter();
+        let p = build_filter(&Policy::ALL);
         let a = NATIVE_ARCH;
         let exec = (libc::PROT_READ | libc::PROT_EXEC) as u64;
         let read = libc::PROT_READ as u64;
@@ -276,9 +307,44 @@ mod tests {
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn x32_is_refused() {
-        let p = build_filter();
+        let p = build_filter(&Policy::ALL);
         assert_eq!(
             run(&p, NATIVE_ARCH, 0x4000_0000 + 87, [0; 6]),
+            libc::SECCOMP_RET_ERRNO | libc::ENOSYS as u32
+        );
+    }
+
+    #[test]
+    fn policy_leaves_out_calls_and_exclusive_creates() {
+        let p = build_filter(&Policy {
+            wanted: &|c| c != Call::MkdirAt,
+            exclusive_creates: false,
+        });
+        let a = NATIVE_ARCH;
+        let notify = libc::SECCOMP_RET_USER_NOTIF;
+        let allow = libc::SECCOMP_RET_ALLOW;
+        assert_eq!(run(&p, a, libc::SYS_mkdirat, [0; 6]), allow);
+        assert_eq!(run(&p, a, libc::SYS_unlinkat, [0; 6]), notify);
+        let excl = (libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC) as u64;
+        assert_eq!(run(&p, a, libc::SYS_openat, [0, 0, excl, 0, 0, 0]), allow);
+        for f in [
+            libc::O_WRONLY,
+            libc::O_CREAT,
+            libc::O_EXCL | libc::O_RDWR,
+            libc::O_CREAT | libc::O_TRUNC | libc::O_WRONLY,
+        ] {
+            assert_eq!(
+                run(&p, a, libc::SYS_openat, [0, 0, f as u64, 0, 0, 0]),
+                notify,
+                "{f:#o}"
+            );
+        }
+        let ro = (libc::O_RDONLY | libc::O_EXCL) as u64;
+        assert_eq!(run(&p, a, libc::SYS_openat, [0, 0, ro, 0, 0, 0]), allow);
+        // the next table entries still work after the longer open block
+        assert_eq!(run(&p, a, libc::SYS_renameat2, [0; 6]), notify);
+        assert_eq!(
+            run(&p, a, libc::SYS_io_uring_setup, [0; 6]),
             libc::SECCOMP_RET_ERRNO | libc::ENOSYS as u32
         );
     }
