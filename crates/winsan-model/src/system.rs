@@ -488,7 +488,9 @@ impl System {
 
     /// Take a name out of its directory; frees what nothing refers to any more.
     pub(crate) fn detach(&mut self, link: LinkId) {
-        if self.links[link].attached && self.links[link].refs > 0 {
+        // Narratives (event recording on) name a deleted-but-open file by its old path;
+        // without them only its name is kept, which saves building the path.
+        if self.record_events && self.links[link].attached && self.links[link].refs > 0 {
             let path = self.link_path(link);
             self.links[link].deleted_path = Some(path.into_boxed_str());
         }
