@@ -26,7 +26,7 @@
 //! * `renameat2(RENAME_EXCHANGE)` has no Win32 counterpart; a program ported to Windows
 //!   replaces both names, so it is decided as two renames, each onto an existing target.
 
-use crate::runtime::Runtime;
+use crate::runtime::{OnWindows, Runtime};
 use std::collections::HashMap;
 use winsan_model::consts::{
     access::*, attributes::*, disposition::*, flags::*, movefile::*, rename::*, section::*, share::*,

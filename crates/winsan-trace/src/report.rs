@@ -74,22 +74,6 @@ impl Finding {
     }
 }
 
-impl Runtime {
-    /// The model's name for this runtime, whose error texts and errnos
-    /// `winsan_model::translate` knows.
-    pub fn translated(self) -> translate::Runtime {
-        match self {
-            Runtime::Crt => translate::Runtime::Crt,
-            Runtime::Python => translate::Runtime::Python,
-            Runtime::Rust => translate::Runtime::Rust,
-            Runtime::Go => translate::Runtime::Go,
-            Runtime::Node => translate::Runtime::Node,
-            Runtime::Java => translate::Runtime::Java,
-            Runtime::Dotnet => translate::Runtime::DotNet,
-        }
-    }
-}
-
 /// What the caller's runtime would show for the Windows error `e` of `operation` on
 /// `path` (and `target`, for renames and links), and the Linux errno `--enforce` answers
 /// with so that the program's own error handling runs as on Windows.
@@ -99,7 +83,7 @@ impl Runtime {
 /// its `os.*` calls through Win32 (`[WinError 32]`); Node names the libuv syscall; Go
 /// prints an `*os.PathError` or, for two names, an `*os.LinkError`.
 pub fn translate(runtime: Runtime, operation: &str, e: Win32Error, path: &str, target: Option<&str>) -> (String, i32) {
-    let errno = translate::enforce_errno(e, runtime.translated());
+    let errno = translate::enforce_errno(e, runtime);
     let text = match runtime {
         Runtime::Python => {
             let via = if operation == "open" { PyVia::Crt } else { PyVia::WinApi };
@@ -129,7 +113,7 @@ pub fn translate(runtime: Runtime, operation: &str, e: Win32Error, path: &str, t
             "java.nio.file.FileSystemException: {path}: {}",
             translate::message(e).trim_end_matches('.')
         ),
-        Runtime::Dotnet => {
+        Runtime::DotNet => {
             if e == Win32Error::ERROR_SHARING_VIOLATION {
                 format!("System.IO.IOException: The process cannot access the file '{path}' because it is being used by another process.")
             } else {

@@ -6,117 +6,80 @@
 //! share delete.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::io::Read;
-use std::str::FromStr;
 use winsan_model::consts::share::*;
 
-/// A runtime whose Windows behaviour we assume for a process.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub enum Runtime {
-    /// The C runtime (`_wopen`): anything we do not recognise, shells, coreutils.
-    Crt,
-    Python,
-    Rust,
-    Go,
-    Node,
-    Java,
-    Dotnet,
+pub use winsan_model::translate::Runtime;
+
+/// The `--runtime` spellings besides `auto`.
+pub const NAMES: &[&str] = &["crt", "python", "rust", "go", "node", "java", "dotnet"];
+
+/// Parse a `--runtime` value (not `auto`).
+pub fn parse(s: &str) -> Result<Runtime, String> {
+    Runtime::from_name(s)
+        .ok_or_else(|| format!("unknown runtime `{s}` (expected auto or one of: {})", NAMES.join(", ")))
 }
 
-impl Runtime {
-    pub const NAMES: &'static [&'static str] = &["crt", "python", "rust", "go", "node", "java", "dotnet"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Runtime::Crt => "crt",
-            Runtime::Python => "python",
-            Runtime::Rust => "rust",
-            Runtime::Go => "go",
-            Runtime::Node => "node",
-            Runtime::Java => "java",
-            Runtime::Dotnet => "dotnet",
-        }
-    }
-
+/// What a runtime does on Windows that decides sharing: the share mode of its opens and
+/// whether its mappings keep a handle. (Its error texts are in `winsan_model::translate`.)
+pub trait OnWindows {
     /// The share mode of an ordinary open by this runtime on Windows.
-    pub fn share_mode(self) -> u32 {
+    fn share_mode(self) -> u32;
+    /// Why [`OnWindows::share_mode`] is what it is, for reports.
+    fn share_why(self) -> &'static str;
+    /// A memory mapping made by this runtime keeps its own file handle on Windows
+    /// (CPython's mmap duplicates the handle "so the Python code can close it on us").
+    fn mapping_keeps_handle(self) -> bool;
+}
+
+impl OnWindows for Runtime {
+    fn share_mode(self) -> u32 {
         match self {
             Runtime::Rust | Runtime::Node => FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
             // FileStream's default FileShare.Read
-            Runtime::Dotnet => FILE_SHARE_READ,
+            Runtime::DotNet => FILE_SHARE_READ,
             Runtime::Crt | Runtime::Python | Runtime::Go | Runtime::Java => FILE_SHARE_READ | FILE_SHARE_WRITE,
         }
     }
 
-    /// Why [`Runtime::share_mode`] is what it is, for reports.
-    pub fn share_why(self) -> &'static str {
+    fn share_why(self) -> &'static str {
         match self {
             Runtime::Crt => "no FILE_SHARE_DELETE: the C runtime's default",
             Runtime::Python => "no FILE_SHARE_DELETE: CPython opens through the C runtime",
             Runtime::Go => "no FILE_SHARE_DELETE: Go's syscall.Open",
             Runtime::Java => "no FILE_SHARE_DELETE: java.io streams",
-            Runtime::Dotnet => "FileShare.Read: .NET FileStream's default",
+            Runtime::DotNet => "FileShare.Read: .NET FileStream's default",
             Runtime::Rust => "shares delete: Rust std's default",
             Runtime::Node => "shares delete: libuv's default",
         }
     }
 
-    /// A memory mapping made by this runtime keeps its own file handle on Windows
-    /// (CPython's mmap duplicates the handle "so the Python code can close it on us").
-    pub fn mapping_keeps_handle(self) -> bool {
+    fn mapping_keeps_handle(self) -> bool {
         self == Runtime::Python
     }
-
-    /// The runtime of an executable, from its name, or from its ELF sections.
-    pub fn detect(exe_path: &str, argv0: Option<&str>) -> Runtime {
-        let base = |p: &str| p.rsplit('/').next().unwrap_or(p).to_owned();
-        for name in std::iter::once(base(exe_path)).chain(argv0.map(base)) {
-            if let Some(r) = Self::by_name(&name) {
-                return r;
-            }
-        }
-        elf_runtime(exe_path).unwrap_or(Runtime::Crt)
-    }
-
-    fn by_name(name: &str) -> Option<Runtime> {
-        let n = name.trim_end_matches(" (deleted)");
-        if n == "python" || n.starts_with("python3") || n.starts_with("pypy") {
-            return Some(Runtime::Python);
-        }
-        match n {
-            "node" | "nodejs" => Some(Runtime::Node),
-            "java" => Some(Runtime::Java),
-            "dotnet" => Some(Runtime::Dotnet),
-            _ => None,
-        }
-    }
 }
 
-impl fmt::Display for Runtime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+/// The runtime of an executable, from its name, or from its ELF sections.
+pub fn detect(exe_path: &str, argv0: Option<&str>) -> Runtime {
+    let base = |p: &str| p.rsplit('/').next().unwrap_or(p).to_owned();
+    for name in std::iter::once(base(exe_path)).chain(argv0.map(base)) {
+        if let Some(r) = by_name(&name) {
+            return r;
+        }
     }
+    elf_runtime(exe_path).unwrap_or(Runtime::Crt)
 }
 
-impl FromStr for Runtime {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Runtime, String> {
-        Ok(match s {
-            "crt" => Runtime::Crt,
-            "python" => Runtime::Python,
-            "rust" => Runtime::Rust,
-            "go" => Runtime::Go,
-            "node" => Runtime::Node,
-            "java" => Runtime::Java,
-            "dotnet" => Runtime::Dotnet,
-            _ => {
-                return Err(format!(
-                    "unknown runtime `{s}` (expected auto or one of: {})",
-                    Runtime::NAMES.join(", ")
-                ))
-            }
-        })
+fn by_name(name: &str) -> Option<Runtime> {
+    let n = name.trim_end_matches(" (deleted)");
+    if n == "python" || n.starts_with("python3") || n.starts_with("pypy") {
+        return Some(Runtime::Python);
+    }
+    match n {
+        "node" | "nodejs" => Some(Runtime::Node),
+        "java" => Some(Runtime::Java),
+        "dotnet" => Some(Runtime::DotNet),
+        _ => None,
     }
 }
 
@@ -196,12 +159,12 @@ impl RuntimeCache {
                 .map(|s| String::from_utf8_lossy(s).into_owned())
         });
         // Read the ELF through /proc so a deleted or replaced executable still works.
-        let r = match Runtime::by_name(exe.rsplit('/').next().unwrap_or("")) {
+        let r = match by_name(exe.rsplit('/').next().unwrap_or("")) {
             Some(r) => r,
             None => {
                 let by_argv0 = argv0
                     .as_deref()
-                    .and_then(|a| Runtime::by_name(a.rsplit('/').next().unwrap_or(a)));
+                    .and_then(|a| by_name(a.rsplit('/').next().unwrap_or(a)));
                 by_argv0
                     .or_else(|| elf_runtime(&format!("/proc/{pid}/exe")))
                     .unwrap_or(Runtime::Crt)
@@ -218,16 +181,16 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(Runtime::detect("/usr/bin/python3.11", None), Runtime::Python);
-        assert_eq!(Runtime::detect("/usr/bin/node", None), Runtime::Node);
-        assert_eq!(Runtime::detect("/nonexistent/sh", None), Runtime::Crt);
+        assert_eq!(crate::runtime::detect("/usr/bin/python3.11", None), Runtime::Python);
+        assert_eq!(crate::runtime::detect("/usr/bin/node", None), Runtime::Node);
+        assert_eq!(crate::runtime::detect("/nonexistent/sh", None), Runtime::Crt);
     }
 
     #[test]
     fn our_own_test_binary_is_rust() {
         let me = std::env::current_exe().unwrap();
         assert_eq!(
-            Runtime::detect(me.to_str().unwrap(), None),
+            crate::runtime::detect(me.to_str().unwrap(), None),
             Runtime::Rust,
             "rustc writes `rustc version` into .comment"
         );
@@ -236,7 +199,7 @@ mod tests {
     #[test]
     fn a_c_binary_is_crt() {
         if std::path::Path::new("/bin/true").exists() {
-            assert_eq!(Runtime::detect("/bin/true", None), Runtime::Crt);
+            assert_eq!(crate::runtime::detect("/bin/true", None), Runtime::Crt);
         }
     }
 }

@@ -10,7 +10,7 @@
 use crate::oracle::{self, FileSpec, Hold, HolderSpec, Op, Situation};
 use crate::procscan::{self, FileId, LinuxHolder};
 use crate::report::{self, BlockerReport, Finding, Format};
-use crate::runtime::{Runtime, RuntimeCache};
+use crate::runtime::{OnWindows, Runtime, RuntimeCache};
 use crate::sys::{self, Exit, Listener, Notif, Ready, Stat};
 use crate::syscalls::{self, Call};
 use std::collections::{BTreeMap, HashMap};
@@ -1104,12 +1104,12 @@ impl Tracer {
             pid,
             tid: n.tid,
             process,
-            runtime: caller_rt.as_str().into(),
+            runtime: caller_rt.name().into(),
             windows_call: verdict.windows_call.clone(),
             error: refusal.win32.name().into(),
             win32,
             ntstatus: refusal.status.name().into(),
-            message: [(caller_rt.as_str().to_owned(), message)].into(),
+            message: [(caller_rt.name().to_owned(), message)].into(),
             blockers,
             enforced: self.enforce,
             explanation,
@@ -1244,7 +1244,7 @@ fn blocker_report(h: &LinuxHolder, spec: &HolderSpec, path: &str) -> BlockerRepo
         fd: h.fd,
         access,
         share,
-        runtime: rt.as_str().into(),
+        runtime: rt.name().into(),
         path: path.to_owned(),
         description,
     }
@@ -1302,7 +1302,7 @@ mod tests {
         ];
         for windows in versions {
             for delete in [None, Some(DeleteSemantics::Legacy), Some(DeleteSemantics::Posix)] {
-                for rt in Runtime::NAMES {
+                for rt in crate::runtime::NAMES {
                     for (op, files) in &ops {
                         assert!(trivially_allowed(files, &[], &[], op));
                         let sit = Situation {
@@ -1311,7 +1311,7 @@ mod tests {
                             holders: vec![],
                             pending: vec![],
                             op: *op,
-                            caller: rt.parse().unwrap(),
+                            caller: crate::runtime::parse(rt).unwrap(),
                         };
                         let v = oracle::decide(&sit);
                         assert_eq!(oracle::classify(&sit, &v), None, "{sit:?} {v:?}");

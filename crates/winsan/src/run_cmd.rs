@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use std::time::Duration;
 use winsan_model::{Config, DeleteSemantics, WindowsVersion};
 use winsan_trace::report::{self, Format, JsonReport};
-use winsan_trace::runtime::Runtime;
 use winsan_trace::sys::Exit;
 use winsan_trace::{Options, RunError};
 
@@ -127,7 +126,7 @@ fn signal_name(sig: i32) -> String {
 pub fn run(args: RunArgs) -> ExitCode {
     let runtime = match args.runtime.as_str() {
         "auto" => None,
-        r => match r.parse::<Runtime>() {
+        r => match winsan_trace::runtime::parse(r) {
             Ok(r) => Some(r),
             Err(e) => {
                 eprintln!("winsan: {e}");
