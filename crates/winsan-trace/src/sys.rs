@@ -306,6 +306,25 @@ pub fn fork_continue_helper(listener: &Listener) -> io::Result<()> {
     // Child: a new session so terminal signals meant for the run do not reach it.
     // SAFETY: setsid has no memory effects.
     unsafe { libc::setsid() };
+    // Hold none of the run's files: with stdout still open, `$(winsan run -- cmd)` or a
+    // pipe reader would wait for the program's orphans, which natively it does not.
+    let keep = listener.0.as_raw_fd();
+    // SAFETY: open/dup2/close and close_range are async-signal-safe and touch only fds.
+    unsafe {
+        let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR);
+        if null >= 0 {
+            for fd in 0..3 {
+                libc::dup2(null, fd);
+            }
+            if null > 2 && null != keep {
+                libc::close(null);
+            }
+        }
+        if keep > 3 {
+            libc::syscall(libc::SYS_close_range, 3u32, (keep - 1) as u32, 0u32);
+        }
+        libc::syscall(libc::SYS_close_range, (keep + 1) as u32, u32::MAX, 0u32);
+    }
     loop {
         match listener.poll(-1) {
             Ok(Ready::Notification) => {

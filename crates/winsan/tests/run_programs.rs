@@ -1158,3 +1158,31 @@ fn go_remove_of_a_read_only_file_is_fine_because_go_clears_the_attribute() {
     r.no_findings();
     assert!(r.status.success());
 }
+
+/// Processes that outlive `winsan run` keep working: the supervisor hands the listener to a
+/// helper that answers every trapped call with CONTINUE (never ENOSYS).
+#[test]
+fn descendants_outliving_winsan_keep_working() {
+    let Some(r) = run("outlives", &[], "sh_outlives_winsan.sh") else {
+        return;
+    };
+    assert_eq!(r.stdout, "started\n");
+    r.no_findings();
+    // winsan has exited; only now may the background process go on.
+    std::fs::write(r.dir.join("go"), "").unwrap();
+    let done = r.dir.join("after.done");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !done.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the background process never finished"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&done).unwrap(),
+        "ok\n",
+        "trapped calls after hand-off"
+    );
+    assert!(!r.dir.join("victim").exists());
+}
