@@ -389,7 +389,7 @@ impl System {
                 result = Some(Err(Refusal::new(
                     STATUS_OBJECT_PATH_NOT_FOUND,
                     Reason::PathNotFound {
-                        path: join_prefix(path, &p, i),
+                        path: join_prefix(&p, i),
                     },
                 )));
                 break;
@@ -411,7 +411,7 @@ impl System {
                     result = Some(Err(Refusal::new(
                         STATUS_OBJECT_PATH_NOT_FOUND,
                         Reason::PathNotFound {
-                            path: join_prefix(path, &p, i + 1),
+                            path: join_prefix(&p, i + 1),
                         },
                     )));
                     break;
@@ -1698,8 +1698,8 @@ impl Node {
     }
 }
 
-fn join_prefix(path: &str, p: &WinPath<'_>, n: usize) -> String {
-    let _ = path;
+/// The first `n` components of a parsed path, as a path (for "directory not found").
+fn join_prefix(p: &WinPath<'_>, n: usize) -> String {
     let mut s = format!("{}:", p.drive);
     for c in &p.components[..n.min(p.components.len())] {
         s.push('\\');
