@@ -1,11 +1,10 @@
 //! `winsan explain FILE`: one scenario as a narrative.
 
-use crate::{parse_windows, DeleteArg};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use winsan_model::WindowsVersion;
+use winsan_model::{DeleteSemantics, WindowsVersion};
 use winsan_scenario::{narrate, run_file, Input, RunOptions, Status};
 
 pub const EXPLAIN_AFTER_HELP: &str = r#"WHAT IT PRINTS
@@ -35,18 +34,18 @@ pub struct ExplainArgs {
     pub file: PathBuf,
 
     /// Model this Windows version (7, 10-1809, 10-1903, 11) whatever the file's @windows says.
-    #[arg(long, value_name = "V", value_parser = parse_windows)]
+    #[arg(long, value_name = "V")]
     pub windows: Option<WindowsVersion>,
 
     /// DeleteFile/RemoveDirectory semantics, whatever the file's @delete says.
-    #[arg(long, value_enum, value_name = "SEMANTICS")]
-    pub delete: Option<DeleteArg>,
+    #[arg(long, value_name = "legacy|posix")]
+    pub delete: Option<DeleteSemantics>,
 }
 
 pub fn main(args: &ExplainArgs) -> ExitCode {
     let opts = RunOptions {
         windows: args.windows,
-        delete: args.delete.map(Into::into),
+        delete: args.delete,
     };
     let input = Input {
         display: args.file.to_string_lossy().into_owned(),

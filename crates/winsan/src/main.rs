@@ -4,9 +4,8 @@ mod explain_cmd;
 mod run_cmd;
 mod scenario_cmd;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use std::process::ExitCode;
-use winsan_model::{DeleteSemantics, WindowsVersion};
 
 const MAIN_AFTER_HELP: &str = "\
 Windows refuses file operations that Linux allows: deleting a file that is still open
@@ -40,29 +39,6 @@ enum Command {
     Explain(explain_cmd::ExplainArgs),
     /// Run a Linux program under Windows file semantics and report what Windows would refuse.
     Run(run_cmd::RunArgs),
-}
-
-/// `--delete`: what DeleteFile/RemoveDirectory do.
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum DeleteArg {
-    /// Set delete-pending; the name stays until the last handle closes.
-    Legacy,
-    /// POSIX semantics: the name goes at once.
-    Posix,
-}
-
-impl From<DeleteArg> for DeleteSemantics {
-    fn from(d: DeleteArg) -> Self {
-        match d {
-            DeleteArg::Legacy => DeleteSemantics::Legacy,
-            DeleteArg::Posix => DeleteSemantics::Posix,
-        }
-    }
-}
-
-/// clap value parser for `--windows`.
-pub fn parse_windows(s: &str) -> Result<WindowsVersion, String> {
-    s.parse()
 }
 
 fn main() -> ExitCode {

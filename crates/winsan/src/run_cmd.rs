@@ -56,10 +56,10 @@ pub struct RunArgs {
     #[arg(long)]
     pub enforce: bool,
     /// Windows version to model: 7, 10-1809, 10-1903, 11.
-    #[arg(long, default_value = "11", value_parser = parse_windows)]
+    #[arg(long, default_value = "11")]
     pub windows: WindowsVersion,
     /// DeleteFile semantics: legacy or posix (default: from --windows).
-    #[arg(long, value_parser = parse_delete)]
+    #[arg(long)]
     pub delete: Option<DeleteSemantics>,
     /// Whose Windows share modes and calls to assume: auto, crt, python, rust, go, node,
     /// java, dotnet.
@@ -85,12 +85,6 @@ pub struct RunArgs {
     pub command: Vec<OsString>,
 }
 
-fn parse_windows(s: &str) -> Result<WindowsVersion, String> {
-    s.parse()
-}
-fn parse_delete(s: &str) -> Result<DeleteSemantics, String> {
-    s.parse()
-}
 fn parse_format(s: &str) -> Result<Format, String> {
     Ok(match s {
         "human" => Format::Human,

@@ -1,11 +1,10 @@
 //! `winsan scenario FILE|DIR...`: run scenario files and report what differs.
 
-use crate::{parse_windows, DeleteArg};
 use clap::Args;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use winsan_model::WindowsVersion;
+use winsan_model::{DeleteSemantics, WindowsVersion};
 use winsan_scenario::{collect_inputs, run_file, RunOptions, Summary};
 
 pub const SCENARIO_AFTER_HELP: &str = r#"WHAT A SCENARIO IS
@@ -77,19 +76,19 @@ pub struct ScenarioArgs {
     pub verbose: bool,
 
     /// Model this Windows version (7, 10-1809, 10-1903, 11) whatever each file's @windows says.
-    #[arg(long, value_name = "V", value_parser = parse_windows)]
+    #[arg(long, value_name = "V")]
     pub windows: Option<WindowsVersion>,
 
     /// DeleteFile/RemoveDirectory semantics, whatever each file's @delete says
     /// (default: each file's @delete, else what its Windows version does).
-    #[arg(long, value_enum, value_name = "SEMANTICS")]
-    pub delete: Option<DeleteArg>,
+    #[arg(long, value_name = "legacy|posix")]
+    pub delete: Option<DeleteSemantics>,
 }
 
 pub fn main(args: &ScenarioArgs) -> ExitCode {
     let opts = RunOptions {
         windows: args.windows,
-        delete: args.delete.map(Into::into),
+        delete: args.delete,
     };
     let inputs = collect_inputs(&args.paths);
     let stdout = io::stdout();
