@@ -1233,19 +1233,7 @@ impl System {
     /// `FileDispositionInformationEx { Flags }`.
     pub fn nt_set_disposition_ex(&mut self, h: Handle, flags: u32) -> CallResult<()> {
         let obj = self.file_object(h)?;
-        if !self.config.windows.has_ex_classes() {
-            return Err(Refusal::new(
-                STATUS_INVALID_INFO_CLASS,
-                Reason::NotSupported("FileDispositionInformationEx before Windows 10 1607"),
-            ));
-        }
-        if self.fs_of(self.objects[obj].node) == FileSystem::Fat {
-            // FastFAT fileinfo.c: unknown information classes -> STATUS_INVALID_PARAMETER.
-            return Err(Refusal::new(
-                STATUS_INVALID_PARAMETER,
-                Reason::NotSupported("FileDispositionInformationEx on FAT"),
-            ));
-        }
+        self.ex_class_available(obj)?;
         if flags & !KNOWN != 0 {
             return Err(Refusal::new(
                 STATUS_INVALID_PARAMETER,
@@ -1273,6 +1261,25 @@ impl System {
             return Ok(());
         }
         self.set_pending(obj, flags & FILE_DISPOSITION_FLAG_POSIX_SEMANTICS != 0);
+        Ok(())
+    }
+
+    /// The Ex information classes (nt-rules B12): absent before Windows 10 1607
+    /// (`STATUS_INVALID_INFO_CLASS`), and unknown to FAT (FastFAT fileinfo.c: unknown
+    /// classes -> `STATUS_INVALID_PARAMETER`).
+    fn ex_class_available(&self, obj: ObjId) -> CallResult<()> {
+        if !self.config.windows.has_ex_classes() {
+            return Err(Refusal::new(
+                STATUS_INVALID_INFO_CLASS,
+                Reason::NotSupported("the Ex information classes before Windows 10 1607"),
+            ));
+        }
+        if self.fs_of(self.objects[obj].node) == FileSystem::Fat {
+            return Err(Refusal::new(
+                STATUS_INVALID_PARAMETER,
+                Reason::NotSupported("the Ex information classes on FAT"),
+            ));
+        }
         Ok(())
     }
 
@@ -1375,18 +1382,7 @@ impl System {
     /// `FileRenameInformationEx { Flags }` (`FILE_RENAME_FLAG_*`).
     pub fn nt_set_rename_ex(&mut self, h: Handle, target: &str, flags: u32) -> CallResult<()> {
         let obj = self.file_object(h)?;
-        if !self.config.windows.has_ex_classes() {
-            return Err(Refusal::new(
-                STATUS_INVALID_INFO_CLASS,
-                Reason::NotSupported("FileRenameInformationEx before Windows 10 1607"),
-            ));
-        }
-        if self.fs_of(self.objects[obj].node) == FileSystem::Fat {
-            return Err(Refusal::new(
-                STATUS_INVALID_PARAMETER,
-                Reason::NotSupported("FileRenameInformationEx on FAT"),
-            ));
-        }
+        self.ex_class_available(obj)?;
         self.need_delete_access(h, obj)?;
         self.rename(
             obj,
