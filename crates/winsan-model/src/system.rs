@@ -106,8 +106,6 @@ pub(crate) struct Node {
     pub objects: u32,
     pub share: ShareAccess,
     pub pending: Pending,
-    /// All names removed by a POSIX delete while file objects remain: DeletePending reads TRUE.
-    pub unlinked: bool,
     /// Data section handles plus mapped data views (user references, nt-rules G31).
     pub data_refs: u32,
     /// Writable data sections in existence (nt-rules G30).
@@ -224,9 +222,6 @@ impl<T> Slab<T> {
     }
     pub fn get(&self, i: u32) -> Option<&T> {
         self.items.get(i as usize).and_then(|o| o.as_ref())
-    }
-    pub fn get_mut(&mut self, i: u32) -> Option<&mut T> {
-        self.items.get_mut(i as usize).and_then(|o| o.as_mut())
     }
     pub fn iter(&self) -> impl Iterator<Item = (u32, &T)> {
         self.items
@@ -515,9 +510,6 @@ impl System {
                 n.pending = Pending::None;
             }
         }
-        if n.links.is_empty() && n.objects > 0 {
-            n.unlinked = true;
-        }
         self.release_link(link);
         self.maybe_free_node(node);
     }
@@ -654,8 +646,11 @@ impl System {
     /// `FileStandardInformation.DeletePending` of the handle's file.
     pub fn delete_pending(&self, h: Handle) -> CallResult<bool> {
         let obj = self.file_object(h)?;
-        let n = &self.nodes[self.objects[obj].node];
-        Ok(n.pending != Pending::None || n.unlinked)
+        let node = self.objects[obj].node;
+        // A file whose every name a POSIX delete removed while it is still open reads
+        // DeletePending TRUE too (nt-rules C14); a volume root has no name to begin with.
+        let unlinked = self.nodes[node].links.is_empty() && !self.volumes.iter().any(|v| v.root == node);
+        Ok(self.nodes[node].pending != Pending::None || unlinked)
     }
 
     /// What a handle is; `None` if it is not open.
@@ -802,7 +797,6 @@ impl System {
                 n.objects > 0
                     || !n.share.is_empty()
                     || n.pending != Pending::None
-                    || n.unlinked
                     || n.data_refs > 0
                     || n.image_refs > 0
                     || n.writable_sections > 0
@@ -1196,9 +1190,6 @@ impl System {
                 let path = self.path_for_event(l);
                 self.detach(l);
                 self.event(|_| Event::Removed { path, cause });
-            }
-            if let Some(n) = self.nodes.get_mut(node) {
-                n.unlinked = false;
             }
         }
         self.release_link(o.link);
@@ -1684,7 +1675,6 @@ impl Node {
             objects: 0,
             share: ShareAccess::default(),
             pending: Pending::None,
-            unlinked: false,
             data_refs: 0,
             writable_sections: 0,
             image_refs: 0,
