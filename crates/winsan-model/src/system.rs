@@ -527,10 +527,15 @@ impl System {
             && n.data_refs == 0
             && n.image_refs == 0
             && n.writable_sections == 0
-            && !self.volumes.iter().any(|v| v.root == node)
+            && !self.is_root(node)
         {
             self.nodes.remove(node);
         }
+    }
+
+    /// A volume's root directory (it has no name, and cannot be deleted).
+    fn is_root(&self, node: NodeId) -> bool {
+        self.volumes.iter().any(|v| v.root == node)
     }
 
     fn fs_of(&self, node: NodeId) -> FileSystem {
@@ -649,7 +654,7 @@ impl System {
         let node = self.objects[obj].node;
         // A file whose every name a POSIX delete removed while it is still open reads
         // DeletePending TRUE too (nt-rules C14); a volume root has no name to begin with.
-        let unlinked = self.nodes[node].links.is_empty() && !self.volumes.iter().any(|v| v.root == node);
+        let unlinked = self.nodes[node].links.is_empty() && !self.is_root(node);
         Ok(self.nodes[node].pending != Pending::None || unlinked)
     }
 
@@ -1321,7 +1326,7 @@ impl System {
                 },
             ));
         }
-        if self.volumes.iter().any(|v| v.root == node) {
+        if self.is_root(node) {
             return Err(Refusal::new(STATUS_CANNOT_DELETE, Reason::RootDirectory));
         }
         if let Some(d) = &n.dir {
