@@ -26,7 +26,7 @@ pub fn explain(report: &FileReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", report.file);
     let (Some(sc), Some(run)) = (&report.scenario, &report.outcome) else {
-        if let Some(e) = &report.error {
+        if let Some(e) = report.error() {
             let _ = writeln!(out, "ERROR {}:{}:{}: {}", report.file, e.line, e.col, e.message);
         }
         return out;
@@ -92,17 +92,17 @@ fn summary(report: &FileReport, sc: &Scenario, windows: &str) -> String {
     let checked = run.records.iter().filter(|r| r.check.is_some()).count();
     let ran = run.records.len();
     let steps = sc.steps.len();
-    let mut lines: Vec<String> = report.failures.iter().map(|f| f.line.to_string()).collect();
+    let mut lines: Vec<String> = report.failures().iter().map(|f| f.line.to_string()).collect();
     lines.dedup();
     let mut s = format!("Summary: {ran} of {steps} step{} run, {checked} checked", plural(steps));
-    if report.failures.is_empty() {
+    if report.failures().is_empty() {
         if run.error.is_none() {
             let _ = write!(s, "; every checked result matches Windows {windows}.");
         } else {
             s.push_str("; the run stopped early (see the ERROR above).");
         }
     } else {
-        let n = report.failures.len();
+        let n = report.failures().len();
         let _ = write!(
             s,
             "; {n} differ{} from the expected result (line{} {}).",

@@ -102,20 +102,30 @@ pub struct FileReport {
     pub scenario: Option<Scenario>,
     /// The run (`None` if it never started).
     pub outcome: Option<Outcome>,
-    /// Failed steps and expectations.
-    pub failures: Vec<Failure>,
-    /// Why the scenario could not be run, or stopped.
-    pub error: Option<RunError>,
+    /// Why the scenario could not be run at all (unreadable, not parsed).
+    pub setup_error: Option<RunError>,
 }
 
 impl FileReport {
+    /// Failed steps and expectations.
+    pub fn failures(&self) -> &[Failure] {
+        self.outcome.as_ref().map_or(&[], |o| &o.failures)
+    }
+
+    /// Why the scenario could not be run, or stopped.
+    pub fn error(&self) -> Option<&RunError> {
+        self.setup_error
+            .as_ref()
+            .or_else(|| self.outcome.as_ref()?.error.as_ref())
+    }
+
     /// A scenario with a failed step is `Failed` even if it then stopped with an error (a
     /// later step used what the failed call would have bound); `Error` is for scenarios
     /// that could not be run at all or stopped without any failure before.
     pub fn status(&self) -> Status {
-        if !self.failures.is_empty() {
+        if !self.failures().is_empty() {
             Status::Failed
-        } else if self.error.is_some() {
+        } else if self.error().is_some() {
             Status::Error
         } else {
             Status::Passed
@@ -130,14 +140,14 @@ impl FileReport {
     /// The `FAIL` and `ERROR` lines, each ending in a newline.
     pub fn lines(&self) -> String {
         let mut s = String::new();
-        for f in &self.failures {
+        for f in self.failures() {
             let _ = writeln!(
                 s,
                 "FAIL {}:{}: {} -> got {}, expected {}",
                 self.file, f.line, f.call, f.got, f.expected
             );
         }
-        if let Some(e) = &self.error {
+        if let Some(e) = self.error() {
             let _ = writeln!(s, "ERROR {}:{}:{}: {}", self.file, e.line, e.col, e.message);
         }
         s
@@ -179,8 +189,8 @@ impl FileReport {
         serde_json::json!({
             "file": self.file,
             "passed": self.status() == Status::Passed,
-            "failures": self.failures,
-            "error": self.error,
+            "failures": self.failures(),
+            "error": self.error(),
             "steps": self.steps(),
         })
     }
@@ -192,11 +202,10 @@ pub fn run_file(input: &Input, opts: &RunOptions) -> FileReport {
         file: input.display.clone(),
         scenario: None,
         outcome: None,
-        failures: Vec::new(),
-        error: None,
+        setup_error: None,
     };
     if let Some(e) = &input.error {
-        report.error = Some(RunError {
+        report.setup_error = Some(RunError {
             line: 1,
             col: 1,
             message: e.clone(),
@@ -206,7 +215,7 @@ pub fn run_file(input: &Input, opts: &RunOptions) -> FileReport {
     let bytes = match std::fs::read(&input.path) {
         Ok(b) => b,
         Err(e) => {
-            report.error = Some(RunError {
+            report.setup_error = Some(RunError {
                 line: 1,
                 col: 1,
                 message: format!("cannot read the file: {e}"),
@@ -221,7 +230,7 @@ pub fn run_file(input: &Input, opts: &RunOptions) -> FileReport {
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
             let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             let col = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
-            report.error = Some(RunError {
+            report.setup_error = Some(RunError {
                 line,
                 col,
                 message: "the file is not valid UTF-8".into(),
@@ -238,8 +247,7 @@ pub fn run_source(file: &str, text: &str, opts: &RunOptions) -> FileReport {
         file: file.to_string(),
         scenario: None,
         outcome: None,
-        failures: Vec::new(),
-        error: None,
+        setup_error: None,
     };
     run_text(text, report, opts)
 }
@@ -247,7 +255,7 @@ pub fn run_source(file: &str, text: &str, opts: &RunOptions) -> FileReport {
 fn run_text(text: &str, mut report: FileReport, opts: &RunOptions) -> FileReport {
     match parse(text) {
         Err(e) => {
-            report.error = Some(RunError {
+            report.setup_error = Some(RunError {
                 line: e.line,
                 col: e.col,
                 message: e.message,
@@ -255,8 +263,6 @@ fn run_text(text: &str, mut report: FileReport, opts: &RunOptions) -> FileReport
         }
         Ok(sc) => {
             let out = run(&sc, opts);
-            report.failures = out.failures.clone();
-            report.error = out.error.clone();
             report.outcome = Some(out);
             report.scenario = Some(sc);
         }
