@@ -321,21 +321,28 @@ pub fn lookup(name: &str) -> Option<u32> {
         .map(|&(_, v)| v)
 }
 
-/// The information classes a scenario may name, with whether it is an NT class.
+/// Every information class a scenario may name: the Win32 (`SetFileInformationByHandle`)
+/// and NT (`NtSetInformationFile`) spellings. One table for both directions.
+pub const INFO_CLASSES: &[(&str, InfoClass)] = &[
+    ("FileDispositionInfo", InfoClass::Win32(Info::Disposition)),
+    ("FileDispositionInfoEx", InfoClass::Win32(Info::DispositionEx)),
+    ("FileRenameInfo", InfoClass::Win32(Info::Rename)),
+    ("FileRenameInfoEx", InfoClass::Win32(Info::RenameEx)),
+    ("FileDispositionInformation", InfoClass::Nt(Info::Disposition)),
+    ("FileDispositionInformationEx", InfoClass::Nt(Info::DispositionEx)),
+    ("FileRenameInformation", InfoClass::Nt(Info::Rename)),
+    ("FileRenameInformationEx", InfoClass::Nt(Info::RenameEx)),
+    ("FileLinkInformation", InfoClass::Nt(Info::Link)),
+];
+
+/// An information class by the name a scenario writes.
 pub fn info_class(name: &str) -> Option<InfoClass> {
-    use InfoClass::*;
-    Some(match name {
-        "FileDispositionInfo" => Win32(Info::Disposition),
-        "FileDispositionInfoEx" => Win32(Info::DispositionEx),
-        "FileRenameInfo" => Win32(Info::Rename),
-        "FileRenameInfoEx" => Win32(Info::RenameEx),
-        "FileDispositionInformation" => Nt(Info::Disposition),
-        "FileDispositionInformationEx" => Nt(Info::DispositionEx),
-        "FileRenameInformation" => Nt(Info::Rename),
-        "FileRenameInformationEx" => Nt(Info::RenameEx),
-        "FileLinkInformation" => Nt(Info::Link),
-        _ => return None,
-    })
+    INFO_CLASSES.iter().find(|(n, _)| *n == name).map(|&(_, c)| c)
+}
+
+/// The name of an information class (`None`: the Win32 layer has no such class, e.g. links).
+pub fn info_class_name(class: InfoClass) -> Option<&'static str> {
+    INFO_CLASSES.iter().find(|(_, c)| *c == class).map(|&(n, _)| n)
 }
 
 /// What a `Set*Information*` call sets.

@@ -1,6 +1,6 @@
 //! The calls a scenario may make: their names, argument signatures and what they return.
 
-use winsan_model::consts::Info;
+use winsan_model::consts::{self, Info, InfoClass};
 
 /// Every call a scenario step may make (`CallKind::ALL` lists them in the spec's order).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
@@ -260,22 +260,10 @@ pub fn info_params(info: Info) -> &'static [Param] {
 
 /// The Win32 (`SetFileInformationByHandle`) spelling of an information class, if it has one.
 pub fn win32_class_name(info: Info) -> Option<&'static str> {
-    Some(match info {
-        Info::Disposition => "FileDispositionInfo",
-        Info::DispositionEx => "FileDispositionInfoEx",
-        Info::Rename => "FileRenameInfo",
-        Info::RenameEx => "FileRenameInfoEx",
-        Info::Link => return None,
-    })
+    consts::info_class_name(InfoClass::Win32(info))
 }
 
 /// The NT (`NtSetInformationFile`) spelling of an information class.
 pub fn nt_class_name(info: Info) -> &'static str {
-    match info {
-        Info::Disposition => "FileDispositionInformation",
-        Info::DispositionEx => "FileDispositionInformationEx",
-        Info::Rename => "FileRenameInformation",
-        Info::RenameEx => "FileRenameInformationEx",
-        Info::Link => "FileLinkInformation",
-    }
+    consts::info_class_name(InfoClass::Nt(info)).expect("every class has an NT name")
 }
