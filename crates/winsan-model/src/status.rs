@@ -201,11 +201,6 @@ codes! {
 }
 
 impl NtStatus {
-    /// True for success and informational values (severity bits `00` or `01`).
-    pub fn is_success(self) -> bool {
-        self.code() < 0x8000_0000
-    }
-
     /// `RtlNtStatusToDosError`: the Win32 error a Win32 API reports for this status.
     ///
     /// Every entry is the value Wine's conformance test `dlls/ntdll/tests/error.c`

@@ -659,27 +659,6 @@ pub fn pidfd_getfd(pidfd: &OwnedFd, fd: i32) -> io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(r as RawFd) })
 }
 
-/// `readlinkat(dir, path)` into `out` (cleared first).
-pub fn readlink_at(dir: RawFd, path: &CStr, out: &mut Vec<u8>) -> io::Result<()> {
-    out.clear();
-    out.reserve(256);
-    loop {
-        let cap = out.capacity();
-        // SAFETY: the kernel writes at most `cap` bytes into the vector's spare capacity.
-        let n = unsafe { libc::readlinkat(dir, path.as_ptr(), out.as_mut_ptr().cast(), cap) };
-        if n < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        let n = n as usize;
-        if n < cap {
-            // SAFETY: the kernel initialised the first `n` bytes.
-            unsafe { out.set_len(n) };
-            return Ok(());
-        }
-        out.reserve(cap * 2);
-    }
-}
-
 /// The `F_SETLEASE` probe of [`file_is_held`] on `openat(dir, path)`.
 pub fn file_is_held_at(dir: RawFd, path: &CStr) -> Option<bool> {
     let base = libc::O_RDONLY | libc::O_NONBLOCK | libc::O_NOFOLLOW;
