@@ -135,7 +135,9 @@ pub struct Config {
 impl Config {
     /// The semantics `DeleteFile`/`RemoveDirectory` use on a volume of this file system.
     pub fn deletefile_semantics(&self, fs: FileSystem) -> DeleteSemantics {
-        if fs == FileSystem::Fat {
+        // FAT has no POSIX delete; Windows before 10 1607 has no FileDispositionInformationEx
+        // to ask for one (nt-rules B11, B12), whatever `@delete` says.
+        if fs == FileSystem::Fat || !self.windows.has_ex_classes() {
             return DeleteSemantics::Legacy;
         }
         match self.delete {
@@ -143,5 +145,42 @@ impl Config {
             None if self.windows.deletefile_posix_first() => DeleteSemantics::Posix,
             None => DeleteSemantics::Legacy,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deletefile_semantics_by_version_file_system_and_override() {
+        let c = |windows, delete| Config { windows, delete };
+        assert_eq!(
+            c(WindowsVersion::Win11, None).deletefile_semantics(FileSystem::Ntfs),
+            DeleteSemantics::Posix
+        );
+        assert_eq!(
+            c(WindowsVersion::Win10_1809, None).deletefile_semantics(FileSystem::Ntfs),
+            DeleteSemantics::Legacy
+        );
+        assert_eq!(
+            c(WindowsVersion::Win11, None).deletefile_semantics(FileSystem::Fat),
+            DeleteSemantics::Legacy
+        );
+        let legacy = Some(DeleteSemantics::Legacy);
+        assert_eq!(
+            c(WindowsVersion::Win11, legacy).deletefile_semantics(FileSystem::Ntfs),
+            DeleteSemantics::Legacy
+        );
+        let posix = Some(DeleteSemantics::Posix);
+        assert_eq!(
+            c(WindowsVersion::Win10_1809, posix).deletefile_semantics(FileSystem::Ntfs),
+            DeleteSemantics::Posix
+        );
+        // Windows 7 has no FileDispositionInformationEx to ask for POSIX semantics with.
+        assert_eq!(
+            c(WindowsVersion::Win7, posix).deletefile_semantics(FileSystem::Ntfs),
+            DeleteSemantics::Legacy
+        );
     }
 }

@@ -119,18 +119,7 @@ impl System {
                 options: kind_option | FILE_OPEN_REPARSE_POINT | FILE_SYNCHRONOUS_IO_NONALERT,
             })?
             .0;
-        let node = self.objects[self.file_object(h)?].node;
-        let posix = self.deletefile_semantics(node) == DeleteSemantics::Posix && self.config.windows.has_ex_classes();
-        let result = if posix {
-            self.nt_set_disposition_ex(
-                h,
-                FILE_DISPOSITION_FLAG_DELETE
-                    | FILE_DISPOSITION_FLAG_POSIX_SEMANTICS
-                    | FILE_DISPOSITION_FLAG_FORCE_IMAGE_SECTION_CHECK,
-            )
-        } else {
-            self.nt_set_disposition(h, true)
-        };
+        let result = self.delete_disposition(h);
         self.nt_close(h)?;
         result
     }
@@ -217,13 +206,22 @@ impl System {
         self.nodes[dnode].size = size;
         self.nodes[dnode].image = image;
         self.nt_close(dst)?;
-        if self.deletefile_semantics(node) == DeleteSemantics::Posix && self.config.windows.has_ex_classes() {
-            self.nt_set_disposition_ex(
-                src,
-                FILE_DISPOSITION_FLAG_DELETE | FILE_DISPOSITION_FLAG_POSIX_SEMANTICS,
-            )
-        } else {
-            self.nt_set_disposition(src, true)
+        self.delete_disposition(src)
+    }
+
+    /// The delete disposition DeleteFile/RemoveDirectory set on this version and file system
+    /// (nt-rules B11): POSIX semantics (forcing the image section check, as DeleteFileW
+    /// does), or legacy delete-pending.
+    fn delete_disposition(&mut self, h: Handle) -> CallResult<()> {
+        let node = self.objects[self.file_object(h)?].node;
+        match self.deletefile_semantics(node) {
+            DeleteSemantics::Posix => self.nt_set_disposition_ex(
+                h,
+                FILE_DISPOSITION_FLAG_DELETE
+                    | FILE_DISPOSITION_FLAG_POSIX_SEMANTICS
+                    | FILE_DISPOSITION_FLAG_FORCE_IMAGE_SECTION_CHECK,
+            ),
+            DeleteSemantics::Legacy => self.nt_set_disposition(h, true),
         }
     }
 
