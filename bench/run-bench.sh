@@ -4,6 +4,10 @@
 # Prints one compact table: per workload, the native median of ROUNDS (default 3)
 # interleaved rounds, winsan's and strace's ratio to it, the target ratio, the number of
 # calls winsan trapped and the supervisor's peak RSS (VmHWM).
+# With gcc on x86_64 it also measures the floor of the mechanism with bench/floor.c, a
+# minimal C supervisor on the same trap set: `floor0` answers CONTINUE at once, `floorC`
+# first does the least a decision needs (read the path, resolve the dirfd, stat, the
+# lease probe). winsan's ratio cannot go below floorC without trapping fewer calls.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WINSAN=${1:-target/release/winsan}
@@ -16,6 +20,11 @@ trap 'rm -rf "$SHM"' EXIT
 STDLIB=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
 # The standard library proper, as in shared/research/interception.md (no site-packages).
 tar -C "$(dirname "$STDLIB")" --exclude=site-packages --exclude=__pycache__ -cf "$SHM/stdlib.tar" "$(basename "$STDLIB")"
+FLOOR=""
+if command -v gcc >/dev/null && [ "$(uname -m)" = x86_64 ]; then
+  gcc -O2 -pthread -o "$SHM/floor" bench/floor.c && FLOOR="$SHM/floor"
+fi
+CONFIGS="native winsan strace${FLOOR:+ floor0 floorC}"
 TRACE=open,openat,creat,openat2,unlink,unlinkat,rmdir,rename,renameat,renameat2,truncate,ftruncate,fallocate,execve,execveat,link,linkat,mkdir,mkdirat,chmod,fchmod,fchmodat
 
 cat > "$SHM/replace.py" <<'PY'
@@ -46,6 +55,8 @@ run_one() { # config workload -> seconds
     native) bash -c "workload $2" ;;
     winsan) "$WINSAN" run --quiet -- bash -c "workload $2" 2>/dev/null ;;
     strace) strace -f -qq --seccomp-bpf -e trace=$TRACE -o /dev/null bash -c "workload $2" ;;
+    floor0) "$FLOOR" continue bash -c "workload $2" ;;
+    floorC) "$FLOOR" minimal bash -c "workload $2" ;;
   esac
   t1=$(date +%s.%N)
   echo "$t1 - $t0" | bc -l
@@ -54,7 +65,7 @@ run_one() { # config workload -> seconds
 declare -A T
 for r in $(seq "$ROUNDS"); do
   for w in untar replace starts; do
-    for c in native winsan strace; do
+    for c in $CONFIGS; do
       T[$w,$c]+="$(run_one $c $w) "
     done
   done
@@ -69,9 +80,10 @@ for w in untar replace starts; do
   RSS[$w]=$(echo "$line" | sed -n 's/.*peak RSS \([0-9]*\) KiB.*/\1/p')
 done
 echo "median of $ROUNDS interleaved rounds; ratios to native"
-printf "%-8s %9s %8s %8s %7s %7s %9s\n" workload native_s winsan strace target traps peak_RSS
+ratio() { if [ -n "${T[$1,$2]:-}" ]; then printf "%7.2fx" "$(echo "$(echo "${T[$1,$2]}" | median)/$3" | bc -l)"; else printf "%8s" -; fi; }
+printf "%-8s %9s %8s %8s %8s %8s %7s %7s %9s\n" workload native_s winsan strace floor0 floorC target traps peak_RSS
 for w in untar replace starts; do
-  n=$(echo "${T[$w,native]}" | median); s=$(echo "${T[$w,winsan]}" | median); t=$(echo "${T[$w,strace]}" | median)
-  printf "%-8s %9.3f %7.2fx %7.2fx %6sx %7s %6s KiB\n" "$w" "$n" "$(echo "$s/$n" | bc -l)" "$(echo "$t/$n" | bc -l)" \
-    "${TARGET[$w]}" "${TRAPS[$w]:-?}" "${RSS[$w]:-?}"
+  n=$(echo "${T[$w,native]}" | median)
+  printf "%-8s %9.3f %s %s %s %s %6sx %7s %6s KiB\n" "$w" "$n" "$(ratio $w winsan $n)" "$(ratio $w strace $n)" \
+    "$(ratio $w floor0 $n)" "$(ratio $w floorC $n)" "${TARGET[$w]}" "${TRAPS[$w]:-?}" "${RSS[$w]:-?}"
 done

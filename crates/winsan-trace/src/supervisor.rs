@@ -3,8 +3,8 @@
 //!
 //! ```text
 //! main thread: socketpair → spawn (pre_exec: NNP, filter, send listener) → reap loop
-//! notif thread: recv listener → SYNC_WAKE_UP → loop { poll; RECV; decode; read paths;
-//!               ID_VALID; stat; /proc scan if held; oracle; report; SEND }
+//! notif thread: recv listener → SYNC_WAKE_UP → loop { RECV; decode; read paths; stat;
+//!               lease probe; if held: /proc scan, ID_VALID, oracle, report; SEND }
 //! ```
 
 use crate::oracle::{self, FileSpec, Hold, HolderSpec, Op, Situation};
@@ -19,6 +19,7 @@ use std::io::Write;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::CommandExt;
+use std::os::unix::thread::JoinHandleExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -100,27 +101,21 @@ pub fn run(opts: Options) -> Result<Outcome, RunError> {
     let me = std::process::id();
     let tracer = Tracer::new(&opts, me);
     let thread_stop = stop.clone();
+    // Without the wake signal the thread polls, so that it can see the stop flag.
+    let blocking_ok = sys::install_wake_handler().is_ok();
     let notif = std::thread::Builder::new()
         .name("winsan-notif".into())
         .spawn(move || -> Option<(Tracer, Listener)> {
             let fd = sys::recv_fd(&parent_sock).ok()??;
             let listener = Listener(fd);
-            let _ = listener.set_sync_wakeup();
+            // SYNC_WAKE_UP came with the kernel (6.6) whose RECV also returns when the
+            // last task using the filter is gone; before it, only poll says so.
+            let blocking = listener.set_sync_wakeup().is_ok() && blocking_ok;
             let mut tracer = tracer;
-            loop {
-                match listener.poll(100) {
-                    Ok(Ready::Notification) => {
-                        if let Ok(Some(n)) = listener.recv() {
-                            tracer.handle(&listener, n);
-                        }
-                    }
-                    Ok(Ready::Timeout) => {
-                        if thread_stop.load(Ordering::Relaxed) {
-                            break;
-                        }
-                    }
-                    Ok(Ready::HangUp) | Err(_) => break,
-                }
+            if blocking {
+                serve_blocking(&listener, &mut tracer, &thread_stop);
+            } else {
+                serve_polling(&listener, &mut tracer, &thread_stop);
             }
             Some((tracer, listener))
         })
@@ -177,6 +172,12 @@ pub fn run(opts: Options) -> Result<Outcome, RunError> {
     }
     let handed_over = !notif.is_finished();
     stop.store(true, Ordering::Relaxed);
+    // Interrupt a blocking RECV; again until the thread is out (the signal can come just
+    // before it enters the ioctl).
+    while blocking_ok && !notif.is_finished() {
+        sys::wake_thread(notif.as_pthread_t());
+        std::thread::sleep(Duration::from_millis(1));
+    }
     let (tracer, listener) = notif
         .join()
         .ok()
@@ -193,6 +194,45 @@ pub fn run(opts: Options) -> Result<Outcome, RunError> {
         trapped: tracer.trapped,
         peak_rss_kib: sys::peak_rss_kib(),
     })
+}
+
+/// Answer notifications with a blocking `RECV` (one system call less per trapped call
+/// than poll + `RECV`) until nobody uses the filter or `stop` is set; the main thread then
+/// sends [`sys::WAKE_SIGNAL`] to get the thread out of the ioctl.
+fn serve_blocking(listener: &Listener, tracer: &mut Tracer, stop: &AtomicBool) {
+    while !stop.load(Ordering::Relaxed) {
+        match listener.recv() {
+            Ok(Some(n)) => tracer.handle(listener, n),
+            // Interrupted (the run ends: the flag is set), the notification vanished, or
+            // nobody is left: poll tells the last case apart.
+            Ok(None) => {
+                if matches!(listener.poll(0), Ok(Ready::HangUp) | Err(_)) {
+                    return;
+                }
+            }
+            Err(_) => return,
+        }
+    }
+}
+
+/// Before Linux 6.6 a blocking `RECV` does not return when the last task is gone: poll,
+/// with a timeout to look at `stop`.
+fn serve_polling(listener: &Listener, tracer: &mut Tracer, stop: &AtomicBool) {
+    loop {
+        match listener.poll(100) {
+            Ok(Ready::Notification) => {
+                if let Ok(Some(n)) = listener.recv() {
+                    tracer.handle(listener, n);
+                }
+            }
+            Ok(Ready::Timeout) => {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+            }
+            Ok(Ready::HangUp) | Err(_) => return,
+        }
+    }
 }
 
 fn is_executable(p: &std::path::Path) -> bool {
@@ -216,8 +256,8 @@ enum Base {
     Root,
     /// A cached `/proc/TID` directory; the path starts with `cwd/` or `fd/N/`.
     ProcDir(Arc<OwnedFd>),
-    /// A copy of the caller's dirfd (`pidfd_getfd`).
-    Fd(OwnedFd),
+    /// A copy of the caller's dirfd (`pidfd_getfd`), possibly cached (see [`ProcFds`]).
+    Fd(Arc<OwnedFd>),
 }
 
 /// Room left before a path read from the caller for the `cwd/` or `fd/N/` prefix.
@@ -303,14 +343,26 @@ impl Target {
 /// directory (for `cwd/...` lookups). Both refer to one task: once it is gone, the pidfd
 /// fails with `ESRCH` and lookups below the directory with `ENOENT`, so a stale entry (its
 /// TID reused by a new thread) is noticed and replaced, never trusted.
+///
+/// It also keeps copies of the thread's last [`DIRFD_SLOTS`] dirfd arguments (`rm -rf`
+/// and `shutil.rmtree` unlink everything of a directory through one dirfd). A copy is
+/// used again only after `kcmp` says the caller's fd still is the same open directory:
+/// one cheap comparison instead of `pidfd_getfd` and `close`.
 #[derive(Default)]
 struct ProcFds {
     pidfd: Option<OwnedFd>,
     dir: Option<Arc<OwnedFd>>,
+    dirfds: [Option<(i32, Arc<OwnedFd>)>; DIRFD_SLOTS],
+    /// The slot the next new copy goes to.
+    next: usize,
 }
 
-/// At most this many threads keep cached fds (two each); beyond, the cache starts over.
-const PROC_CACHE_MAX: usize = 256;
+/// Cached dirfd copies per thread.
+const DIRFD_SLOTS: usize = 2;
+
+/// At most this many threads keep cached fds (up to four each); beyond, the cache starts
+/// over.
+const PROC_CACHE_MAX: usize = 128;
 
 /// The per-run state of the notification thread.
 struct Tracer {
@@ -330,6 +382,11 @@ struct Tracer {
     tree: Option<(Instant, Vec<u32>)>,
     ptree: procscan::Tree,
     procs: HashMap<u32, ProcFds>,
+    /// `kcmp` works here (it needs `CONFIG_KCMP` and ptrace rights): dirfd copies may be
+    /// cached.
+    kcmp: bool,
+    /// The dirfd copy resolved last: (notification, thread, fd, copy).
+    last_dirfd: Option<(u64, u32, i32, Arc<OwnedFd>)>,
     /// Path buffers, reused from call to call.
     pool: Arc<Mutex<Vec<Vec<u8>>>>,
 }
@@ -368,6 +425,9 @@ pub(crate) fn traps(call: Call, config: &Config) -> bool {
         Call::Mkdir | Call::MkdirAt => legacy,
         // io_uring_setup is answered ENOSYS by the filter itself.
         Call::IoUringSetup => true,
+        // Rare; lets the supervisor drop its cached fds so that they cannot make the
+        // unmount fail with EBUSY.
+        Call::Umount => true,
         // `on_link` can only report a new name that is delete-pending: legacy only, as mkdir.
         Call::Link | Call::LinkAt => legacy,
         // No handler decides these (images are read from /proc at decision time, chmod and
@@ -406,6 +466,8 @@ impl Tracer {
             tree: None,
             ptree: procscan::Tree::default(),
             procs: HashMap::new(),
+            kcmp: true,
+            last_dirfd: None,
             pool: Arc::new(Mutex::new(Vec::new())),
         }
     }
@@ -467,6 +529,57 @@ impl Tracer {
         Err(std::io::Error::from_raw_os_error(libc::ESRCH))
     }
 
+    /// Our copy of dirfd `fd` of thread `tid`: a cached one if `kcmp` says the caller's
+    /// fd is still the same open directory, else a fresh `pidfd_getfd` (then cached).
+    fn dirfd_copy(&mut self, id: u64, tid: u32, fd: i32) -> std::io::Result<Arc<OwnedFd>> {
+        // The second path of the same call through the same dirfd (`renameat(d, a, d, b)`).
+        if let Some((i, t, f, copy)) = &self.last_dirfd {
+            if (*i, *t, *f) == (id, tid, fd) {
+                return Ok(copy.clone());
+            }
+        }
+        let copy = self.dirfd_copy_checked(tid, fd)?;
+        self.last_dirfd = Some((id, tid, fd, copy.clone()));
+        Ok(copy)
+    }
+
+    fn dirfd_copy_checked(&mut self, tid: u32, fd: i32) -> std::io::Result<Arc<OwnedFd>> {
+        if self.kcmp {
+            let cached = self
+                .procs
+                .get(&tid)
+                .and_then(|e| e.dirfds.iter().flatten().find(|(f, _)| *f == fd))
+                .map(|(_, copy)| copy.clone());
+            if let Some(copy) = cached {
+                match sys::same_file(self.me, copy.as_raw_fd(), tid, fd) {
+                    Ok(true) => return Ok(copy),
+                    Ok(false) => {}
+                    Err(_) => {
+                        // No kcmp here: no cache either.
+                        self.kcmp = false;
+                        for e in self.procs.values_mut() {
+                            e.dirfds = Default::default();
+                        }
+                    }
+                }
+            }
+        }
+        let copy = Arc::new(self.getfd(tid, fd)?);
+        if self.kcmp {
+            let e = self.procs.entry(tid).or_default();
+            let slot = match e.dirfds.iter().position(|d| matches!(d, Some((f, _)) if *f == fd)) {
+                Some(i) => i,
+                None => {
+                    let i = e.next;
+                    e.next = (i + 1) % DIRFD_SLOTS;
+                    i
+                }
+            };
+            e.dirfds[slot] = Some((fd, copy.clone()));
+        }
+        Ok(copy)
+    }
+
     fn take_buf(&mut self) -> Vec<u8> {
         let mut b = self.pool.lock().ok().and_then(|mut p| p.pop()).unwrap_or_default();
         b.clear();
@@ -500,7 +613,7 @@ impl Tracer {
             t.set_prefix(b"cwd/");
             return Some(t);
         }
-        match self.getfd(n.tid, fd as i32) {
+        match self.dirfd_copy(n.id, n.tid, fd as i32) {
             Ok(f) => t.base = Base::Fd(f),
             Err(_) => {
                 // No pidfd_getfd (permissions, old kernel): through /proc/TID/fd/N.
@@ -569,6 +682,12 @@ impl Tracer {
             | Call::FchmodAt2
             | Call::Fallocate
             | Call::IoUringSetup => None,
+            // Our cached fds (dirfd copies, /proc/TID) must not keep a file system busy.
+            Call::Umount => {
+                self.procs.clear();
+                self.last_dirfd = None;
+                None
+            }
         }
     }
 
@@ -610,12 +729,9 @@ impl Tracer {
 
     fn on_unlink(&mut self, l: &Listener, n: &Notif, dirfd: Option<usize>, arg: usize, rmdir: bool) -> Option<i32> {
         let mut t = self.target(n, dirfd, arg)?;
-        if !l.id_valid(n.id) {
-            return None;
-        }
         let st = self.stat(&mut t, true)?;
         if rmdir {
-            return self.on_rmdir(n, &t, st);
+            return self.on_rmdir(l, n, &t, st);
         }
         if !st.is_file() {
             return None; // a directory fails on Linux; links and specials have no holders
@@ -632,8 +748,8 @@ impl Tracer {
         let holders = if held { self.scan(&[id], &[false]) } else { vec![] };
         let files = vec![spec(&p.display, &st)];
         let had_holders = !holders.is_empty();
-        let errno = self.ask(n, "unlink", files, holders, vec![], Op::Delete { file: 0 }, None);
-        if errno.is_none() && had_holders && self.legacy() {
+        let errno = self.ask(l, n, "unlink", files, holders, vec![], Op::Delete { file: 0 }, None);
+        if errno.is_none() && had_holders && self.legacy() && l.id_valid(n.id) {
             // libuv deletes with an explicit POSIX disposition: no delete-pending name.
             let posix_call = self.config.windows.has_ex_classes() && self.runtime_of(n.tid) == Runtime::Node;
             if !posix_call {
@@ -643,7 +759,7 @@ impl Tracer {
         errno
     }
 
-    fn on_rmdir(&mut self, n: &Notif, t: &Target, st: Stat) -> Option<i32> {
+    fn on_rmdir(&mut self, l: &Listener, n: &Notif, t: &Target, st: Stat) -> Option<i32> {
         if !st.is_dir() {
             return None;
         }
@@ -694,7 +810,7 @@ impl Tracer {
             });
         }
         let op = Op::RemoveDirectory { file: 0 };
-        self.ask(n, "rmdir", files, holders, pending, op, None)
+        self.ask(l, n, "rmdir", files, holders, pending, op, None)
     }
 
     fn on_rename(
@@ -710,24 +826,21 @@ impl Tracer {
         }
         let src = self.target(n, from.0, from.1)?;
         let dst = self.target(n, to.0, to.1)?;
-        if !l.id_valid(n.id) {
-            return None;
-        }
         if flags & libc::RENAME_EXCHANGE != 0 {
             // Both names are replaced: each is the target of a rename of the other (the
             // second pair is resolved again: a `Target` owns its fds).
-            if let Some(errno) = self.rename_one(n, src, dst, 0) {
+            if let Some(errno) = self.rename_one(l, n, src, dst, 0) {
                 return Some(errno);
             }
             let src = self.target(n, to.0, to.1)?;
             let dst = self.target(n, from.0, from.1)?;
-            return self.rename_one(n, src, dst, 0);
+            return self.rename_one(l, n, src, dst, 0);
         }
-        self.rename_one(n, src, dst, flags)
+        self.rename_one(l, n, src, dst, flags)
     }
 
     /// One rename (`flags` without `RENAME_EXCHANGE`).
-    fn rename_one(&mut self, n: &Notif, mut src: Target, mut dst: Target, flags: u32) -> Option<i32> {
+    fn rename_one(&mut self, l: &Listener, n: &Notif, mut src: Target, mut dst: Target, flags: u32) -> Option<i32> {
         let sm = self.stat(&mut src, true)?;
         let dm = self.stat(&mut dst, true);
         if let Some(dm) = &dm {
@@ -819,7 +932,7 @@ impl Tracer {
             to: 1,
             to_exists: dm.is_some(),
         };
-        self.ask(n, "rename", files, holders, pending, op, Some(dst.display))
+        self.ask(l, n, "rename", files, holders, pending, op, Some(dst.display))
     }
 
     /// `link`/`linkat`: CreateHardLinkW on Windows. Linux already refuses an existing new
@@ -838,9 +951,6 @@ impl Tracer {
         }
         let mut src = self.target(n, old.0, old.1)?;
         let mut dst = self.target(n, new.0, new.1)?;
-        if !l.id_valid(n.id) {
-            return None;
-        }
         let sm = self.stat(&mut src, flags & libc::AT_SYMLINK_FOLLOW == 0)?;
         if !sm.is_file() || self.stat(&mut dst, true).is_some() || self.pending.is_empty() {
             return None; // fails on Linux, or no name can be delete-pending
@@ -860,7 +970,7 @@ impl Tracer {
             },
         ];
         let op = Op::Link { existing: 0, new: 1 };
-        self.ask(n, "link", files, vec![], pending, op, Some(dst.display))
+        self.ask(l, n, "link", files, vec![], pending, op, Some(dst.display))
     }
 
     fn on_open(&mut self, l: &Listener, n: &Notif, dirfd: Option<usize>, arg: usize, flags: i32) -> Option<i32> {
@@ -875,9 +985,6 @@ impl Tracer {
             return None; // O_TMPFILE: an unnamed file; read-only: nothing to decide
         }
         let mut t = self.target(n, dirfd, arg)?;
-        if !l.id_valid(n.id) {
-            return None;
-        }
         let m = self.stat(&mut t, false);
         let (files, holders, pending) = match &m {
             Some(m) => {
@@ -923,7 +1030,7 @@ impl Tracer {
             exclusive: excl,
             truncate: trunc,
         };
-        self.ask(n, "open", files, holders, pending, op, None)
+        self.ask(l, n, "open", files, holders, pending, op, None)
     }
 
     fn pending_alive(&mut self, path: &str) -> bool {
@@ -942,9 +1049,6 @@ impl Tracer {
         let (m, p) = match fd {
             None => {
                 let mut t = self.target(n, None, 0)?;
-                if !l.id_valid(n.id) {
-                    return None;
-                }
                 let m = self.stat(&mut t, false)?;
                 if !m.is_file() || len >= m.size {
                     return None; // growing a mapped file is allowed
@@ -957,9 +1061,6 @@ impl Tracer {
             }
             Some(fd) => {
                 let p = self.fd_named(n, fd)?;
-                if !l.id_valid(n.id) {
-                    return None;
-                }
                 let c = CString::new(p.access.as_os_str().as_bytes()).ok()?;
                 let m = sys::stat_at(libc::AT_FDCWD, &c, false).ok()?;
                 if !m.is_file() || len >= m.size {
@@ -977,7 +1078,7 @@ impl Tracer {
             return None;
         }
         let files = vec![spec(&p.display, &m)];
-        self.ask(n, "truncate", files, holders, vec![], Op::Truncate { file: 0 }, None)
+        self.ask(l, n, "truncate", files, holders, vec![], Op::Truncate { file: 0 }, None)
     }
 
     fn on_mkdir(&mut self, l: &Listener, n: &Notif, dirfd: Option<usize>, arg: usize) -> Option<i32> {
@@ -985,7 +1086,7 @@ impl Tracer {
             return None;
         }
         let mut t = self.target(n, dirfd, arg)?;
-        if !l.id_valid(n.id) || self.stat(&mut t, true).is_some() {
+        if self.stat(&mut t, true).is_some() {
             return None;
         }
         let p = t.named()?;
@@ -998,6 +1099,7 @@ impl Tracer {
             readonly: false,
         }];
         self.ask(
+            l,
             n,
             "mkdir",
             files,
@@ -1038,6 +1140,7 @@ impl Tracer {
     #[allow(clippy::too_many_arguments)]
     fn ask(
         &mut self,
+        l: &Listener,
         n: &Notif,
         operation: &str,
         files: Vec<FileSpec>,
@@ -1047,6 +1150,12 @@ impl Tracer {
         target: Option<String>,
     ) -> Option<i32> {
         if trivially_allowed(&files, &linux, &pending, &op) {
+            return None;
+        }
+        // Data read about the caller (its memory, its fds, /proc/TID) is its own only if
+        // the notification is still pending: checked here, before anything is recorded,
+        // and not on the fast path, whose only effect is CONTINUE (a stale id is refused).
+        if !l.id_valid(n.id) {
             return None;
         }
         let caller_rt = self.runtime_of(n.tid);

@@ -44,10 +44,15 @@ impl ChildSetup {
     /// the listener to the supervisor over `SCM_RIGHTS`, close it. Uses only raw syscalls
     /// and stack memory, as code between fork and exec must.
     pub fn install_in_child(&self) -> io::Result<()> {
-        for sig in [libc::SIGINT, libc::SIGQUIT, libc::SIGIO, libc::SIGPIPE] {
-            // SAFETY: resetting a disposition to SIG_DFL is async-signal-safe and
-            // does not touch memory.
-            unsafe { libc::signal(sig, libc::SIG_DFL) };
+        let ignored = INHERITED_IGNORED.load(std::sync::atomic::Ordering::Relaxed);
+        for (i, sig) in TERMINAL_SIGNALS.into_iter().enumerate() {
+            let disposition = if ignored & (1 << i) != 0 {
+                libc::SIG_IGN
+            } else {
+                libc::SIG_DFL
+            };
+            // SAFETY: setting a disposition is async-signal-safe and does not touch memory.
+            unsafe { libc::signal(sig, disposition) };
         }
         // SAFETY: prctl with integer arguments only.
         cvt(unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) })?;
@@ -493,10 +498,45 @@ pub fn wait_any(nohang: bool) -> io::Result<Option<(i32, Exit)>> {
 /// Ignore the signals a terminal sends to the whole foreground group (the program gets
 /// them itself) and SIGIO (lease breaks during the `F_SETLEASE` probe).
 pub fn ignore_terminal_signals() {
-    for sig in [libc::SIGINT, libc::SIGQUIT, libc::SIGIO, libc::SIGPIPE] {
+    for (i, sig) in TERMINAL_SIGNALS.into_iter().enumerate() {
         // SAFETY: setting SIG_IGN has no memory effects.
-        unsafe { libc::signal(sig, libc::SIG_IGN) };
+        let old = unsafe { libc::signal(sig, libc::SIG_IGN) };
+        // SIGPIPE excepted: Rust's runtime ignores it before `main`, and std resets it to
+        // SIG_DFL in the children it spawns.
+        if old == libc::SIG_IGN && sig != libc::SIGPIPE {
+            INHERITED_IGNORED.fetch_or(1 << i, std::sync::atomic::Ordering::Relaxed);
+        }
     }
+}
+
+/// The signals [`ignore_terminal_signals`] ignores in winsan itself.
+const TERMINAL_SIGNALS: [libc::c_int; 4] = [libc::SIGINT, libc::SIGQUIT, libc::SIGIO, libc::SIGPIPE];
+
+/// Which of [`TERMINAL_SIGNALS`] winsan was started with ignored (a background job of a
+/// shell starts with SIGINT and SIGQUIT ignored): the program starts the same way.
+static INHERITED_IGNORED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// The signal that interrupts the notification thread's blocking `RECV` when the run ends.
+pub const WAKE_SIGNAL: libc::c_int = libc::SIGURG;
+
+extern "C" fn on_wake_signal(_: libc::c_int) {}
+
+/// Install a handler for [`WAKE_SIGNAL`] without `SA_RESTART`, so that a blocking ioctl in
+/// the thread it is sent to returns `EINTR`.
+pub fn install_wake_handler() -> io::Result<()> {
+    // SAFETY: a zeroed sigaction is valid; the handler does nothing (async-signal-safe).
+    unsafe {
+        let mut sa: libc::sigaction = std::mem::zeroed();
+        sa.sa_sigaction = on_wake_signal as *const () as libc::sighandler_t;
+        libc::sigemptyset(&mut sa.sa_mask);
+        cvt(libc::sigaction(WAKE_SIGNAL, &sa, std::ptr::null_mut())).map(drop)
+    }
+}
+
+/// Send [`WAKE_SIGNAL`] to one thread of this process.
+pub fn wake_thread(thread: libc::pthread_t) {
+    // SAFETY: `thread` is a live thread of ours (its JoinHandle is held by the caller).
+    unsafe { libc::pthread_kill(thread, WAKE_SIGNAL) };
 }
 
 static FORWARD_TO: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
@@ -645,6 +685,35 @@ pub fn pidfd_open(tid: u32, tgid: impl FnOnce() -> u32) -> io::Result<OwnedFd> {
     match open(tid, PIDFD_THREAD) {
         Err(e) if e.raw_os_error() == Some(libc::EINVAL) => open(tgid(), 0),
         r => r,
+    }
+}
+
+/// `kcmp(KCMP_FILE)`: whether fd `fd_a` of process `a` and fd `fd_b` of thread `b` are
+/// the same open file description. `Ok(false)` also when `fd_b` is closed or `b` is gone;
+/// `Err` when kcmp cannot be used here (no `CONFIG_KCMP`, no ptrace rights).
+pub fn same_file(a: u32, fd_a: RawFd, b: u32, fd_b: i32) -> io::Result<bool> {
+    const KCMP_FILE: libc::c_int = 0;
+    // SAFETY: integers only.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_kcmp,
+            a as libc::pid_t,
+            b as libc::pid_t,
+            KCMP_FILE,
+            fd_a,
+            fd_b,
+        )
+    };
+    if r == 0 {
+        return Ok(true);
+    }
+    if r > 0 {
+        return Ok(false);
+    }
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EBADF) | Some(libc::ESRCH) => Ok(false),
+        _ => Err(e),
     }
 }
 

@@ -53,6 +53,7 @@ pub enum Call {
     FchmodAt,
     FchmodAt2,
     IoUringSetup,
+    Umount,
 }
 
 /// Flags that make an open worth a decision: write access, create, truncate, O_TMPFILE.
@@ -86,6 +87,7 @@ pub const TABLE: &[(c_long, Trap, Call)] = &[
     (libc::SYS_fchmodat, Trap::Always, Call::FchmodAt),
     (libc::SYS_fchmodat2, Trap::Always, Call::FchmodAt2),
     (libc::SYS_io_uring_setup, Trap::Enosys, Call::IoUringSetup),
+    (libc::SYS_umount2, Trap::Always, Call::Umount),
 ];
 
 #[cfg(target_arch = "aarch64")]
@@ -107,6 +109,7 @@ pub const TABLE: &[(c_long, Trap, Call)] = &[
     (libc::SYS_fchmodat, Trap::Always, Call::FchmodAt),
     (libc::SYS_fchmodat2, Trap::Always, Call::FchmodAt2),
     (libc::SYS_io_uring_setup, Trap::Enosys, Call::IoUringSetup),
+    (libc::SYS_umount2, Trap::Always, Call::Umount),
 ];
 
 /// The `AUDIT_ARCH_*` value of the architecture we were built for.

@@ -188,6 +188,81 @@ fn mkstemp_remove_is_a_sharing_violation() {
 }
 
 #[test]
+fn a_reused_dirfd_number_names_its_new_directory() {
+    let Some(r) = run("dirfd-reused", &[], "py_dirfd_reused.py") else {
+        return;
+    };
+    assert_eq!(r.stdout.trim(), "True", "the second directory got the same fd number");
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["operation"], "unlink");
+    assert_eq!(f["path"], format!("{}/b/x", r.dir()));
+    assert_eq!(blockers(f).len(), 1);
+}
+
+#[test]
+fn cached_dirfds_do_not_keep_a_file_system_busy() {
+    if !available() {
+        return;
+    }
+    // Only where a private mount namespace with mount rights can be had (root, or a user
+    // namespace); the program itself says EBUSY otherwise.
+    let probe = Command::new("unshare").args(["-m", "true"]).status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("SKIP: unshare -m is not permitted here");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("winsan-t-umount-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = programs().join("sh_umount_after_rm.sh");
+    let out = Command::new(env!("CARGO_BIN_EXE_winsan"))
+        .args([
+            "run",
+            "--quiet",
+            "--",
+            "unshare",
+            "-m",
+            "--propagation",
+            "private",
+            "sh",
+        ])
+        .arg(&script)
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "unmounted", "{stderr}");
+}
+
+#[test]
+fn signals_ignored_on_entry_stay_ignored() {
+    if !available() {
+        return;
+    }
+    // A background job of a shell starts with SIGINT ignored; so must the program under
+    // winsan (Python then keeps SIG_IGN instead of installing its KeyboardInterrupt
+    // handler).
+    let py = "import signal as s\nfor n in (s.SIGINT, s.SIGQUIT):\n    h = s.getsignal(n)\n    print('ignored' if h == s.SIG_IGN else 'default' if h == s.SIG_DFL else 'handler')";
+    let winsan = env!("CARGO_BIN_EXE_winsan");
+    for (setup, want) in [("trap '' INT;", "ignored\ndefault"), ("", "handler\ndefault")] {
+        let script = format!("{setup} exec \"$0\" run --quiet -- python3 -c \"$1\"");
+        let out = Command::new("sh").args(["-c", &script, winsan, py]).output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), want, "setup {setup:?}");
+        let native = Command::new("sh")
+            .args(["-c", &format!("{setup} exec python3 -c \"$0\""), py])
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&native.stdout).trim(),
+            want,
+            "natively, setup {setup:?}"
+        );
+    }
+}
+
+#[test]
 fn mkstemp_close_first_is_fine() {
     let Some(r) = run("mkstemp-close", &[], "py_mkstemp_close_remove.py") else {
         return;
