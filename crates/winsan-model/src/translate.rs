@@ -782,6 +782,10 @@ pub enum Runtime {
     /// .NET. Not verified: treated as the C runtime.
     #[serde(rename = "dotnet")]
     DotNet,
+    /// Git for Windows: the C runtime under its `compat/mingw.c` wrappers, whose `unlink`
+    /// clears the read-only attribute first and whose `rename` clears it on a read-only
+    /// target, both retrying while the file is in use and then asking whether to try again.
+    Git,
 }
 
 impl Runtime {
@@ -794,6 +798,7 @@ impl Runtime {
         Runtime::Node,
         Runtime::Java,
         Runtime::DotNet,
+        Runtime::Git,
     ];
 
     /// The `--runtime` spelling.
@@ -806,6 +811,7 @@ impl Runtime {
             Runtime::Node => "node",
             Runtime::Java => "java",
             Runtime::DotNet => "dotnet",
+            Runtime::Git => "git",
         }
     }
 
@@ -835,7 +841,7 @@ pub const UNCLASSIFIED: Errno = Errno::ENOLCK;
 ///
 /// | runtime | classification compared | when the CRT errno disagrees |
 /// |---|---|---|
-/// | crt, java, dotnet | — | (CRT errno) |
+/// | crt, java, dotnet, git | — | (CRT errno) |
 /// | python | exception class (`python_class`) | CPython's errno ([`python_errno`]): `ERROR_DIRECTORY` → `ENOTDIR` (`NotADirectoryError`) |
 /// | node | `err.code` | the errno of the same name (`ERROR_SHARING_VIOLATION`, `ERROR_LOCK_VIOLATION` → `EBUSY`; `ERROR_ACCESS_DENIED` → `EPERM`; `ERROR_DIRECTORY`, `ERROR_INVALID_NAME` → `ENOENT`...); `UNKNOWN` → [`UNCLASSIFIED`] |
 /// | rust | `io::ErrorKind` | the errno Linux std decodes to the same kind; `Uncategorized` (sharing and lock violations, user-mapped file...) → [`UNCLASSIFIED`] |
@@ -852,7 +858,8 @@ pub fn enforce_errno(e: Win32Error, runtime: Runtime) -> i32 {
 pub fn enforce(e: Win32Error, runtime: Runtime) -> Errno {
     let crt = crt_errno(e);
     match runtime {
-        Runtime::Crt | Runtime::Java | Runtime::DotNet => crt,
+        // Git for Windows sets errno from the C runtime's call, EACCES after its retries.
+        Runtime::Crt | Runtime::Java | Runtime::DotNet | Runtime::Git => crt,
         Runtime::Python => {
             if python_class(crt) == python_class(python_errno(e)) {
                 crt

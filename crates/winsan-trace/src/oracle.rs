@@ -334,6 +334,14 @@ fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult
                     r => ("DeleteFileW".into(), r),
                 }
             }
+            Runtime::Git => {
+                // compat/mingw.c mingw_unlink: `_wchmod(path, 0666)` ("read-only files
+                // cannot be removed"), then `_wunlink`.
+                let r = m
+                    .set_file_attributes(&w[file], FILE_ATTRIBUTE_NORMAL)
+                    .and_then(|_| m.delete_file(&w[file]));
+                ("_wchmod(0666) (SetFileAttributesW), DeleteFileW".into(), r)
+            }
             _ => ("DeleteFileW".into(), m.delete_file(&w[file])),
         },
         Op::RemoveDirectory { file } => ("RemoveDirectoryW".into(), m.remove_directory(&w[file])),
@@ -357,6 +365,18 @@ fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult
                             )
                         });
                     ("MoveFileExW(MOVEFILE_REPLACE_EXISTING), then FileRenameInfoEx(REPLACE_IF_EXISTS|POSIX_SEMANTICS)".into(), r)
+                }
+                Err(e) if rt == Runtime::Git && e.win32.code() == 5 && sit.files[to].readonly => {
+                    // compat/mingw.c mingw_rename: a read-only target loses the attribute
+                    // and the move is tried again.
+                    let r = m
+                        .set_file_attributes(&w[to], FILE_ATTRIBUTE_NORMAL)
+                        .and_then(|_| m.move_file_ex(&w[from], &w[to], MOVEFILE_REPLACE_EXISTING));
+                    (
+                        "MoveFileExW(MOVEFILE_REPLACE_EXISTING), SetFileAttributesW, MoveFileExW(MOVEFILE_REPLACE_EXISTING)"
+                            .into(),
+                        r,
+                    )
                 }
                 r => ("MoveFileExW(MOVEFILE_REPLACE_EXISTING)".into(), r),
             }
@@ -625,11 +645,43 @@ mod tests {
         f.readonly = true;
         let s = sit(vec![f.clone()], vec![], Op::Delete { file: 0 }, Runtime::Crt);
         assert_eq!(kind(&s), Some(Kind::ReadOnly));
-        // Go clears the attribute and retries; Node and Rust ignore it.
-        for rt in [Runtime::Go, Runtime::Node, Runtime::Rust] {
+        // Go and Git for Windows clear the attribute (Go after a first failure, git
+        // before); Node and Rust ignore it.
+        for rt in [Runtime::Go, Runtime::Node, Runtime::Rust, Runtime::Git] {
             let s = sit(vec![f.clone()], vec![], Op::Delete { file: 0 }, rt);
             assert_eq!(kind(&s), None, "{rt}");
         }
+        // Replacing a read-only file: refused for the C runtime; git clears it and retries.
+        let rename = Op::Rename {
+            from: 0,
+            to: 1,
+            to_exists: true,
+        };
+        let s = sit(vec![file("/tmp/new"), f.clone()], vec![], rename, Runtime::Crt);
+        assert_eq!(kind(&s), Some(Kind::ReadOnly));
+        let s = sit(vec![file("/tmp/new"), f.clone()], vec![], rename, Runtime::Git);
+        assert_eq!(kind(&s), None);
+    }
+
+    #[test]
+    fn git_still_fails_on_a_file_in_use() {
+        // Clearing the attribute does not help against a handle without FILE_SHARE_DELETE.
+        let s = sit(
+            vec![file("/tmp/lock")],
+            vec![holder(
+                0,
+                Runtime::Git,
+                Hold::Handle {
+                    read: true,
+                    write: true,
+                },
+            )],
+            Op::Delete { file: 0 },
+            Runtime::Git,
+        );
+        let v = decide(&s);
+        assert_eq!(v.refusal.as_ref().unwrap().win32.name(), "ERROR_SHARING_VIOLATION");
+        assert!(v.windows_call.starts_with("_wchmod"), "{}", v.windows_call);
     }
 
     #[test]

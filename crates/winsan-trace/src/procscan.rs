@@ -140,6 +140,32 @@ fn ppid(pid: u32) -> Option<u32> {
 }
 
 /// The thread-group id (process id) of a thread id.
+/// Whether process `a` is a copy of process `b` made by `fork` without a later `exec`
+/// (or `b` of `a`): both have the same auxiliary vector and the same 16 random bytes the
+/// kernel put at `AT_RANDOM` when the image was exec'd. An `exec` gets new ones, so two
+/// processes that each exec'd the same program never match, ASLR or not.
+pub fn fork_copies(a: u32, b: u32) -> bool {
+    const AT_RANDOM: u64 = 25;
+    let (Ok(xa), Ok(xb)) = (
+        std::fs::read(format!("/proc/{a}/auxv")),
+        std::fs::read(format!("/proc/{b}/auxv")),
+    ) else {
+        return false;
+    };
+    if xa != xb || xa.is_empty() {
+        return false;
+    }
+    let random = xa.chunks_exact(16).find_map(|e| {
+        let key = u64::from_ne_bytes(e[..8].try_into().ok()?);
+        (key == AT_RANDOM).then(|| u64::from_ne_bytes(e[8..].try_into().unwrap()))
+    });
+    let Some(at) = random else {
+        return false;
+    };
+    let (mut ra, mut rb) = ([0u8; 16], [0u8; 16]);
+    crate::sys::read_mem(a, at, &mut ra) == Some(16) && crate::sys::read_mem(b, at, &mut rb) == Some(16) && ra == rb
+}
+
 pub fn tgid(tid: u32) -> u32 {
     std::fs::read_to_string(format!("/proc/{tid}/status"))
         .ok()
@@ -356,6 +382,42 @@ pub fn open_below(pids: &[u32], dir: &str) -> Vec<OpenBelow> {
 
 #[cfg(test)]
 mod tests {
+    /// A Python that forks and waits; prints the child's pid. Killed on drop.
+    struct Forked(std::process::Child, u32);
+    impl Drop for Forked {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("kill").arg(self.1.to_string()).status();
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    fn forked() -> Option<Forked> {
+        use std::io::BufRead;
+        let script = "import os, sys, time\npid = os.fork()\nif pid:\n    print(pid, flush=True)\ntime.sleep(30)";
+        let mut c = std::process::Command::new("python3")
+            .args(["-c", script])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .ok()?;
+        let mut line = String::new();
+        std::io::BufReader::new(c.stdout.take()?).read_line(&mut line).ok()?;
+        let child = line.trim().parse().ok()?;
+        Some(Forked(c, child))
+    }
+
+    #[test]
+    fn fork_copies_tells_a_fork_from_a_second_exec() {
+        let (Some(a), Some(b)) = (forked(), forked()) else {
+            eprintln!("SKIP: no python3");
+            return;
+        };
+        assert!(super::fork_copies(a.0.id(), a.1), "a process and its fork");
+        assert!(super::fork_copies(a.1, a.0.id()), "symmetric");
+        assert!(!super::fork_copies(a.0.id(), b.0.id()), "two execs of one program");
+        assert!(!super::fork_copies(a.1, b.1), "forks of two execs");
+        assert!(!super::fork_copies(a.0.id(), u32::MAX), "no such process");
+    }
+
     use super::*;
 
     #[test]

@@ -120,6 +120,22 @@ pub fn translate(runtime: Runtime, operation: &str, e: Win32Error, path: &str, t
                 format!("System.UnauthorizedAccessException: Access to the path '{path}' is denied.")
             }
         }
+        Runtime::Git => {
+            let n = translate::crt_errno(e);
+            let failed = format!("errno {} ({}): {}", n.windows_number(), n.name(), n.crt_strerror());
+            // compat/mingw.c retries a file that is in use (ERROR_ACCESS_DENIED or
+            // ERROR_SHARING_VIOLATION), then asks when it can.
+            let in_use = matches!(e, Win32Error::ERROR_ACCESS_DENIED | Win32Error::ERROR_SHARING_VIOLATION);
+            match (operation, target) {
+                ("unlink", _) if in_use => {
+                    format!("Unlink of file '{path}' failed. Should I try again? (y/n), then {failed}")
+                }
+                ("rename", Some(t)) if in_use => {
+                    format!("Rename from '{path}' to '{t}' failed. Should I try again? (y/n), then {failed}")
+                }
+                _ => failed,
+            }
+        }
         Runtime::Crt => {
             let n = translate::crt_errno(e);
             format!("errno {} ({}): {}", n.windows_number(), n.name(), n.crt_strerror())
@@ -133,7 +149,7 @@ fn verb(runtime: &str) -> &'static str {
     match runtime {
         "python" | "java" | "dotnet" => "would raise",
         "node" => "would throw",
-        "crt" => "would fail with",
+        "crt" | "git" => "would fail with",
         _ => "would return",
     }
 }

@@ -12,7 +12,7 @@ use winsan_model::consts::share::*;
 pub use winsan_model::translate::Runtime;
 
 /// The `--runtime` spellings besides `auto`.
-pub const NAMES: &[&str] = &["crt", "python", "rust", "go", "node", "java", "dotnet"];
+pub const NAMES: &[&str] = &["crt", "python", "rust", "go", "node", "java", "dotnet", "git"];
 
 /// Parse a `--runtime` value (not `auto`).
 pub fn parse(s: &str) -> Result<Runtime, String> {
@@ -38,7 +38,9 @@ impl OnWindows for Runtime {
             Runtime::Rust | Runtime::Node => FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
             // FileStream's default FileShare.Read
             Runtime::DotNet => FILE_SHARE_READ,
-            Runtime::Crt | Runtime::Python | Runtime::Go | Runtime::Java => FILE_SHARE_READ | FILE_SHARE_WRITE,
+            Runtime::Crt | Runtime::Python | Runtime::Go | Runtime::Java | Runtime::Git => {
+                FILE_SHARE_READ | FILE_SHARE_WRITE
+            }
         }
     }
 
@@ -51,6 +53,7 @@ impl OnWindows for Runtime {
             Runtime::DotNet => "FileShare.Read: .NET FileStream's default",
             Runtime::Rust => "shares delete: Rust std's default",
             Runtime::Node => "shares delete: libuv's default",
+            Runtime::Git => "no FILE_SHARE_DELETE: Git for Windows opens through the C runtime",
         }
     }
 
@@ -79,6 +82,9 @@ fn by_name(name: &str) -> Option<Runtime> {
         "node" | "nodejs" => Some(Runtime::Node),
         "java" => Some(Runtime::Java),
         "dotnet" => Some(Runtime::DotNet),
+        // git and its helpers (git-remote-https, git-upload-pack...), as Git for Windows
+        // builds them all on compat/mingw.c.
+        _ if n == "git" || n.starts_with("git-") => Some(Runtime::Git),
         _ => None,
     }
 }
@@ -184,6 +190,12 @@ mod tests {
         assert_eq!(crate::runtime::detect("/usr/bin/python3.11", None), Runtime::Python);
         assert_eq!(crate::runtime::detect("/usr/bin/node", None), Runtime::Node);
         assert_eq!(crate::runtime::detect("/nonexistent/sh", None), Runtime::Crt);
+        assert_eq!(crate::runtime::detect("/usr/bin/git", None), Runtime::Git);
+        assert_eq!(
+            crate::runtime::detect("/usr/lib/git-core/git-remote-https", None),
+            Runtime::Git
+        );
+        assert_eq!(crate::runtime::detect("/nonexistent/gitk", None), Runtime::Crt);
     }
 
     #[test]

@@ -745,7 +745,8 @@ impl Tracer {
         }
         let p = t.named()?;
         let id = FileId::from_stat(&st);
-        let holders = if held { self.scan(&[id], &[false]) } else { vec![] };
+        let mut holders = if held { self.scan(&[id], &[false]) } else { vec![] };
+        self.drop_absent_on_windows(n, &mut holders);
         let files = vec![spec(&p.display, &st)];
         let had_holders = !holders.is_empty();
         let errno = self.ask(l, n, "unlink", files, holders, vec![], Op::Delete { file: 0 }, None);
@@ -1136,6 +1137,26 @@ impl Tracer {
             .collect()
     }
 
+    /// Drop holders that would not exist on Windows: a git process that is a fork (without
+    /// exec) of the calling git is git's `daemonize()` (`gc --auto`, `maintenance run
+    /// --detach`), which Git for Windows does not do (built with `NO_POSIX_GOODIES`,
+    /// `daemonize` fails with ENOSYS and the work runs in the foreground).
+    fn drop_absent_on_windows(&mut self, n: &Notif, holders: &mut Vec<LinuxHolder>) {
+        if holders.is_empty() || self.runtime_of(n.tid) != Runtime::Git {
+            return;
+        }
+        let caller = procscan::tgid(n.tid);
+        let absent: Vec<bool> = holders
+            .iter()
+            .map(|h| h.pid != caller && self.runtime_of(h.pid) == Runtime::Git && procscan::fork_copies(h.pid, caller))
+            .collect();
+        let mut i = 0;
+        holders.retain(|_| {
+            i += 1;
+            !absent[i - 1]
+        });
+    }
+
     /// Ask the oracle; record and print a finding; the errno to enforce.
     #[allow(clippy::too_many_arguments)]
     fn ask(
@@ -1149,6 +1170,8 @@ impl Tracer {
         op: Op,
         target: Option<String>,
     ) -> Option<i32> {
+        let mut linux = linux;
+        self.drop_absent_on_windows(n, &mut linux);
         if trivially_allowed(&files, &linux, &pending, &op) {
             return None;
         }

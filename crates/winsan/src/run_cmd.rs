@@ -21,10 +21,12 @@ on Linux unless --enforce is given.
 
 Findings (kind: when):
   sharing-violation     an open handle does not share the access the operation needs
-                        (the C runtime, CPython, Go, Java io and .NET do not share delete)
+                        (the C runtime, CPython, Go, Java io, .NET and git do not share
+                        delete)
   mapped-file           deleting or truncating a file with a mapped view
   image-in-use          deleting or overwriting a running executable or loaded library
-  read-only             deleting or replacing a file without the owner write bit
+  read-only             deleting or replacing a file without the owner write bit (Go,
+                        Rust, Node and git clear or ignore it; C and CPython do not)
   delete-pending        reusing a name still pending deletion (--delete legacy)
   directory-not-empty   removing a directory whose only entries are delete-pending
   directory-in-use      removing or renaming a process's working directory, or a
@@ -62,7 +64,8 @@ pub struct RunArgs {
     #[arg(long)]
     pub delete: Option<DeleteSemantics>,
     /// Whose Windows share modes and calls to assume: auto, crt, python, rust, go, node,
-    /// java, dotnet.
+    /// java, dotnet, git (auto: from each process's executable; git and git-* are Git for
+    /// Windows, which clears the read-only attribute before it deletes or replaces).
     #[arg(long, default_value = "auto")]
     pub runtime: String,
     /// Write the JSON report to FILE (`-` for stdout).

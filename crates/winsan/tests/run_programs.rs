@@ -262,6 +262,55 @@ fn signals_ignored_on_entry_stay_ignored() {
     }
 }
 
+fn have_git() -> bool {
+    let ok = Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("SKIP: no git here");
+    }
+    ok
+}
+
+#[test]
+fn git_removing_its_read_only_objects_is_fine() {
+    if !have_git() {
+        return;
+    }
+    let Some(r) = run("git-prune", &[], "sh_git_prune.sh") else {
+        return;
+    };
+    assert_eq!(r.status.code(), Some(0), "{}", r.stderr);
+    assert!(r.stdout.contains("pack"), "{}", r.stdout);
+    r.no_findings();
+}
+
+#[test]
+fn python_rmtree_of_a_git_repo_hits_read_only_objects() {
+    if !have_git() {
+        return;
+    }
+    let Some(r) = run("rmtree-git", &[], "py_rmtree_git_repo.py") else {
+        return;
+    };
+    let objects: usize = r.stdout.trim().parse().unwrap();
+    let f = r.findings();
+    assert_eq!(f.len(), objects, "one finding per read-only object file: {f:#?}");
+    for f in f {
+        assert_eq!(f["kind"], "read-only");
+        assert_eq!(f["operation"], "unlink");
+        assert_eq!(f["process"], "python3", "git's own calls are not findings");
+        assert_eq!(f["error"], "ERROR_ACCESS_DENIED");
+        let path = f["path"].as_str().unwrap();
+        assert!(path.starts_with(&format!("{}/repo/.git/objects/", r.dir())), "{path}");
+        assert_eq!(
+            f["python"],
+            format!("PermissionError: [WinError 5] Access is denied: '{path}'")
+        );
+    }
+}
+
 #[test]
 fn mkstemp_close_first_is_fine() {
     let Some(r) = run("mkstemp-close", &[], "py_mkstemp_close_remove.py") else {
