@@ -385,8 +385,6 @@ struct Tracer {
     /// `kcmp` works here (it needs `CONFIG_KCMP` and ptrace rights): dirfd copies may be
     /// cached.
     kcmp: bool,
-    /// The dirfd copy resolved last: (notification, thread, fd, copy).
-    last_dirfd: Option<(u64, u32, i32, Arc<OwnedFd>)>,
     /// Path buffers, reused from call to call.
     pool: Arc<Mutex<Vec<Vec<u8>>>>,
 }
@@ -467,7 +465,6 @@ impl Tracer {
             ptree: procscan::Tree::default(),
             procs: HashMap::new(),
             kcmp: true,
-            last_dirfd: None,
             pool: Arc::new(Mutex::new(Vec::new())),
         }
     }
@@ -531,19 +528,7 @@ impl Tracer {
 
     /// Our copy of dirfd `fd` of thread `tid`: a cached one if `kcmp` says the caller's
     /// fd is still the same open directory, else a fresh `pidfd_getfd` (then cached).
-    fn dirfd_copy(&mut self, id: u64, tid: u32, fd: i32) -> std::io::Result<Arc<OwnedFd>> {
-        // The second path of the same call through the same dirfd (`renameat(d, a, d, b)`).
-        if let Some((i, t, f, copy)) = &self.last_dirfd {
-            if (*i, *t, *f) == (id, tid, fd) {
-                return Ok(copy.clone());
-            }
-        }
-        let copy = self.dirfd_copy_checked(tid, fd)?;
-        self.last_dirfd = Some((id, tid, fd, copy.clone()));
-        Ok(copy)
-    }
-
-    fn dirfd_copy_checked(&mut self, tid: u32, fd: i32) -> std::io::Result<Arc<OwnedFd>> {
+    fn dirfd_copy(&mut self, tid: u32, fd: i32) -> std::io::Result<Arc<OwnedFd>> {
         if self.kcmp {
             let cached = self
                 .procs
@@ -613,7 +598,7 @@ impl Tracer {
             t.set_prefix(b"cwd/");
             return Some(t);
         }
-        match self.dirfd_copy(n.id, n.tid, fd as i32) {
+        match self.dirfd_copy(n.tid, fd as i32) {
             Ok(f) => t.base = Base::Fd(f),
             Err(_) => {
                 // No pidfd_getfd (permissions, old kernel): through /proc/TID/fd/N.
@@ -685,7 +670,6 @@ impl Tracer {
             // Our cached fds (dirfd copies, /proc/TID) must not keep a file system busy.
             Call::Umount => {
                 self.procs.clear();
-                self.last_dirfd = None;
                 None
             }
         }
@@ -745,8 +729,11 @@ impl Tracer {
         }
         let p = t.named()?;
         let id = FileId::from_stat(&st);
-        let mut holders = if held { self.scan(&[id], &[false]) } else { vec![] };
-        self.drop_absent_on_windows(n, &mut holders);
+        let holders = if held {
+            self.holders_of(n, &[id], &[false])
+        } else {
+            vec![]
+        };
         let files = vec![spec(&p.display, &st)];
         let had_holders = !holders.is_empty();
         let errno = self.ask(l, n, "unlink", files, holders, vec![], Op::Delete { file: 0 }, None);
@@ -786,7 +773,7 @@ impl Tracer {
             }
             named = Some(p);
         }
-        let holders = self.scan(&[id], &[true]);
+        let holders = self.holders_of(n, &[id], &[true]);
         // Fast path: no working directory in it and no delete-pending entry: nothing the
         // model could refuse (`trivially_allowed`).
         if holders.is_empty() && kids.is_empty() {
@@ -885,7 +872,11 @@ impl Tracer {
             }),
         }
         let needs_scan = sm.is_dir() || src_held || dst_held;
-        let mut holders = if needs_scan { self.scan(&ids, &dirs) } else { vec![] };
+        let mut holders = if needs_scan {
+            self.holders_of(n, &ids, &dirs)
+        } else {
+            vec![]
+        };
         if sm.is_dir() {
             // Working directories below the directory being renamed.
             let pids = self.pids().to_vec();
@@ -997,7 +988,7 @@ impl Tracer {
                     return None;
                 }
                 let p = t.named()?;
-                let holders = self.scan(&[FileId::from_stat(m)], &[false]);
+                let holders = self.holders_of(n, &[FileId::from_stat(m)], &[false]);
                 // Writing a running executable fails on Linux too (ETXTBSY).
                 if holders.is_empty() || holders.iter().any(|h| h.hold == Hold::Exe) {
                     return None;
@@ -1071,7 +1062,7 @@ impl Tracer {
             }
         };
         let holders: Vec<LinuxHolder> = self
-            .scan(&[FileId::from_stat(&m)], &[false])
+            .holders_of(n, &[FileId::from_stat(&m)], &[false])
             .into_iter()
             .filter(|h| matches!(h.hold, Hold::Mapping { .. } | Hold::Library))
             .collect();
@@ -1137,13 +1128,15 @@ impl Tracer {
             .collect()
     }
 
-    /// Drop holders that would not exist on Windows: a git process that is a fork (without
-    /// exec) of the calling git is git's `daemonize()` (`gc --auto`, `maintenance run
-    /// --detach`), which Git for Windows does not do (built with `NO_POSIX_GOODIES`,
-    /// `daemonize` fails with ENOSYS and the work runs in the foreground).
-    fn drop_absent_on_windows(&mut self, n: &Notif, holders: &mut Vec<LinuxHolder>) {
+    /// [`Tracer::scan`] for the holders a call of `n` meets, less those that would not
+    /// exist on Windows: a git process that is a fork (without exec) of the calling git is
+    /// git's `daemonize()` (`gc --auto`, `maintenance run --detach`), which Git for Windows
+    /// does not do (built with `NO_POSIX_GOODIES`, `daemonize` fails with ENOSYS and the
+    /// work runs in the foreground).
+    fn holders_of(&mut self, n: &Notif, ids: &[FileId], dirs: &[bool]) -> Vec<LinuxHolder> {
+        let mut holders = self.scan(ids, dirs);
         if holders.is_empty() || self.runtime_of(n.tid) != Runtime::Git {
-            return;
+            return holders;
         }
         let caller = procscan::tgid(n.tid);
         let absent: Vec<bool> = holders
@@ -1155,6 +1148,7 @@ impl Tracer {
             i += 1;
             !absent[i - 1]
         });
+        holders
     }
 
     /// Ask the oracle; record and print a finding; the errno to enforce.
@@ -1170,8 +1164,6 @@ impl Tracer {
         op: Op,
         target: Option<String>,
     ) -> Option<i32> {
-        let mut linux = linux;
-        self.drop_absent_on_windows(n, &mut linux);
         if trivially_allowed(&files, &linux, &pending, &op) {
             return None;
         }
