@@ -786,6 +786,12 @@ pub enum Runtime {
     /// clears the read-only attribute first and whose `rename` clears it on a read-only
     /// target, both retrying while the file is in use and then asking whether to try again.
     Git,
+    /// Programs built on LLVM's Support library (clang, lld, rust-lld, the llvm-* tools):
+    /// `sys::fs::openNativeFile` always shares read, write and delete; `sys::fs::remove`
+    /// is a delete-on-close open; `sys::fs::rename` renames the open source by handle and
+    /// moves a target in use aside (`llvm/lib/Support/Windows/Path.inc`). Errors reach the
+    /// program as `std::errc` values, as the C runtime's errno.
+    Llvm,
 }
 
 impl Runtime {
@@ -799,6 +805,7 @@ impl Runtime {
         Runtime::Java,
         Runtime::DotNet,
         Runtime::Git,
+        Runtime::Llvm,
     ];
 
     /// The `--runtime` spelling.
@@ -812,6 +819,7 @@ impl Runtime {
             Runtime::Java => "java",
             Runtime::DotNet => "dotnet",
             Runtime::Git => "git",
+            Runtime::Llvm => "llvm",
         }
     }
 
@@ -841,7 +849,7 @@ pub const UNCLASSIFIED: Errno = Errno::ENOLCK;
 ///
 /// | runtime | classification compared | when the CRT errno disagrees |
 /// |---|---|---|
-/// | crt, java, dotnet, git | — | (CRT errno) |
+/// | crt, java, dotnet, git, llvm | — | (CRT errno) |
 /// | python | exception class (`python_class`) | CPython's errno ([`python_errno`]): `ERROR_DIRECTORY` → `ENOTDIR` (`NotADirectoryError`) |
 /// | node | `err.code` | the errno of the same name (`ERROR_SHARING_VIOLATION`, `ERROR_LOCK_VIOLATION` → `EBUSY`; `ERROR_ACCESS_DENIED` → `EPERM`; `ERROR_DIRECTORY`, `ERROR_INVALID_NAME` → `ENOENT`...); `UNKNOWN` → [`UNCLASSIFIED`] |
 /// | rust | `io::ErrorKind` | the errno Linux std decodes to the same kind; `Uncategorized` (sharing and lock violations, user-mapped file...) → [`UNCLASSIFIED`] |
@@ -859,7 +867,8 @@ pub fn enforce(e: Win32Error, runtime: Runtime) -> Errno {
     let crt = crt_errno(e);
     match runtime {
         // Git for Windows sets errno from the C runtime's call, EACCES after its retries.
-        Runtime::Crt | Runtime::Java | Runtime::DotNet | Runtime::Git => crt,
+        // LLVM's mapWindowsError gives the std::errc of the C runtime's errno.
+        Runtime::Crt | Runtime::Java | Runtime::DotNet | Runtime::Git | Runtime::Llvm => crt,
         Runtime::Python => {
             if python_class(crt) == python_class(python_errno(e)) {
                 crt

@@ -120,6 +120,9 @@ pub struct Situation {
     pub pending: Vec<usize>,
     pub op: Op,
     pub caller: Runtime,
+    /// The caller is the linker lld, whose unlink of an existing output
+    /// (`lld::unlinkAsync`) is a rename aside on Windows.
+    pub caller_is_lld: bool,
 }
 
 /// The answer.
@@ -298,6 +301,24 @@ fn posix_delete(m: &mut System, path: &str, flags: u32) -> CallResult<()> {
     )
 }
 
+/// LLVM's `sys::fs::rename` (`llvm/lib/Support/Windows/Path.inc`): open the source for
+/// DELETE sharing everything and rename it by handle, replacing the target; when that is
+/// refused (`permission_denied`: access denied or a sharing violation), move the target
+/// aside first (open it for DELETE with FILE_FLAG_DELETE_ON_CLOSE and rename it to
+/// `<to>.tmp0`), then rename the source again.
+fn llvm_rename(m: &mut System, from: &str, to: &str) -> CallResult<()> {
+    let h = m.create_file(from, GENERIC_READ | DELETE, FILE_SHARE_VALID_FLAGS, OPEN_EXISTING, 0)?;
+    match m.set_rename_info(h, to, true) {
+        Err(e) if matches!(e.win32.code(), 5 | 32) => {
+            let flags = FILE_ATTRIBUTE_NORMAL | FILE_FLAG_DELETE_ON_CLOSE;
+            let aside = m.create_file(to, GENERIC_READ | DELETE, FILE_SHARE_VALID_FLAGS, OPEN_EXISTING, flags)?;
+            m.set_rename_info(aside, &format!("{to}.tmp0"), false)?;
+            m.set_rename_info(h, to, true)
+        }
+        r => r,
+    }
+}
+
 /// The Win32 calls the caller's runtime makes for the operation.
 fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult<()>) {
     let rt = sit.caller;
@@ -342,9 +363,36 @@ fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult
                     .and_then(|_| m.delete_file(&w[file]));
                 ("_wchmod(0666) (SetFileAttributesW), DeleteFileW".into(), r)
             }
+            Runtime::Llvm if sit.caller_is_lld => {
+                // lld::unlinkAsync (lld/Common/Filesystem.cpp) on Windows: rename the old
+                // output aside to a unique name, then remove it, ignoring both errors.
+                // When the rename fails, the old file keeps the name and the output's
+                // final rename onto it fails the same way ("failed to write output").
+                let aside = format!("{}lld00000.tmp", w[file]);
+                (
+                    "lld unlinkAsync: CreateFileW(GENERIC_READ|DELETE) + SetFileInformationByHandle(FileRenameInfo) to a temporary name".into(),
+                    llvm_rename(m, &w[file], &aside),
+                )
+            }
+            Runtime::Llvm => {
+                // LLVM sys::fs::remove: an open for DELETE with FILE_FLAG_DELETE_ON_CLOSE,
+                // sharing everything, closed at once.
+                let flags = FILE_ATTRIBUTE_NORMAL
+                    | FILE_FLAG_BACKUP_SEMANTICS
+                    | FILE_FLAG_OPEN_REPARSE_POINT
+                    | FILE_FLAG_DELETE_ON_CLOSE;
+                let r = m
+                    .create_file(&w[file], DELETE, FILE_SHARE_VALID_FLAGS, OPEN_EXISTING, flags)
+                    .and_then(|h| m.close_handle(h));
+                ("CreateFileW(DELETE, FILE_FLAG_DELETE_ON_CLOSE), CloseHandle".into(), r)
+            }
             _ => ("DeleteFileW".into(), m.delete_file(&w[file])),
         },
         Op::RemoveDirectory { file } => ("RemoveDirectoryW".into(), m.remove_directory(&w[file])),
+        Op::Rename { from, to, .. } if rt == Runtime::Llvm => (
+            "CreateFileW(GENERIC_READ|DELETE) + SetFileInformationByHandle(FileRenameInfo, ReplaceIfExists)".into(),
+            llvm_rename(m, &w[from], &w[to]),
+        ),
         Op::Rename { from, to, .. } => {
             let first = m.move_file_ex(&w[from], &w[to], MOVEFILE_REPLACE_EXISTING);
             match first {
@@ -540,6 +588,7 @@ mod tests {
             pending: vec![],
             op,
             caller,
+            caller_is_lld: false,
         }
     }
     fn holder(file: usize, runtime: Runtime, hold: Hold) -> HolderSpec {
@@ -575,6 +624,87 @@ mod tests {
         assert_eq!(v.windows_call, "DeleteFileW");
         assert_eq!(v.blockers, vec![0]);
         assert_eq!(classify(&s, &v), Some(Kind::SharingViolation));
+    }
+
+    /// LLVM's rename moves a target in use aside (delete-on-close, renamed to `.tmp0`)
+    /// and tries again: a mapped target or one held by a sharer of delete is replaced; a
+    /// target held by a handle that does not share delete, or a running image (which
+    /// refuses delete-on-close), is not.
+    #[test]
+    fn llvm_rename_moves_a_target_in_use_aside() {
+        let rename = Op::Rename {
+            from: 0,
+            to: 1,
+            to_exists: true,
+        };
+        let files = || vec![file("/o/a.out.tmp1"), file("/o/a.out")];
+        let mapped = Hold::Mapping { writable: false };
+        let s = sit(files(), vec![holder(1, Runtime::Crt, mapped)], rename, Runtime::Llvm);
+        let v = decide(&s);
+        assert!(v.refusal.is_none(), "{:?}", v.refusal);
+        assert!(v.windows_call.contains("FileRenameInfo"), "{}", v.windows_call);
+        let s = sit(files(), vec![holder(1, Runtime::Crt, mapped)], rename, Runtime::Crt);
+        assert_eq!(kind(&s), Some(Kind::RenameTargetInUse), "MoveFileExW cannot replace it");
+        let read = Hold::Handle {
+            read: true,
+            write: false,
+        };
+        let s = sit(files(), vec![holder(1, Runtime::Python, read)], rename, Runtime::Llvm);
+        assert_eq!(kind(&s), Some(Kind::RenameTargetInUse));
+        assert_eq!(decide(&s).blockers, vec![0]);
+        let s = sit(files(), vec![holder(1, Runtime::Crt, Hold::Exe)], rename, Runtime::Llvm);
+        assert!(decide(&s).refusal.is_some(), "a running image refuses delete-on-close");
+        // The source open by the tool itself (lld's output buffer) shares delete.
+        let s = sit(files(), vec![holder(0, Runtime::Llvm, RW)], rename, Runtime::Llvm);
+        assert!(decide(&s).refusal.is_none());
+    }
+
+    /// lld's unlink of an old output is a rename aside on Windows: a running or mapped
+    /// output moves; one held without delete sharing does not.
+    #[test]
+    fn lld_unlink_is_a_rename_aside() {
+        let lld = |holders: Vec<HolderSpec>| {
+            let mut s = sit(vec![file("/o/prog")], holders, Op::Delete { file: 0 }, Runtime::Llvm);
+            s.caller_is_lld = true;
+            s
+        };
+        let own = holder(
+            0,
+            Runtime::Llvm,
+            Hold::Handle {
+                read: true,
+                write: false,
+            },
+        );
+        assert!(decide(&lld(vec![own.clone(), holder(0, Runtime::Crt, Hold::Exe)]))
+            .refusal
+            .is_none());
+        let mut clang = lld(vec![own.clone(), holder(0, Runtime::Crt, Hold::Exe)]);
+        clang.caller_is_lld = false;
+        assert_eq!(
+            kind(&clang),
+            Some(Kind::ImageInUse),
+            "sys::fs::remove is delete-on-close"
+        );
+        let reader = holder(
+            0,
+            Runtime::Python,
+            Hold::Handle {
+                read: true,
+                write: false,
+            },
+        );
+        let s = lld(vec![own, reader]);
+        assert_eq!(kind(&s), Some(Kind::SharingViolation));
+        assert_eq!(decide(&s).blockers, vec![1]);
+    }
+
+    #[test]
+    fn llvm_remove_of_a_read_only_file_is_refused() {
+        let mut f = file("/o/x.o");
+        f.readonly = true;
+        let s = sit(vec![f], vec![], Op::Delete { file: 0 }, Runtime::Llvm);
+        assert_eq!(kind(&s), Some(Kind::ReadOnly));
     }
 
     #[test]

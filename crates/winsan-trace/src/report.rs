@@ -140,6 +140,16 @@ pub fn translate(runtime: Runtime, operation: &str, e: Win32Error, path: &str, t
             let n = translate::crt_errno(e);
             format!("errno {} ({}): {}", n.windows_number(), n.name(), n.crt_strerror())
         }
+        // mapWindowsError's std::errc, printed through std::error_code::message().
+        Runtime::Llvm => {
+            let n = translate::crt_errno(e);
+            format!(
+                "std::error_code {} ({}): {}",
+                n.windows_number(),
+                n.name(),
+                n.crt_strerror().to_lowercase()
+            )
+        }
     };
     (text, errno)
 }
@@ -149,7 +159,7 @@ fn verb(runtime: &str) -> &'static str {
     match runtime {
         "python" | "java" | "dotnet" => "would raise",
         "node" => "would throw",
-        "crt" | "git" => "would fail with",
+        "crt" | "git" | "llvm" => "would fail with",
         _ => "would return",
     }
 }

@@ -12,7 +12,7 @@ use winsan_model::consts::share::*;
 pub use winsan_model::translate::Runtime;
 
 /// The `--runtime` spellings besides `auto`.
-pub const NAMES: &[&str] = &["crt", "python", "rust", "go", "node", "java", "dotnet", "git"];
+pub const NAMES: &[&str] = &["crt", "python", "rust", "go", "node", "java", "dotnet", "git", "llvm"];
 
 /// Parse a `--runtime` value (not `auto`).
 pub fn parse(s: &str) -> Result<Runtime, String> {
@@ -35,7 +35,7 @@ pub trait OnWindows {
 impl OnWindows for Runtime {
     fn share_mode(self) -> u32 {
         match self {
-            Runtime::Rust | Runtime::Node => FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+            Runtime::Rust | Runtime::Node | Runtime::Llvm => FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
             // FileStream's default FileShare.Read
             Runtime::DotNet => FILE_SHARE_READ,
             Runtime::Crt | Runtime::Python | Runtime::Go | Runtime::Java | Runtime::Git => {
@@ -54,11 +54,13 @@ impl OnWindows for Runtime {
             Runtime::Rust => "shares delete: Rust std's default",
             Runtime::Node => "shares delete: libuv's default",
             Runtime::Git => "no FILE_SHARE_DELETE: Git for Windows opens through the C runtime",
+            Runtime::Llvm => "shares delete: LLVM's openNativeFile",
         }
     }
 
     fn mapping_keeps_handle(self) -> bool {
-        self == Runtime::Python
+        // LLVM's mapped_file_region keeps a duplicate of the file handle to flush it.
+        matches!(self, Runtime::Python | Runtime::Llvm)
     }
 }
 
@@ -81,6 +83,10 @@ fn by_name(name: &str) -> Option<Runtime> {
     match n {
         "node" | "nodejs" => Some(Runtime::Node),
         "java" => Some(Runtime::Java),
+        // LLVM's tools, whether linked to libLLVM (found by `elf_runtime` too) or static.
+        "rust-lld" | "lld" | "ld.lld" | "ld64.lld" | "lld-link" | "wasm-ld" | "clang" | "clang++" | "clang-cl"
+        | "opt" | "llc" => Some(Runtime::Llvm),
+        _ if n.starts_with("clang-") || n.starts_with("llvm-") => Some(Runtime::Llvm),
         "dotnet" => Some(Runtime::DotNet),
         // git and its helpers (git-remote-https, git-upload-pack...), as Git for Windows
         // builds them all on compat/mingw.c.
@@ -90,7 +96,10 @@ fn by_name(name: &str) -> Option<Runtime> {
 }
 
 /// Reads the ELF section names: `.go.buildinfo` marks Go; a `.comment` that says
-/// `rustc version` marks Rust (rustc writes it into every object it emits).
+/// `rustc version` marks Rust (rustc writes it into every object it emits). Otherwise the
+/// libraries it needs (`DT_NEEDED`): `libjli.so` is the JDK's launcher library (`java`,
+/// `javac`, `jar`, `jshell`... are all launchers of one JVM) and `libjvm.so` the JVM
+/// itself; `libLLVM` marks a program built on LLVM's Support library.
 fn elf_runtime(path: &str) -> Option<Runtime> {
     let mut f = std::fs::File::open(path).ok()?;
     let mut hdr = [0u8; 64];
@@ -123,20 +132,80 @@ fn elf_runtime(path: &str) -> Option<Runtime> {
         let end = names[o.min(names.len())..].iter().position(|&b| b == 0)?;
         std::str::from_utf8(&names[o..o + end]).ok()
     };
-    let mut comment = None;
+    let (mut comment, mut dynamic) = (None, None);
     for i in 0..shnum {
         match name_of(i) {
             Some(".go.buildinfo") | Some(".gopclntab") | Some(".note.go.buildid") => return Some(Runtime::Go),
             Some(".comment") => comment = Some(i),
+            _ if u32at(&sh, i * 64 + 4) == SHT_DYNAMIC => dynamic = Some(i),
             _ => {}
         }
     }
-    let i = comment?;
-    let s = &sh[i * 64..i * 64 + 64];
-    let (off, size) = (u64at(s, 0x18), u64at(s, 0x20).min(4096));
-    let mut buf = vec![0u8; size];
-    f.read_exact_at(&mut buf, off as u64).ok()?;
-    buf.windows(13).any(|w| w == b"rustc version").then_some(Runtime::Rust)
+    // A section's contents, at most `max` bytes.
+    let contents = |i: usize, max: usize| {
+        let s = &sh[i * 64..i * 64 + 64];
+        let (off, size) = (u64at(s, 0x18), u64at(s, 0x20).min(max));
+        let mut buf = vec![0u8; size];
+        f.read_exact_at(&mut buf, off as u64).ok().map(|_| buf)
+    };
+    if let Some(buf) = comment.and_then(|i| contents(i, 4096)) {
+        if buf.windows(13).any(|w| w == b"rustc version") {
+            return Some(Runtime::Rust);
+        }
+    }
+    let i = dynamic?;
+    let strtab = u32at(&sh, i * 64 + 0x28); // sh_link: the section of the names
+    if strtab >= shnum {
+        return None;
+    }
+    let (entries, names) = (contents(i, 64 << 10)?, contents(strtab, 1 << 20)?);
+    let needed = entries
+        .chunks_exact(16)
+        .take_while(|e| u64at(e, 0) != DT_NULL)
+        .filter(|e| u64at(e, 0) == DT_NEEDED)
+        .filter_map(|e| {
+            let o = u64at(e, 8);
+            let end = o + names.get(o..)?.iter().position(|&b| b == 0)?;
+            Some(&names[o..end])
+        });
+    for lib in needed {
+        if lib.starts_with(b"libjli.so") || lib.starts_with(b"libjvm.so") {
+            return Some(Runtime::Java);
+        }
+        if lib.starts_with(b"libLLVM") {
+            return Some(Runtime::Llvm);
+        }
+    }
+    None
+}
+
+const SHT_DYNAMIC: usize = 6;
+const DT_NULL: usize = 0;
+const DT_NEEDED: usize = 1;
+
+/// The linker lld, by the names it is run under (`/proc/PID/comm`, at most 15 bytes).
+pub fn is_lld(comm: &str) -> bool {
+    matches!(
+        comm,
+        "rust-lld" | "lld" | "ld.lld" | "ld64.lld" | "lld-link" | "wasm-ld"
+    )
+}
+
+/// Whether `path` is the performance-data file of the JVM `pid`:
+/// `<tmpdir>/hsperfdata_<user>/<pid>`.
+///
+/// HotSpot on Linux maps that file and unlinks it when the JVM exits
+/// (`perfMemory_posix.cpp`), so every JVM would seem to delete a mapped file. Its Windows
+/// build makes no such call: it creates the file with `FILE_FLAG_DELETE_ON_CLOSE`, sharing
+/// read and delete, and only closes its handles at exit, leaving the deletion to the last
+/// close (`perfMemory_windows.cpp`, `create_sharedmem_resources` and
+/// `delete_file_mapping`). The JVM's own unlink of it is therefore not a Windows call.
+pub fn is_jvm_perf_data(path: &str, pid: u32) -> bool {
+    let mut parts = path.rsplit('/');
+    let (Some(name), Some(dir)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    dir.starts_with("hsperfdata_") && name.parse::<u32>() == Ok(pid)
 }
 
 /// Runtime per executable, so a program started many times is inspected once.
@@ -196,6 +265,57 @@ mod tests {
             Runtime::Git
         );
         assert_eq!(crate::runtime::detect("/nonexistent/gitk", None), Runtime::Crt);
+        assert_eq!(crate::runtime::detect("/nonexistent/ld.lld", None), Runtime::Llvm);
+        assert_eq!(crate::runtime::detect("/nonexistent/clang-16", None), Runtime::Llvm);
+        assert_eq!(crate::runtime::detect("/nonexistent/ld", None), Runtime::Crt);
+    }
+
+    /// The toolchain's own linker: `rust-lld` needs `libLLVM.so`; renamed, it is still
+    /// found by what it links.
+    #[test]
+    fn rust_lld_is_llvm_by_what_it_links() {
+        let Some(sysroot) = std::process::Command::new("rustc")
+            .args(["--print", "sysroot"])
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        else {
+            return;
+        };
+        let Some(lld) = std::fs::read_dir(format!("{sysroot}/lib/rustlib"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|d| d.path().join("bin/rust-lld"))
+            .find(|p| p.exists())
+        else {
+            eprintln!("SKIP: no rust-lld in {sysroot}");
+            return;
+        };
+        assert_eq!(elf_runtime(lld.to_str().unwrap()), Some(Runtime::Llvm));
+    }
+
+    /// Every JDK tool is a launcher of the JVM (`libjli.so`), whatever its name.
+    #[test]
+    fn jdk_launchers_are_java() {
+        let Ok(javac) = std::fs::canonicalize("/usr/bin/javac") else {
+            eprintln!("SKIP: no javac here");
+            return;
+        };
+        assert_eq!(elf_runtime(javac.to_str().unwrap()), Some(Runtime::Java));
+        assert_eq!(detect(javac.to_str().unwrap(), None), Runtime::Java);
+    }
+
+    #[test]
+    fn jvm_perf_data() {
+        assert!(is_jvm_perf_data("/tmp/hsperfdata_root/4242", 4242));
+        assert!(
+            !is_jvm_perf_data("/tmp/hsperfdata_root/4242", 4243),
+            "another JVM's file"
+        );
+        assert!(!is_jvm_perf_data("/tmp/hsperfdata_root/4242x", 4242));
+        assert!(!is_jvm_perf_data("/tmp/data/4242", 4242));
+        assert!(!is_jvm_perf_data("4242", 4242));
     }
 
     #[test]

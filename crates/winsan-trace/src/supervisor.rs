@@ -10,7 +10,7 @@
 use crate::oracle::{self, FileSpec, Hold, HolderSpec, Op, Situation};
 use crate::procscan::{self, FileId, LinuxHolder};
 use crate::report::{self, BlockerReport, Finding, Format};
-use crate::runtime::{OnWindows, Runtime, RuntimeCache};
+use crate::runtime::{self, OnWindows, Runtime, RuntimeCache};
 use crate::sys::{self, Exit, Listener, Notif, Ready, Stat};
 use crate::syscalls::{self, Call};
 use std::collections::{BTreeMap, HashMap};
@@ -728,6 +728,9 @@ impl Tracer {
             return None;
         }
         let p = t.named()?;
+        if self.runtime_of(n.tid) == Runtime::Java && runtime::is_jvm_perf_data(&p.display, procscan::tgid(n.tid)) {
+            return None;
+        }
         let id = FileId::from_stat(&st);
         let holders = if held {
             self.holders_of(n, &[id], &[false])
@@ -1189,6 +1192,7 @@ impl Tracer {
             pending,
             op,
             caller: caller_rt,
+            caller_is_lld: caller_rt == Runtime::Llvm && runtime::is_lld(&procscan::comm(procscan::tgid(n.tid))),
         };
         // A model panic must not take the supervisor down (the program would then get
         // ENOSYS for every trapped call): no verdict, no finding.
@@ -1436,6 +1440,7 @@ mod tests {
                             pending: vec![],
                             op: *op,
                             caller: crate::runtime::parse(rt).unwrap(),
+                            caller_is_lld: false,
                         };
                         let v = oracle::decide(&sit);
                         assert_eq!(oracle::classify(&sit, &v), None, "{sit:?} {v:?}");

@@ -64,8 +64,10 @@ pub struct RunArgs {
     #[arg(long)]
     pub delete: Option<DeleteSemantics>,
     /// Whose Windows share modes and calls to assume: auto, crt, python, rust, go, node,
-    /// java, dotnet, git (auto: from each process's executable; git and git-* are Git for
-    /// Windows, which clears the read-only attribute before it deletes or replaces).
+    /// java, dotnet, git, llvm (auto: from each process's executable: its name, Go and Rust
+    /// sections, the libraries it links (libjli/libjvm: java; libLLVM: llvm); git and git-*
+    /// are Git for Windows, which clears the read-only attribute before it deletes or
+    /// replaces; llvm is clang, lld and rust-lld, which share delete on every open).
     #[arg(long, default_value = "auto")]
     pub runtime: String,
     /// Write the JSON report to FILE (`-` for stdout).

@@ -115,6 +115,8 @@ fn interpreter(prog: &str) -> Vec<String> {
         Some("py") => vec!["python3".into(), path],
         Some("sh") => vec!["sh".into(), path],
         Some("js") => vec!["node".into(), path],
+        // Source-file mode (JEP 330): the JVM compiles the one class in memory.
+        Some("java") => vec!["java".into(), path],
         Some("c") | Some("rs") | Some("go") => vec![compiled(prog)],
         _ => vec![path],
     }
@@ -1309,4 +1311,101 @@ fn descendants_outliving_winsan_keep_working() {
         "trapped calls after hand-off"
     );
     assert!(!r.dir.join("victim").exists());
+}
+
+fn java_available() -> bool {
+    static OK: OnceLock<bool> = OnceLock::new();
+    *OK.get_or_init(|| {
+        // Source-file mode needs the compiler module, which a JRE lacks.
+        let ok = Command::new("javac")
+            .arg("-version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !ok {
+            eprintln!("SKIP: no JDK here (install openjdk-17-jdk-headless to run the Java programs)");
+        }
+        ok
+    })
+}
+
+#[test]
+fn java_delete_of_an_open_stream_is_a_sharing_violation() {
+    if !java_available() {
+        return;
+    }
+    let Some(r) = run("java-remove-open", &[], "JavaRemoveOpen.java") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["operation"], "unlink");
+    assert_eq!(f["path"], format!("{}/j.dat", r.dir()));
+    assert_eq!(f["runtime"], "java", "the JDK launcher links libjli.so");
+    assert_eq!(f["error"], "ERROR_SHARING_VIOLATION");
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["pid"], f["pid"], "the JVM's own FileOutputStream");
+    assert_eq!(b[0]["access"], serde_json::json!(["write"]));
+    assert_eq!(b[0]["share"], serde_json::json!(["read", "write"]));
+}
+
+/// Every JVM unlinks its mapped `hsperfdata_<user>/<pid>` at exit on Linux; HotSpot on
+/// Windows leaves that file to FILE_FLAG_DELETE_ON_CLOSE and makes no such call.
+#[test]
+fn java_close_then_delete_is_fine_and_the_jvm_exit_is_not_a_finding() {
+    if !java_available() {
+        return;
+    }
+    let Some(r) = run("java-close-remove", &[], "JavaCloseRemove.java") else {
+        return;
+    };
+    r.no_findings();
+    assert_eq!(r.stdout.trim(), "deleted");
+    assert!(r.status.success());
+}
+
+/// rustc links with rust-lld: lld writes a temporary file and renames it over the output
+/// while its own fd is still open. LLVM shares delete on every open, so this is fine.
+#[test]
+fn rustc_linking_with_lld_is_fine() {
+    let Some(r) = run("rustc-link", &[], "sh_rustc_link.sh") else {
+        return;
+    };
+    r.no_findings();
+    assert!(r.status.success(), "{}", r.stderr);
+    assert!(Path::new(r.dir()).join("prog").exists());
+}
+
+/// lld's Windows build renames a running output aside before writing the new one
+/// (`lld::unlinkAsync`): relinking a program that runs is fine, unlike with link.exe.
+#[test]
+fn relinking_a_running_program_with_lld_is_fine() {
+    let Some(r) = run("relink-running", &[], "sh_relink_running.sh") else {
+        return;
+    };
+    r.no_findings();
+    assert!(r.status.success(), "{}", r.stderr);
+}
+
+/// ... but not when another program has the old output open without sharing delete.
+#[test]
+fn relinking_an_output_another_program_reads_is_a_sharing_violation() {
+    let Some(r) = run("relink-held", &[], "sh_relink_held.sh") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["operation"], "unlink");
+    assert_eq!(f["path"], format!("{}/prog", r.dir()));
+    assert_eq!(f["runtime"], "llvm");
+    assert_eq!(f["process"], "rust-lld");
+    assert!(
+        f["windows_call"].as_str().unwrap().starts_with("lld unlinkAsync"),
+        "{f}"
+    );
+    let b = blockers(f);
+    assert_eq!(b.len(), 1, "lld's own fd shares delete: {b:#?}");
+    assert_eq!(b[0]["process"], "python3");
+    assert_eq!(b[0]["fd"], r.stdout.trim().parse::<i64>().unwrap());
+    assert_eq!(b[0]["access"], serde_json::json!(["read"]));
 }
