@@ -10,11 +10,13 @@
 //!
 //! Layout: [`sys`] is the only `unsafe` code (seccomp, ioctls, memory reads, signals);
 //! [`syscalls`] is the trap table and the BPF program; [`procscan`] reads `/proc`;
-//! [`runtime`] tells runtimes apart; [`oracle`] asks the model; [`report`] prints;
+//! [`runtime`] tells runtimes apart; [`pyframe`] reads a
+//! Python caller's frames; [`oracle`] asks the model; [`report`] prints;
 //! [`supervisor`] ties them together.
 
 pub mod oracle;
 pub mod procscan;
+pub mod pyframe;
 pub mod report;
 pub mod runtime;
 pub mod supervisor;

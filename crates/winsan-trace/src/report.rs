@@ -55,6 +55,10 @@ pub struct Finding {
     pub rule: String,
     /// How many times this same finding happened (identical ones are reported once).
     pub count: u32,
+    /// Where in the program: the caller's Python frames, innermost first, when the
+    /// caller is a CPython winsan can read (`crate::pyframe`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stack: Vec<crate::pyframe::PyFrame>,
 }
 
 impl Finding {
@@ -189,6 +193,9 @@ pub fn human(f: &Finding) -> String {
         f.windows_call, f.error, f.ntstatus
     );
     let _ = writeln!(s, "{p}   {} {}: {}", f.runtime, verb(&f.runtime), f.runtime_message());
+    for (i, frame) in f.stack.iter().enumerate() {
+        let _ = writeln!(s, "{p}   {} {frame}", if i == 0 { "at" } else { "  from" });
+    }
     for b in &f.blockers {
         let _ = writeln!(s, "{p}   in the way: {}", b.description);
     }
@@ -200,9 +207,15 @@ pub fn human(f: &Finding) -> String {
 }
 
 /// A GitHub Actions `::error` annotation.
+/// With the caller's innermost source frame as the annotation's file and line.
 pub fn github(f: &Finding) -> String {
     let msg = human(f).replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
-    format!("::error title=winsan {}::{}\n", f.kind, msg)
+    let at = f
+        .stack
+        .first()
+        .map(|s| format!("file={},line={},", s.file.replace(',', "%2C"), s.line))
+        .unwrap_or_default();
+    format!("::error {at}title=winsan {}::{}\n", f.kind, msg)
 }
 
 /// The summary line at exit.
@@ -241,6 +254,18 @@ pub struct JsonReport<'a> {
 }
 
 /// A SARIF 2.1.0 log of the findings.
+/// A SARIF location: the source line of the caller's innermost frame when known (so code
+/// scanning annotates the program), otherwise the file operated on.
+fn location(f: &Finding) -> serde_json::Value {
+    match f.stack.first() {
+        Some(s) => serde_json::json!({"physicalLocation": {
+            "artifactLocation": {"uri": format!("file://{}", s.file)},
+            "region": {"startLine": s.line.max(1)},
+        }}),
+        None => serde_json::json!({"physicalLocation": {"artifactLocation": {"uri": format!("file://{}", f.path)}}}),
+    }
+}
+
 pub fn sarif(findings: &[Finding]) -> serde_json::Value {
     let results: Vec<serde_json::Value> = findings
         .iter()
@@ -249,7 +274,7 @@ pub fn sarif(findings: &[Finding]) -> serde_json::Value {
                 "ruleId": f.kind,
                 "level": "error",
                 "message": {"text": format!("{}(\"{}\") by {}[{}]: {} -> {}. {}", f.operation, f.path, f.process, f.pid, f.windows_call, f.error, f.explanation)},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": format!("file://{}", f.path)}}}],
+                "locations": [location(f)],
             })
         })
         .collect();

@@ -9,6 +9,7 @@
 
 use crate::oracle::{self, FileSpec, Hold, HolderSpec, Op, Situation};
 use crate::procscan::{self, FileId, LinuxHolder};
+use crate::pyframe::{self, PyFrames};
 use crate::report::{self, BlockerReport, Finding, Format};
 use crate::runtime::{self, OnWindows, Runtime, RuntimeCache};
 use crate::sys::{self, Exit, Listener, Notif, Ready, Stat};
@@ -373,6 +374,7 @@ struct Tracer {
     quiet: bool,
     me: u32,
     runtimes: RuntimeCache,
+    pyframes: PyFrames,
     /// Legacy semantics: names that are delete-pending, with the file that keeps them.
     pending: BTreeMap<String, FileId>,
     findings: Vec<Finding>,
@@ -458,6 +460,7 @@ impl Tracer {
             quiet: o.quiet,
             me,
             runtimes: RuntimeCache::default(),
+            pyframes: PyFrames::default(),
             pending: BTreeMap::new(),
             findings: Vec::new(),
             trapped: 0,
@@ -1200,6 +1203,20 @@ impl Tracer {
         let kind = oracle::classify(&sit, &verdict)?;
         let refusal = verdict.refusal.as_ref()?;
         let pid = procscan::tgid(n.tid);
+        let stack = if caller_rt == Runtime::Python {
+            self.pyframes.stack(pid, n.tid)
+        } else {
+            vec![]
+        };
+        // NamedTemporaryFile opened with O_TEMPORARY on Windows and its close makes no
+        // unlink: the caller's own fds and maps of the file are that handle or duplicates
+        // of it. Another process's fd is still reported: on Windows it could not have
+        // opened the file (the O_TEMPORARY handle has DELETE access, which the runtimes
+        // that do not share delete are refused), and its open was not seen.
+        if operation == "unlink" && pyframe::is_named_temporary_file_close(&stack) && linux.iter().all(|h| h.pid == pid)
+        {
+            return None;
+        }
         let path = sit.files[0].path.clone();
         let win32 = refusal.win32.code();
         let (message, errno) = report::translate(caller_rt, operation, refusal.win32, &path, target.as_deref());
@@ -1243,6 +1260,7 @@ impl Tracer {
             explanation,
             rule: refusal.reason.rule().into(),
             count: 1,
+            stack,
         };
         if let Some(old) = self.findings.iter_mut().find(|f| f.same_as(&finding)) {
             old.count += 1;

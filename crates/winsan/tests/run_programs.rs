@@ -664,11 +664,38 @@ fn github_format() {
     let Some(r) = run("github", &["--format", "github"], "py_mkstemp_remove.py") else {
         return;
     };
+    // With the Python caller's source line when its frames are readable.
+    let at = if python_frames_readable() {
+        format!("file={},line=6,", programs().join("py_mkstemp_remove.py").display())
+    } else {
+        String::new()
+    };
     assert!(
-        r.stderr.contains("::error title=winsan sharing-violation::"),
+        r.stderr
+            .contains(&format!("::error {at}title=winsan sharing-violation::")),
         "{}",
         r.stderr
     );
+}
+
+/// SARIF results point at the program's source line (code scanning annotates it).
+#[test]
+fn sarif_format_points_at_the_source_line() {
+    if !python_frames_readable() {
+        return;
+    }
+    let Some(r) = run("sarif", &["--format", "sarif"], "py_stack.py") else {
+        return;
+    };
+    let start = r.stderr.find('{').expect("a SARIF document on stderr");
+    let end = r.stderr.rfind('}').unwrap();
+    let doc: Value = serde_json::from_str(&r.stderr[start..=end]).unwrap();
+    let loc = &doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(
+        loc["artifactLocation"]["uri"],
+        format!("file://{}", programs().join("py_stack.py").display())
+    );
+    assert_eq!(loc["region"]["startLine"], 4);
 }
 
 /// Every file below `dir`: relative path → contents (directories as `<dir>`).
@@ -1408,4 +1435,73 @@ fn relinking_an_output_another_program_reads_is_a_sharing_violation() {
     assert_eq!(b[0]["process"], "python3");
     assert_eq!(b[0]["fd"], r.stdout.trim().parse::<i64>().unwrap());
     assert_eq!(b[0]["access"], serde_json::json!(["read"]));
+}
+
+/// Whether `python3` is a CPython whose frames winsan reads (3.11).
+fn python_frames_readable() -> bool {
+    static OK: OnceLock<bool> = OnceLock::new();
+    *OK.get_or_init(|| {
+        let out = Command::new("python3")
+            .args([
+                "-c",
+                "import sys, platform; print(platform.python_implementation(), sys.version_info[:2])",
+            ])
+            .output()
+            .unwrap();
+        let ok = String::from_utf8_lossy(&out.stdout).trim() == "CPython (3, 11)";
+        if !ok {
+            eprintln!("SKIP: python3 is not CPython 3.11, whose frames winsan reads");
+        }
+        ok
+    })
+}
+
+#[test]
+fn a_python_finding_names_its_frames() {
+    if !python_frames_readable() {
+        return;
+    }
+    let Some(r) = run("py-stack", &[], "py_stack.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    let src = programs().join("py_stack.py");
+    let src = src.to_str().unwrap();
+    let frame = |line: u32, function: &str| serde_json::json!({"file": src, "line": line, "function": function});
+    assert_eq!(
+        f["stack"],
+        serde_json::json!([frame(4, "remove_it"), frame(7, "main"), frame(8, "<module>")])
+    );
+    assert!(
+        r.stderr.contains(&format!("   at {src}:4 in remove_it\n")),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn the_frames_are_the_calling_threads() {
+    if !python_frames_readable() {
+        return;
+    }
+    let Some(r) = run("py-stack-thread", &[], "py_thread.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    let top = &f["stack"][0];
+    assert!(top["file"].as_str().unwrap().ends_with("/threading.py"), "{f}");
+    assert_eq!(top["function"], "run", "{f}");
+}
+
+#[test]
+fn closing_a_mapped_named_temporary_file_is_fine() {
+    if !python_frames_readable() {
+        return;
+    }
+    let Some(r) = run("py-ntf-mmap", &[], "py_ntf_mmap_close.py") else {
+        return;
+    };
+    r.no_findings();
+    assert_eq!(r.stdout.trim(), "100");
 }
