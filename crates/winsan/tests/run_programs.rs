@@ -1222,18 +1222,26 @@ fn rust_binary_recreating_a_delete_pending_name() {
 
 /// Whether a Go toolchain is installed (`.ci/run` installs Debian's); the Go programs are
 /// skipped, saying so, where it is not.
+/// Whether `cmd arg` runs and succeeds here (once per test binary); if not, says which
+/// programs are skipped.
+fn tool_works(ok: &'static OnceLock<bool>, cmd: &str, arg: &str, skip: &str) -> bool {
+    *ok.get_or_init(|| {
+        let works = Command::new(cmd).arg(arg).output().is_ok_and(|o| o.status.success());
+        if !works {
+            eprintln!("SKIP: {skip}");
+        }
+        works
+    })
+}
+
 fn go_available() -> bool {
     static OK: OnceLock<bool> = OnceLock::new();
-    *OK.get_or_init(|| {
-        let ok = Command::new("go")
-            .arg("version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !ok {
-            eprintln!("SKIP: no Go toolchain here (install golang-go to run the Go programs)");
-        }
-        ok
-    })
+    tool_works(
+        &OK,
+        "go",
+        "version",
+        "no Go toolchain here (install golang-go to run the Go programs)",
+    )
 }
 
 #[test]
@@ -1342,17 +1350,9 @@ fn descendants_outliving_winsan_keep_working() {
 
 fn java_available() -> bool {
     static OK: OnceLock<bool> = OnceLock::new();
-    *OK.get_or_init(|| {
-        // Source-file mode needs the compiler module, which a JRE lacks.
-        let ok = Command::new("javac")
-            .arg("-version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !ok {
-            eprintln!("SKIP: no JDK here (install openjdk-17-jdk-headless to run the Java programs)");
-        }
-        ok
-    })
+    // Source-file mode needs the compiler module, which a JRE lacks.
+    let skip = "no JDK here (install openjdk-17-jdk-headless to run the Java programs)";
+    tool_works(&OK, "javac", "-version", skip)
 }
 
 #[test]
