@@ -183,6 +183,35 @@ const SHT_DYNAMIC: usize = 6;
 const DT_NULL: usize = 0;
 const DT_NEEDED: usize = 1;
 
+/// A POSIX IPC object: glibc keeps `sem_open` semaphores (`sem.NAME`) and `shm_open`
+/// memory directly in `/dev/shm`, and multiprocessing unlinks its semaphores as soon as
+/// they exist. Their Windows counterparts are kernel objects (CPython's `SemLock` is a
+/// `CreateSemaphore`, shared memory a pagefile-backed `CreateFileMapping`), not files, so
+/// nothing done to these names is a Windows file operation. (Files in directories below
+/// `/dev/shm` are ordinary files.)
+pub fn is_posix_ipc_object(path: &str) -> bool {
+    path.strip_prefix("/dev/shm/").is_some_and(|name| !name.contains('/'))
+}
+
+/// SQLite's WAL index (`DB-shm`) deleted by the connection that closes it last. The Unix
+/// VFS unlinks it while it still has it open and mapped (`unixShmPurge`/`unixShmUnmap` in
+/// `os_unix.c`); the Windows VFS unmaps and closes it first and deletes it then
+/// (`winShmPurge` in `os_win.c`). Only when the caller itself is all that holds it.
+pub fn is_sqlite_shm_close(path: &str, only_the_caller_holds_it: bool) -> bool {
+    only_the_caller_holds_it && path.ends_with("-shm")
+}
+
+/// A read-only delete inside a Python `rmtree` whose error handler clears the attribute and
+/// tries again, so that the program recovers on Windows: `TemporaryDirectory`'s cleanup
+/// (`tempfile.py` `_rmtree`, whose handler chmods and retries on `PermissionError`) and
+/// pytest's `rm_rf` (`_pytest/pathlib.py`, `on_rm_rf_error`).
+pub fn rmtree_recovers_read_only(stack: &[crate::pyframe::PyFrame]) -> bool {
+    stack.iter().any(|f| {
+        (f.file.ends_with("/tempfile.py") && f.function == "_rmtree")
+            || (f.file.ends_with("/_pytest/pathlib.py") && f.function == "rm_rf")
+    })
+}
+
 /// The linker lld, by the names it is run under (`/proc/PID/comm`, at most 15 bytes).
 pub fn is_lld(comm: &str) -> bool {
     matches!(
@@ -304,6 +333,14 @@ mod tests {
         };
         assert_eq!(elf_runtime(javac.to_str().unwrap()), Some(Runtime::Java));
         assert_eq!(detect(javac.to_str().unwrap(), None), Runtime::Java);
+    }
+
+    #[test]
+    fn posix_ipc_objects() {
+        assert!(is_posix_ipc_object("/dev/shm/sem.mp-abc123"));
+        assert!(is_posix_ipc_object("/dev/shm/psm_1234"));
+        assert!(!is_posix_ipc_object("/dev/shm/work/sem.x"), "an ordinary file below");
+        assert!(!is_posix_ipc_object("/tmp/sem.x"));
     }
 
     #[test]

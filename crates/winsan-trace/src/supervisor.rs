@@ -379,9 +379,13 @@ struct Tracer {
     pending: BTreeMap<String, FileId>,
     findings: Vec<Finding>,
     trapped: u64,
-    /// The traced processes, re-read from /proc at most every [`TREE_TTL`] (reading
-    /// every /proc/PID/stat per `rmdir` made `rm -rf` 15x slower).
-    tree: Option<(Instant, Vec<u32>)>,
+    /// The traced processes, with the last pid the system had handed out when they were
+    /// read: re-read from /proc only when a process was started since (reading every
+    /// /proc/PID/stat per `rmdir` made `rm -rf` 15x slower), or after [`TREE_TTL`] where
+    /// that pid cannot be read.
+    tree: Option<(Instant, Option<u32>, Vec<u32>)>,
+    /// `/proc/loadavg`, kept open: its last field is the last pid allocated.
+    loadavg: Option<std::fs::File>,
     ptree: procscan::Tree,
     procs: HashMap<u32, ProcFds>,
     /// `kcmp` works here (it needs `CONFIG_KCMP` and ptrace rights): dirfd copies may be
@@ -391,9 +395,9 @@ struct Tracer {
     pool: Arc<Mutex<Vec<Vec<u8>>>>,
 }
 
-/// How long a list of the traced processes is trusted. A process started and moved into a
-/// directory less than this before the directory is removed can be missed (a missed
-/// finding, never a false one).
+/// How long a list of the traced processes is trusted when `/proc/loadavg` cannot tell
+/// whether a process was started since. A process started less than this before a scan
+/// can then be missed (a missed finding, never a false one).
 const TREE_TTL: Duration = Duration::from_millis(50);
 
 const AT_FDCWD: i64 = -100;
@@ -465,6 +469,7 @@ impl Tracer {
             findings: Vec::new(),
             trapped: 0,
             tree: None,
+            loadavg: std::fs::File::open("/proc/loadavg").ok(),
             ptree: procscan::Tree::default(),
             procs: HashMap::new(),
             kcmp: true,
@@ -706,12 +711,27 @@ impl Tracer {
     }
 
     fn pids(&mut self) -> &[u32] {
-        let fresh = matches!(&self.tree, Some((t, _)) if t.elapsed() < TREE_TTL);
+        let last = self.last_pid();
+        let fresh = match &self.tree {
+            Some((_, Some(was), _)) => last == Some(*was),
+            Some((t, None, _)) => last.is_none() && t.elapsed() < TREE_TTL,
+            None => false,
+        };
         if !fresh {
             let pids = self.ptree.descendants(self.me);
-            self.tree = Some((Instant::now(), pids));
+            self.tree = Some((Instant::now(), last, pids));
         }
-        &self.tree.as_ref().expect("just filled").1
+        &self.tree.as_ref().expect("just filled").2
+    }
+
+    /// The last pid allocated in our pid namespace (`/proc/loadavg`, fifth field): it
+    /// changes whenever any process or thread is started (one `pread`, ~1 µs).
+    fn last_pid(&self) -> Option<u32> {
+        use std::os::unix::fs::FileExt;
+        let mut buf = [0u8; 128];
+        let n = self.loadavg.as_ref()?.read_at(&mut buf, 0).ok()?;
+        let text = std::str::from_utf8(&buf[..n]).ok()?;
+        text.split_whitespace().nth(4)?.parse().ok()
     }
 
     fn on_unlink(&mut self, l: &Listener, n: &Notif, dirfd: Option<usize>, arg: usize, rmdir: bool) -> Option<i32> {
@@ -1170,7 +1190,9 @@ impl Tracer {
         op: Op,
         target: Option<String>,
     ) -> Option<i32> {
-        if trivially_allowed(&files, &linux, &pending, &op) {
+        if trivially_allowed(&files, &linux, &pending, &op)
+            || files.iter().any(|f| runtime::is_posix_ipc_object(&f.path))
+        {
             return None;
         }
         // Data read about the caller (its memory, its fds, /proc/TID) is its own only if
@@ -1213,8 +1235,14 @@ impl Tracer {
         // of it. Another process's fd is still reported: on Windows it could not have
         // opened the file (the O_TEMPORARY handle has DELETE access, which the runtimes
         // that do not share delete are refused), and its open was not seen.
-        if operation == "unlink" && pyframe::is_named_temporary_file_close(&stack) && linux.iter().all(|h| h.pid == pid)
-        {
+        let only_the_caller = linux.iter().all(|h| h.pid == pid);
+        if operation == "unlink" && pyframe::is_named_temporary_file_close(&stack) && only_the_caller {
+            return None;
+        }
+        if operation == "unlink" && runtime::is_sqlite_shm_close(&sit.files[0].path, only_the_caller) {
+            return None;
+        }
+        if kind == oracle::Kind::ReadOnly && runtime::rmtree_recovers_read_only(&stack) {
             return None;
         }
         let path = sit.files[0].path.clone();

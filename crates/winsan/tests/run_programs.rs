@@ -1505,3 +1505,53 @@ fn closing_a_mapped_named_temporary_file_is_fine() {
     r.no_findings();
     assert_eq!(r.stdout.trim(), "100");
 }
+
+#[test]
+fn a_child_started_just_after_a_scan_is_a_holder() {
+    let Some(r) = run("child-after-scan", &[], "py_child_started_after_scan.py") else {
+        return;
+    };
+    let f = r.findings();
+    assert_eq!(f.len(), 2, "{f:#?}");
+    assert_eq!(f[1]["operation"], "unlink");
+    assert_eq!(f[1]["path"], format!("{}/l2", r.dir()));
+    let b = blockers(&f[1]);
+    assert_eq!(b.len(), 1);
+    assert_eq!(
+        b[0]["pid"],
+        r.stdout.trim().parse::<i64>().unwrap(),
+        "the child's inherited fd"
+    );
+}
+
+#[test]
+fn multiprocessing_semaphores_are_not_files() {
+    let Some(r) = run("multiprocessing", &[], "py_multiprocessing.py") else {
+        return;
+    };
+    r.no_findings();
+    assert_eq!(r.stdout.trim(), "6");
+}
+
+#[test]
+fn sqlite_wal_close_is_fine_an_open_database_is_not() {
+    let Some(r) = run("sqlite", &[], "py_sqlite.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["path"], format!("{}/r.db", r.dir()));
+    assert_eq!(r.stdout.trim(), "100");
+}
+
+#[test]
+fn temporary_directory_cleanup_recovers_from_read_only_files() {
+    if !python_frames_readable() {
+        return;
+    }
+    let Some(r) = run("tempdir-ro", &[], "py_tempdir_readonly.py") else {
+        return;
+    };
+    r.no_findings();
+    assert_eq!(r.stdout.trim(), "False");
+}
