@@ -14,6 +14,7 @@
 //! Python caller's frames; [`oracle`] asks the model; [`report`] prints;
 //! [`supervisor`] ties them together.
 
+pub mod elf;
 pub mod oracle;
 pub mod procscan;
 pub mod pyframe;

@@ -19,7 +19,6 @@
 
 use crate::sys;
 use std::collections::HashMap;
-use std::os::unix::fs::FileExt;
 
 /// One Python frame.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -118,7 +117,7 @@ impl PyFrames {
             let syms = match self.symbols.get(&key) {
                 Some(s) => *s,
                 None => {
-                    let s = symbols(&file);
+                    let s = symbols(file);
                     self.symbols.insert(key, s);
                     s
                 }
@@ -271,53 +270,13 @@ fn line_of(table: &[u8], first_line: i32, index: u64) -> Option<u32> {
 }
 
 /// `_PyRuntime` and `Py_Version` from an ELF file's `.dynsym`.
-fn symbols(f: &std::fs::File) -> Option<Symbols> {
-    let mut hdr = [0u8; 64];
-    f.read_exact_at(&mut hdr, 0).ok()?;
-    if &hdr[..4] != b"\x7fELF" || hdr[4] != 2 || hdr[5] != 1 {
-        return None;
-    }
-    let u16at = |b: &[u8], o: usize| u16::from_le_bytes([b[o], b[o + 1]]) as usize;
-    let u32at = |b: &[u8], o: usize| u32::from_le_bytes(b[o..o + 4].try_into().unwrap()) as usize;
-    let u64at = |b: &[u8], o: usize| u64::from_le_bytes(b[o..o + 8].try_into().unwrap());
-    let fixed = u16at(&hdr, 0x10) == 2; // ET_EXEC
-    let (shoff, shentsize, shnum) = (u64at(&hdr, 0x28), u16at(&hdr, 0x3A), u16at(&hdr, 0x3C));
-    if shentsize != 64 || shnum == 0 || shnum > 4096 {
-        return None;
-    }
-    let mut sh = vec![0u8; shnum * 64];
-    f.read_exact_at(&mut sh, shoff).ok()?;
-    const SHT_DYNSYM: usize = 11;
-    let i = (0..shnum).find(|&i| u32at(&sh, i * 64 + 4) == SHT_DYNSYM)?;
-    let section = |i: usize, max: u64| -> Option<Vec<u8>> {
-        let s = &sh[i * 64..i * 64 + 64];
-        let mut b = vec![0u8; u64at(s, 0x20).min(max) as usize];
-        f.read_exact_at(&mut b, u64at(s, 0x18)).ok()?;
-        Some(b)
-    };
-    let link = u32at(&sh, i * 64 + 0x28);
-    if link >= shnum {
-        return None;
-    }
-    let (syms, names) = (section(i, 16 << 20)?, section(link, 16 << 20)?);
-    let (mut runtime, mut version) = (None, None);
-    for s in syms.chunks_exact(24) {
-        let o = u32at(s, 0);
-        let Some(rest) = names.get(o..) else { continue };
-        let name = &rest[..rest.iter().position(|&b| b == 0).unwrap_or(rest.len())];
-        match name {
-            b"_PyRuntime" => runtime = Some(u64at(s, 8)),
-            b"Py_Version" => version = Some(u64at(s, 8)),
-            _ => continue,
-        }
-        if runtime.is_some() && version.is_some() {
-            break;
-        }
-    }
+fn symbols(f: std::fs::File) -> Option<Symbols> {
+    let elf = crate::elf::Elf::open(f)?;
+    let [runtime, version] = elf.dynamic_symbols([b"_PyRuntime", b"Py_Version"])?;
     Some(Symbols {
         runtime: runtime?,
         version: version?,
-        fixed,
+        fixed: elf.fixed,
     })
 }
 

@@ -6,7 +6,6 @@
 //! share delete.
 
 use std::collections::HashMap;
-use std::io::Read;
 use winsan_model::consts::share::*;
 
 pub use winsan_model::translate::Runtime;
@@ -84,8 +83,8 @@ fn by_name(name: &str) -> Option<Runtime> {
         "node" | "nodejs" => Some(Runtime::Node),
         "java" => Some(Runtime::Java),
         // LLVM's tools, whether linked to libLLVM (found by `elf_runtime` too) or static.
-        "rust-lld" | "lld" | "ld.lld" | "ld64.lld" | "lld-link" | "wasm-ld" | "clang" | "clang++" | "clang-cl"
-        | "opt" | "llc" => Some(Runtime::Llvm),
+        "clang" | "clang++" | "clang-cl" | "opt" | "llc" => Some(Runtime::Llvm),
+        _ if is_lld(n) => Some(Runtime::Llvm),
         _ if n.starts_with("clang-") || n.starts_with("llvm-") => Some(Runtime::Llvm),
         "dotnet" => Some(Runtime::DotNet),
         // git and its helpers (git-remote-https, git-upload-pack...), as Git for Windows
@@ -101,87 +100,29 @@ fn by_name(name: &str) -> Option<Runtime> {
 /// `javac`, `jar`, `jshell`... are all launchers of one JVM) and `libjvm.so` the JVM
 /// itself; `libLLVM` marks a program built on LLVM's Support library.
 fn elf_runtime(path: &str) -> Option<Runtime> {
-    let mut f = std::fs::File::open(path).ok()?;
-    let mut hdr = [0u8; 64];
-    f.read_exact(&mut hdr).ok()?;
-    if &hdr[..4] != b"\x7fELF" || hdr[4] != 2 || hdr[5] != 1 {
-        return None; // only 64-bit little-endian
+    let elf = crate::elf::Elf::open(std::fs::File::open(path).ok()?)?;
+    let names = elf.section_names()?;
+    if names
+        .iter()
+        .any(|n| matches!(n.as_str(), ".go.buildinfo" | ".gopclntab" | ".note.go.buildid"))
+    {
+        return Some(Runtime::Go);
     }
-    let u16at = |b: &[u8], o: usize| u16::from_le_bytes([b[o], b[o + 1]]) as usize;
-    let u32at = |b: &[u8], o: usize| u32::from_le_bytes(b[o..o + 4].try_into().unwrap()) as usize;
-    let u64at = |b: &[u8], o: usize| u64::from_le_bytes(b[o..o + 8].try_into().unwrap()) as usize;
-    let shoff = u64at(&hdr, 0x28);
-    let shentsize = u16at(&hdr, 0x3A);
-    let shnum = u16at(&hdr, 0x3C);
-    let shstrndx = u16at(&hdr, 0x3E);
-    if shentsize != 64 || shnum == 0 || shnum > 4096 || shstrndx >= shnum {
-        return None;
-    }
-    use std::os::unix::fs::FileExt;
-    let mut sh = vec![0u8; shnum * 64];
-    f.read_exact_at(&mut sh, shoff as u64).ok()?;
-    let strtab = &sh[shstrndx * 64..shstrndx * 64 + 64];
-    let (stroff, strsize) = (u64at(strtab, 0x18), u64at(strtab, 0x20));
-    if strsize > 1 << 20 {
-        return None;
-    }
-    let mut names = vec![0u8; strsize];
-    f.read_exact_at(&mut names, stroff as u64).ok()?;
-    let name_of = |i: usize| {
-        let o = u32at(&sh, i * 64);
-        let end = names[o.min(names.len())..].iter().position(|&b| b == 0)?;
-        std::str::from_utf8(&names[o..o + end]).ok()
-    };
-    let (mut comment, mut dynamic) = (None, None);
-    for i in 0..shnum {
-        match name_of(i) {
-            Some(".go.buildinfo") | Some(".gopclntab") | Some(".note.go.buildid") => return Some(Runtime::Go),
-            Some(".comment") => comment = Some(i),
-            _ if u32at(&sh, i * 64 + 4) == SHT_DYNAMIC => dynamic = Some(i),
-            _ => {}
-        }
-    }
-    // A section's contents, at most `max` bytes.
-    let contents = |i: usize, max: usize| {
-        let s = &sh[i * 64..i * 64 + 64];
-        let (off, size) = (u64at(s, 0x18), u64at(s, 0x20).min(max));
-        let mut buf = vec![0u8; size];
-        f.read_exact_at(&mut buf, off as u64).ok().map(|_| buf)
-    };
-    if let Some(buf) = comment.and_then(|i| contents(i, 4096)) {
-        if buf.windows(13).any(|w| w == b"rustc version") {
+    if let Some(comment) = names.iter().position(|n| n == ".comment") {
+        if elf.contents(comment, 4096)?.windows(13).any(|w| w == b"rustc version") {
             return Some(Runtime::Rust);
         }
     }
-    let i = dynamic?;
-    let strtab = u32at(&sh, i * 64 + 0x28); // sh_link: the section of the names
-    if strtab >= shnum {
-        return None;
-    }
-    let (entries, names) = (contents(i, 64 << 10)?, contents(strtab, 1 << 20)?);
-    let needed = entries
-        .chunks_exact(16)
-        .take_while(|e| u64at(e, 0) != DT_NULL)
-        .filter(|e| u64at(e, 0) == DT_NEEDED)
-        .filter_map(|e| {
-            let o = u64at(e, 8);
-            let end = o + names.get(o..)?.iter().position(|&b| b == 0)?;
-            Some(&names[o..end])
-        });
-    for lib in needed {
+    elf.needed()?.iter().find_map(|lib| {
         if lib.starts_with(b"libjli.so") || lib.starts_with(b"libjvm.so") {
-            return Some(Runtime::Java);
+            Some(Runtime::Java)
+        } else if lib.starts_with(b"libLLVM") {
+            Some(Runtime::Llvm)
+        } else {
+            None
         }
-        if lib.starts_with(b"libLLVM") {
-            return Some(Runtime::Llvm);
-        }
-    }
-    None
+    })
 }
-
-const SHT_DYNAMIC: usize = 6;
-const DT_NULL: usize = 0;
-const DT_NEEDED: usize = 1;
 
 /// A POSIX IPC object: glibc keeps `sem_open` semaphores (`sem.NAME`) and `shm_open`
 /// memory directly in `/dev/shm`, and multiprocessing unlinks its semaphores as soon as

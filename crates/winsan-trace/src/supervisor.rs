@@ -1202,6 +1202,7 @@ impl Tracer {
             return None;
         }
         let caller_rt = self.runtime_of(n.tid);
+        let pid = procscan::tgid(n.tid);
         let holders: Vec<HolderSpec> = linux
             .iter()
             .map(|h| HolderSpec {
@@ -1217,14 +1218,13 @@ impl Tracer {
             pending,
             op,
             caller: caller_rt,
-            caller_is_lld: caller_rt == Runtime::Llvm && runtime::is_lld(&procscan::comm(procscan::tgid(n.tid))),
+            caller_is_lld: caller_rt == Runtime::Llvm && runtime::is_lld(&procscan::comm(pid)),
         };
         // A model panic must not take the supervisor down (the program would then get
         // ENOSYS for every trapped call): no verdict, no finding.
         let verdict = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| oracle::decide(&sit))).ok()?;
         let kind = oracle::classify(&sit, &verdict)?;
         let refusal = verdict.refusal.as_ref()?;
-        let pid = procscan::tgid(n.tid);
         let stack = if caller_rt == Runtime::Python {
             self.pyframes.stack(pid, n.tid)
         } else {

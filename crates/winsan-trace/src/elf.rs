@@ -1,0 +1,140 @@
+//! The little of ELF that runtime detection ([`crate::runtime`]) and Python frames
+//! ([`crate::pyframe`]) need: section headers, a section's bytes, the libraries a file
+//! needs and its dynamic symbols. 64-bit little-endian files only; anything malformed is
+//! `None`, never a panic.
+
+use std::fs::File;
+use std::os::unix::fs::FileExt;
+
+pub const SHT_DYNSYM: usize = 11;
+const SHT_DYNAMIC: usize = 6;
+const DT_NULL: usize = 0;
+const DT_NEEDED: usize = 1;
+
+fn u16at(b: &[u8], o: usize) -> usize {
+    u16::from_le_bytes([b[o], b[o + 1]]) as usize
+}
+fn u32at(b: &[u8], o: usize) -> usize {
+    u32::from_le_bytes(b[o..o + 4].try_into().unwrap()) as usize
+}
+fn u64at(b: &[u8], o: usize) -> usize {
+    u64::from_le_bytes(b[o..o + 8].try_into().unwrap()) as usize
+}
+
+/// The NUL-terminated string at `o` of a string table.
+fn name_at(table: &[u8], o: usize) -> Option<&[u8]> {
+    let rest = table.get(o..)?;
+    Some(&rest[..rest.iter().position(|&b| b == 0)?])
+}
+
+/// An opened ELF file and its section headers.
+pub struct Elf {
+    file: File,
+    sh: Vec<u8>,
+    shnum: usize,
+    shstrndx: usize,
+    /// `ET_EXEC`: position-dependent, symbol values are addresses.
+    pub fixed: bool,
+}
+
+impl Elf {
+    pub fn open(file: File) -> Option<Elf> {
+        let mut hdr = [0u8; 64];
+        file.read_exact_at(&mut hdr, 0).ok()?;
+        if &hdr[..4] != b"\x7fELF" || hdr[4] != 2 || hdr[5] != 1 {
+            return None;
+        }
+        let (shoff, shentsize, shnum, shstrndx) = (
+            u64at(&hdr, 0x28),
+            u16at(&hdr, 0x3A),
+            u16at(&hdr, 0x3C),
+            u16at(&hdr, 0x3E),
+        );
+        if shentsize != 64 || shnum == 0 || shnum > 4096 || shstrndx >= shnum {
+            return None;
+        }
+        let mut sh = vec![0u8; shnum * 64];
+        file.read_exact_at(&mut sh, shoff as u64).ok()?;
+        Some(Elf {
+            file,
+            sh,
+            shnum,
+            shstrndx,
+            fixed: u16at(&hdr, 0x10) == 2,
+        })
+    }
+
+    fn header(&self, i: usize) -> &[u8] {
+        &self.sh[i * 64..i * 64 + 64]
+    }
+
+    /// Section `i`'s type (`sh_type`).
+    pub fn kind(&self, i: usize) -> usize {
+        u32at(self.header(i), 4)
+    }
+
+    /// The first section of type `t`.
+    pub fn section_of_type(&self, t: usize) -> Option<usize> {
+        (0..self.shnum).find(|&i| self.kind(i) == t)
+    }
+
+    /// Section `i`'s bytes, at most `max`.
+    pub fn contents(&self, i: usize, max: usize) -> Option<Vec<u8>> {
+        let h = self.header(i);
+        let mut b = vec![0u8; u64at(h, 0x20).min(max)];
+        self.file.read_exact_at(&mut b, u64at(h, 0x18) as u64).ok()?;
+        Some(b)
+    }
+
+    /// The section of names for section `i` (`sh_link`).
+    fn linked(&self, i: usize) -> Option<usize> {
+        let l = u32at(self.header(i), 0x28);
+        (l < self.shnum).then_some(l)
+    }
+
+    /// Every section's name, by index.
+    pub fn section_names(&self) -> Option<Vec<String>> {
+        let names = self.contents(self.shstrndx, 1 << 20)?;
+        Some(
+            (0..self.shnum)
+                .map(|i| {
+                    let n = name_at(&names, u32at(self.header(i), 0)).unwrap_or_default();
+                    String::from_utf8_lossy(n).into_owned()
+                })
+                .collect(),
+        )
+    }
+
+    /// The libraries the file needs (`DT_NEEDED`).
+    pub fn needed(&self) -> Option<Vec<Vec<u8>>> {
+        let i = self.section_of_type(SHT_DYNAMIC)?;
+        let (entries, names) = (self.contents(i, 64 << 10)?, self.contents(self.linked(i)?, 1 << 20)?);
+        Some(
+            entries
+                .chunks_exact(16)
+                .take_while(|e| u64at(e, 0) != DT_NULL)
+                .filter(|e| u64at(e, 0) == DT_NEEDED)
+                .filter_map(|e| name_at(&names, u64at(e, 8)).map(<[u8]>::to_vec))
+                .collect(),
+        )
+    }
+
+    /// The values of the dynamic symbols `wanted`, in its order.
+    pub fn dynamic_symbols<const N: usize>(&self, wanted: [&[u8]; N]) -> Option<[Option<u64>; N]> {
+        let i = self.section_of_type(SHT_DYNSYM)?;
+        let (syms, names) = (self.contents(i, 16 << 20)?, self.contents(self.linked(i)?, 16 << 20)?);
+        let mut out = [None; N];
+        for s in syms.chunks_exact(24) {
+            let Some(name) = name_at(&names, u32at(s, 0)) else {
+                continue;
+            };
+            if let Some(k) = wanted.iter().position(|w| *w == name) {
+                out[k] = Some(u64at(s, 8) as u64);
+                if out.iter().all(Option::is_some) {
+                    break;
+                }
+            }
+        }
+        Some(out)
+    }
+}
