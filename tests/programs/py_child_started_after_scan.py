@@ -7,7 +7,7 @@ g = open(os.path.join(d, "l1"), "w")
 os.rename(os.path.join(d, "l1"), os.path.join(d, "l3"))  # a finding: scans the tree
 g.close()
 f = open(os.path.join(d, "l2"), "w")
-p = subprocess.Popen(["sleep", "1"], stdout=f)
+p = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(1)"], stdout=f)
 f.close()
 os.remove(os.path.join(d, "l2"))
 p.wait()

@@ -792,6 +792,16 @@ pub enum Runtime {
     /// moves a target in use aside (`llvm/lib/Support/Windows/Path.inc`). Errors reach the
     /// program as `std::errc` values, as the C runtime's errno.
     Llvm,
+    /// Cygwin and MSYS2 (Git Bash: the shell and the POSIX tools beside it). Ordinary files
+    /// are opened sharing everything (`FILE_SHARE_VALID_FLAGS`, `fhandler/base.cc`) and so
+    /// is the working directory (`cwdstuff::set`, `path.cc`: "Unlinking a cwd fails because
+    /// SetCurrentDirectory seems to open directories so that deleting the directory is
+    /// disallowed"). `unlink_nt` (`syscalls.cc`) deletes with a POSIX disposition that
+    /// ignores the read-only attribute and moves a mapped or running file to the recycle
+    /// bin; `rename2` renames with POSIX semantics, unlinking a target it may not replace.
+    /// Errors become errno through Cygwin's own table (`errno.cc`: a sharing violation is
+    /// `EBUSY`).
+    Cygwin,
 }
 
 impl Runtime {
@@ -806,6 +816,7 @@ impl Runtime {
         Runtime::DotNet,
         Runtime::Git,
         Runtime::Llvm,
+        Runtime::Cygwin,
     ];
 
     /// The `--runtime` spelling.
@@ -820,6 +831,7 @@ impl Runtime {
             Runtime::DotNet => "dotnet",
             Runtime::Git => "git",
             Runtime::Llvm => "llvm",
+            Runtime::Cygwin => "cygwin",
         }
     }
 
@@ -869,6 +881,7 @@ pub fn enforce(e: Win32Error, runtime: Runtime) -> Errno {
         // Git for Windows sets errno from the C runtime's call, EACCES after its retries.
         // LLVM's mapWindowsError gives the std::errc of the C runtime's errno.
         Runtime::Crt | Runtime::Java | Runtime::DotNet | Runtime::Git | Runtime::Llvm => crt,
+        Runtime::Cygwin => cygwin_errno(e),
         Runtime::Python => {
             if python_class(crt) == python_class(python_errno(e)) {
                 crt
@@ -930,6 +943,16 @@ pub fn enforce(e: Win32Error, runtime: Runtime) -> Errno {
                 Errno::EINVAL
             }
         }
+    }
+}
+
+/// The errno Cygwin sets for a Win32 error (`winsup/cygwin/errno.cc`, `errmap`): as the
+/// C runtime's except `ERROR_SHARING_VIOLATION`, which is `EBUSY` ("Device or resource
+/// busy", what `rm` and `mv` print).
+pub fn cygwin_errno(e: Win32Error) -> Errno {
+    match e {
+        Win32Error::ERROR_SHARING_VIOLATION => Errno::EBUSY,
+        _ => crt_errno(e),
     }
 }
 

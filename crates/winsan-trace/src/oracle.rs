@@ -220,7 +220,7 @@ pub fn decide(sit: &Situation) -> Verdict {
                 own(m.create_file(
                     p,
                     FILE_TRAVERSE | SYNCHRONIZE,
-                    FILE_SHARE_READ | FILE_SHARE_WRITE,
+                    h.runtime.cwd_share_mode(),
                     OPEN_EXISTING,
                     FILE_FLAG_BACKUP_SEMANTICS,
                 ));
@@ -319,6 +319,94 @@ fn llvm_rename(m: &mut System, from: &str, to: &str) -> CallResult<()> {
     }
 }
 
+/// The Windows call of [`cygwin_unlink`], for reports.
+const CYGWIN_UNLINK: &str =
+    "NtOpenFile(DELETE) + NtSetInformationFile(FileDispositionInformationEx, POSIX_SEMANTICS|IGNORE_READONLY_ATTRIBUTE)";
+
+/// Cygwin's `unlink_nt` (`winsup/cygwin/syscalls.cc`), for files and directories alike.
+/// Windows 10 1809 and later: an open for DELETE sharing everything and a POSIX
+/// disposition that ignores the read-only attribute; when that fails with
+/// `STATUS_CANNOT_DELETE` (a mapped file, a running image) the file is moved to the
+/// recycle bin (`try_to_bin`), which succeeds wherever a rename does. Before: the
+/// read-only attribute cleared, an open for DELETE sharing only delete, which a sharing
+/// violation turns into an open sharing everything and a move to the bin (so an open file
+/// leaves no delete-pending name behind), else the legacy disposition, again with the bin
+/// as last resort.
+fn cygwin_unlink(m: &mut System, path: &str, ex_classes: bool, readonly: bool) -> CallResult<()> {
+    let flags = FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT;
+    let to_bin = |m: &mut System, h: Handle| {
+        let _ = m.create_directory("C:\\$Recycle.Bin");
+        let name = path.rsplit('\\').next().unwrap_or("file");
+        let r = m.set_rename_info(h, &format!("C:\\$Recycle.Bin\\.cyg{name}"), true);
+        let _ = m.set_disposition_info(h, true);
+        r
+    };
+    if ex_classes {
+        let h = m.create_file(path, DELETE | SYNCHRONIZE, FILE_SHARE_VALID_FLAGS, OPEN_EXISTING, flags)?;
+        return match m.set_disposition_info_ex(
+            h,
+            FILE_DISPOSITION_FLAG_DELETE
+                | FILE_DISPOSITION_FLAG_POSIX_SEMANTICS
+                | FILE_DISPOSITION_FLAG_IGNORE_READONLY_ATTRIBUTE,
+        ) {
+            Err(e) if e.status == winsan_model::NtStatus::STATUS_CANNOT_DELETE => to_bin(m, h),
+            r => r,
+        };
+    }
+    if readonly {
+        m.set_file_attributes(path, FILE_ATTRIBUTE_NORMAL)?;
+    }
+    match m.create_file(path, DELETE | SYNCHRONIZE, FILE_SHARE_DELETE, OPEN_EXISTING, flags) {
+        Err(e) if e.win32.code() == 32 => {
+            let h = m.create_file(path, DELETE | SYNCHRONIZE, FILE_SHARE_VALID_FLAGS, OPEN_EXISTING, flags)?;
+            to_bin(m, h)
+        }
+        Err(e) => Err(e),
+        Ok(h) => match m.set_disposition_info(h, true) {
+            Err(e) if e.status == winsan_model::NtStatus::STATUS_CANNOT_DELETE => to_bin(m, h),
+            r => r,
+        },
+    }
+}
+
+/// Cygwin's `rename2` (`winsup/cygwin/syscalls.cc`): the source opened for DELETE sharing
+/// everything; on Windows 10 1809 and later a `FileRenameInformationEx` with
+/// `REPLACE_IF_EXISTS|POSIX_SEMANTICS|IGNORE_READONLY_ATTRIBUTE`, before it a read-only
+/// target loses the attribute and a plain replacing rename is made. A target it may not
+/// replace (`STATUS_ACCESS_DENIED`) is unlinked with [`cygwin_unlink`] and the rename
+/// tried once more.
+fn cygwin_rename(
+    m: &mut System,
+    from: &str,
+    to: &str,
+    ex_classes: bool,
+    (to_exists, to_readonly): (bool, bool),
+) -> CallResult<()> {
+    let flags = FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT;
+    let h = m.create_file(from, DELETE | SYNCHRONIZE, FILE_SHARE_VALID_FLAGS, OPEN_EXISTING, flags)?;
+    let first = if ex_classes {
+        m.set_rename_info_ex(
+            h,
+            to,
+            FILE_RENAME_FLAG_REPLACE_IF_EXISTS
+                | FILE_RENAME_FLAG_POSIX_SEMANTICS
+                | FILE_RENAME_FLAG_IGNORE_READONLY_ATTRIBUTE,
+        )
+    } else {
+        if to_readonly {
+            let _ = m.set_file_attributes(to, FILE_ATTRIBUTE_NORMAL);
+        }
+        m.set_rename_info(h, to, true)
+    };
+    match first {
+        Err(e) if e.win32.code() == 5 && to_exists => {
+            cygwin_unlink(m, to, ex_classes, false)?;
+            m.set_rename_info(h, to, true)
+        }
+        r => r,
+    }
+}
+
 /// The Win32 calls the caller's runtime makes for the operation.
 fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult<()>) {
     let rt = sit.caller;
@@ -386,9 +474,20 @@ fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult
                     .and_then(|h| m.close_handle(h));
                 ("CreateFileW(DELETE, FILE_FLAG_DELETE_ON_CLOSE), CloseHandle".into(), r)
             }
+            Runtime::Cygwin => (
+                CYGWIN_UNLINK.into(),
+                cygwin_unlink(m, &w[file], ex_classes, sit.files[file].readonly),
+            ),
             _ => ("DeleteFileW".into(), m.delete_file(&w[file])),
         },
+        Op::RemoveDirectory { file } if rt == Runtime::Cygwin => {
+            (CYGWIN_UNLINK.into(), cygwin_unlink(m, &w[file], ex_classes, false))
+        }
         Op::RemoveDirectory { file } => ("RemoveDirectoryW".into(), m.remove_directory(&w[file])),
+        Op::Rename { from, to, to_exists } if rt == Runtime::Cygwin => (
+            "NtOpenFile(DELETE) + NtSetInformationFile(FileRenameInformationEx, REPLACE_IF_EXISTS|POSIX_SEMANTICS|IGNORE_READONLY_ATTRIBUTE)".into(),
+            cygwin_rename(m, &w[from], &w[to], ex_classes, (to_exists, sit.files[to].readonly)),
+        ),
         Op::Rename { from, to, .. } if rt == Runtime::Llvm => (
             "CreateFileW(GENERIC_READ|DELETE) + SetFileInformationByHandle(FileRenameInfo, ReplaceIfExists)".into(),
             llvm_rename(m, &w[from], &w[to]),
@@ -745,6 +844,63 @@ mod tests {
             Runtime::Python,
         );
         assert!(decide(&s).refusal.is_some());
+    }
+
+    /// Git Bash's tools (Cygwin's unlink_nt and rename2): a running image and a mapped
+    /// file go to the recycle bin, read-only is ignored, a Cygwin process's cwd and fds
+    /// share everything; a CPython handle still refuses the DELETE open.
+    #[test]
+    fn cygwin_unlink_and_rename() {
+        let exe = vec![holder(0, Runtime::Crt, Hold::Exe)];
+        let map = vec![holder(0, Runtime::Crt, Hold::Mapping { writable: false })];
+        let cyg_fd = vec![holder(0, Runtime::Cygwin, RW)];
+        let py_fd = vec![holder(0, Runtime::Python, RW)];
+        let mut ro = file("/tmp/f");
+        ro.readonly = true;
+        for windows in [winsan_model::WindowsVersion::Win7, winsan_model::WindowsVersion::Win11] {
+            let del = |files: Vec<FileSpec>, holders: Vec<HolderSpec>| {
+                let mut s = sit(files, holders, Op::Delete { file: 0 }, Runtime::Cygwin);
+                s.config.windows = windows;
+                kind(&s)
+            };
+            assert_eq!(
+                del(vec![file("/tmp/f")], exe.clone()),
+                None,
+                "{windows:?}: moved to the bin"
+            );
+            assert_eq!(del(vec![file("/tmp/f")], map.clone()), None, "{windows:?}");
+            assert_eq!(del(vec![ro.clone()], vec![]), None, "{windows:?}");
+            assert_eq!(del(vec![file("/tmp/f")], cyg_fd.clone()), None, "{windows:?}");
+            assert_eq!(
+                del(vec![file("/tmp/f")], py_fd.clone()),
+                Some(Kind::SharingViolation),
+                "{windows:?}"
+            );
+            let mv = |holders: Vec<HolderSpec>| {
+                let rename = Op::Rename {
+                    from: 1,
+                    to: 0,
+                    to_exists: true,
+                };
+                let mut s = sit(vec![file("/tmp/f"), file("/tmp/new")], holders, rename, Runtime::Cygwin);
+                s.config.windows = windows;
+                kind(&s)
+            };
+            assert_eq!(mv(exe.clone()), None, "{windows:?}: the running target goes to the bin");
+            assert_eq!(mv(cyg_fd.clone()), None, "{windows:?}");
+            assert_eq!(mv(py_fd.clone()), Some(Kind::RenameTargetInUse), "{windows:?}");
+        }
+        let rmdir = |runtime| {
+            let holders = vec![holder(0, runtime, Hold::Cwd)];
+            kind(&sit(
+                vec![dir("/tmp/d")],
+                holders,
+                Op::RemoveDirectory { file: 0 },
+                Runtime::Cygwin,
+            ))
+        };
+        assert_eq!(rmdir(Runtime::Cygwin), None, "Cygwin's cwd handle shares delete");
+        assert_eq!(rmdir(Runtime::Python), Some(Kind::DirectoryInUse));
     }
 
     #[test]

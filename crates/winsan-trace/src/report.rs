@@ -144,6 +144,11 @@ pub fn translate(runtime: Runtime, operation: &str, e: Win32Error, path: &str, t
             let n = translate::crt_errno(e);
             format!("errno {} ({}): {}", n.windows_number(), n.name(), n.crt_strerror())
         }
+        // Cygwin's errno (its own table), printed as rm and mv print it.
+        Runtime::Cygwin => {
+            let n = translate::cygwin_errno(e);
+            format!("{}: {}", n.name(), n.linux_strerror())
+        }
         // mapWindowsError's std::errc, printed through std::error_code::message().
         Runtime::Llvm => {
             let n = translate::crt_errno(e);
@@ -163,7 +168,7 @@ fn verb(runtime: &str) -> &'static str {
     match runtime {
         "python" | "java" | "dotnet" => "would raise",
         "node" => "would throw",
-        "crt" | "git" | "llvm" => "would fail with",
+        "crt" | "git" | "llvm" | "cygwin" => "would fail with",
         _ => "would return",
     }
 }

@@ -11,7 +11,9 @@ use winsan_model::consts::share::*;
 pub use winsan_model::translate::Runtime;
 
 /// The `--runtime` spellings besides `auto`.
-pub const NAMES: &[&str] = &["crt", "python", "rust", "go", "node", "java", "dotnet", "git", "llvm"];
+pub const NAMES: &[&str] = &[
+    "crt", "python", "rust", "go", "node", "java", "dotnet", "git", "llvm", "cygwin",
+];
 
 /// Parse a `--runtime` value (not `auto`).
 pub fn parse(s: &str) -> Result<Runtime, String> {
@@ -29,12 +31,18 @@ pub trait OnWindows {
     /// A memory mapping made by this runtime keeps its own file handle on Windows
     /// (CPython's mmap duplicates the handle "so the Python code can close it on us").
     fn mapping_keeps_handle(self) -> bool;
+    /// The share mode of the handle a process of this runtime keeps on its working
+    /// directory: `SetCurrentDirectoryW` shares read and write; Cygwin reopens it sharing
+    /// everything so that it can be deleted (`cwdstuff::set`, `winsup/cygwin/path.cc`).
+    fn cwd_share_mode(self) -> u32;
 }
 
 impl OnWindows for Runtime {
     fn share_mode(self) -> u32 {
         match self {
-            Runtime::Rust | Runtime::Node | Runtime::Llvm => FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+            Runtime::Rust | Runtime::Node | Runtime::Llvm | Runtime::Cygwin => {
+                FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE
+            }
             // FileStream's default FileShare.Read
             Runtime::DotNet => FILE_SHARE_READ,
             Runtime::Crt | Runtime::Python | Runtime::Go | Runtime::Java | Runtime::Git => {
@@ -54,6 +62,7 @@ impl OnWindows for Runtime {
             Runtime::Node => "shares delete: libuv's default",
             Runtime::Git => "no FILE_SHARE_DELETE: Git for Windows opens through the C runtime",
             Runtime::Llvm => "shares delete: LLVM's openNativeFile",
+            Runtime::Cygwin => "shares everything: Cygwin/MSYS2 opens with FILE_SHARE_VALID_FLAGS",
         }
     }
 
@@ -61,7 +70,24 @@ impl OnWindows for Runtime {
         // LLVM's mapped_file_region keeps a duplicate of the file handle to flush it.
         matches!(self, Runtime::Python | Runtime::Llvm)
     }
+
+    fn cwd_share_mode(self) -> u32 {
+        match self {
+            Runtime::Cygwin => FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+            _ => FILE_SHARE_READ | FILE_SHARE_WRITE,
+        }
+    }
 }
+
+/// The shells and POSIX tools a shell script runs, which on Windows are the MSYS2 builds
+/// Git for Windows ships (`usr/bin`: what Git Bash and GitHub Actions' `shell: bash` on
+/// Windows run): they are [`Runtime::Cygwin`] programs there.
+const POSIX_TOOLS: &[&str] = &[
+    "sh", "bash", "dash", "zsh", "ksh", "mksh", "rm", "mv", "cp", "ln", "install", "mkdir", "rmdir", "touch", "cat",
+    "tee", "chmod", "dd", "truncate", "split", "mktemp", "shred", "sort", "sed", "awk", "gawk", "grep", "find",
+    "xargs", "tar", "gzip", "gunzip", "bzip2", "xz", "unzip", "patch", "diff", "cmp", "head", "tail", "cut", "tr",
+    "wc", "uniq", "env", "nohup", "timeout", "sleep", "perl",
+];
 
 /// The runtime of an executable, from its name, or from its ELF sections.
 pub fn detect(exe_path: &str, argv0: Option<&str>) -> Runtime {
@@ -90,6 +116,7 @@ fn by_name(name: &str) -> Option<Runtime> {
         // git and its helpers (git-remote-https, git-upload-pack...), as Git for Windows
         // builds them all on compat/mingw.c.
         _ if n == "git" || n.starts_with("git-") => Some(Runtime::Git),
+        _ if POSIX_TOOLS.contains(&n) => Some(Runtime::Cygwin),
         _ => None,
     }
 }
@@ -228,7 +255,9 @@ mod tests {
     fn names() {
         assert_eq!(crate::runtime::detect("/usr/bin/python3.11", None), Runtime::Python);
         assert_eq!(crate::runtime::detect("/usr/bin/node", None), Runtime::Node);
-        assert_eq!(crate::runtime::detect("/nonexistent/sh", None), Runtime::Crt);
+        assert_eq!(crate::runtime::detect("/nonexistent/sh", None), Runtime::Cygwin);
+        assert_eq!(crate::runtime::detect("/usr/bin/rm", None), Runtime::Cygwin);
+        assert_eq!(crate::runtime::detect("/nonexistent/cc1", None), Runtime::Crt);
         assert_eq!(crate::runtime::detect("/usr/bin/git", None), Runtime::Git);
         assert_eq!(
             crate::runtime::detect("/usr/lib/git-core/git-remote-https", None),

@@ -765,7 +765,9 @@ impl Tracer {
         let errno = self.ask(l, n, "unlink", files, holders, vec![], Op::Delete { file: 0 }, None);
         if errno.is_none() && had_holders && self.legacy() && l.id_valid(n.id) {
             // libuv deletes with an explicit POSIX disposition: no delete-pending name.
-            let posix_call = self.config.windows.has_ex_classes() && self.runtime_of(n.tid) == Runtime::Node;
+            // Neither does Cygwin's unlink_nt: POSIX too, or a move to the recycle bin.
+            let rt = self.runtime_of(n.tid);
+            let posix_call = (self.config.windows.has_ex_classes() && rt == Runtime::Node) || rt == Runtime::Cygwin;
             if !posix_call {
                 self.pending.insert(p.display.clone(), id);
             }

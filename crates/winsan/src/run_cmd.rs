@@ -22,11 +22,12 @@ on Linux unless --enforce is given.
 Findings (kind: when):
   sharing-violation     an open handle does not share the access the operation needs
                         (the C runtime, CPython, Go, Java io, .NET and git do not share
-                        delete)
+                        delete; Rust, Node, LLVM and Git Bash's tools do)
   mapped-file           deleting or truncating a file with a mapped view
   image-in-use          deleting or overwriting a running executable or loaded library
   read-only             deleting or replacing a file without the owner write bit (Go,
-                        Rust, Node and git clear or ignore it; C and CPython do not)
+                        Rust, Node, git and Git Bash's tools clear or ignore it; C and
+                        CPython do not)
   delete-pending        reusing a name still pending deletion (--delete legacy)
   directory-not-empty   removing a directory whose only entries are delete-pending
   directory-in-use      removing or renaming a process's working directory, or a
@@ -64,10 +65,14 @@ pub struct RunArgs {
     #[arg(long)]
     pub delete: Option<DeleteSemantics>,
     /// Whose Windows share modes and calls to assume: auto, crt, python, rust, go, node,
-    /// java, dotnet, git, llvm (auto: from each process's executable: its name, Go and Rust
-    /// sections, the libraries it links (libjli/libjvm: java; libLLVM: llvm); git and git-*
-    /// are Git for Windows, which clears the read-only attribute before it deletes or
-    /// replaces; llvm is clang, lld and rust-lld, which share delete on every open).
+    /// java, dotnet, git, llvm, cygwin (auto: from each process's executable: its name, Go
+    /// and Rust sections, the libraries it links (libjli/libjvm: java; libLLVM: llvm); git
+    /// and git-* are Git for Windows, which clears the read-only attribute before it
+    /// deletes or replaces; llvm is clang, lld and rust-lld, which share delete on every
+    /// open; shells and POSIX tools (sh, bash, rm, mv, cp, sed, tar, sleep...) are cygwin,
+    /// the MSYS2 builds Git Bash runs: they share everything, delete with POSIX semantics
+    /// ignoring read-only, and move a running or mapped file to the recycle bin; use
+    /// --runtime crt to judge a script's tools as plain C programs instead).
     #[arg(long, default_value = "auto")]
     pub runtime: String,
     /// Write the JSON report to FILE (`-` for stdout).

@@ -148,6 +148,10 @@ fn run(name: &str, opts: &[&str], prog: &str) -> Option<Run> {
     })
 }
 
+/// The shell scripts below judged as C programs (`--runtime crt`): by default their
+/// shells and tools are Git Bash's (see `shell_scripts_are_judged_as_git_bash_runs_them`).
+const CRT: &[&str] = &["--runtime", "crt"];
+
 fn blockers(f: &Value) -> &Vec<Value> {
     f["blockers"].as_array().unwrap()
 }
@@ -360,7 +364,7 @@ fn replace_onto_open_file_is_rename_target_in_use() {
 
 #[test]
 fn rmdir_of_a_working_directory_is_directory_in_use() {
-    let Some(r) = run("rmdir-cwd", &[], "sh_rmdir_cwd.sh") else {
+    let Some(r) = run("rmdir-cwd", CRT, "sh_rmdir_cwd.sh") else {
         return;
     };
     let f = r.only_finding();
@@ -378,7 +382,7 @@ fn rmdir_of_a_working_directory_is_directory_in_use() {
 
 #[test]
 fn removing_a_read_only_file_is_read_only() {
-    let Some(r) = run("ro", &[], "sh_chmod_rm.sh") else {
+    let Some(r) = run("ro", CRT, "sh_chmod_rm.sh") else {
         return;
     };
     let f = r.only_finding();
@@ -401,7 +405,7 @@ fn node_unlinking_its_own_open_file_is_fine() {
 
 #[test]
 fn deleting_a_running_executable_is_image_in_use() {
-    let Some(r) = run("rm-exe", &[], "sh_rm_running_exe.sh") else {
+    let Some(r) = run("rm-exe", CRT, "sh_rm_running_exe.sh") else {
         return;
     };
     let f = r.only_finding();
@@ -1112,7 +1116,7 @@ fn node_atomic_write_is_fine() {
 
 #[test]
 fn shell_rm_of_a_file_a_background_job_reads() {
-    let Some(r) = run("sh-rm-bg", &[], "sh_rm_held_by_bg.sh") else {
+    let Some(r) = run("sh-rm-bg", CRT, "sh_rm_held_by_bg.sh") else {
         return;
     };
     let f = r.only_finding();
@@ -1132,7 +1136,7 @@ fn shell_rm_of_a_file_a_background_job_reads() {
 
 #[test]
 fn shell_mv_onto_an_open_file() {
-    let Some(r) = run("sh-mv-open", &[], "sh_mv_onto_open.sh") else {
+    let Some(r) = run("sh-mv-open", CRT, "sh_mv_onto_open.sh") else {
         return;
     };
     let f = r.only_finding();
@@ -1146,7 +1150,7 @@ fn shell_mv_onto_an_open_file() {
 
 #[test]
 fn orphaned_background_process_is_still_traced() {
-    let Some(r) = run("orphan", &[], "sh_orphan.sh") else {
+    let Some(r) = run("orphan", CRT, "sh_orphan.sh") else {
         return;
     };
     assert_eq!(r.stdout, "started\n");
@@ -1554,4 +1558,49 @@ fn temporary_directory_cleanup_recovers_from_read_only_files() {
     };
     r.no_findings();
     assert_eq!(r.stdout.trim(), "False");
+}
+
+/// Shells and the POSIX tools are judged as the MSYS2 (Cygwin) builds Git Bash runs on
+/// Windows: everything they open shares everything (so does their working directory), and
+/// `rm`/`mv` delete with POSIX semantics that ignore the read-only attribute and move a
+/// running or mapped file to the recycle bin. The scripts that are findings as C programs
+/// (the tests above with `--runtime crt`) are none under Git Bash.
+#[test]
+fn shell_scripts_are_judged_as_git_bash_runs_them() {
+    for (name, script) in [
+        ("gb-rmdir-cwd", "sh_rmdir_cwd.sh"),
+        ("gb-ro", "sh_chmod_rm.sh"),
+        ("gb-rm-exe", "sh_rm_running_exe.sh"),
+        ("gb-rm-bg", "sh_rm_held_by_bg.sh"),
+        ("gb-mv-open", "sh_mv_onto_open.sh"),
+        ("gb-heredoc", "sh_heredoc.sh"),
+    ] {
+        let Some(r) = run(name, &[], script) else {
+            return;
+        };
+        assert!(r.findings().is_empty(), "{script}: {:#?}", r.findings());
+        assert_eq!(r.status.code(), Some(0), "{script}");
+    }
+}
+
+/// What Git Bash cannot do either: `rm` of a file a Python program holds open without
+/// FILE_SHARE_DELETE. Cygwin reports the sharing violation as EBUSY.
+#[test]
+fn shell_rm_of_a_file_python_holds_is_a_sharing_violation_as_ebusy() {
+    let Some(r) = run("gb-rm-py", &[], "sh_rm_held_by_python.sh") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["operation"], "unlink");
+    assert_eq!(f["process"], "rm");
+    assert_eq!(f["runtime"], "cygwin");
+    assert_eq!(f["path"], format!("{}/held.txt", r.dir()));
+    assert_eq!(f["error"], "ERROR_SHARING_VIOLATION");
+    assert_eq!(f["cygwin"], "EBUSY: Device or resource busy");
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["pid"], stdout_pid(&r));
+    assert_eq!(b[0]["process"], "python3");
+    assert_eq!(b[0]["access"], serde_json::json!(["write"]));
 }
