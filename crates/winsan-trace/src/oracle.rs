@@ -342,14 +342,11 @@ fn cygwin_unlink(m: &mut System, path: &str, ex_classes: bool, readonly: bool) -
         r
     };
     if ex_classes {
-        let h = m.create_file(path, DELETE | SYNCHRONIZE, FILE_SHARE_VALID_FLAGS, OPEN_EXISTING, flags)?;
-        return match m.set_disposition_info_ex(
-            h,
-            FILE_DISPOSITION_FLAG_DELETE
-                | FILE_DISPOSITION_FLAG_POSIX_SEMANTICS
-                | FILE_DISPOSITION_FLAG_IGNORE_READONLY_ATTRIBUTE,
-        ) {
-            Err(e) if e.status == winsan_model::NtStatus::STATUS_CANNOT_DELETE => to_bin(m, h),
+        return match posix_delete(m, path, flags) {
+            Err(e) if e.status == winsan_model::NtStatus::STATUS_CANNOT_DELETE => {
+                let h = m.create_file(path, DELETE | SYNCHRONIZE, FILE_SHARE_VALID_FLAGS, OPEN_EXISTING, flags)?;
+                to_bin(m, h)
+            }
             r => r,
         };
     }
