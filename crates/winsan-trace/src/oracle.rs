@@ -334,6 +334,8 @@ const CYGWIN_UNLINK: &str =
 /// as last resort.
 fn cygwin_unlink(m: &mut System, path: &str, ex_classes: bool, readonly: bool) -> CallResult<()> {
     let flags = FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT;
+    let open_for_delete =
+        |m: &mut System, share| m.create_file(path, DELETE | SYNCHRONIZE, share, OPEN_EXISTING, flags);
     let to_bin = |m: &mut System, h: Handle| {
         let _ = m.create_directory("C:\\$Recycle.Bin");
         let name = path.rsplit('\\').next().unwrap_or("file");
@@ -341,10 +343,11 @@ fn cygwin_unlink(m: &mut System, path: &str, ex_classes: bool, readonly: bool) -
         let _ = m.set_disposition_info(h, true);
         r
     };
+    let cannot_delete = |e: &Refusal| e.status == winsan_model::NtStatus::STATUS_CANNOT_DELETE;
     if ex_classes {
         return match posix_delete(m, path, flags) {
-            Err(e) if e.status == winsan_model::NtStatus::STATUS_CANNOT_DELETE => {
-                let h = m.create_file(path, DELETE | SYNCHRONIZE, FILE_SHARE_VALID_FLAGS, OPEN_EXISTING, flags)?;
+            Err(e) if cannot_delete(&e) => {
+                let h = open_for_delete(m, FILE_SHARE_VALID_FLAGS)?;
                 to_bin(m, h)
             }
             r => r,
@@ -353,14 +356,14 @@ fn cygwin_unlink(m: &mut System, path: &str, ex_classes: bool, readonly: bool) -
     if readonly {
         m.set_file_attributes(path, FILE_ATTRIBUTE_NORMAL)?;
     }
-    match m.create_file(path, DELETE | SYNCHRONIZE, FILE_SHARE_DELETE, OPEN_EXISTING, flags) {
+    match open_for_delete(m, FILE_SHARE_DELETE) {
         Err(e) if e.win32.code() == 32 => {
-            let h = m.create_file(path, DELETE | SYNCHRONIZE, FILE_SHARE_VALID_FLAGS, OPEN_EXISTING, flags)?;
+            let h = open_for_delete(m, FILE_SHARE_VALID_FLAGS)?;
             to_bin(m, h)
         }
         Err(e) => Err(e),
         Ok(h) => match m.set_disposition_info(h, true) {
-            Err(e) if e.status == winsan_model::NtStatus::STATUS_CANNOT_DELETE => to_bin(m, h),
+            Err(e) if cannot_delete(&e) => to_bin(m, h),
             r => r,
         },
     }
