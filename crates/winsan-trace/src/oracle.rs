@@ -78,8 +78,15 @@ impl Hold {
 pub struct HolderSpec {
     /// Index into [`Situation::files`].
     pub file: usize,
+    /// The runtime whose share mode the handle has: the runtime of the process that
+    /// opened the file, which for an inherited fd is an ancestor's.
     pub runtime: Runtime,
     pub hold: Hold,
+    /// For a `Handle`: the index of another holder whose fd is the same open file
+    /// description (inherited across fork or exec, or `dup`ed). On Windows that is one
+    /// file object with several handles (`DuplicateHandle`, handle inheritance): it has
+    /// one share access, checked once, when it was opened.
+    pub duplicate_of: Option<usize>,
 }
 
 /// The Linux operation, with indexes into [`Situation::files`].
@@ -134,6 +141,11 @@ pub struct Verdict {
     pub refusal: Option<Refusal>,
     /// The holders (indexes into [`Situation::holders`]) the model named as in the way.
     pub blockers: Vec<usize>,
+    /// A delete that Windows allows left the name in its directory: the file is
+    /// delete-pending (legacy semantics, or delete-on-close) until its last handle
+    /// closes, while on Linux the name is gone. Not so after a POSIX delete, a rename
+    /// aside (lld) or a move to the recycle bin (Cygwin).
+    pub name_remains: bool,
 }
 
 /// `/tmp/a.txt` → `C:\tmp\a.txt`; characters Windows does not allow in names become `_`.
@@ -205,8 +217,11 @@ pub fn decide(sit: &Situation) -> Verdict {
         Hold::Mapping { .. } => 2,
         Hold::Exe | Hold::Library => 3,
     };
-    let mut idx: Vec<usize> = (0..sit.holders.len()).collect();
+    let mut idx: Vec<usize> = (0..sit.holders.len())
+        .filter(|&i| sit.holders[i].duplicate_of.is_none())
+        .collect();
     idx.sort_by_key(|&i| order(&sit.holders[i]));
+    let mut handle_of: HashMap<usize, Handle> = HashMap::new();
     for i in idx {
         let h = &sit.holders[i];
         let p = &wpath[h.file];
@@ -236,7 +251,9 @@ pub fn decide(sit: &Situation) -> Verdict {
             }
             Hold::Handle { read, write } => {
                 let access = if read { GENERIC_READ } else { 0 } | if write { GENERIC_WRITE } else { 0 };
-                own(m.create_file(p, access, h.runtime.share_mode(), OPEN_EXISTING, 0));
+                if let Some(x) = own(m.create_file(p, access, h.runtime.share_mode(), OPEN_EXISTING, 0)) {
+                    handle_of.insert(i, x);
+                }
             }
             Hold::Mapping { writable } => {
                 let access = GENERIC_READ | if writable { GENERIC_WRITE } else { 0 };
@@ -264,6 +281,15 @@ pub fn decide(sit: &Situation) -> Verdict {
             }
         }
     }
+    // Duplicates of those handles: the same file objects, no new share access.
+    for (i, h) in sit.holders.iter().enumerate() {
+        let Some(orig) = h.duplicate_of.and_then(|o| handle_of.get(&o).copied()) else {
+            continue;
+        };
+        if let Ok(x) = m.duplicate_handle(orig) {
+            owner.insert(x, i);
+        }
+    }
     for &f in &sit.pending {
         // Someone (the holder that kept it alive) still has it open, sharing delete; the
         // delete left the name behind.
@@ -280,12 +306,20 @@ pub fn decide(sit: &Situation) -> Verdict {
         .flat_map(|r| r.reason.blockers())
         .filter_map(|b| owner.get(&b.handle).copied())
         .collect();
+    // The model names a file object by its oldest handle; its other handles are in the
+    // way as much.
+    let dups: Vec<usize> = (0..sit.holders.len())
+        .filter(|&i| sit.holders[i].duplicate_of.is_some_and(|o| blockers.contains(&o)))
+        .collect();
+    blockers.extend(dups);
     blockers.sort_unstable();
     blockers.dedup();
+    let name_remains = refusal.is_none() && matches!(sit.op, Op::Delete { file } if m.exists(&wpath[file]));
     Verdict {
         windows_call: call,
         refusal,
         blockers,
+        name_remains,
     }
 }
 
@@ -293,12 +327,20 @@ pub fn decide(sit: &Situation) -> Verdict {
 /// read-only attribute: what libuv's unlink and Rust std's fallback do.
 fn posix_delete(m: &mut System, path: &str, flags: u32) -> CallResult<()> {
     let h = m.create_file(path, DELETE | SYNCHRONIZE, FILE_SHARE_VALID_FLAGS, OPEN_EXISTING, flags)?;
-    m.set_disposition_info_ex(
+    let r = m.set_disposition_info_ex(
         h,
         FILE_DISPOSITION_FLAG_DELETE
             | FILE_DISPOSITION_FLAG_POSIX_SEMANTICS
             | FILE_DISPOSITION_FLAG_IGNORE_READONLY_ATTRIBUTE,
-    )
+    );
+    closing(m, h, r)
+}
+
+/// `r`, after closing `h`: the calls the oracle makes for the caller close what they
+/// open, as the runtimes do, so that what is left (a delete-pending name) is the model's.
+fn closing<T>(m: &mut System, h: Handle, r: CallResult<T>) -> CallResult<T> {
+    let _ = m.close_handle(h);
+    r
 }
 
 /// LLVM's `sys::fs::rename` (`llvm/lib/Support/Windows/Path.inc`): open the source for
@@ -308,15 +350,21 @@ fn posix_delete(m: &mut System, path: &str, flags: u32) -> CallResult<()> {
 /// `<to>.tmp0`), then rename the source again.
 fn llvm_rename(m: &mut System, from: &str, to: &str) -> CallResult<()> {
     let h = m.create_file(from, GENERIC_READ | DELETE, FILE_SHARE_VALID_FLAGS, OPEN_EXISTING, 0)?;
-    match m.set_rename_info(h, to, true) {
+    let r = match m.set_rename_info(h, to, true) {
         Err(e) if matches!(e.win32.code(), 5 | 32) => {
             let flags = FILE_ATTRIBUTE_NORMAL | FILE_FLAG_DELETE_ON_CLOSE;
-            let aside = m.create_file(to, GENERIC_READ | DELETE, FILE_SHARE_VALID_FLAGS, OPEN_EXISTING, flags)?;
-            m.set_rename_info(aside, &format!("{to}.tmp0"), false)?;
-            m.set_rename_info(h, to, true)
+            match m.create_file(to, GENERIC_READ | DELETE, FILE_SHARE_VALID_FLAGS, OPEN_EXISTING, flags) {
+                Ok(aside) => {
+                    let r = m.set_rename_info(aside, &format!("{to}.tmp0"), false);
+                    let r = closing(m, aside, r);
+                    r.and_then(|_| m.set_rename_info(h, to, true))
+                }
+                Err(e) => Err(e),
+            }
         }
         r => r,
-    }
+    };
+    closing(m, h, r)
 }
 
 /// The Windows call of [`cygwin_unlink`], for reports.
@@ -341,7 +389,7 @@ fn cygwin_unlink(m: &mut System, path: &str, ex_classes: bool, readonly: bool) -
         let name = path.rsplit('\\').next().unwrap_or("file");
         let r = m.set_rename_info(h, &format!("C:\\$Recycle.Bin\\.cyg{name}"), true);
         let _ = m.set_disposition_info(h, true);
-        r
+        closing(m, h, r)
     };
     let cannot_delete = |e: &Refusal| e.status == winsan_model::NtStatus::STATUS_CANNOT_DELETE;
     if ex_classes {
@@ -364,7 +412,7 @@ fn cygwin_unlink(m: &mut System, path: &str, ex_classes: bool, readonly: bool) -
         Err(e) => Err(e),
         Ok(h) => match m.set_disposition_info(h, true) {
             Err(e) if cannot_delete(&e) => to_bin(m, h),
-            r => r,
+            r => closing(m, h, r),
         },
     }
 }
@@ -398,13 +446,13 @@ fn cygwin_rename(
         }
         m.set_rename_info(h, to, true)
     };
-    match first {
+    let r = match first {
         Err(e) if e.win32.code() == 5 && to_exists => {
-            cygwin_unlink(m, to, ex_classes, false)?;
-            m.set_rename_info(h, to, true)
+            cygwin_unlink(m, to, ex_classes, false).and_then(|_| m.set_rename_info(h, to, true))
         }
         r => r,
-    }
+    };
+    closing(m, h, r)
 }
 
 /// The Win32 calls the caller's runtime makes for the operation.
@@ -505,11 +553,12 @@ fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult
                             FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS,
                         )
                         .and_then(|h| {
-                            m.set_rename_info_ex(
+                            let r = m.set_rename_info_ex(
                                 h,
                                 &w[to],
                                 FILE_RENAME_FLAG_REPLACE_IF_EXISTS | FILE_RENAME_FLAG_POSIX_SEMANTICS,
-                            )
+                            );
+                            closing(m, h, r)
                         });
                     ("MoveFileExW(MOVEFILE_REPLACE_EXISTING), then FileRenameInfoEx(REPLACE_IF_EXISTS|POSIX_SEMANTICS)".into(), r)
                 }
@@ -691,7 +740,12 @@ mod tests {
         }
     }
     fn holder(file: usize, runtime: Runtime, hold: Hold) -> HolderSpec {
-        HolderSpec { file, runtime, hold }
+        HolderSpec {
+            file,
+            runtime,
+            hold,
+            duplicate_of: None,
+        }
     }
     const RW: Hold = Hold::Handle {
         read: true,
@@ -723,6 +777,38 @@ mod tests {
         assert_eq!(v.windows_call, "DeleteFileW");
         assert_eq!(v.blockers, vec![0]);
         assert_eq!(classify(&s, &v), Some(Kind::SharingViolation));
+    }
+
+    /// An fd inherited or `dup`ed is one file object with several handles on Windows:
+    /// its share access was checked once. Two separate .NET opens for writing could not
+    /// coexist (FileShare.Read), so the second holder would be left out; as a duplicate
+    /// it is there, and in the way as much as the first.
+    #[test]
+    fn a_duplicated_handle_is_the_same_file_object() {
+        let w = Hold::Handle {
+            read: false,
+            write: true,
+        };
+        let two = |dup| {
+            let mut h = vec![holder(0, Runtime::DotNet, w), holder(0, Runtime::DotNet, w)];
+            h[1].duplicate_of = dup;
+            sit(vec![file("/t/log")], h, Op::Delete { file: 0 }, Runtime::Python)
+        };
+        let v = decide(&two(None));
+        assert_eq!(v.blockers, vec![0], "the second open was refused: not a holder");
+        let v = decide(&two(Some(0)));
+        assert_eq!(
+            v.refusal.as_ref().map(|r| r.win32.name()),
+            Some("ERROR_SHARING_VIOLATION")
+        );
+        assert_eq!(v.blockers, vec![0, 1]);
+        // A duplicate's share mode is its file object's, whatever its own runtime.
+        let mut s = two(Some(0));
+        s.holders[1].runtime = Runtime::Node;
+        s.holders.swap(0, 1);
+        s.holders[0].duplicate_of = Some(1);
+        s.holders[1].duplicate_of = None;
+        assert_eq!(decide(&s).blockers, vec![0, 1]);
     }
 
     /// LLVM's rename moves a target in use aside (delete-on-close, renamed to `.tmp0`)
@@ -1012,6 +1098,61 @@ mod tests {
         assert_eq!(v.refusal.as_ref().unwrap().win32.name(), "ERROR_ACCESS_DENIED");
         assert_eq!(classify(&s, &v), Some(Kind::RenameTargetInUse));
         assert_eq!(v.blockers, vec![0]);
+    }
+
+    /// Whether an allowed delete leaves a delete-pending name is the model's answer, per
+    /// runtime: DeleteFileW under legacy semantics leaves it while a holder (sharing
+    /// delete) has the file open; a POSIX delete, Rust's POSIX fallback after
+    /// ERROR_ACCESS_DENIED, Cygwin's unlink and lld's rename aside do not; under POSIX
+    /// semantics only a delete-on-close does.
+    #[test]
+    fn an_allowed_delete_leaves_a_pending_name_only_under_legacy_semantics() {
+        let remains = |caller, readonly: bool, delete, lld| {
+            let mut f = file("/t/f");
+            f.readonly = readonly;
+            // A holder sharing delete (reading only: a read-only file refuses write access).
+            let read = Hold::Handle {
+                read: true,
+                write: false,
+            };
+            let shared = holder(0, Runtime::Node, if readonly { read } else { RW });
+            let mut s = sit(vec![f], vec![shared], Op::Delete { file: 0 }, caller);
+            s.config.delete = Some(delete);
+            s.caller_is_lld = lld;
+            let v = decide(&s);
+            assert!(v.refusal.is_none(), "{caller:?} {readonly}: {:?}", v.refusal);
+            v.name_remains
+        };
+        use winsan_model::DeleteSemantics::{Legacy, Posix};
+        for rt in [Runtime::Python, Runtime::Crt, Runtime::Go, Runtime::Rust, Runtime::Llvm] {
+            assert!(remains(rt, false, Legacy, false), "{rt:?}");
+        }
+        for rt in [Runtime::Python, Runtime::Crt, Runtime::Go, Runtime::Rust] {
+            assert!(!remains(rt, false, Posix, false), "{rt:?}");
+        }
+        // LLVM's remove is a delete-on-close open, legacy on every version (nt-rules D19).
+        assert!(remains(Runtime::Llvm, false, Posix, false));
+        assert!(
+            !remains(Runtime::Node, false, Legacy, false),
+            "libuv asks for POSIX semantics"
+        );
+        assert!(
+            !remains(Runtime::Cygwin, false, Legacy, false),
+            "unlink_nt asks for POSIX semantics"
+        );
+        assert!(!remains(Runtime::Rust, true, Legacy, false), "std's POSIX fallback");
+        assert!(
+            remains(Runtime::Go, true, Legacy, false),
+            "os.Remove clears read-only, then DeleteFileW"
+        );
+        assert!(
+            !remains(Runtime::Llvm, false, Legacy, true),
+            "lld renames the old output aside"
+        );
+        // No holder: nothing keeps the file, so nothing is pending.
+        let mut s = sit(vec![file("/t/f")], vec![], Op::Delete { file: 0 }, Runtime::Python);
+        s.config.delete = Some(Legacy);
+        assert!(!decide(&s).name_remains);
     }
 
     #[test]

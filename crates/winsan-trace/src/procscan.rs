@@ -103,6 +103,11 @@ impl Tree {
         }
         descend(&children, root)
     }
+
+    /// The parent of `pid` as last read by [`Tree::descendants`].
+    pub fn parent(&self, pid: u32) -> Option<u32> {
+        self.ppid.get(&pid).copied()
+    }
 }
 
 /// Whether `pid` is below `root`, from a fresh walk up the parent chain.

@@ -22,7 +22,11 @@ pub struct BlockerReport {
     pub fd: Option<i32>,
     pub access: Vec<String>,
     pub share: Vec<String>,
+    /// The runtime whose share mode the handle has (for an inherited fd, the opener's).
     pub runtime: String,
+    /// For an inherited fd: the pid of the process that opened it (see `runtime`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inherited_from: Option<u32>,
     pub path: String,
     /// One line for people, e.g. `fd 3 of python3[4242], opened read/write, ...`.
     #[serde(skip)]

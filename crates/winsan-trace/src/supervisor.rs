@@ -423,9 +423,10 @@ pub(crate) fn traps(call: Call, config: &Config) -> bool {
         | Call::RenameAt2
         | Call::Truncate
         | Call::Ftruncate => true,
-        // `on_mkdir` can only report a name that is delete-pending, and names become
-        // delete-pending only under legacy semantics (`on_unlink` inserts into `pending`
-        // only when `legacy()`): under POSIX semantics a mkdir can never be refused.
+        // `on_mkdir` can only report a name that is delete-pending, and under POSIX
+        // semantics names become delete-pending only by a delete-on-close (LLVM's remove
+        // of a file someone else holds sharing delete): those mkdirs are missed, never
+        // reported falsely, and every other mkdir runs untrapped.
         Call::Mkdir | Call::MkdirAt => legacy,
         // io_uring_setup is answered ENOSYS by the filter itself.
         Call::IoUringSetup => true,
@@ -761,18 +762,14 @@ impl Tracer {
             vec![]
         };
         let files = vec![spec(&p.display, &st)];
-        let had_holders = !holders.is_empty();
-        let errno = self.ask(l, n, "unlink", files, holders, vec![], Op::Delete { file: 0 }, None);
-        if errno.is_none() && had_holders && self.legacy() && l.id_valid(n.id) {
-            // libuv deletes with an explicit POSIX disposition: no delete-pending name.
-            // Neither does Cygwin's unlink_nt: POSIX too, or a move to the recycle bin.
-            let rt = self.runtime_of(n.tid);
-            let posix_call = (self.config.windows.has_ex_classes() && rt == Runtime::Node) || rt == Runtime::Cygwin;
-            if !posix_call {
-                self.pending.insert(p.display.clone(), id);
-            }
+        let a = self.judge(l, n, "unlink", files, holders, vec![], Op::Delete { file: 0 }, None);
+        // Whether the name is left behind is the model's to say (`Verdict::name_remains`):
+        // legacy DeleteFileW with a holder sharing delete leaves it; libuv's and Cygwin's
+        // POSIX deletes, Rust's POSIX fallback and lld's rename aside do not.
+        if a.name_remains {
+            self.pending.insert(p.display.clone(), id);
         }
-        errno
+        a.errno
     }
 
     fn on_rmdir(&mut self, l: &Listener, n: &Notif, t: &Target, st: Stat) -> Option<i32> {
@@ -1137,15 +1134,18 @@ impl Tracer {
             return vec![];
         };
         let holders = self.scan(&[id], &[false]);
+        let origins = self.origins(&holders);
         holders
             .iter()
-            .map(|h| {
+            .zip(&origins)
+            .map(|(h, o)| {
                 let spec = HolderSpec {
                     file: 0,
-                    runtime: self.runtime_of(h.pid),
+                    runtime: self.runtime_of(o.opener.unwrap_or(h.pid)),
                     hold: h.hold,
+                    duplicate_of: o.duplicate_of,
                 };
-                let mut b = blocker_report(h, &spec, path);
+                let mut b = blocker_report(h, &spec, o.opener, path);
                 b.what = "pending".into();
                 b.description = format!(
                     "{path} is delete-pending: it was deleted while open and keeps its name until the last handle closes; {}",
@@ -1154,6 +1154,79 @@ impl Tracer {
                 b
             })
             .collect()
+    }
+
+    /// Where each fd holder's handle comes from. An fd that is the same open file
+    /// description as an fd of an ancestor (`kcmp`) was inherited: on Windows it is a
+    /// handle to the ancestor's file object (handle inheritance, or `DuplicateHandle` as
+    /// CPython's `subprocess`, libuv's `uv_spawn` and Cygwin's spawn pass stdio), with
+    /// the share mode of the runtime that opened it. The oldest holder of such a group
+    /// is taken as the opener; if that fd is a standard stream (0–2) and its parent is
+    /// traced too, the parent is (it opened the file for the child's redirection and may
+    /// have closed its own copy since: `Popen(cmd, stdout=f)` then `f.close()`, or a
+    /// shell's `cmd > log`).
+    ///
+    /// Not seen: a process that opened a file itself and `dup2`ed it onto 0–2 is taken
+    /// as having inherited it; an fd above 2 inherited from a parent that closed its
+    /// copy is taken as the holder's own.
+    fn origins(&mut self, linux: &[LinuxHolder]) -> Vec<Origin> {
+        let mut out = vec![Origin::default(); linux.len()];
+        if self.runtime.is_some() {
+            return out; // one runtime for every process: the opener does not matter
+        }
+        let fd_of = |h: &LinuxHolder| match h.hold {
+            Hold::Handle { .. } => h.fd,
+            _ => None,
+        };
+        let depth: Vec<usize> = linux.iter().map(|h| self.depth(h.pid)).collect();
+        // Group the fds of each file by open file description, the shallowest first.
+        let mut order: Vec<usize> = (0..linux.len()).filter(|&i| fd_of(&linux[i]).is_some()).collect();
+        order.sort_by_key(|&i| depth[i]);
+        let mut roots: Vec<usize> = vec![];
+        for &i in &order {
+            let (h, fd) = (&linux[i], fd_of(&linux[i]).expect("filtered"));
+            let root = if self.kcmp {
+                roots.iter().copied().find(|&r| {
+                    let o = &linux[r];
+                    o.target == h.target
+                        && fd_of(o).is_some_and(|ofd| sys::same_file(o.pid, ofd, h.pid, fd).unwrap_or(false))
+                })
+            } else {
+                None
+            };
+            match root {
+                Some(r) => out[i].duplicate_of = Some(r),
+                None => roots.push(i),
+            }
+        }
+        for &r in &roots {
+            let h = &linux[r];
+            let parent = self.ptree.parent(h.pid).filter(|&p| p > 1 && p != self.me);
+            let opener = match (fd_of(h), parent) {
+                (Some(0..=2), Some(p)) => Some(p),
+                _ => None,
+            };
+            out[r].opener = opener;
+            let root_pid = h.pid;
+            for i in 0..linux.len() {
+                if out[i].duplicate_of == Some(r) {
+                    out[i].opener = opener.or(Some(root_pid)).filter(|&p| p != linux[i].pid);
+                }
+            }
+        }
+        out
+    }
+
+    /// How many parents `pid` has below the supervisor (from the cached tree).
+    fn depth(&self, pid: u32) -> usize {
+        let mut p = pid;
+        for d in 0..1024 {
+            match self.ptree.parent(p) {
+                Some(pp) if pp > 1 && pp != self.me => p = pp,
+                _ => return d,
+            }
+        }
+        1024
     }
 
     /// [`Tracer::scan`] for the holders a call of `n` meets, less those that would not
@@ -1192,25 +1265,44 @@ impl Tracer {
         op: Op,
         target: Option<String>,
     ) -> Option<i32> {
+        self.judge(l, n, operation, files, linux, pending, op, target).errno
+    }
+
+    /// [`Tracer::ask`], with what else the verdict says.
+    #[allow(clippy::too_many_arguments)]
+    fn judge(
+        &mut self,
+        l: &Listener,
+        n: &Notif,
+        operation: &str,
+        files: Vec<FileSpec>,
+        linux: Vec<LinuxHolder>,
+        pending: Vec<usize>,
+        op: Op,
+        target: Option<String>,
+    ) -> Answer {
         if trivially_allowed(&files, &linux, &pending, &op)
             || files.iter().any(|f| runtime::is_posix_ipc_object(&f.path))
         {
-            return None;
+            return Answer::default();
         }
         // Data read about the caller (its memory, its fds, /proc/TID) is its own only if
         // the notification is still pending: checked here, before anything is recorded,
         // and not on the fast path, whose only effect is CONTINUE (a stale id is refused).
         if !l.id_valid(n.id) {
-            return None;
+            return Answer::default();
         }
         let caller_rt = self.runtime_of(n.tid);
         let pid = procscan::tgid(n.tid);
+        let origins = self.origins(&linux);
         let holders: Vec<HolderSpec> = linux
             .iter()
-            .map(|h| HolderSpec {
+            .zip(&origins)
+            .map(|(h, o)| HolderSpec {
                 file: h.target,
-                runtime: self.runtime_of(h.pid),
+                runtime: self.runtime_of(o.opener.unwrap_or(h.pid)),
                 hold: h.hold,
+                duplicate_of: o.duplicate_of,
             })
             .collect();
         let sit = Situation {
@@ -1224,9 +1316,16 @@ impl Tracer {
         };
         // A model panic must not take the supervisor down (the program would then get
         // ENOSYS for every trapped call): no verdict, no finding.
-        let verdict = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| oracle::decide(&sit))).ok()?;
-        let kind = oracle::classify(&sit, &verdict)?;
-        let refusal = verdict.refusal.as_ref()?;
+        let Ok(verdict) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| oracle::decide(&sit))) else {
+            return Answer::default();
+        };
+        let allowed = Answer {
+            errno: None,
+            name_remains: verdict.name_remains,
+        };
+        let (Some(kind), Some(refusal)) = (oracle::classify(&sit, &verdict), verdict.refusal.as_ref()) else {
+            return allowed;
+        };
         let stack = if caller_rt == Runtime::Python {
             self.pyframes.stack(pid, n.tid)
         } else {
@@ -1239,13 +1338,13 @@ impl Tracer {
         // that do not share delete are refused), and its open was not seen.
         let only_the_caller = linux.iter().all(|h| h.pid == pid);
         if operation == "unlink" && pyframe::is_named_temporary_file_close(&stack) && only_the_caller {
-            return None;
+            return allowed;
         }
         if operation == "unlink" && runtime::is_sqlite_shm_close(&sit.files[0].path, only_the_caller) {
-            return None;
+            return allowed;
         }
         if kind == oracle::Kind::ReadOnly && runtime::rmtree_recovers_read_only(&stack) {
-            return None;
+            return allowed;
         }
         let path = sit.files[0].path.clone();
         let win32 = refusal.win32.code();
@@ -1253,7 +1352,14 @@ impl Tracer {
         let mut blockers: Vec<BlockerReport> = verdict
             .blockers
             .iter()
-            .map(|&b| blocker_report(&linux[b], &sit.holders[b], &sit.files[sit.holders[b].file].path))
+            .map(|&b| {
+                blocker_report(
+                    &linux[b],
+                    &sit.holders[b],
+                    origins[b].opener,
+                    &sit.files[sit.holders[b].file].path,
+                )
+            })
             .collect();
         for &pf in &sit.pending {
             blockers.extend(self.pending_blockers(&sit.files[pf].path));
@@ -1294,7 +1400,10 @@ impl Tracer {
         };
         if let Some(old) = self.findings.iter_mut().find(|f| f.same_as(&finding)) {
             old.count += 1;
-            return Some(errno);
+            return Answer {
+                errno: Some(errno),
+                name_remains: false,
+            };
         }
         if !self.quiet {
             let text = match self.format {
@@ -1306,7 +1415,10 @@ impl Tracer {
             let _ = std::io::stderr().write_all(text.as_bytes());
         }
         self.findings.push(finding);
-        Some(errno)
+        Answer {
+            errno: Some(errno),
+            name_remains: false,
+        }
     }
 }
 
@@ -1356,10 +1468,31 @@ fn class_names(read: bool, write: bool, delete: bool) -> Vec<String> {
         .collect()
 }
 
-fn blocker_report(h: &LinuxHolder, spec: &HolderSpec, path: &str) -> BlockerReport {
+/// What [`Tracer::judge`] found.
+#[derive(Clone, Copy, Debug, Default)]
+struct Answer {
+    /// The errno to enforce: the operation is a finding.
+    errno: Option<i32>,
+    /// See [`oracle::Verdict::name_remains`].
+    name_remains: bool,
+}
+
+/// Where an fd holder's handle comes from (see [`Tracer::origins`]).
+#[derive(Clone, Copy, Debug, Default)]
+struct Origin {
+    /// The process that opened it, when not the holder.
+    opener: Option<u32>,
+    /// The holder with the same open file description that stands for it.
+    duplicate_of: Option<usize>,
+}
+
+fn blocker_report(h: &LinuxHolder, spec: &HolderSpec, opener: Option<u32>, path: &str) -> BlockerReport {
     use winsan_model::consts::share::*;
     let process = procscan::comm(h.pid);
-    let who = format!("{process}[{}]", h.pid);
+    let who = match opener {
+        Some(o) => format!("{process}[{}] (inherited from {}[{o}])", h.pid, procscan::comm(o)),
+        None => format!("{process}[{}]", h.pid),
+    };
     let rt = spec.runtime;
     let sh = rt.share_mode();
     let share = class_names(
@@ -1421,6 +1554,7 @@ fn blocker_report(h: &LinuxHolder, spec: &HolderSpec, path: &str) -> BlockerRepo
         access,
         share,
         runtime: rt.name().into(),
+        inherited_from: opener,
         path: path.to_owned(),
         description,
     }

@@ -1224,6 +1224,21 @@ fn rust_binary_recreating_a_delete_pending_name() {
     assert_eq!(b[0]["share"], serde_json::json!(["read", "write", "delete"]));
 }
 
+/// A delete leaves a delete-pending name only if the model says so: Rust's POSIX fallback
+/// for a read-only file leaves none, even under legacy semantics with its own handle open.
+#[test]
+fn rust_posix_fallback_leaves_no_pending_name() {
+    let Some(r) = run(
+        "rust-ro-legacy",
+        &["--delete", "legacy"],
+        "rs_remove_readonly_recreate.rs",
+    ) else {
+        return;
+    };
+    r.no_findings();
+    assert_eq!(r.stdout, "x again\n");
+}
+
 /// Whether a Go toolchain is installed (`.ci/run` installs Debian's); the Go programs are
 /// skipped, saying so, where it is not.
 /// Whether `cmd arg` runs and succeeds here (once per test binary); if not, says which
@@ -1603,4 +1618,40 @@ fn shell_rm_of_a_file_python_holds_is_a_sharing_violation_as_ebusy() {
     assert_eq!(b[0]["pid"], stdout_pid(&r));
     assert_eq!(b[0]["process"], "python3");
     assert_eq!(b[0]["access"], serde_json::json!(["write"]));
+}
+
+/// An inherited fd keeps the share mode of the process that opened it: Python opens a
+/// log without FILE_SHARE_DELETE, hands it to a Node child as stdout and closes its own
+/// copy; the child's handle is Python's file object on Windows, so deleting the log is
+/// still a sharing violation (Node's own opens would share delete).
+#[test]
+fn an_inherited_log_keeps_the_openers_share_mode() {
+    let Some(r) = run("inherit-node", &[], "py_log_inherited_by_node.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["operation"], "unlink");
+    assert_eq!(f["path"], format!("{}/server.log", r.dir()));
+    assert_eq!(f["runtime"], "python");
+    let b = blockers(f);
+    assert_eq!(b.len(), 1, "{b:?}");
+    assert_eq!(b[0]["pid"], stdout_pid(&r));
+    assert_eq!(b[0]["process"], "node");
+    assert_eq!(b[0]["fd"], 1);
+    assert_eq!(b[0]["runtime"], "python");
+    assert_eq!(b[0]["inherited_from"], f["pid"]);
+    assert_eq!(b[0]["share"], serde_json::json!(["read", "write"]));
+}
+
+/// The other way round: a shell's `> log &` for a Python program. The handle is the
+/// shell's (Git Bash shares everything), so `rm log` while the program runs is fine.
+#[test]
+fn a_shell_redirection_keeps_the_shells_share_mode() {
+    let Some(r) = run("inherit-sh", &[], "sh_redirect_rm_log.sh") else {
+        return;
+    };
+    assert!(r.findings().is_empty(), "{:#?}", r.findings());
+    assert_eq!(r.status.code(), Some(0));
+    assert_eq!(r.stdout.trim(), "removed");
 }
