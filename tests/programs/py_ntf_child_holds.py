@@ -1,8 +1,9 @@
 # NamedTemporaryFile deletes the file when closed; here a child process has reopened it by
-# name for appending. On Windows the child's CRT handle does not share delete, so the
-# delete-on-close fails. (The reopen itself also fails on Windows, because
-# NamedTemporaryFile opens with O_TEMPORARY, i.e. DELETE access; the tracer cannot tell
-# O_TEMPORARY from a Linux open, so it reports the delete.) Prints the child's pid.
+# name for appending. On Windows the reopen already fails: NamedTemporaryFile opens with
+# O_TEMPORARY, i.e. DELETE access, and the child's CRT open does not share delete. Without
+# --enforce the child goes on holding the file, whose handle then stands in the way of the
+# delete at close (with --enforce the child's open fails, as on Windows, and the close is
+# fine). Prints the child's pid.
 import subprocess, sys, tempfile
 tf = tempfile.NamedTemporaryFile(dir=sys.argv[1])
 child = subprocess.Popen([sys.executable, "-c",

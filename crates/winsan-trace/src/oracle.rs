@@ -87,6 +87,11 @@ pub struct HolderSpec {
     /// file object with several handles (`DuplicateHandle`, handle inheritance): it has
     /// one share access, checked once, when it was opened.
     pub duplicate_of: Option<usize>,
+    /// For a `Handle`: the file was opened as CPython's `tempfile.NamedTemporaryFile`
+    /// opens it on Windows, with `O_TEMPORARY`: the C runtime adds `DELETE` access,
+    /// `FILE_SHARE_DELETE` and `FILE_FLAG_DELETE_ON_CLOSE` (nt-rules A6), so every other
+    /// open of the name must share delete.
+    pub delete_on_close: bool,
 }
 
 /// The Linux operation, with indexes into [`Situation::files`].
@@ -251,7 +256,12 @@ pub fn decide(sit: &Situation) -> Verdict {
             }
             Hold::Handle { read, write } => {
                 let access = if read { GENERIC_READ } else { 0 } | if write { GENERIC_WRITE } else { 0 };
-                if let Some(x) = own(m.create_file(p, access, h.runtime.share_mode(), OPEN_EXISTING, 0)) {
+                let (access, share, flags) = if h.delete_on_close {
+                    (access | DELETE, FILE_SHARE_VALID_FLAGS, FILE_FLAG_DELETE_ON_CLOSE)
+                } else {
+                    (access, h.runtime.share_mode(), 0)
+                };
+                if let Some(x) = own(m.create_file(p, access, share, OPEN_EXISTING, flags)) {
                     handle_of.insert(i, x);
                 }
             }
@@ -745,6 +755,7 @@ mod tests {
             runtime,
             hold,
             duplicate_of: None,
+            delete_on_close: false,
         }
     }
     const RW: Hold = Hold::Handle {

@@ -27,6 +27,17 @@ pub struct PyFrame {
     pub function: String,
     /// 0 when the location table has none.
     pub line: u32,
+    /// Where the frame is in the process (its `_PyInterpreterFrame`), and its code
+    /// object: enough to read its arguments later ([`PyFrames::argument_is_true`]).
+    #[serde(skip)]
+    pub(crate) at: FrameAt,
+}
+
+/// A frame's address and its code object's, in the traced process.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct FrameAt {
+    frame: u64,
+    code: u64,
 }
 
 impl std::fmt::Display for PyFrame {
@@ -46,7 +57,13 @@ mod v311 {
     pub const FRAME_CODE: u64 = 32;
     pub const FRAME_PREVIOUS: u64 = 48;
     pub const FRAME_PREV_INSTR: u64 = 56;
+    /// `localsplus[]`: the arguments first, in order, then the other locals.
+    pub const FRAME_LOCALSPLUS: u64 = 72;
     pub const CODE_FIRSTLINENO: u64 = 72;
+    /// `co_localsplusnames`: a tuple of the names of `localsplus`.
+    pub const CODE_LOCALSPLUSNAMES: u64 = 96;
+    pub const TUPLE_SIZE: u64 = 16;
+    pub const TUPLE_ITEMS: u64 = 24;
     pub const CODE_FILENAME: u64 = 112;
     pub const CODE_NAME: u64 = 120;
     pub const CODE_LINETABLE: u64 = 136;
@@ -64,6 +81,8 @@ mod v311 {
 #[derive(Clone, Copy, Debug)]
 struct Interpreter {
     runtime: u64,
+    /// `Py_True` (`_Py_TrueStruct`), if exported.
+    py_true: Option<u64>,
 }
 
 /// ELF symbol lookups, kept per file so that an interpreter is read once. Processes are
@@ -78,6 +97,7 @@ pub struct PyFrames {
 struct Symbols {
     runtime: u64,
     version: u64,
+    py_true: Option<u64>,
     /// Position-dependent (`ET_EXEC`): symbol values are addresses.
     fixed: bool,
 }
@@ -93,6 +113,24 @@ impl PyFrames {
             self.symbols.clear();
         }
         self.find(pid).and_then(|i| frames(tid, i)).unwrap_or_default()
+    }
+
+    /// Whether the argument `name` of the function of `frame` (a frame of thread `tid` of
+    /// `pid`, just read by [`PyFrames::stack`]) is `True`; `None` when that cannot be read
+    /// (no such argument, not a 3.11 this module reads, the thread ran on).
+    pub fn argument_is_true(&mut self, pid: u32, tid: u32, frame: &PyFrame, name: &str) -> Option<bool> {
+        use v311::*;
+        let py_true = self.find(pid)?.py_true?;
+        let names = read_u64(tid, frame.at.code + CODE_LOCALSPLUSNAMES)?;
+        let n = read_u64(tid, names + TUPLE_SIZE)?.min(256);
+        let index = (0..n).find(|i| {
+            read_u64(tid, names + TUPLE_ITEMS + 8 * i)
+                .and_then(|s| string(tid, s))
+                .as_deref()
+                == Some(name)
+        })?;
+        let value = read_u64(tid, frame.at.frame + FRAME_LOCALSPLUS + 8 * index)?;
+        Some(value == py_true)
     }
 
     /// Find `_PyRuntime` of a CPython 3.11 among the files mapped into `pid`.
@@ -132,6 +170,7 @@ impl PyFrames {
             }
             return Some(Interpreter {
                 runtime: base + s.runtime,
+                py_true: s.py_true.map(|t| base + t),
             });
         }
         None
@@ -175,6 +214,7 @@ fn frames(tid: u32, interp: Interpreter) -> Option<Vec<PyFrame>> {
             file: string(tid, read_u64(tid, code + CODE_FILENAME)?)?,
             function: string(tid, read_u64(tid, code + CODE_NAME)?)?,
             line: line_of(&table, first, index).unwrap_or(0),
+            at: FrameAt { frame, code },
         });
         frame = read_u64(tid, frame + FRAME_PREVIOUS)?;
     }
@@ -272,10 +312,11 @@ fn line_of(table: &[u8], first_line: i32, index: u64) -> Option<u32> {
 /// `_PyRuntime` and `Py_Version` from an ELF file's `.dynsym`.
 fn symbols(f: std::fs::File) -> Option<Symbols> {
     let elf = crate::elf::Elf::open(f)?;
-    let [runtime, version] = elf.dynamic_symbols([b"_PyRuntime", b"Py_Version"])?;
+    let [runtime, version, py_true] = elf.dynamic_symbols([b"_PyRuntime", b"Py_Version", b"_Py_TrueStruct"])?;
     Some(Symbols {
         runtime: runtime?,
         version: version?,
+        py_true,
         fixed: elf.fixed,
     })
 }
@@ -288,6 +329,23 @@ pub fn is_named_temporary_file_close(stack: &[PyFrame]) -> bool {
     stack
         .first()
         .is_some_and(|f| f.function == "close" && f.file.ends_with("/tempfile.py"))
+}
+
+/// Whether a file about to be created by the innermost frames of `stack` is the file of a
+/// `tempfile.NamedTemporaryFile` that Windows would open with `O_TEMPORARY`: the frames
+/// are `_mkstemp_inner` called by `NamedTemporaryFile`, whose `delete` is true (3.12 and
+/// later: and `delete_on_close`; `Lib/tempfile.py`: `if _os.name == 'nt' and delete:
+/// flags |= _os.O_TEMPORARY`).
+pub fn opens_with_o_temporary(frames: &mut PyFrames, pid: u32, tid: u32, stack: &[PyFrame]) -> bool {
+    let in_tempfile = |f: &PyFrame, name: &str| f.function == name && f.file.ends_with("/tempfile.py");
+    let Some(ntf) = stack.iter().take(3).find(|f| in_tempfile(f, "NamedTemporaryFile")) else {
+        return false;
+    };
+    if !stack.first().is_some_and(|f| in_tempfile(f, "_mkstemp_inner")) {
+        return false;
+    }
+    let delete = frames.argument_is_true(pid, tid, ntf, "delete") == Some(true);
+    delete && frames.argument_is_true(pid, tid, ntf, "delete_on_close") != Some(false)
 }
 
 #[cfg(test)]

@@ -377,6 +377,9 @@ struct Tracer {
     pyframes: PyFrames,
     /// Legacy semantics: names that are delete-pending, with the file that keeps them.
     pending: BTreeMap<String, FileId>,
+    /// Files created by a `tempfile.NamedTemporaryFile` that Windows would open with
+    /// `O_TEMPORARY` (see [`pyframe::opens_with_o_temporary`]): path → the creating process.
+    temporary: HashMap<String, u32>,
     findings: Vec<Finding>,
     trapped: u64,
     /// The traced processes, with the last pid the system had handed out when they were
@@ -467,6 +470,7 @@ impl Tracer {
             runtimes: RuntimeCache::default(),
             pyframes: PyFrames::default(),
             pending: BTreeMap::new(),
+            temporary: HashMap::new(),
             findings: Vec::new(),
             trapped: 0,
             tree: None,
@@ -1023,6 +1027,9 @@ impl Tracer {
                 (vec![f], holders, vec![])
             }
             None => {
+                if create && excl && acc == libc::O_RDWR {
+                    self.note_temporary(l, n, &t);
+                }
                 if !create || !self.legacy() || self.pending.is_empty() {
                     return None;
                 }
@@ -1048,6 +1055,27 @@ impl Tracer {
             truncate: trunc,
         };
         self.ask(l, n, "open", files, holders, pending, op, None)
+    }
+
+    /// An exclusive create by CPython's `tempfile`: remember a `NamedTemporaryFile`'s.
+    fn note_temporary(&mut self, l: &Listener, n: &Notif, t: &Target) {
+        if self.runtime_of(n.tid) != Runtime::Python {
+            return;
+        }
+        let Some(p) = t.named() else { return };
+        let pid = procscan::tgid(n.tid);
+        let stack = self.pyframes.stack(pid, n.tid);
+        if pyframe::opens_with_o_temporary(&mut self.pyframes, pid, n.tid, &stack) && l.id_valid(n.id) {
+            if self.temporary.len() > 4096 {
+                self.temporary.clear(); // a missed finding at worst
+            }
+            self.temporary.insert(p.display, pid);
+        }
+    }
+
+    /// Whether holder `h` of `path` is a `NamedTemporaryFile`'s `O_TEMPORARY` handle.
+    fn is_temporary(&self, h: &LinuxHolder, path: &str) -> bool {
+        matches!(h.hold, Hold::Handle { .. }) && self.temporary.get(path) == Some(&h.pid)
     }
 
     fn pending_alive(&mut self, path: &str) -> bool {
@@ -1144,6 +1172,7 @@ impl Tracer {
                     runtime: self.runtime_of(o.opener.unwrap_or(h.pid)),
                     hold: h.hold,
                     duplicate_of: o.duplicate_of,
+                    delete_on_close: self.is_temporary(h, path),
                 };
                 let mut b = blocker_report(h, &spec, o.opener, path);
                 b.what = "pending".into();
@@ -1298,11 +1327,16 @@ impl Tracer {
         let holders: Vec<HolderSpec> = linux
             .iter()
             .zip(&origins)
-            .map(|(h, o)| HolderSpec {
-                file: h.target,
-                runtime: self.runtime_of(o.opener.unwrap_or(h.pid)),
-                hold: h.hold,
-                duplicate_of: o.duplicate_of,
+            .map(|(h, o)| {
+                let opener = o.opener.unwrap_or(h.pid);
+                let temporary = self.temporary.get(&files[h.target].path) == Some(&opener);
+                HolderSpec {
+                    file: h.target,
+                    runtime: self.runtime_of(opener),
+                    hold: h.hold,
+                    duplicate_of: o.duplicate_of,
+                    delete_on_close: temporary && matches!(h.hold, Hold::Handle { .. }),
+                }
             })
             .collect();
         let sit = Situation {
@@ -1494,7 +1528,11 @@ fn blocker_report(h: &LinuxHolder, spec: &HolderSpec, opener: Option<u32>, path:
         None => format!("{process}[{}]", h.pid),
     };
     let rt = spec.runtime;
-    let sh = rt.share_mode();
+    let sh = if spec.delete_on_close {
+        FILE_SHARE_VALID_FLAGS
+    } else {
+        rt.share_mode()
+    };
     let share = class_names(
         sh & FILE_SHARE_READ != 0,
         sh & FILE_SHARE_WRITE != 0,
@@ -1502,13 +1540,17 @@ fn blocker_report(h: &LinuxHolder, spec: &HolderSpec, opener: Option<u32>, path:
     );
     let (access, share, description) = match h.hold {
         Hold::Handle { read, write } => {
-            let acc = class_names(read, write, false);
+            let acc = class_names(read, write, spec.delete_on_close);
+            let why = if spec.delete_on_close {
+                "tempfile.NamedTemporaryFile opens with O_TEMPORARY: delete-on-close, so DELETE access, and every other open must share delete"
+            } else {
+                rt.share_why()
+            };
             let d = format!(
-                "fd {} of {who}, opened {}, share {} ({})",
+                "fd {} of {who}, opened {}, share {} ({why})",
                 h.fd.unwrap_or(-1),
                 acc.join("/"),
                 share.join("/"),
-                rt.share_why()
             );
             (acc, share, d)
         }

@@ -59,6 +59,14 @@ pub enum Call {
 /// Flags that make an open worth a decision: write access, create, truncate, O_TMPFILE.
 pub const OPEN_TRAP_MASK: u32 = (libc::O_WRONLY | libc::O_RDWR | libc::O_CREAT | libc::O_TRUNC) as u32 | 0o20000000;
 
+/// The flags of CPython's `tempfile` creates (`_bin_openflags`: `O_RDWR|O_CREAT|O_EXCL`,
+/// plus `O_NOFOLLOW`), under the mask [`TEMPFILE_MASK`]. An exclusive create is trapped
+/// under POSIX semantics only when it has them, so that a `NamedTemporaryFile` can be
+/// told from a `mkstemp` (on Windows the first is opened with `O_TEMPORARY`), while
+/// `tar`'s and the like (`O_WRONLY|O_CREAT|O_EXCL`) stay in the kernel.
+pub const TEMPFILE_FLAGS: u32 = (libc::O_RDWR | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW) as u32;
+pub const TEMPFILE_MASK: u32 = (libc::O_ACCMODE | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW) as u32;
+
 /// The table: (syscall number on this architecture, how to trap it, what it is).
 #[cfg(target_arch = "x86_64")]
 pub const TABLE: &[(c_long, Trap, Call)] = &[
@@ -149,7 +157,8 @@ fn off_arg(n: u8) -> u32 {
 pub struct Policy<'a> {
     /// Calls that some handler can turn into a finding; the others run in the kernel.
     pub wanted: &'a dyn Fn(Call) -> bool,
-    /// Trap `O_CREAT|O_EXCL` opens (only a delete-pending name can refuse them).
+    /// Trap every `O_CREAT|O_EXCL` open (only a delete-pending name can refuse them);
+    /// without, only those with [`TEMPFILE_FLAGS`].
     pub exclusive_creates: bool,
 }
 
@@ -193,9 +202,11 @@ pub fn build_filter(policy: &Policy) -> Vec<sock_filter> {
                 p.push(stmt(BPF_RET_K, enosys));
             }
             Trap::OpenFlags(arg) if !policy.exclusive_creates => {
-                p.push(jump(BPF_JEQ_K, nr, 0, 6));
+                p.push(jump(BPF_JEQ_K, nr, 0, 8));
                 p.push(stmt(BPF_LD_W_ABS, off_arg(arg)));
-                p.push(jump(BPF_JSET_K, OPEN_TRAP_MASK, 0, 3));
+                p.push(jump(BPF_JSET_K, OPEN_TRAP_MASK, 0, 5));
+                p.push(stmt(BPF_ALU_AND_K, TEMPFILE_MASK));
+                p.push(jump(BPF_JEQ_K, TEMPFILE_FLAGS, 2, 0));
                 p.push(stmt(BPF_ALU_AND_K, creat_excl));
                 p.push(jump(BPF_JEQ_K, creat_excl, 1, 0));
                 p.push(stmt(BPF_RET_K, notify));
@@ -344,6 +355,14 @@ mod tests {
         }
         let ro = (libc::O_RDONLY | libc::O_EXCL) as u64;
         assert_eq!(run(&p, a, libc::SYS_openat, [0, 0, ro, 0, 0, 0]), allow);
+        // CPython's tempfile creates are trapped (NamedTemporaryFile), glibc's mkstemp's
+        // (no O_NOFOLLOW) are not.
+        let tempfile = TEMPFILE_FLAGS as u64 | libc::O_CLOEXEC as u64;
+        assert_eq!(run(&p, a, libc::SYS_openat, [0, 0, tempfile, 0, 0, 0]), notify);
+        let mkstemp = (libc::O_RDWR | libc::O_CREAT | libc::O_EXCL) as u64;
+        assert_eq!(run(&p, a, libc::SYS_openat, [0, 0, mkstemp, 0, 0, 0]), allow);
+        let wronly = (libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW) as u64;
+        assert_eq!(run(&p, a, libc::SYS_openat, [0, 0, wronly, 0, 0, 0]), allow);
         // the next table entries still work after the longer open block
         assert_eq!(run(&p, a, libc::SYS_renameat2, [0; 6]), notify);
         assert_eq!(

@@ -22,7 +22,10 @@ on Linux unless --enforce is given.
 Findings (kind: when):
   sharing-violation     an open handle does not share the access the operation needs
                         (the C runtime, CPython, Go, Java io, .NET and git do not share
-                        delete; Rust, Node, LLVM and Git Bash's tools do)
+                        delete; Rust, Node, LLVM and Git Bash's tools do; an inherited fd
+                        has the share mode of the process that opened it; a CPython
+                        tempfile.NamedTemporaryFile is open with DELETE access, so
+                        reopening its name for writing is one)
   mapped-file           deleting or truncating a file with a mapped view
   image-in-use          deleting or overwriting a running executable or loaded library
   read-only             deleting or replacing a file without the owner write bit (Go,
@@ -44,8 +47,8 @@ Examples:
 Exit status: the program's own when it failed; --error-exitcode (66) when it succeeded
 with findings; 0 when it succeeded without findings; 125 when winsan could not run.
 
-Limits: read-only opens are not watched (so reopening a delete-pending name for reading is
-not reported); io_uring is disabled for the program (it falls back to plain syscalls); a
+Limits: read-only opens are not watched (so reopening a delete-pending name or a
+NamedTemporaryFile for reading is not reported); io_uring is disabled for the program (it falls back to plain syscalls); a
 program that installs its own seccomp listener cannot run under winsan; a signal handler
 without SA_RESTART can see EINTR from a watched call.
 Contract: shared/spec/run.md.";

@@ -736,6 +736,7 @@ const TRANSPARENCY_CORPUS: &[&str] = &[
     "py_signals.py",
     "py_chmod_replace.py",
     "py_exec_while_writing.py",
+    "py_ntf_reopen.py",
     "c_static_unlink_open.c",
     "rs_remove_recreate.rs",
 ];
@@ -975,7 +976,19 @@ fn named_temporary_file_deleted_while_a_child_holds_it() {
     let Some(r) = run("ntf", &[], "py_ntf_child_holds.py") else {
         return;
     };
-    let f = r.only_finding();
+    let all = r.findings();
+    assert_eq!(all.len(), 2, "{all:#?}");
+    // First the child's reopen, refused by the O_TEMPORARY handle.
+    let reopen = &all[0];
+    assert_eq!(reopen["kind"], "sharing-violation");
+    assert_eq!(reopen["operation"], "open");
+    assert_eq!(reopen["pid"], stdout_pid(&r));
+    assert_eq!(
+        blockers(reopen)[0]["access"],
+        serde_json::json!(["read", "write", "delete"])
+    );
+    // Then, as the child did get it open on Linux, the delete at close.
+    let f = &all[1];
     assert_eq!(f["kind"], "sharing-violation");
     assert_eq!(f["operation"], "unlink");
     assert!(
@@ -1654,4 +1667,61 @@ fn a_shell_redirection_keeps_the_shells_share_mode() {
     assert!(r.findings().is_empty(), "{:#?}", r.findings());
     assert_eq!(r.status.code(), Some(0));
     assert_eq!(r.stdout.trim(), "removed");
+}
+
+/// `tempfile.NamedTemporaryFile` is opened with `O_TEMPORARY` on Windows (DELETE access,
+/// delete-on-close): reopening its name for writing without sharing delete is a sharing
+/// violation, in the program itself and in a child (python/cpython#58451). Told from
+/// `mkstemp` by the Python frames of the create (`NamedTemporaryFile` with `delete`
+/// true).
+#[test]
+fn named_temporary_file_reopened_by_name() {
+    let Some(r) = run("ntf-reopen", &[], "py_ntf_reopen.py") else {
+        return;
+    };
+    assert_eq!(r.stdout.trim(), "xy 0", "transparent");
+    let f = r.findings();
+    assert_eq!(f.len(), 2, "{f:#?}");
+    let (own, child) = (&f[0], &f[1]);
+    for x in [own, child] {
+        assert_eq!(x["kind"], "sharing-violation");
+        assert_eq!(x["operation"], "open");
+        assert_eq!(x["error"], "ERROR_SHARING_VIOLATION");
+        assert!(x["path"].as_str().unwrap().ends_with(".cfg"), "{x}");
+        assert!(
+            x["python"]
+                .as_str()
+                .unwrap()
+                .starts_with("PermissionError: [Errno 13] Permission denied"),
+            "{x}"
+        );
+        let b = blockers(x);
+        assert_eq!(b.len(), 1, "{b:?}");
+        assert_eq!(b[0]["pid"], own["pid"], "the NamedTemporaryFile's own handle");
+        assert_eq!(b[0]["access"], serde_json::json!(["read", "write", "delete"]));
+        assert_eq!(b[0]["share"], serde_json::json!(["read", "write", "delete"]));
+    }
+    assert_ne!(child["pid"], own["pid"]);
+    assert_eq!(own["stack"][0]["line"], 7);
+    // Enforced, the program's own reopen raises what it raises on Windows.
+    let Some(r) = run("ntf-reopen-enforce", &["--enforce"], "py_ntf_reopen.py") else {
+        return;
+    };
+    assert_eq!(r.status.code(), Some(1));
+    assert!(
+        r.stderr.contains("PermissionError: [Errno 13] Permission denied"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.findings().len(), 1);
+}
+
+/// The forms that work on Windows: `delete=False` (no `O_TEMPORARY`) and `mkstemp`.
+#[test]
+fn named_temporary_file_without_delete_reopens_fine() {
+    let Some(r) = run("ntf-nodelete", &[], "py_ntf_no_delete_reopen.py") else {
+        return;
+    };
+    r.no_findings();
+    assert_eq!(r.stdout.trim(), "[]");
 }
