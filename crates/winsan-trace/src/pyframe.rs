@@ -12,10 +12,10 @@
 //! of the executable or of `libpython3.X.so`, as debuggers do); the thread state whose
 //! `native_thread_id` is the caller's TID holds the current frame; each frame names its
 //! code object (file, function, first line) and its last instruction, whose line comes
-//! from the code's location table. Struct offsets are those of CPython 3.11 on 64-bit
-//! Linux (measured with `offsetof` against 3.11's internal headers, and checked against
-//! the running interpreters by the tests); `Py_Version` is read first, and for any other
-//! version nothing is read (no location, no decision based on it).
+//! from the code's location table. Struct offsets are those of CPython 3.11, 3.12 and
+//! 3.13 on 64-bit Linux (measured with `offsetof` against their internal headers, and
+//! checked against the running interpreters by the tests); `Py_Version` is read first,
+//! and for any other version nothing is read (no location, no decision based on it).
 
 use crate::sys;
 use std::collections::HashMap;
@@ -46,41 +46,144 @@ impl std::fmt::Display for PyFrame {
     }
 }
 
-/// CPython 3.11, 64-bit: offsets into the interpreter's structures.
-mod v311 {
-    pub const RUNTIME_INTERPRETERS_HEAD: u64 = 40;
-    pub const INTERP_THREADS_HEAD: u64 = 16;
-    pub const TSTATE_NEXT: u64 = 8;
-    pub const TSTATE_CFRAME: u64 = 56;
-    pub const TSTATE_NATIVE_THREAD_ID: u64 = 160;
-    pub const CFRAME_CURRENT_FRAME: u64 = 8;
-    pub const FRAME_CODE: u64 = 32;
-    pub const FRAME_PREVIOUS: u64 = 48;
-    pub const FRAME_PREV_INSTR: u64 = 56;
+/// Offsets into the interpreter's structures of one CPython version, 64-bit Linux,
+/// measured with `offsetof` against that version's internal headers (`Py_BUILD_CORE`,
+/// `internal/pycore_frame.h`, `pycore_runtime.h`, `pycore_interp.h`).
+#[derive(Clone, Copy, Debug)]
+struct Layout {
+    runtime_interpreters_head: u64,
+    interp_threads_head: u64,
+    tstate_next: u64,
+    /// 3.11 and 3.12 reach the current frame through `tstate->cframe->current_frame`;
+    /// 3.13 has `tstate->current_frame`.
+    tstate_frame: Frame,
+    tstate_native_thread_id: u64,
+    frame_code: u64,
+    frame_previous: u64,
+    /// `prev_instr` (3.11, 3.12) or `instr_ptr` (3.13): the call being made.
+    frame_instr: u64,
+    frame_owner: u64,
     /// `localsplus[]`: the arguments first, in order, then the other locals.
-    pub const FRAME_LOCALSPLUS: u64 = 72;
-    pub const CODE_FIRSTLINENO: u64 = 72;
+    frame_localsplus: u64,
+    /// 3.12 and later: a frame owned by the C stack (`FRAME_OWNED_BY_CSTACK`) is the
+    /// interpreter's entry shim, not Python code.
+    owner_cstack: Option<u8>,
+    code_firstlineno: u64,
     /// `co_localsplusnames`: a tuple of the names of `localsplus`.
-    pub const CODE_LOCALSPLUSNAMES: u64 = 96;
-    pub const TUPLE_SIZE: u64 = 16;
-    pub const TUPLE_ITEMS: u64 = 24;
-    pub const CODE_FILENAME: u64 = 112;
-    pub const CODE_NAME: u64 = 120;
-    pub const CODE_LINETABLE: u64 = 136;
-    pub const CODE_INSTRUCTIONS: u64 = 184;
-    pub const BYTES_SIZE: u64 = 16;
-    pub const BYTES_DATA: u64 = 32;
-    pub const STR_LENGTH: u64 = 16;
-    pub const STR_STATE: u64 = 32;
-    pub const STR_ASCII_DATA: u64 = 48;
-    pub const STR_UTF8_LENGTH: u64 = 48;
-    pub const STR_UTF8: u64 = 56;
+    code_localsplusnames: u64,
+    code_filename: u64,
+    code_name: u64,
+    code_linetable: u64,
+    code_instructions: u64,
+    str_ascii_data: u64,
+    str_utf8_length: u64,
+    str_utf8: u64,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Frame {
+    ViaCFrame { cframe: u64, current_frame: u64 },
+    Direct(u64),
+}
+
+const PY311: Layout = Layout {
+    runtime_interpreters_head: 40,
+    interp_threads_head: 16,
+    tstate_next: 8,
+    tstate_frame: Frame::ViaCFrame {
+        cframe: 56,
+        current_frame: 8,
+    },
+    tstate_native_thread_id: 160,
+    frame_code: 32,
+    frame_previous: 48,
+    frame_instr: 56,
+    frame_owner: 69,
+    frame_localsplus: 72,
+    owner_cstack: None,
+    code_firstlineno: 72,
+    code_localsplusnames: 96,
+    code_filename: 112,
+    code_name: 120,
+    code_linetable: 136,
+    code_instructions: 184,
+    str_ascii_data: 48,
+    str_utf8_length: 48,
+    str_utf8: 56,
+};
+
+const PY312: Layout = Layout {
+    runtime_interpreters_head: 40,
+    interp_threads_head: 72,
+    tstate_next: 8,
+    tstate_frame: Frame::ViaCFrame {
+        cframe: 56,
+        current_frame: 0,
+    },
+    tstate_native_thread_id: 144,
+    frame_code: 0,
+    frame_previous: 8,
+    frame_instr: 56,
+    frame_owner: 70,
+    frame_localsplus: 72,
+    owner_cstack: Some(3),
+    code_firstlineno: 68,
+    code_localsplusnames: 96,
+    code_filename: 112,
+    code_name: 120,
+    code_linetable: 136,
+    code_instructions: 192,
+    str_ascii_data: 40,
+    str_utf8_length: 40,
+    str_utf8: 48,
+};
+
+const PY313: Layout = Layout {
+    runtime_interpreters_head: 632,
+    interp_threads_head: 7344,
+    tstate_next: 8,
+    tstate_frame: Frame::Direct(72),
+    tstate_native_thread_id: 160,
+    frame_code: 0,
+    frame_previous: 8,
+    frame_instr: 56,
+    frame_owner: 70,
+    frame_localsplus: 72,
+    owner_cstack: Some(3),
+    code_firstlineno: 68,
+    code_localsplusnames: 96,
+    code_filename: 112,
+    code_name: 120,
+    code_linetable: 136,
+    code_instructions: 200,
+    str_ascii_data: 40,
+    str_utf8_length: 40,
+    str_utf8: 48,
+};
+
+/// The same in every version: `PyVarObject.ob_size`, `PyBytesObject.ob_sval`,
+/// `PyTupleObject.ob_item`, `PyASCIIObject.length` and `.state`.
+const VAR_SIZE: u64 = 16;
+const BYTES_DATA: u64 = 32;
+const TUPLE_ITEMS: u64 = 24;
+const STR_LENGTH: u64 = 16;
+const STR_STATE: u64 = 32;
+
+/// The layout of `Py_Version` (`0xMMmm....`), if this module knows it.
+fn layout_of(version: u32) -> Option<&'static Layout> {
+    match version >> 16 {
+        0x030B => Some(&PY311),
+        0x030C => Some(&PY312),
+        0x030D => Some(&PY313),
+        _ => None,
+    }
 }
 
 /// Where one process's interpreter is.
 #[derive(Clone, Copy, Debug)]
 struct Interpreter {
     runtime: u64,
+    layout: &'static Layout,
     /// `Py_True` (`_Py_TrueStruct`), if exported.
     py_true: Option<u64>,
 }
@@ -117,23 +220,23 @@ impl PyFrames {
 
     /// Whether the argument `name` of the function of `frame` (a frame of thread `tid` of
     /// `pid`, just read by [`PyFrames::stack`]) is `True`; `None` when that cannot be read
-    /// (no such argument, not a 3.11 this module reads, the thread ran on).
+    /// (no such argument, not a version this module reads, the thread ran on).
     pub fn argument_is_true(&mut self, pid: u32, tid: u32, frame: &PyFrame, name: &str) -> Option<bool> {
-        use v311::*;
-        let py_true = self.find(pid)?.py_true?;
-        let names = read_u64(tid, frame.at.code + CODE_LOCALSPLUSNAMES)?;
-        let n = read_u64(tid, names + TUPLE_SIZE)?.min(256);
+        let interp = self.find(pid)?;
+        let (l, py_true) = (interp.layout, interp.py_true?);
+        let names = read_u64(tid, frame.at.code + l.code_localsplusnames)?;
+        let n = read_u64(tid, names + VAR_SIZE)?.min(256);
         let index = (0..n).find(|i| {
             read_u64(tid, names + TUPLE_ITEMS + 8 * i)
-                .and_then(|s| string(tid, s))
+                .and_then(|s| string(tid, l, s))
                 .as_deref()
                 == Some(name)
         })?;
-        let value = read_u64(tid, frame.at.frame + FRAME_LOCALSPLUS + 8 * index)?;
+        let value = read_u64(tid, frame.at.frame + l.frame_localsplus + 8 * index)?;
         Some(value == py_true)
     }
 
-    /// Find `_PyRuntime` of a CPython 3.11 among the files mapped into `pid`.
+    /// Find `_PyRuntime` of a CPython 3.11, 3.12 or 3.13 among the files mapped into `pid`.
     fn find(&mut self, pid: u32) -> Option<Interpreter> {
         let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).ok()?;
         for line in maps.lines() {
@@ -165,11 +268,10 @@ impl PyFrames {
             let mut v = [0u8; 4];
             sys::read_mem(pid, base + s.version, &mut v)?;
             let version = u32::from_ne_bytes(v);
-            if version >> 16 != 0x030B {
-                return None; // not 3.11: offsets unknown
-            }
+            let layout = layout_of(version)?; // another version: offsets unknown
             return Some(Interpreter {
                 runtime: base + s.runtime,
+                layout,
                 py_true: s.py_true.map(|t| base + t),
             });
         }
@@ -184,65 +286,74 @@ fn read_u64(tid: u32, addr: u64) -> Option<u64> {
 
 /// The frames of thread `tid`, innermost first.
 fn frames(tid: u32, interp: Interpreter) -> Option<Vec<PyFrame>> {
-    use v311::*;
-    let is = read_u64(tid, interp.runtime + RUNTIME_INTERPRETERS_HEAD)?;
-    let mut ts = read_u64(tid, is + INTERP_THREADS_HEAD)?;
+    let l = interp.layout;
+    let is = read_u64(tid, interp.runtime + l.runtime_interpreters_head)?;
+    let mut ts = read_u64(tid, is + l.interp_threads_head)?;
     // The thread's state: at most a few hundred threads are walked.
     let mut found = None;
     for _ in 0..1024 {
         if ts == 0 {
             break;
         }
-        if read_u64(tid, ts + TSTATE_NATIVE_THREAD_ID)? == tid as u64 {
+        if read_u64(tid, ts + l.tstate_native_thread_id)? == tid as u64 {
             found = Some(ts);
             break;
         }
-        ts = read_u64(tid, ts + TSTATE_NEXT)?;
+        ts = read_u64(tid, ts + l.tstate_next)?;
     }
-    let cframe = read_u64(tid, found? + TSTATE_CFRAME)?;
-    let mut frame = read_u64(tid, cframe + CFRAME_CURRENT_FRAME)?;
+    let mut frame = match l.tstate_frame {
+        Frame::ViaCFrame { cframe, current_frame } => read_u64(tid, read_u64(tid, found? + cframe)? + current_frame)?,
+        Frame::Direct(at) => read_u64(tid, found? + at)?,
+    };
     let mut out = vec![];
-    while frame != 0 && out.len() < MAX_FRAMES {
-        let code = read_u64(tid, frame + FRAME_CODE)?;
-        let prev_instr = read_u64(tid, frame + FRAME_PREV_INSTR)?;
+    let mut walked = 0;
+    while frame != 0 && out.len() < MAX_FRAMES && walked < 4 * MAX_FRAMES {
+        walked += 1;
+        let mut owner = [0u8; 1];
+        sys::read_mem(tid, frame + l.frame_owner, &mut owner)?;
+        if l.owner_cstack == Some(owner[0]) {
+            frame = read_u64(tid, frame + l.frame_previous)?;
+            continue; // the entry shim
+        }
+        let code = read_u64(tid, frame + l.frame_code)?;
+        let instr = read_u64(tid, frame + l.frame_instr)?;
         let mut first = [0u8; 4];
-        sys::read_mem(tid, code + CODE_FIRSTLINENO, &mut first)?;
+        sys::read_mem(tid, code + l.code_firstlineno, &mut first)?;
         let first = i32::from_ne_bytes(first);
-        let index = prev_instr.wrapping_sub(code + CODE_INSTRUCTIONS) / 2;
-        let table = bytes(tid, read_u64(tid, code + CODE_LINETABLE)?)?;
+        let index = instr.wrapping_sub(code + l.code_instructions) / 2;
+        let table = bytes(tid, read_u64(tid, code + l.code_linetable)?)?;
         out.push(PyFrame {
-            file: string(tid, read_u64(tid, code + CODE_FILENAME)?)?,
-            function: string(tid, read_u64(tid, code + CODE_NAME)?)?,
+            file: string(tid, l, read_u64(tid, code + l.code_filename)?)?,
+            function: string(tid, l, read_u64(tid, code + l.code_name)?)?,
             line: line_of(&table, first, index).unwrap_or(0),
             at: FrameAt { frame, code },
         });
-        frame = read_u64(tid, frame + FRAME_PREVIOUS)?;
+        frame = read_u64(tid, frame + l.frame_previous)?;
     }
     Some(out)
 }
 
 /// The contents of a `bytes` object (at most 64 KiB).
 fn bytes(tid: u32, obj: u64) -> Option<Vec<u8>> {
-    let n = read_u64(tid, obj + v311::BYTES_SIZE)?.min(64 << 10) as usize;
+    let n = read_u64(tid, obj + VAR_SIZE)?.min(64 << 10) as usize;
     let mut b = vec![0u8; n];
-    (sys::read_mem(tid, obj + v311::BYTES_DATA, &mut b)? == n).then_some(b)
+    (sys::read_mem(tid, obj + BYTES_DATA, &mut b)? == n).then_some(b)
 }
 
 /// A `str` object: compact ASCII in place, otherwise its cached UTF-8 if any.
-fn string(tid: u32, obj: u64) -> Option<String> {
-    use v311::*;
+fn string(tid: u32, l: &Layout, obj: u64) -> Option<String> {
     let mut state = [0u8; 1];
     sys::read_mem(tid, obj + STR_STATE, &mut state)?;
     // state: interned (2 bits), kind (3), compact (1), ascii (1), ready (1).
     let (compact, ascii) = (state[0] & 0x20 != 0, state[0] & 0x40 != 0);
     let (len, data) = if compact && ascii {
-        (read_u64(tid, obj + STR_LENGTH)?, obj + STR_ASCII_DATA)
+        (read_u64(tid, obj + STR_LENGTH)?, obj + l.str_ascii_data)
     } else {
-        let utf8 = read_u64(tid, obj + STR_UTF8)?;
+        let utf8 = read_u64(tid, obj + l.str_utf8)?;
         if utf8 == 0 {
             return Some("?".into());
         }
-        (read_u64(tid, obj + STR_UTF8_LENGTH)?, utf8)
+        (read_u64(tid, obj + l.str_utf8_length)?, utf8)
     };
     let mut b = vec![0u8; len.min(4096) as usize];
     sys::read_mem(tid, data, &mut b)?;
@@ -321,14 +432,16 @@ fn symbols(f: std::fs::File) -> Option<Symbols> {
     })
 }
 
-/// The unlink that closes a `tempfile.NamedTemporaryFile(delete=True)` in CPython 3.11
-/// (`_TemporaryFileCloser.close` in `tempfile.py`, which unlinks only when `os.name` is
-/// not `nt`): on Windows that file was opened with `O_TEMPORARY` (delete-on-close; the C
-/// runtime then also shares delete) and closing it makes no unlink.
+/// The unlink that closes a `tempfile.NamedTemporaryFile` (`Lib/tempfile.py`,
+/// `_TemporaryFileCloser`): in 3.11 from `close`, which unlinks when `delete` and only if
+/// `os.name` is not `nt` (on Windows the file was opened with `O_TEMPORARY`, delete-on-close,
+/// and closing it makes no unlink); in 3.12 and later from `cleanup`, which on Windows
+/// skips the unlink only when the file was opened so (`delete_on_close`): the caller
+/// checks that with what it saw at the create.
 pub fn is_named_temporary_file_close(stack: &[PyFrame]) -> bool {
     stack
         .first()
-        .is_some_and(|f| f.function == "close" && f.file.ends_with("/tempfile.py"))
+        .is_some_and(|f| matches!(f.function.as_str(), "close" | "cleanup") && f.file.ends_with("/tempfile.py"))
 }
 
 /// Whether a file about to be created by the innermost frames of `stack` is the file of a

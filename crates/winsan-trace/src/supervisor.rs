@@ -1371,7 +1371,9 @@ impl Tracer {
         // opened the file (the O_TEMPORARY handle has DELETE access, which the runtimes
         // that do not share delete are refused), and its open was not seen.
         let only_the_caller = linux.iter().all(|h| h.pid == pid);
-        if operation == "unlink" && pyframe::is_named_temporary_file_close(&stack) && only_the_caller {
+        let ntf_close = pyframe::is_named_temporary_file_close(&stack)
+            && (stack[0].function == "close" || self.temporary.get(&sit.files[0].path) == Some(&pid));
+        if operation == "unlink" && ntf_close && only_the_caller {
             return allowed;
         }
         if operation == "unlink" && runtime::is_sqlite_shm_close(&sit.files[0].path, only_the_caller) {

@@ -125,6 +125,11 @@ fn interpreter(prog: &str) -> Vec<String> {
 /// Run `prog` (a file of tests/programs, given a fresh work dir as its argument) under
 /// `winsan run OPTS`, with the JSON report in a file.
 fn run(name: &str, opts: &[&str], prog: &str) -> Option<Run> {
+    run_argv(name, opts, interpreter(prog))
+}
+
+/// [`run`] with the program's command line given.
+fn run_argv(name: &str, opts: &[&str], argv: Vec<String>) -> Option<Run> {
     if !available() {
         return None;
     }
@@ -134,7 +139,7 @@ fn run(name: &str, opts: &[&str], prog: &str) -> Option<Run> {
     let report = dir.with_extension("json");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_winsan"));
     cmd.arg("run").args(opts).arg("--report").arg(&report).arg("--");
-    cmd.args(interpreter(prog)).arg(&dir);
+    cmd.args(argv).arg(&dir);
     let out = cmd.output().unwrap();
     let text = std::fs::read_to_string(&report)
         .unwrap_or_else(|e| panic!("no report ({e}); stderr:\n{}", String::from_utf8_lossy(&out.stderr)));
@@ -1724,4 +1729,78 @@ fn named_temporary_file_without_delete_reopens_fine() {
     };
     r.no_findings();
     assert_eq!(r.stdout.trim(), "[]");
+}
+
+/// The CPython interpreters to check the frame reader against: the default `python3` and
+/// the 3.12 and 3.13 builds of pyenv where they are installed (the machines' image has
+/// them beside 3.11).
+fn pythons() -> Vec<String> {
+    let mut v = vec!["python3".to_owned()];
+    for (dir, exe) in [("3.12", "python3.12"), ("3.13", "python3.13")] {
+        let Ok(rd) = std::fs::read_dir("/root/.pyenv/versions") else {
+            break;
+        };
+        let mut found: Vec<_> = rd
+            .flatten()
+            .map(|e| e.path().join("bin").join(exe))
+            .filter(|p| {
+                p.is_file()
+                    && p.parent()
+                        .and_then(|b| b.parent())
+                        .is_some_and(|v| v.to_string_lossy().contains(&format!("/{dir}.")))
+            })
+            .collect();
+        found.sort();
+        if let Some(p) = found.pop() {
+            v.push(p.to_string_lossy().into_owned());
+        }
+    }
+    v
+}
+
+/// The frame reader and what depends on it, on each CPython version it knows (3.11, 3.12,
+/// 3.13: each has its own structure layout): the frames of a finding, a
+/// NamedTemporaryFile told from mkstemp and its `delete` argument read (and 3.12's
+/// `delete_on_close`), and the close of a mapped NamedTemporaryFile recognised.
+#[test]
+fn python_frames_on_every_known_version() {
+    let all = pythons();
+    eprintln!("interpreters: {all:?}");
+    for py in all {
+        let prog = |p: &str| vec![py.clone(), programs().join(p).to_string_lossy().into_owned()];
+        let tag = py.rsplit('/').next().unwrap().replace('.', "");
+        let Some(r) = run_argv(&format!("stack-{tag}"), &[], prog("py_stack.py")) else {
+            return;
+        };
+        let f = r.only_finding();
+        let lines: Vec<(String, u64)> = f["stack"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{py}: no stack: {f}"))
+            .iter()
+            .map(|fr| {
+                (
+                    fr["function"].as_str().unwrap().to_owned(),
+                    fr["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        let want = [("remove_it", 4), ("main", 7), ("<module>", 8)].map(|(f, l)| (f.to_owned(), l));
+        assert_eq!(lines, want, "{py}");
+
+        let r = run_argv(&format!("ntf-{tag}"), &[], prog("py_ntf_reopen.py")).unwrap();
+        assert_eq!(r.findings().len(), 2, "{py}: {:#?}", r.findings());
+        assert_eq!(
+            r.findings()[0]["blockers"][0]["access"],
+            serde_json::json!(["read", "write", "delete"]),
+            "{py}"
+        );
+        let r = run_argv(&format!("ntf-nodel-{tag}"), &[], prog("py_ntf_no_delete_reopen.py")).unwrap();
+        assert!(r.findings().is_empty(), "{py}: {:#?}", r.findings());
+        let r = run_argv(&format!("ntf-mmap-{tag}"), &[], prog("py_ntf_mmap_close.py")).unwrap();
+        assert!(r.findings().is_empty(), "{py}: {:#?}", r.findings());
+        let r = run_argv(&format!("ntf-doc-{tag}"), &[], prog("py_ntf_delete_on_close_false.py")).unwrap();
+        assert!(r.findings().is_empty(), "{py}: {:#?}", r.findings());
+        let want = if py == "python3" { "3.11" } else { "[]" };
+        assert_eq!(r.stdout.trim(), want, "{py}");
+    }
 }
