@@ -146,7 +146,7 @@ impl Reason {
             SharingViolation { .. } => "share access (IoCheckShareAccess): every open must be admitted by all existing share modes, and must itself share every access already granted [nt-rules A3; W-K 2500-2550]",
             WritableSection { .. } => "a writable user-mapped section counts as a writer: opens that do not share write fail [nt-rules G30; FastFAT create.c MmDoesFileHaveUserWritableReferences]",
             ImageSectionInUse { .. } => "an image section in use refuses write access (MmFlushImageSection(MmFlushForWrite)); FILE_APPEND_DATA alone is not checked [nt-rules G34; W-K 2599-2624]",
-            SectionPreventsDelete { .. } => "the memory manager refuses to delete a file with an image section or a mapped data section (MmFlushImageSection(MmFlushForDelete) -> STATUS_CANNOT_DELETE) [nt-rules G31/G33; FastFAT fileinfo.c FatSetDispositionInfo]",
+            SectionPreventsDelete { .. } => "the memory manager refuses to delete a file with an image section or a mapped data section (MmFlushImageSection(MmFlushForDelete) -> STATUS_CANNOT_DELETE); on NTFS a name that is not the file's last may still go [nt-rules G31/G33; FastFAT fileinfo.c FatSetDispositionInfo; WinFsp fileinfo.c]",
             UserMappedFile { .. } => "a file with a user-mapped section cannot be truncated or overwritten [nt-rules G32; W-K 2599-2613]",
             DeletePending { .. } => "a delete-pending file refuses every new open until its last handle closes [nt-rules C13; W-N 3240-3268]",
             ReadOnly { .. } => "a read-only file refuses write access, delete-on-close and delete dispositions [nt-rules E23, D21, C16; MS DeleteFileW]",

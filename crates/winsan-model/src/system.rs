@@ -1318,7 +1318,13 @@ impl System {
                 },
             ));
         }
-        if n.image_refs > 0 || n.data_refs > 0 {
+        // MmFlushImageSection(MmFlushForDelete) fails while a section is in use, and NTFS
+        // then refuses the disposition unless the name being deleted is not the file's
+        // last: a second hard link of a running or mapped file can be deleted (WinFsp
+        // src/sys/fileinfo.c FspFsvolSetDispositionInformation: "If MmFlushImageSection
+        // fails ... it only allows the deletion to go through when a secondary hard link
+        // is being deleted"). FAT has no hard links.
+        if (n.image_refs > 0 || n.data_refs > 0) && !self.has_other_name(node, o.link) {
             return Err(Refusal::new(
                 STATUS_CANNOT_DELETE,
                 Reason::SectionPreventsDelete {
@@ -1640,6 +1646,14 @@ impl System {
                 None => return false,
             }
         }
+    }
+
+    /// Whether `node` has a name in the namespace other than `link`.
+    fn has_other_name(&self, node: NodeId, link: LinkId) -> bool {
+        self.nodes[node]
+            .links
+            .iter()
+            .any(|&l| l != link && self.links[l].attached)
     }
 
     /// File objects open below a directory (not on the directory itself).

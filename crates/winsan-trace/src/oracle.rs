@@ -41,6 +41,9 @@ pub struct FileSpec {
     pub dir: bool,
     /// The owner write bit is clear: `FILE_ATTRIBUTE_READONLY` on Windows.
     pub readonly: bool,
+    /// The file has hard links besides this name (`st_nlink > 1`): deleting this name
+    /// does not delete the file, which NTFS allows even while the file runs or is mapped.
+    pub other_names: bool,
 }
 
 /// How a Linux process holds a file.
@@ -170,6 +173,9 @@ pub fn windows_path(linux: &str) -> String {
     s
 }
 
+/// The directory of the stand-ins for a file's other hard links ([`FileSpec::other_names`]).
+const OTHER_NAMES: &str = "C:\\$winsan-other-names";
+
 /// Build the machine, replay the holders, perform the caller's Win32 calls.
 pub fn decide(sit: &Situation) -> Verdict {
     let mut m = System::new(sit.config);
@@ -210,6 +216,12 @@ pub fn decide(sit: &Situation) -> Verdict {
             if let Ok(h) = m.create_file(&wpath[i], GENERIC_WRITE, 7, CREATE_NEW, attrs) {
                 let _ = m.write_file(h, 4096);
                 let _ = m.close_handle(h);
+            }
+            if f.other_names {
+                // Where the other names are does not matter to the rules, only that they
+                // exist: one stands in for them, outside every path the caller uses.
+                let _ = m.create_directory(OTHER_NAMES);
+                let _ = m.create_hard_link(&format!("{OTHER_NAMES}\\{i}"), &wpath[i]);
             }
         }
     }
@@ -729,6 +741,7 @@ mod tests {
             path: p.into(),
             dir: false,
             readonly: false,
+            other_names: false,
         }
     }
     fn dir(p: &str) -> FileSpec {
@@ -736,6 +749,7 @@ mod tests {
             path: p.into(),
             dir: true,
             readonly: false,
+            other_names: false,
         }
     }
     fn sit(files: Vec<FileSpec>, holders: Vec<HolderSpec>, op: Op, caller: Runtime) -> Situation {

@@ -824,6 +824,7 @@ impl Tracer {
                 path: k,
                 dir: false,
                 readonly: false,
+                other_names: false,
             });
         }
         let op = Op::RemoveDirectory { file: 0 };
@@ -898,6 +899,7 @@ impl Tracer {
                 path: dst.display.clone(),
                 dir: sm.is_dir(),
                 readonly: false,
+                other_names: false,
             }),
         }
         let needs_scan = sm.is_dir() || src_held || dst_held;
@@ -922,6 +924,7 @@ impl Tracer {
                     path: cwd,
                     dir: true,
                     readonly: false,
+                    other_names: false,
                 });
             }
             // Files open below it (nt-rules F28).
@@ -939,6 +942,7 @@ impl Tracer {
                     path: o.path,
                     dir: false,
                     readonly: false,
+                    other_names: false,
                 });
             }
         }
@@ -988,6 +992,7 @@ impl Tracer {
                 path: dst.display.clone(),
                 dir: false,
                 readonly: false,
+                other_names: false,
             },
         ];
         let op = Op::Link { existing: 0, new: 1 };
@@ -1041,6 +1046,7 @@ impl Tracer {
                     path: p.display.clone(),
                     dir: false,
                     readonly: false,
+                    other_names: false,
                 };
                 (vec![f], vec![], vec![0])
             }
@@ -1142,6 +1148,7 @@ impl Tracer {
             path: p.display.clone(),
             dir: false,
             readonly: false,
+            other_names: false,
         }];
         self.ask(
             l,
@@ -1474,6 +1481,7 @@ fn spec(path: &str, m: &Stat) -> FileSpec {
         path: path.to_owned(),
         dir: m.is_dir(),
         readonly: readonly(m),
+        other_names: !m.is_dir() && m.nlink > 1,
     }
 }
 
@@ -1615,6 +1623,7 @@ mod tests {
             path: path.into(),
             dir,
             readonly: false,
+            other_names: false,
         };
         let mut ops = vec![
             (Op::Delete { file: 0 }, vec![file("/tmp/d/a", false)]),

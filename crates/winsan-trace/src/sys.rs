@@ -632,6 +632,7 @@ pub struct Stat {
     pub ino: u64,
     pub mode: u32,
     pub size: i64,
+    pub nlink: u64,
 }
 
 impl Stat {
@@ -656,6 +657,7 @@ pub fn stat_at(dir: RawFd, path: &CStr, nofollow: bool) -> io::Result<Stat> {
         ino: st.st_ino,
         mode: st.st_mode,
         size: st.st_size,
+        nlink: st.st_nlink,
     })
 }
 

@@ -1057,6 +1057,24 @@ fn replacing_a_running_executable() {
     assert_eq!(b[0]["process"], "tool");
 }
 
+/// NTFS lets a delete through while the file runs when the name is not its last (WinFsp
+/// fileinfo.c): only the second `os.remove`, of the last name, is a finding.
+#[test]
+fn only_the_last_name_of_a_running_executable_is_protected() {
+    let Some(r) = run("exe-links", &[], "py_remove_links_of_running_exe.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "image-in-use");
+    assert_eq!(f["operation"], "unlink");
+    assert_eq!(f["path"], format!("{}/app", r.dir()));
+    assert_eq!(f["error"], "ERROR_ACCESS_DENIED");
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["what"], "image");
+    assert_eq!(b[0]["pid"], stdout_pid(&r));
+}
+
 #[test]
 fn replacing_a_read_only_file() {
     let Some(r) = run("ro-replace", &[], "py_chmod_replace.py") else {
