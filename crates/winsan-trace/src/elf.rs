@@ -119,6 +119,22 @@ impl Elf {
         )
     }
 
+    /// Read `buf.len()` bytes at virtual address `vaddr` (a symbol's value) from the file,
+    /// through the section that holds it.
+    pub fn read_at_vaddr(&self, vaddr: u64, buf: &mut [u8]) -> Option<()> {
+        const SHT_NOBITS: usize = 8;
+        const SHF_ALLOC: usize = 2;
+        let v = vaddr as usize;
+        let i = (0..self.shnum).find(|&i| {
+            let h = self.header(i);
+            let (addr, size) = (u64at(h, 0x10), u64at(h, 0x20));
+            u64at(h, 8) & SHF_ALLOC != 0 && self.kind(i) != SHT_NOBITS && addr <= v && v + buf.len() <= addr + size
+        })?;
+        let h = self.header(i);
+        let offset = u64at(h, 0x18) + (v - u64at(h, 0x10));
+        self.file.read_exact_at(buf, offset as u64).ok()
+    }
+
     /// The values of the dynamic symbols `wanted`, in its order.
     pub fn dynamic_symbols<const N: usize>(&self, wanted: [&[u8]; N]) -> Option<[Option<u64>; N]> {
         let i = self.section_of_type(SHT_DYNSYM)?;

@@ -26,6 +26,7 @@
 //! * `renameat2(RENAME_EXCHANGE)` has no Win32 counterpart; a program ported to Windows
 //!   replaces both names, so it is decided as two renames, each onto an existing target.
 
+use crate::libuv;
 use crate::runtime::{OnWindows, Runtime};
 use std::collections::HashMap;
 use winsan_model::consts::{
@@ -138,6 +139,10 @@ pub struct Situation {
     /// The caller is the linker lld, whose unlink of an existing output
     /// (`lld::unlinkAsync`) is a rename aside on Windows.
     pub caller_is_lld: bool,
+    /// The caller's libuv (`UV_VERSION_HEX`), where it could be read: a Node before
+    /// libuv 1.49 deletes with the legacy disposition ([`crate::libuv`]). Unknown is
+    /// taken as current.
+    pub caller_libuv: Option<u32>,
 }
 
 /// The answer.
@@ -314,9 +319,13 @@ pub fn decide(sit: &Situation) -> Verdict {
     }
     for &f in &sit.pending {
         // Someone (the holder that kept it alive) still has it open, sharing delete; the
-        // delete left the name behind.
+        // legacy delete that left the name behind was made through a handle of its own
+        // (a runtime's legacy disposition, whatever DeleteFileW does on this version).
         if let Ok(h) = m.create_file(&wpath[f], GENERIC_READ, 7, OPEN_EXISTING, 0) {
-            let _ = m.delete_file(&wpath[f]);
+            if let Ok(d) = m.create_file(&wpath[f], DELETE, 7, OPEN_EXISTING, 0) {
+                let _ = m.set_disposition_info(d, true);
+                let _ = m.close_handle(d);
+            }
             let _ = h;
         }
     }
@@ -355,6 +364,21 @@ fn posix_delete(m: &mut System, path: &str, flags: u32) -> CallResult<()> {
             | FILE_DISPOSITION_FLAG_POSIX_SEMANTICS
             | FILE_DISPOSITION_FLAG_IGNORE_READONLY_ATTRIBUTE,
     );
+    closing(m, h, r)
+}
+
+/// libuv's unlink before 1.49 (`src/win/fs.c` `fs__unlink`): an open for
+/// `FILE_READ_ATTRIBUTES|FILE_WRITE_ATTRIBUTES|DELETE` sharing everything, the read-only
+/// attribute cleared through it, then `FileDispositionInformation`.
+fn libuv_legacy_unlink(m: &mut System, path: &str, readonly: bool) -> CallResult<()> {
+    let access = FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | DELETE;
+    let flags = FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS;
+    let h = m.create_file(path, access, FILE_SHARE_VALID_FLAGS, OPEN_EXISTING, flags)?;
+    let mut r = Ok(());
+    if readonly {
+        r = m.set_file_attributes(path, FILE_ATTRIBUTE_NORMAL);
+    }
+    let r = r.and_then(|_| m.set_disposition_info(h, true));
     closing(m, h, r)
 }
 
@@ -483,11 +507,18 @@ fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult
     let ex_classes = sit.config.windows.has_ex_classes();
     match sit.op {
         Op::Delete { file } => match rt {
-            Runtime::Node if ex_classes => {
+            Runtime::Node if ex_classes && sit.caller_libuv.is_none_or(|v| v >= libuv::POSIX_DELETE_SINCE) => {
                 // libuv >= 1.49 fs__unlink: open for DELETE sharing everything, then a POSIX
                 // disposition that ignores the read-only attribute.
                 let call = "CreateFileW(DELETE) + SetFileInformationByHandle(FileDispositionInfoEx, POSIX_SEMANTICS|IGNORE_READONLY_ATTRIBUTE)";
                 (call.into(), posix_delete(m, &w[file], FILE_FLAG_OPEN_REPARSE_POINT))
+            }
+            Runtime::Node => {
+                // libuv < 1.49 fs__unlink (and the fallback of later ones where POSIX
+                // deletes are not supported): open for DELETE sharing everything, clear
+                // the read-only attribute, then the legacy disposition.
+                let call = "CreateFileW(DELETE) + NtSetInformationFile(FileBasicInformation: read-only cleared, FileDispositionInformation)";
+                (call.into(), libuv_legacy_unlink(m, &w[file], sit.files[file].readonly))
             }
             Runtime::Rust => match m.delete_file(&w[file]) {
                 Err(e) if e.win32.code() == 5 && ex_classes => {
@@ -761,6 +792,7 @@ mod tests {
             op,
             caller,
             caller_is_lld: false,
+            caller_libuv: None,
         }
     }
     fn holder(file: usize, runtime: Runtime, hold: Hold) -> HolderSpec {

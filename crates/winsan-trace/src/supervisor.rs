@@ -7,6 +7,7 @@
 //!               lease probe; if held: /proc scan, ID_VALID, oracle, report; SEND }
 //! ```
 
+use crate::libuv::LibuvVersions;
 use crate::oracle::{self, FileSpec, Hold, HolderSpec, Op, Situation};
 use crate::procscan::{self, FileId, LinuxHolder};
 use crate::pyframe::{self, PyFrames};
@@ -375,6 +376,7 @@ struct Tracer {
     me: u32,
     runtimes: RuntimeCache,
     pyframes: PyFrames,
+    libuv: LibuvVersions,
     /// Legacy semantics: names that are delete-pending, with the file that keeps them.
     pending: BTreeMap<String, FileId>,
     /// Files created by a `tempfile.NamedTemporaryFile` that Windows would open with
@@ -428,7 +430,8 @@ pub(crate) fn traps(call: Call, config: &Config) -> bool {
         | Call::Ftruncate => true,
         // `on_mkdir` can only report a name that is delete-pending, and under POSIX
         // semantics names become delete-pending only by a delete-on-close (LLVM's remove
-        // of a file someone else holds sharing delete): those mkdirs are missed, never
+        // of a file someone else holds sharing delete) or a runtime's own legacy
+        // disposition (libuv before 1.49): those mkdirs are missed, never
         // reported falsely, and every other mkdir runs untrapped.
         Call::Mkdir | Call::MkdirAt => legacy,
         // io_uring_setup is answered ENOSYS by the filter itself.
@@ -469,6 +472,7 @@ impl Tracer {
             me,
             runtimes: RuntimeCache::default(),
             pyframes: PyFrames::default(),
+            libuv: LibuvVersions::default(),
             pending: BTreeMap::new(),
             temporary: HashMap::new(),
             findings: Vec::new(),
@@ -480,10 +484,6 @@ impl Tracer {
             kcmp: true,
             pool: Arc::new(Mutex::new(Vec::new())),
         }
-    }
-
-    fn legacy(&self) -> bool {
-        self.config.deletefile_semantics(FileSystem::Ntfs) == DeleteSemantics::Legacy
     }
 
     fn runtime_of(&mut self, pid: u32) -> Runtime {
@@ -947,7 +947,7 @@ impl Tracer {
             }
         }
         // A target that is free on Linux but still delete-pending on Windows.
-        let pending = if dm.is_none() && self.legacy() && self.pending_alive(&dst.display) {
+        let pending = if dm.is_none() && self.pending_alive(&dst.display) {
             vec![1]
         } else {
             vec![]
@@ -981,7 +981,7 @@ impl Tracer {
             return None; // fails on Linux, or no name can be delete-pending
         }
         let (src, dst) = (src.named()?, dst.named()?);
-        let pending = if self.legacy() && self.pending_alive(&dst.display) {
+        let pending = if self.pending_alive(&dst.display) {
             vec![1]
         } else {
             vec![]
@@ -1035,7 +1035,7 @@ impl Tracer {
                 if create && excl && acc == libc::O_RDWR {
                     self.note_temporary(l, n, &t);
                 }
-                if !create || !self.legacy() || self.pending.is_empty() {
+                if !create || self.pending.is_empty() {
                     return None;
                 }
                 let p = t.named()?;
@@ -1133,7 +1133,7 @@ impl Tracer {
     }
 
     fn on_mkdir(&mut self, l: &Listener, n: &Notif, dirfd: Option<usize>, arg: usize) -> Option<i32> {
-        if !self.legacy() || self.pending.is_empty() {
+        if self.pending.is_empty() {
             return None;
         }
         let mut t = self.target(n, dirfd, arg)?;
@@ -1354,6 +1354,10 @@ impl Tracer {
             op,
             caller: caller_rt,
             caller_is_lld: caller_rt == Runtime::Llvm && runtime::is_lld(&procscan::comm(pid)),
+            caller_libuv: match caller_rt {
+                Runtime::Node => self.libuv.of_pid(pid),
+                _ => None,
+            },
         };
         // A model panic must not take the supervisor down (the program would then get
         // ENOSYS for every trapped call): no verdict, no finding.
@@ -1676,6 +1680,7 @@ mod tests {
                             op: *op,
                             caller: crate::runtime::parse(rt).unwrap(),
                             caller_is_lld: false,
+                            caller_libuv: None,
                         };
                         let v = oracle::decide(&sit);
                         assert_eq!(oracle::classify(&sit, &v), None, "{sit:?} {v:?}");

@@ -75,7 +75,9 @@ pub struct RunArgs {
     /// open; shells and POSIX tools (sh, bash, rm, mv, cp, sed, tar, sleep...) are cygwin,
     /// the MSYS2 builds Git Bash runs: they share everything, delete with POSIX semantics
     /// ignoring read-only, and move a running or mapped file to the recycle bin; use
-    /// --runtime crt to judge a script's tools as plain C programs instead).
+    /// --runtime crt to judge a script's tools as plain C programs instead; node's libuv
+    /// version is read from its binary: before 1.49 (Node 20) its unlink leaves a
+    /// delete-pending name, from 1.49 on it is a POSIX delete).
     #[arg(long, default_value = "auto")]
     pub runtime: String,
     /// Write the JSON report to FILE (`-` for stdout).

@@ -1075,6 +1075,28 @@ fn only_the_last_name_of_a_running_executable_is_protected() {
     assert_eq!(b[0]["pid"], stdout_pid(&r));
 }
 
+/// The delete semantics of a Node program follow its libuv, read from the binary: before
+/// 1.49 an unlink leaves a delete-pending name behind (the rmdir after it fails), from
+/// 1.49 on it is a POSIX delete.
+#[test]
+fn node_unlink_semantics_follow_its_libuv() {
+    let Some(r) = run("node-uv", &[], "node_unlink_open_rmdir.js") else {
+        return;
+    };
+    let uv: Vec<u32> = r.stdout.trim().split('.').map(|p| p.parse().unwrap()).collect();
+    if (uv[0], uv[1]) >= (1, 49) {
+        r.no_findings();
+        return;
+    }
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "directory-not-empty");
+    assert_eq!(f["operation"], "rmdir");
+    assert_eq!(f["path"], format!("{}/d", r.dir()));
+    assert_eq!(f["error"], "ERROR_DIR_NOT_EMPTY");
+    let b = blockers(f);
+    assert_eq!(b[0]["what"], "pending");
+}
+
 #[test]
 fn replacing_a_read_only_file() {
     let Some(r) = run("ro-replace", &[], "py_chmod_replace.py") else {
