@@ -169,6 +169,32 @@ pub fn is_sqlite_shm_close(path: &str, only_the_caller_holds_it: bool) -> bool {
     only_the_caller_holds_it && path.ends_with("-shm")
 }
 
+/// A temporary file of SQLite's Unix VFS (`etilqs_` and random characters, in the temp
+/// directory: sorts, indexes, `VACUUM`), which it unlinks at once while it keeps it open
+/// (`unixOpen` in `os_unix.c`, `isDelete`). The Windows VFS opens these with
+/// `FILE_FLAG_DELETE_ON_CLOSE` and never deletes them by name (`winOpen` in `os_win.c`).
+/// Only when the caller itself is all that holds it.
+pub fn is_sqlite_temp_file(path: &str) -> bool {
+    path.rsplit('/').next().is_some_and(|name| name.starts_with("etilqs_"))
+}
+
+/// A SQLite database (its header, "SQLite format 3" and a NUL, at offset 0), or its WAL or
+/// WAL index. SQLite truncates a database it has memory-mapped (`PRAGMA mmap_size`;
+/// incremental vacuum, checkpoints): on Windows `winTruncate` (`os_win.c`) unmaps the file
+/// first and remaps it after, and ignores `ERROR_USER_MAPPED_FILE`, so its own mapping is
+/// never in the way. Only when the caller itself is all that holds it.
+pub fn is_sqlite_database(path: &str) -> bool {
+    use std::io::Read;
+    let base = path
+        .strip_suffix("-wal")
+        .or_else(|| path.strip_suffix("-shm"))
+        .unwrap_or(path);
+    let mut header = [0u8; 16];
+    std::fs::File::open(base)
+        .and_then(|mut f| f.read_exact(&mut header))
+        .is_ok_and(|_| &header == b"SQLite format 3\0")
+}
+
 /// A read-only delete inside a Python `rmtree` whose error handler clears the attribute and
 /// tries again, so that the program recovers on Windows: `TemporaryDirectory`'s cleanup
 /// (`tempfile.py` `_rmtree`, whose handler chmods and retries on `PermissionError`) and

@@ -1272,6 +1272,7 @@ impl Tracer {
     /// work runs in the foreground).
     fn holders_of(&mut self, n: &Notif, ids: &[FileId], dirs: &[bool]) -> Vec<LinuxHolder> {
         let mut holders = self.scan(ids, dirs);
+        self.drop_fork_worker_copies(&mut holders);
         if holders.is_empty() || self.runtime_of(n.tid) != Runtime::Git {
             return holders;
         }
@@ -1286,6 +1287,56 @@ impl Tracer {
             !absent[i - 1]
         });
         holders
+    }
+
+    /// Drop the fds that multiprocessing's fork workers copied from their parent.
+    ///
+    /// A worker of a `fork` pool is a copy of its Python parent made without exec
+    /// ([`procscan::fork_copies`]) and holds copies of every fd the parent had when it
+    /// forked. On Windows multiprocessing spawns a fresh interpreter that inherits no
+    /// handle (`Lib/multiprocessing/popen_spawn_win32.py`: `CreateProcess(..., False, ...)`,
+    /// bInheritHandles false), so those copies are no Windows handles. A copy is told by
+    /// its open file description being the parent's or a sibling worker's (`kcmp`); a
+    /// file a worker opened itself stays a holder. (A single worker whose parent has
+    /// closed the file cannot be told apart: it stays a holder.)
+    fn drop_fork_worker_copies(&mut self, holders: &mut Vec<LinuxHolder>) {
+        let handle_fd = |h: &LinuxHolder| match h.hold {
+            Hold::Handle { .. } => h.fd,
+            _ => None,
+        };
+        let mut workers: Vec<(usize, u32)> = vec![];
+        for (i, h) in holders.iter().enumerate() {
+            let Some(parent) = handle_fd(h).and(self.ptree.parent(h.pid)) else {
+                continue;
+            };
+            if self.runtime_of(h.pid) == Runtime::Python
+                && self.runtime_of(parent) == Runtime::Python
+                && procscan::fork_copies(h.pid, parent)
+            {
+                workers.push((i, parent));
+            }
+        }
+        if workers.is_empty() {
+            return;
+        }
+        let copied: Vec<usize> = workers
+            .iter()
+            .filter(|&&(i, parent)| {
+                let (w, fd) = (&holders[i], handle_fd(&holders[i]).expect("a handle"));
+                holders.iter().enumerate().any(|(j, o)| {
+                    j != i
+                        && o.target == w.target
+                        && (o.pid == parent || self.ptree.parent(o.pid) == Some(parent))
+                        && handle_fd(o).is_some_and(|ofd| sys::same_file(w.pid, fd, o.pid, ofd).unwrap_or(false))
+                })
+            })
+            .map(|&(i, _)| i)
+            .collect();
+        let mut i = 0;
+        holders.retain(|_| {
+            i += 1;
+            !copied.contains(&(i - 1))
+        });
     }
 
     /// Ask the oracle; record and print a finding; the errno to enforce.
@@ -1388,6 +1439,12 @@ impl Tracer {
             return allowed;
         }
         if operation == "unlink" && runtime::is_sqlite_shm_close(&sit.files[0].path, only_the_caller) {
+            return allowed;
+        }
+        if operation == "unlink" && only_the_caller && runtime::is_sqlite_temp_file(&sit.files[0].path) {
+            return allowed;
+        }
+        if operation == "truncate" && only_the_caller && runtime::is_sqlite_database(&sit.files[0].path) {
             return allowed;
         }
         if kind == oracle::Kind::ReadOnly && runtime::rmtree_recovers_read_only(&stack) {

@@ -1097,6 +1097,33 @@ fn node_unlink_semantics_follow_its_libuv() {
     assert_eq!(b[0]["what"], "pending");
 }
 
+/// multiprocessing's fork workers copy the parent's fds; on Windows its spawned workers
+/// inherit no handle. Only the file a worker opened itself is in the way.
+#[test]
+fn fork_pool_workers_hold_only_what_they_opened() {
+    let Some(r) = run("pool-fork", &[], "py_pool_after_open.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["path"], format!("{}/own.txt", r.dir()));
+    let b = blockers(f);
+    assert_eq!(b.len(), 1, "{b:#?}");
+    assert_ne!(b[0]["pid"], f["pid"], "the worker, not the parent");
+    assert_eq!(r.stdout.trim(), "[0, 2, 4, 6]");
+}
+
+/// SQLite's Unix VFS truncates its own mapped database and unlinks its open temporary
+/// files; its Windows VFS unmaps first and opens temporaries delete-on-close.
+#[test]
+fn sqlite_internal_truncates_and_temporaries_are_no_findings() {
+    let Some(r) = run("sqlite-internal", &[], "py_sqlite_internal.py") else {
+        return;
+    };
+    r.no_findings();
+    assert_eq!(r.stdout.trim(), "['m.db', 's.db']");
+}
+
 #[test]
 fn replacing_a_read_only_file() {
     let Some(r) = run("ro-replace", &[], "py_chmod_replace.py") else {
