@@ -168,6 +168,13 @@ const BYTES_DATA: u64 = 32;
 const TUPLE_ITEMS: u64 = 24;
 const STR_LENGTH: u64 = 16;
 const STR_STATE: u64 = 32;
+/// `PyObject.ob_type`; `PyFunctionObject.func_code` (after the object header, the
+/// globals, builtins, name and qualname: `_Py_COMMON_FIELDS` in 3.11 to 3.13);
+/// `PyMethodObject.im_func`; `PyCellObject.ob_ref`.
+const OB_TYPE: u64 = 8;
+const CELL_REF: u64 = 16;
+const FUNC_CODE: u64 = 48;
+const METHOD_FUNC: u64 = 16;
 
 /// The layout of `Py_Version` (`0xMMmm....`), if this module knows it.
 fn layout_of(version: u32) -> Option<&'static Layout> {
@@ -186,6 +193,10 @@ struct Interpreter {
     layout: &'static Layout,
     /// `Py_True` (`_Py_TrueStruct`), if exported.
     py_true: Option<u64>,
+    /// `PyFunction_Type`, `PyMethod_Type` and `PyCell_Type`, if exported.
+    function_type: Option<u64>,
+    method_type: Option<u64>,
+    cell_type: Option<u64>,
 }
 
 /// ELF symbol lookups, kept per file so that an interpreter is read once. Processes are
@@ -201,6 +212,9 @@ struct Symbols {
     runtime: u64,
     version: u64,
     py_true: Option<u64>,
+    function_type: Option<u64>,
+    method_type: Option<u64>,
+    cell_type: Option<u64>,
     /// Position-dependent (`ET_EXEC`): symbol values are addresses.
     fixed: bool,
 }
@@ -222,8 +236,48 @@ impl PyFrames {
     /// `pid`, just read by [`PyFrames::stack`]) is `True`; `None` when that cannot be read
     /// (no such argument, not a version this module reads, the thread ran on).
     pub fn argument_is_true(&mut self, pid: u32, tid: u32, frame: &PyFrame, name: &str) -> Option<bool> {
+        let (interp, value) = self.local(pid, tid, frame, name)?;
+        Some(value == interp.py_true?)
+    }
+
+    /// Whether the local `name` of `frame` (as for [`PyFrames::argument_is_true`]) is a
+    /// Python function, or a method bound to one (either perhaps in a cell), whose code is not in a file ending
+    /// with `outside` (a caller's error handler, not the library's own); `Some(false)`
+    /// for `None` or anything else.
+    pub fn is_function_outside(
+        &mut self,
+        pid: u32,
+        tid: u32,
+        frame: &PyFrame,
+        name: &str,
+        outside: &str,
+    ) -> Option<bool> {
+        let (interp, mut value) = self.local(pid, tid, frame, name)?;
+        let l = interp.layout;
+        let (function, method) = (interp.function_type?, interp.method_type?);
+        // A local that a nested function uses is a cell (3.12's rmtree wraps `onerror`).
+        if Some(read_u64(tid, value + OB_TYPE)?) == interp.cell_type {
+            value = read_u64(tid, value + CELL_REF)?;
+            if value == 0 {
+                return Some(false);
+            }
+        }
+        if read_u64(tid, value + OB_TYPE)? == method {
+            value = read_u64(tid, value + METHOD_FUNC)?;
+        }
+        if read_u64(tid, value + OB_TYPE)? != function {
+            return Some(false);
+        }
+        let code = read_u64(tid, value + FUNC_CODE)?;
+        let file = string(tid, l, read_u64(tid, code + l.code_filename)?)?;
+        Some(!file.ends_with(outside))
+    }
+
+    /// The interpreter of `pid` and the value (an object's address) of the local `name`
+    /// of `frame`.
+    fn local(&mut self, pid: u32, tid: u32, frame: &PyFrame, name: &str) -> Option<(Interpreter, u64)> {
         let interp = self.find(pid)?;
-        let (l, py_true) = (interp.layout, interp.py_true?);
+        let l = interp.layout;
         let names = read_u64(tid, frame.at.code + l.code_localsplusnames)?;
         let n = read_u64(tid, names + VAR_SIZE)?.min(256);
         let index = (0..n).find(|i| {
@@ -233,7 +287,7 @@ impl PyFrames {
                 == Some(name)
         })?;
         let value = read_u64(tid, frame.at.frame + l.frame_localsplus + 8 * index)?;
-        Some(value == py_true)
+        (value != 0).then_some((interp, value))
     }
 
     /// Find `_PyRuntime` of a CPython 3.11, 3.12 or 3.13 among the files mapped into `pid`.
@@ -273,6 +327,9 @@ impl PyFrames {
                 runtime: base + s.runtime,
                 layout,
                 py_true: s.py_true.map(|t| base + t),
+                function_type: s.function_type.map(|t| base + t),
+                method_type: s.method_type.map(|t| base + t),
+                cell_type: s.cell_type.map(|t| base + t),
             });
         }
         None
@@ -423,11 +480,21 @@ fn line_of(table: &[u8], first_line: i32, index: u64) -> Option<u32> {
 /// `_PyRuntime` and `Py_Version` from an ELF file's `.dynsym`.
 fn symbols(f: std::fs::File) -> Option<Symbols> {
     let elf = crate::elf::Elf::open(f)?;
-    let [runtime, version, py_true] = elf.dynamic_symbols([b"_PyRuntime", b"Py_Version", b"_Py_TrueStruct"])?;
+    let [runtime, version, py_true, function_type, method_type, cell_type] = elf.dynamic_symbols([
+        b"_PyRuntime",
+        b"Py_Version",
+        b"_Py_TrueStruct",
+        b"PyFunction_Type",
+        b"PyMethod_Type",
+        b"PyCell_Type",
+    ])?;
     Some(Symbols {
         runtime: runtime?,
         version: version?,
         py_true,
+        function_type,
+        method_type,
+        cell_type,
         fixed: elf.fixed,
     })
 }

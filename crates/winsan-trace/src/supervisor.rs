@@ -1289,6 +1289,24 @@ impl Tracer {
         holders
     }
 
+    /// A Python caller inside `shutil.rmtree` called with an error handler of its own
+    /// (`onerror`, or 3.12's `onexc`): the handler the `shutil` documentation gives for
+    /// read-only files on Windows clears the attribute and calls the function again, and
+    /// so do pip's (`pip/_internal/utils/misc.py` `rmtree_errorhandler`) and the others
+    /// of this kind, so the program recovers there. (3.12 turns `onerror` into an
+    /// `onexc` of its own, defined in shutil.py: hence "outside shutil.py".)
+    fn rmtree_has_handler(&mut self, pid: u32, tid: u32, stack: &[pyframe::PyFrame]) -> bool {
+        let Some(frame) = stack
+            .iter()
+            .find(|f| f.function == "rmtree" && f.file.ends_with("/shutil.py"))
+        else {
+            return false;
+        };
+        ["onerror", "onexc"]
+            .iter()
+            .any(|name| self.pyframes.is_function_outside(pid, tid, frame, name, "/shutil.py") == Some(true))
+    }
+
     /// Drop the fds that multiprocessing's fork workers copied from their parent.
     ///
     /// A worker of a `fork` pool is a copy of its Python parent made without exec
@@ -1447,7 +1465,9 @@ impl Tracer {
         if operation == "truncate" && only_the_caller && runtime::is_sqlite_database(&sit.files[0].path) {
             return allowed;
         }
-        if kind == oracle::Kind::ReadOnly && runtime::rmtree_recovers_read_only(&stack) {
+        if kind == oracle::Kind::ReadOnly
+            && (runtime::rmtree_recovers_read_only(&stack) || self.rmtree_has_handler(pid, n.tid, &stack))
+        {
             return allowed;
         }
         let path = sit.files[0].path.clone();

@@ -1124,6 +1124,20 @@ fn sqlite_internal_truncates_and_temporaries_are_no_findings() {
     assert_eq!(r.stdout.trim(), "['m.db', 's.db']");
 }
 
+/// An rmtree whose error handler clears the read-only attribute and retries recovers on
+/// Windows; one without a handler raises there.
+#[test]
+fn rmtree_with_an_error_handler_recovers_from_read_only() {
+    let Some(r) = run("rmtree-onerror", &[], "py_rmtree_onerror_readonly.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "read-only");
+    assert_eq!(f["operation"], "unlink");
+    assert_eq!(f["path"], format!("{}/c/ro.txt", r.dir()));
+    assert_eq!(r.stdout.trim(), "[]");
+}
+
 #[test]
 fn replacing_a_read_only_file() {
     let Some(r) = run("ro-replace", &[], "py_chmod_replace.py") else {
