@@ -385,6 +385,71 @@ pub fn open_below(pids: &[u32], dir: &str) -> Vec<OpenBelow> {
     out
 }
 
+/// The inodes `pid` watches through inotify (`/proc/PID/fdinfo` of its inotify fds lists
+/// one `inotify wd:.. ino:HEX sdev:HEX ..` line per watch; `sdev` is the kernel's
+/// `MAJOR << 20 | MINOR`).
+pub fn inotify_watches(pid: u32) -> Vec<FileId> {
+    let mut out = vec![];
+    let Ok(rd) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return out;
+    };
+    for e in rd.flatten() {
+        if !std::fs::read_link(e.path()).is_ok_and(|t| t.as_os_str() == "anon_inode:inotify") {
+            continue;
+        }
+        let info = format!("/proc/{pid}/fdinfo/{}", e.file_name().to_string_lossy());
+        let Ok(text) = std::fs::read_to_string(info) else {
+            continue;
+        };
+        for line in text.lines().filter(|l| l.starts_with("inotify ")) {
+            let field = |name: &str| {
+                line.split_ascii_whitespace()
+                    .find_map(|f| f.strip_prefix(name))
+                    .and_then(|v| u64::from_str_radix(v, 16).ok())
+            };
+            if let (Some(ino), Some(sdev)) = (field("ino:"), field("sdev:")) {
+                let (major, minor) = (sdev >> 20, sdev & 0xf_ffff);
+                let dev = libc::makedev(major as u32, minor as u32);
+                out.push(FileId { dev, ino });
+            }
+        }
+    }
+    out
+}
+
+/// The paths strictly below `dir` of the files among `ids`, found by walking the tree
+/// (at most `budget` entries, no symlinks followed, not across file systems).
+pub fn find_below(dir: &str, ids: &[FileId], budget: usize) -> Vec<(String, FileId, bool)> {
+    let mut out = vec![];
+    let Ok(top) = std::fs::symlink_metadata(dir) else {
+        return out;
+    };
+    if !ids.iter().any(|i| i.dev == top.dev()) {
+        return out;
+    }
+    let mut stack = vec![dir.trim_end_matches('/').to_owned()];
+    let mut seen = 0;
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        for e in rd.flatten() {
+            seen += 1;
+            if seen > budget {
+                return out;
+            }
+            let Ok(m) = e.metadata() else { continue };
+            let path = format!("{d}/{}", e.file_name().to_string_lossy());
+            let id = FileId::of(&m);
+            if ids.contains(&id) {
+                out.push((path.clone(), id, m.is_dir()));
+            }
+            if m.is_dir() && m.dev() == top.dev() {
+                stack.push(path);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     /// A Python that forks and waits; prints the child's pid. Killed on drop.

@@ -946,6 +946,24 @@ impl Tracer {
                 });
             }
         }
+        if sm.is_dir() {
+            // Directories watched below it: the watcher's handle is open below it.
+            let pids = self.pids().to_vec();
+            for (pid, path) in self.watched_below(&pids, &src.display) {
+                holders.push(LinuxHolder {
+                    pid,
+                    fd: None,
+                    target: files.len(),
+                    hold: Hold::DirHandle,
+                });
+                files.push(FileSpec {
+                    path,
+                    dir: true,
+                    readonly: false,
+                    other_names: false,
+                });
+            }
+        }
         // A target that is free on Linux but still delete-pending on Windows.
         let pending = if dm.is_none() && self.pending_alive(&dst.display) {
             vec![1]
@@ -958,6 +976,59 @@ impl Tracer {
             to_exists: dm.is_some(),
         };
         self.ask(l, n, "rename", files, holders, pending, op, Some(dst.display))
+    }
+
+    /// The directories strictly below `dir` that a traced process watches for changes.
+    ///
+    /// On Linux a watch is an inotify watch, no fd; on Windows the watcher holds a handle
+    /// on the directory for `ReadDirectoryChangesW` (libuv's `fs.watch`,
+    /// `src/win/fs-event.c`: `FILE_LIST_DIRECTORY`, sharing everything; a watched file's
+    /// handle is on its directory; Python's watchdog, Go's fsnotify and Rust's notify do
+    /// the same), which is a file object below `dir` (nt-rules F28). Cygwin tools are left
+    /// out (they poll). A watched directory whose parent the same process watches too is
+    /// taken as part of a recursive watch, which Windows makes with one handle on its
+    /// root: only roots are reported.
+    fn watched_below(&mut self, pids: &[u32], dir: &str) -> Vec<(u32, String)> {
+        let mut watches: Vec<(u32, Vec<FileId>)> = vec![];
+        for &pid in pids {
+            if self.runtime_of(pid) == Runtime::Cygwin {
+                continue;
+            }
+            let w = procscan::inotify_watches(pid);
+            if !w.is_empty() {
+                watches.push((pid, w));
+            }
+        }
+        if watches.is_empty() {
+            return vec![];
+        }
+        let all: Vec<FileId> = watches.iter().flat_map(|(_, w)| w.iter().copied()).collect();
+        let found = procscan::find_below(dir, &all, 100_000);
+        let top = std::fs::symlink_metadata(dir).ok().map(|m| FileId::of(&m));
+        let parent = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
+        let mut out = vec![];
+        for (pid, w) in &watches {
+            let mut watched: Vec<String> = found
+                .iter()
+                .filter(|(_, id, is_dir)| *is_dir && w.contains(id))
+                .map(|(p, ..)| p.clone())
+                .collect();
+            if top.is_some_and(|t| w.contains(&t)) {
+                watched.push(dir.to_owned());
+            }
+            let mut handles: Vec<String> = found
+                .iter()
+                .filter(|(_, id, _)| w.contains(id))
+                .map(|(p, _, is_dir)| if *is_dir { p.clone() } else { parent(p) })
+                .filter(|d| d != dir && !watched.contains(&parent(d)))
+                .collect();
+            handles.sort();
+            handles.dedup();
+            out.extend(handles.into_iter().map(|h| (*pid, h)));
+        }
+        let mut below = out;
+        self.confirm(&mut below, |b| b.0);
+        below
     }
 
     /// `link`/`linkat`: CreateHardLinkW on Windows. Linux already refuses an existing new
@@ -1648,7 +1719,13 @@ fn blocker_report(h: &LinuxHolder, spec: &HolderSpec, opener: Option<u32>, path:
         Hold::DirHandle => (
             vec!["read".into()],
             class_names(true, true, true),
-            format!("an open directory fd {} of {who}", h.fd.unwrap_or(-1)),
+            match h.fd {
+                Some(fd) => format!("an open directory fd {fd} of {who}"),
+                // An inotify watch (`Tracer::watched_below`).
+                None => format!(
+                    "{path} is watched for changes by {who} (inotify here; on Windows a directory handle for ReadDirectoryChangesW, sharing read/write/delete)"
+                ),
+            },
         ),
         Hold::Mapping { writable } => {
             let acc = class_names(true, writable, false);

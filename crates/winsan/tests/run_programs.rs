@@ -1138,6 +1138,25 @@ fn rmtree_with_an_error_handler_recovers_from_read_only() {
     assert_eq!(r.stdout.trim(), "[]");
 }
 
+/// A directory watched by fs.watch is a directory handle on Windows: its parent cannot
+/// be renamed while the watch lasts.
+#[test]
+fn renaming_the_parent_of_a_watched_directory() {
+    let Some(r) = run("node-watch", &[], "node_watch_rename_parent.js") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "directory-in-use");
+    assert_eq!(f["operation"], "rename");
+    assert_eq!(f["path"], format!("{}/p", r.dir()));
+    assert_eq!(f["error"], "ERROR_ACCESS_DENIED");
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["what"], "handle");
+    assert_eq!(b[0]["path"], format!("{}/p/watched2", r.dir()));
+    assert_eq!(r.stdout.trim(), "other2 p2");
+}
+
 #[test]
 fn replacing_a_read_only_file() {
     let Some(r) = run("ro-replace", &[], "py_chmod_replace.py") else {
