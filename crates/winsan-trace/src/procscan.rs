@@ -385,6 +385,19 @@ pub fn open_below(pids: &[u32], dir: &str) -> Vec<OpenBelow> {
     out
 }
 
+/// Whether thread `tid` may write files whatever their mode bits: file-system uid 0, or
+/// `CAP_DAC_OVERRIDE` in its effective capabilities (`/proc/TID/status`).
+pub fn overrides_permissions(tid: u32) -> bool {
+    const CAP_DAC_OVERRIDE: u64 = 1;
+    let Ok(status) = std::fs::read_to_string(format!("/proc/{tid}/status")) else {
+        return false;
+    };
+    let field = |name: &str| status.lines().find_map(|l| l.strip_prefix(name)).map(str::trim);
+    let fs_uid = field("Uid:").and_then(|u| u.split_ascii_whitespace().nth(3));
+    let cap_eff = field("CapEff:").and_then(|c| u64::from_str_radix(c, 16).ok());
+    fs_uid == Some("0") || cap_eff.is_some_and(|c| c & (1 << CAP_DAC_OVERRIDE) != 0)
+}
+
 /// The inodes `pid` watches through inotify (`/proc/PID/fdinfo` of its inotify fds lists
 /// one `inotify wd:.. ino:HEX sdev:HEX ..` line per watch; `sdev` is the kernel's
 /// `MAJOR << 20 | MINOR`).

@@ -1088,18 +1088,31 @@ impl Tracer {
                 if !m.is_file() || (create && excl) {
                     return None;
                 }
+                // A read-only file opened for writing: refused on Windows (nt-rules E23);
+                // on Linux only a caller that may override permissions (root, as in most
+                // CI containers) gets through, the others fail there too. Cygwin's tools
+                // keep permissions in ACLs, not in the read-only attribute: left out.
+                let readonly_write = (write || trunc)
+                    && readonly(m)
+                    && procscan::overrides_permissions(n.tid)
+                    && self.runtime_of(n.tid) != Runtime::Cygwin;
                 // Fast path: nobody holds it, so nothing can be in the way.
-                if t.held() == Some(false) {
+                let held = t.held() != Some(false);
+                if !held && !readonly_write {
                     return None;
                 }
                 let p = t.named()?;
-                let holders = self.holders_of(n, &[FileId::from_stat(m)], &[false]);
+                let holders = if held {
+                    self.holders_of(n, &[FileId::from_stat(m)], &[false])
+                } else {
+                    vec![]
+                };
                 // Writing a running executable fails on Linux too (ETXTBSY).
-                if holders.is_empty() || holders.iter().any(|h| h.hold == Hold::Exe) {
+                if (holders.is_empty() && !readonly_write) || holders.iter().any(|h| h.hold == Hold::Exe) {
                     return None;
                 }
                 let mut f = spec(&p.display, m);
-                f.readonly = false; // root may write a 0444 file; not what we look for
+                f.readonly = readonly_write;
                 (vec![f], holders, vec![])
             }
             None => {

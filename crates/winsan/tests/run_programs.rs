@@ -1157,6 +1157,25 @@ fn renaming_the_parent_of_a_watched_directory() {
     assert_eq!(r.stdout.trim(), "other2 p2");
 }
 
+/// Writing a read-only file: on Linux only root may (CI containers run as root), on
+/// Windows nobody.
+#[test]
+fn root_writing_a_read_only_file() {
+    let Some(r) = run("write-ro", &[], "py_write_readonly.py") else {
+        return;
+    };
+    if r.stdout.trim() == "refused" {
+        r.no_findings(); // not root: Linux refused it too
+        return;
+    }
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "read-only");
+    assert_eq!(f["operation"], "open");
+    assert_eq!(f["path"], format!("{}/settings.ini", r.dir()));
+    assert_eq!(f["error"], "ERROR_ACCESS_DENIED");
+    assert_eq!(r.stdout.trim(), "written");
+}
+
 #[test]
 fn replacing_a_read_only_file() {
     let Some(r) = run("ro-replace", &[], "py_chmod_replace.py") else {
