@@ -30,11 +30,14 @@ Findings (kind: when):
   image-in-use          deleting or overwriting a running executable or loaded library
   read-only             deleting or replacing a file without the owner write bit (Go,
                         Rust, Node, git and Git Bash's tools clear or ignore it; C and
-                        CPython do not)
-  delete-pending        reusing a name still pending deletion (--delete legacy)
+                        CPython do not, unless an rmtree error handler does), or root
+                        opening one for writing (Linux lets root through)
+  delete-pending        reusing a name still pending deletion (--delete legacy, or a
+                        Node before libuv 1.49, whose unlink is a legacy delete)
   directory-not-empty   removing a directory whose only entries are delete-pending
   directory-in-use      removing or renaming a process's working directory, or a
-                        directory with an open file below it
+                        directory with an open file or a watched directory (fs.watch,
+                        inotify) below it
   rename-target-in-use  a rename that replaces an open, mapped or running file
 
 Examples:
@@ -48,9 +51,12 @@ Exit status: the program's own when it failed; --error-exitcode (66) when it suc
 with findings; 0 when it succeeded without findings; 125 when winsan could not run.
 
 Limits: read-only opens are not watched (so reopening a delete-pending name or a
-NamedTemporaryFile for reading is not reported); io_uring is disabled for the program (it falls back to plain syscalls); a
-program that installs its own seccomp listener cannot run under winsan; a signal handler
-without SA_RESTART can see EINTR from a watched call.
+NamedTemporaryFile for reading is not reported); io_uring is disabled for the program
+(it falls back to plain syscalls); a program that installs its own seccomp listener
+cannot run under winsan; a signal handler without SA_RESTART can see EINTR from a
+watched call. Without --enforce a refused operation still happens, so later operations
+that depend on it (the next step of a log rotation) can be findings too; --enforce
+stops at the first.
 Contract: shared/spec/run.md.";
 
 /// Options of `winsan run`.
