@@ -138,27 +138,15 @@ const PY312: Layout = Layout {
     str_utf8: 48,
 };
 
+/// 3.13 moved the interpreter list and the thread list, dropped `cframe` and grew the code
+/// object; the rest is as in 3.12.
 const PY313: Layout = Layout {
     runtime_interpreters_head: 632,
     interp_threads_head: 7344,
-    tstate_next: 8,
     tstate_frame: Frame::Direct(72),
     tstate_native_thread_id: 160,
-    frame_code: 0,
-    frame_previous: 8,
-    frame_instr: 56,
-    frame_owner: 70,
-    frame_localsplus: 72,
-    owner_cstack: Some(3),
-    code_firstlineno: 68,
-    code_localsplusnames: 96,
-    code_filename: 112,
-    code_name: 120,
-    code_linetable: 136,
     code_instructions: 200,
-    str_ascii_data: 40,
-    str_utf8_length: 40,
-    str_utf8: 48,
+    ..PY312
 };
 
 /// The same in every version: `PyVarObject.ob_size`, `PyBytesObject.ob_sval`,
