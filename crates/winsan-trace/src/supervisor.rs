@@ -377,7 +377,8 @@ struct Tracer {
     runtimes: RuntimeCache,
     pyframes: PyFrames,
     libuv: LibuvVersions,
-    /// Legacy semantics: names that are delete-pending, with the file that keeps them.
+    /// Names that are delete-pending on Windows (a legacy delete, by `--delete legacy` or by
+    /// the runtime's own call, while a holder kept the file), with the file that keeps them.
     pending: BTreeMap<String, FileId>,
     /// Files created by a `tempfile.NamedTemporaryFile` that Windows would open with
     /// `O_TEMPORARY` (see [`pyframe::opens_with_o_temporary`]): path → the creating process.
@@ -945,10 +946,7 @@ impl Tracer {
                     other_names: false,
                 });
             }
-        }
-        if sm.is_dir() {
             // Directories watched below it: the watcher's handle is open below it.
-            let pids = self.pids().to_vec();
             for (pid, path) in self.watched_below(&pids, &src.display) {
                 holders.push(LinuxHolder {
                     pid,
