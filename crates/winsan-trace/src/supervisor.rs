@@ -1716,6 +1716,8 @@ fn blocker_report(h: &LinuxHolder, spec: &HolderSpec, opener: Option<u32>, path:
             let acc = class_names(read, write, spec.delete_on_close);
             let why = if spec.delete_on_close {
                 "tempfile.NamedTemporaryFile opens with O_TEMPORARY: delete-on-close, so DELETE access, and every other open must share delete"
+            } else if rt.share_mode() & FILE_SHARE_DELETE == 0 && runtime::is_sqlite_database(path) {
+                "no FILE_SHARE_DELETE: SQLite's Windows VFS (winOpen) shares read/write"
             } else {
                 rt.share_why()
             };
@@ -1740,7 +1742,10 @@ fn blocker_report(h: &LinuxHolder, spec: &HolderSpec, opener: Option<u32>, path:
         ),
         Hold::Mapping { writable } => {
             let acc = class_names(true, writable, false);
-            let keeps = if rt.mapping_keeps_handle() {
+            let keeps = if runtime::is_sqlite_database(path) {
+                // Its connection's fd is a holder of its own.
+                " made by SQLite (PRAGMA mmap_size), whose Windows VFS maps it too".to_owned()
+            } else if rt.mapping_keeps_handle() {
                 format!(", and CPython's mmap keeps its own handle (share {})", share.join("/"))
             } else {
                 String::new()

@@ -1712,6 +1712,7 @@ fn sqlite_wal_close_is_fine_an_open_database_is_not() {
     let f = r.only_finding();
     assert_eq!(f["kind"], "sharing-violation");
     assert_eq!(f["path"], format!("{}/r.db", r.dir()));
+    assert!(r.stderr.contains("SQLite's Windows VFS (winOpen)"), "{}", r.stderr);
     assert_eq!(r.stdout.trim(), "100");
 }
 
