@@ -164,9 +164,11 @@ pub fn is_posix_ipc_object(path: &str) -> bool {
 /// SQLite's WAL index (`DB-shm`) deleted by the connection that closes it last. The Unix
 /// VFS unlinks it while it still has it open and mapped (`unixShmPurge`/`unixShmUnmap` in
 /// `os_unix.c`); the Windows VFS unmaps and closes it first and deletes it then
-/// (`winShmPurge` in `os_win.c`). Only when the caller itself is all that holds it.
-pub fn is_sqlite_shm_close(path: &str, only_the_caller_holds_it: bool) -> bool {
-    only_the_caller_holds_it && path.ends_with("-shm")
+/// (`winShmPurge` in `os_win.c`). Only when the caller itself is all that holds it, and
+/// not from a Python `shutil` frame (an `rmtree` of the database's directory while the
+/// connection is still open, which fails on Windows).
+pub fn is_sqlite_shm_close(path: &str, only_the_caller_holds_it: bool, stack: &[crate::pyframe::PyFrame]) -> bool {
+    only_the_caller_holds_it && path.ends_with("-shm") && !stack.iter().any(|f| f.file.ends_with("/shutil.py"))
 }
 
 /// A temporary file of SQLite's Unix VFS (`etilqs_` and random characters, in the temp

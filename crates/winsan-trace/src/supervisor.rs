@@ -1538,7 +1538,7 @@ impl Tracer {
         if operation == "unlink" && ntf_close && only_the_caller {
             return allowed;
         }
-        if operation == "unlink" && runtime::is_sqlite_shm_close(&sit.files[0].path, only_the_caller) {
+        if operation == "unlink" && runtime::is_sqlite_shm_close(&sit.files[0].path, only_the_caller, &stack) {
             return allowed;
         }
         if operation == "unlink" && only_the_caller && runtime::is_sqlite_temp_file(&sit.files[0].path) {

@@ -1716,6 +1716,30 @@ fn sqlite_wal_close_is_fine_an_open_database_is_not() {
     assert_eq!(r.stdout.trim(), "100");
 }
 
+/// An rmtree of a directory whose WAL database is still open: the database, its WAL and
+/// its WAL index are all in the way on Windows (SQLite's own close of the index is not).
+#[test]
+fn rmtree_of_an_open_wal_database() {
+    if !python_frames_readable() {
+        return;
+    }
+    let Some(r) = run("rmtree-wal", &[], "py_rmtree_open_wal_db.py") else {
+        return;
+    };
+    let mut paths: Vec<String> = r
+        .findings()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    paths.sort();
+    let want: Vec<String> = ["w.db", "w.db-shm", "w.db-wal"]
+        .iter()
+        .map(|n| format!("{}/db/{n}", r.dir()))
+        .collect();
+    assert_eq!(paths, want);
+    assert_eq!(r.stdout.trim(), "False");
+}
+
 #[test]
 fn temporary_directory_cleanup_recovers_from_read_only_files() {
     if !python_frames_readable() {
