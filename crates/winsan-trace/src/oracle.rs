@@ -136,13 +136,23 @@ pub struct Situation {
     pub pending: Vec<usize>,
     pub op: Op,
     pub caller: Runtime,
-    /// The caller is the linker lld, whose unlink of an existing output
-    /// (`lld::unlinkAsync`) is a rename aside on Windows.
-    pub caller_is_lld: bool,
+    /// A program whose own Windows code path differs from its runtime's for this call.
+    pub caller_tool: Option<Tool>,
     /// The caller's libuv (`UV_VERSION_HEX`), where it could be read: a Node before
     /// libuv 1.49 deletes with the legacy disposition ([`crate::libuv`]). Unknown is
     /// taken as current.
     pub caller_libuv: Option<u32>,
+}
+
+/// Programs that take their own Windows code path for an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tool {
+    /// The linker lld, whose unlink of an existing output (`lld::unlinkAsync`) is a
+    /// rename aside on Windows.
+    Lld,
+    /// The go command moving a build output from its work directory into place, which on
+    /// Windows is a copy ([`go_copy_file`]).
+    GoCommandOutput,
 }
 
 /// The answer.
@@ -413,6 +423,32 @@ fn llvm_rename(m: &mut System, from: &str, to: &str) -> CallResult<()> {
     closing(m, h, r)
 }
 
+/// The go command's `copyFile` (`src/cmd/go/internal/work/exec.go`), which is how it puts
+/// a build output in place on Windows: `moveOrCopyFile` never renames there ("On Windows,
+/// always copy the file"). It opens the source, removes the old output ignoring the
+/// error, opens the output with `O_WRONLY|O_CREATE|O_TRUNC` (Go's share read/write), and
+/// when that fails ("Windows does not allow deletion of a binary file while it is
+/// executing") renames the old one to `dst~` (allowed for a running program), removes
+/// that, and opens again.
+fn go_copy_file(m: &mut System, from: &str, to: &str) -> CallResult<()> {
+    let share = FILE_SHARE_READ | FILE_SHARE_WRITE;
+    let src = m.create_file(from, GENERIC_READ, share, OPEN_EXISTING, 0)?;
+    let _ = m.delete_file(to);
+    let open = |m: &mut System| m.create_file(to, GENERIC_WRITE, share, CREATE_ALWAYS, 0);
+    let dst = match open(m) {
+        Ok(h) => Ok(h),
+        Err(_) => {
+            let aside = format!("{to}~");
+            if m.move_file_ex(to, &aside, MOVEFILE_REPLACE_EXISTING).is_ok() {
+                let _ = m.delete_file(&aside);
+            }
+            open(m)
+        }
+    };
+    let r = dst.and_then(|h| m.close_handle(h));
+    closing(m, src, r)
+}
+
 /// The Windows call of [`cygwin_unlink`], for reports.
 const CYGWIN_UNLINK: &str =
     "NtOpenFile(DELETE) + NtSetInformationFile(FileDispositionInformationEx, POSIX_SEMANTICS|IGNORE_READONLY_ATTRIBUTE)";
@@ -552,7 +588,7 @@ fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult
                     .and_then(|_| m.delete_file(&w[file]));
                 ("_wchmod(0666) (SetFileAttributesW), DeleteFileW".into(), r)
             }
-            Runtime::Llvm if sit.caller_is_lld => {
+            Runtime::Llvm if sit.caller_tool == Some(Tool::Lld) => {
                 // lld::unlinkAsync (lld/Common/Filesystem.cpp) on Windows: rename the old
                 // output aside to a unique name, then remove it, ignoring both errors.
                 // When the rename fails, the old file keeps the name and the output's
@@ -588,6 +624,10 @@ fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult
         Op::Rename { from, to, to_exists } if rt == Runtime::Cygwin => (
             "NtOpenFile(DELETE) + NtSetInformationFile(FileRenameInformationEx, REPLACE_IF_EXISTS|POSIX_SEMANTICS|IGNORE_READONLY_ATTRIBUTE)".into(),
             cygwin_rename(m, &w[from], &w[to], ex_classes, (to_exists, sit.files[to].readonly)),
+        ),
+        Op::Rename { from, to, .. } if sit.caller_tool == Some(Tool::GoCommandOutput) => (
+            "cmd/go copyFile: DeleteFileW, CreateFileW(CREATE_ALWAYS), on failure MoveFileExW to a ~ name and CreateFileW again".into(),
+            go_copy_file(m, &w[from], &w[to]),
         ),
         Op::Rename { from, to, .. } if rt == Runtime::Llvm => (
             "CreateFileW(GENERIC_READ|DELETE) + SetFileInformationByHandle(FileRenameInfo, ReplaceIfExists)".into(),
@@ -791,7 +831,7 @@ mod tests {
             pending: vec![],
             op,
             caller,
-            caller_is_lld: false,
+            caller_tool: None,
             caller_libuv: None,
         }
     }
@@ -907,7 +947,7 @@ mod tests {
     fn lld_unlink_is_a_rename_aside() {
         let lld = |holders: Vec<HolderSpec>| {
             let mut s = sit(vec![file("/o/prog")], holders, Op::Delete { file: 0 }, Runtime::Llvm);
-            s.caller_is_lld = true;
+            s.caller_tool = Some(Tool::Lld);
             s
         };
         let own = holder(
@@ -922,7 +962,7 @@ mod tests {
             .refusal
             .is_none());
         let mut clang = lld(vec![own.clone(), holder(0, Runtime::Crt, Hold::Exe)]);
-        clang.caller_is_lld = false;
+        clang.caller_tool = None;
         assert_eq!(
             kind(&clang),
             Some(Kind::ImageInUse),
@@ -1164,7 +1204,7 @@ mod tests {
     /// semantics only a delete-on-close does.
     #[test]
     fn an_allowed_delete_leaves_a_pending_name_only_under_legacy_semantics() {
-        let remains = |caller, readonly: bool, delete, lld| {
+        let remains = |caller, readonly: bool, delete, lld: bool| {
             let mut f = file("/t/f");
             f.readonly = readonly;
             // A holder sharing delete (reading only: a read-only file refuses write access).
@@ -1175,7 +1215,7 @@ mod tests {
             let shared = holder(0, Runtime::Node, if readonly { read } else { RW });
             let mut s = sit(vec![f], vec![shared], Op::Delete { file: 0 }, caller);
             s.config.delete = Some(delete);
-            s.caller_is_lld = lld;
+            s.caller_tool = lld.then_some(Tool::Lld);
             let v = decide(&s);
             assert!(v.refusal.is_none(), "{caller:?} {readonly}: {:?}", v.refusal);
             v.name_remains

@@ -5,6 +5,7 @@
 //! Java's `java.io` and .NET open without `FILE_SHARE_DELETE`; Rust std and Node/libuv
 //! share delete.
 
+use crate::oracle::{FileSpec, Op, Tool};
 use std::collections::HashMap;
 use winsan_model::consts::share::*;
 
@@ -206,6 +207,21 @@ pub fn rmtree_recovers_read_only(stack: &[crate::pyframe::PyFrame]) -> bool {
         (f.file.ends_with("/tempfile.py") && f.function == "_rmtree")
             || (f.file.ends_with("/_pytest/pathlib.py") && f.function == "rm_rf")
     })
+}
+
+/// Which [`Tool`] the caller is, for this operation: lld (by name, an LLVM program), or
+/// the go command (`go`, a Go program) renaming a build output out of its work directory
+/// (`$WORK`: a `go-build*` directory in the temp directory, `cmd/go/internal/work`).
+pub fn tool(rt: Runtime, comm: &str, files: &[FileSpec], op: &Op) -> Option<Tool> {
+    match (rt, op) {
+        (Runtime::Llvm, _) if is_lld(comm) => Some(Tool::Lld),
+        (Runtime::Go, Op::Rename { from, .. }) if comm == "go" => files[*from]
+            .path
+            .split('/')
+            .any(|c| c.starts_with("go-build"))
+            .then_some(Tool::GoCommandOutput),
+        _ => None,
+    }
 }
 
 /// The linker lld, by the names it is run under (`/proc/PID/comm`, at most 15 bytes).

@@ -1497,6 +1497,7 @@ impl Tracer {
                 }
             })
             .collect();
+        let caller_tool = runtime::tool(caller_rt, &procscan::comm(pid), &files, &op);
         let sit = Situation {
             config: self.config,
             files,
@@ -1504,7 +1505,7 @@ impl Tracer {
             pending,
             op,
             caller: caller_rt,
-            caller_is_lld: caller_rt == Runtime::Llvm && runtime::is_lld(&procscan::comm(pid)),
+            caller_tool,
             caller_libuv: match caller_rt {
                 Runtime::Node => self.libuv.of_pid(pid),
                 _ => None,
@@ -1849,7 +1850,7 @@ mod tests {
                             pending: vec![],
                             op: *op,
                             caller: crate::runtime::parse(rt).unwrap(),
-                            caller_is_lld: false,
+                            caller_tool: None,
                             caller_libuv: None,
                         };
                         let v = oracle::decide(&sit);

@@ -1415,6 +1415,20 @@ fn go_available() -> bool {
     )
 }
 
+/// `go build -o` over a running program or one another process reads: on Windows the go
+/// command copies its output into place, renaming a running old binary aside.
+#[test]
+fn go_build_over_a_running_program_is_fine() {
+    if !go_available() {
+        return;
+    }
+    let Some(r) = run("go-rebuild", &[], "sh_go_rebuild_running.sh") else {
+        return;
+    };
+    r.no_findings();
+    assert_eq!(r.stdout.trim(), "v3", "{}", r.stderr);
+}
+
 #[test]
 fn go_remove_of_an_open_file_is_a_sharing_violation() {
     if !go_available() {
