@@ -56,7 +56,12 @@ NamedTemporaryFile for reading is not reported); io_uring is disabled for the pr
 cannot run under winsan; a signal handler without SA_RESTART can see EINTR from a
 watched call. Without --enforce a refused operation still happens, so later operations
 that depend on it (the next step of a log rotation) can be findings too; --enforce
-stops at the first.
+stops at the first. Every fd of a JVM is judged as java.io's (no FILE_SHARE_DELETE):
+files opened through java.nio (Files.newInputStream, FileChannel.open...), which share
+delete on Windows, can give false sharing violations. A program that takes a code path
+of its own on Windows (`if os.name == 'nt'`, `runtime.GOOS`) is judged by the calls it
+makes on Linux; the known ones (CPython's tempfile, cmd/go, lld, git, SQLite) are
+modelled.
 Contract: shared/spec/run.md.";
 
 /// Options of `winsan run`.
