@@ -153,6 +153,10 @@ pub enum Tool {
     /// The go command moving a build output from its work directory into place, which on
     /// Windows is a copy ([`go_copy_file`]).
     GoCommandOutput,
+    /// The `tempfile` crate persisting a `NamedTempFile`: on Windows `MoveFileExW` alone
+    /// (`src/file/imp/windows.rs` `persist`), without std's POSIX-rename fallback, so a
+    /// target anyone has open is refused even when every holder shares delete.
+    TempfilePersist,
 }
 
 /// The answer.
@@ -624,6 +628,10 @@ fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult
         Op::Rename { from, to, to_exists } if rt == Runtime::Cygwin => (
             "NtOpenFile(DELETE) + NtSetInformationFile(FileRenameInformationEx, REPLACE_IF_EXISTS|POSIX_SEMANTICS|IGNORE_READONLY_ATTRIBUTE)".into(),
             cygwin_rename(m, &w[from], &w[to], ex_classes, (to_exists, sit.files[to].readonly)),
+        ),
+        Op::Rename { from, to, .. } if sit.caller_tool == Some(Tool::TempfilePersist) => (
+            "MoveFileExW(MOVEFILE_REPLACE_EXISTING) (tempfile's persist: no POSIX fallback)".into(),
+            m.move_file_ex(&w[from], &w[to], MOVEFILE_REPLACE_EXISTING),
         ),
         Op::Rename { from, to, .. } if sit.caller_tool == Some(Tool::GoCommandOutput) => (
             "cmd/go copyFile: DeleteFileW, CreateFileW(CREATE_ALWAYS), on failure MoveFileExW to a ~ name and CreateFileW again".into(),

@@ -209,12 +209,20 @@ pub fn rmtree_recovers_read_only(stack: &[crate::pyframe::PyFrame]) -> bool {
     })
 }
 
-/// Which [`Tool`] the caller is, for this operation: lld (by name, an LLVM program), or
-/// the go command (`go`, a Go program) renaming a build output out of its work directory
-/// (`$WORK`: a `go-build*` directory in the temp directory, `cmd/go/internal/work`).
+/// Which [`Tool`] the caller is, for this operation: lld (by name, an LLVM program); the
+/// go command (`go`, a Go program) renaming a build output out of its work directory
+/// (`$WORK`: a `go-build*` directory in the temp directory, `cmd/go/internal/work`); a
+/// Rust program renaming a file named as the `tempfile` crate names a `NamedTempFile`
+/// (`.tmp` and six random letters or digits: `Builder`'s defaults), which is its persist.
 pub fn tool(rt: Runtime, comm: &str, files: &[FileSpec], op: &Op) -> Option<Tool> {
+    let tempfile_name = |path: &str| {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        name.strip_prefix(".tmp")
+            .is_some_and(|r| r.len() == 6 && r.bytes().all(|b| b.is_ascii_alphanumeric()))
+    };
     match (rt, op) {
         (Runtime::Llvm, _) if is_lld(comm) => Some(Tool::Lld),
+        (Runtime::Rust, Op::Rename { from, .. }) if tempfile_name(&files[*from].path) => Some(Tool::TempfilePersist),
         (Runtime::Go, Op::Rename { from, .. }) if comm == "go" => files[*from]
             .path
             .split('/')

@@ -1176,6 +1176,22 @@ fn root_writing_a_read_only_file() {
     assert_eq!(r.stdout.trim(), "written");
 }
 
+/// std's rename may replace a target open with delete sharing (POSIX fallback); the
+/// tempfile crate's persist cannot (MoveFileExW alone).
+#[test]
+fn tempfile_persist_onto_an_open_target() {
+    let Some(r) = run("persist", &[], "rs_persist_open_target.rs") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "rename-target-in-use");
+    assert_eq!(f["path"], format!("{}/.tmpX7bQ2z", r.dir()));
+    assert_eq!(f["target"], format!("{}/target.txt", r.dir()));
+    assert_eq!(f["error"], "ERROR_ACCESS_DENIED");
+    assert!(f["windows_call"].as_str().unwrap().contains("tempfile"), "{f}");
+    assert_eq!(r.stdout.trim(), "b");
+}
+
 #[test]
 fn replacing_a_read_only_file() {
     let Some(r) = run("ro-replace", &[], "py_chmod_replace.py") else {
