@@ -224,6 +224,9 @@ pub fn decide(sit: &Situation) -> Verdict {
         }
         if f.dir {
             let _ = m.create_directory(&wpath[i]);
+            if f.readonly {
+                let _ = m.set_file_attributes(&wpath[i], FILE_ATTRIBUTE_READONLY);
+            }
         } else {
             let attrs = if f.readonly {
                 FILE_ATTRIBUTE_READONLY
@@ -621,8 +624,24 @@ fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult
             ),
             _ => ("DeleteFileW".into(), m.delete_file(&w[file])),
         },
-        Op::RemoveDirectory { file } if rt == Runtime::Cygwin => {
-            (CYGWIN_UNLINK.into(), cygwin_unlink(m, &w[file], ex_classes, false))
+        Op::RemoveDirectory { file } if rt == Runtime::Cygwin => (
+            CYGWIN_UNLINK.into(),
+            cygwin_unlink(m, &w[file], ex_classes, sit.files[file].readonly),
+        ),
+        // libuv >= 1.49 removes directories as it unlinks files (`fs__unlink_rmdir`): a
+        // POSIX disposition that ignores the read-only attribute. Rust's `remove_dir_all`
+        // (the usual way a Rust program removes a tree) does the same; `remove_dir` alone
+        // would be RemoveDirectoryW, which only a read-only directory tells apart.
+        Op::RemoveDirectory { file }
+            if ex_classes
+                && ((rt == Runtime::Node && sit.caller_libuv.is_none_or(|v| v >= libuv::POSIX_DELETE_SINCE))
+                    || (rt == Runtime::Rust && sit.files[file].readonly)) =>
+        {
+            let flags = FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS;
+            (
+                "CreateFileW(DELETE) + SetFileInformationByHandle(FileDispositionInfoEx, POSIX_SEMANTICS|IGNORE_READONLY_ATTRIBUTE)".into(),
+                posix_delete(m, &w[file], flags),
+            )
         }
         Op::RemoveDirectory { file } => ("RemoveDirectoryW".into(), m.remove_directory(&w[file])),
         Op::Rename { from, to, to_exists } if rt == Runtime::Cygwin => (

@@ -15,7 +15,7 @@ use crate::report::{self, BlockerReport, Finding, Format};
 use crate::runtime::{self, OnWindows, Runtime, RuntimeCache};
 use crate::sys::{self, Exit, Listener, Notif, Ready, Stat};
 use crate::syscalls::{self, Call};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::{CStr, CString, OsString};
 use std::io::Write;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
@@ -377,6 +377,10 @@ struct Tracer {
     runtimes: RuntimeCache,
     pyframes: PyFrames,
     libuv: LibuvVersions,
+    /// Directories a traced process made read-only with a chmod (`FILE_ATTRIBUTE_READONLY`
+    /// on Windows, where `mkdir` ignores the mode: a directory created without owner write
+    /// is not read-only there).
+    readonly_dirs: HashSet<FileId>,
     /// Names that are delete-pending on Windows (a legacy delete, by `--delete legacy` or by
     /// the runtime's own call, while a holder kept the file), with the file that keeps them.
     pending: BTreeMap<String, FileId>,
@@ -442,16 +446,12 @@ pub(crate) fn traps(call: Call, config: &Config) -> bool {
         Call::Umount => true,
         // `on_link` can only report a new name that is delete-pending: legacy only, as mkdir.
         Call::Link | Call::LinkAt => legacy,
-        // No handler decides these (images are read from /proc at decision time, chmod and
-        // fallocate need no decision): trapping them only costs time.
-        Call::Execve
-        | Call::ExecveAt
-        | Call::Mmap
-        | Call::Chmod
-        | Call::Fchmod
-        | Call::FchmodAt
-        | Call::FchmodAt2
-        | Call::Fallocate => false,
+        // Only those that clear the owner write bit reach us (the filter reads the mode):
+        // `on_chmod` remembers the directories made read-only.
+        Call::Chmod | Call::Fchmod | Call::FchmodAt | Call::FchmodAt2 => true,
+        // No handler decides these (images are read from /proc at decision time, fallocate
+        // needs no decision): trapping them only costs time.
+        Call::Execve | Call::ExecveAt | Call::Mmap | Call::Fallocate => false,
     }
 }
 
@@ -474,6 +474,7 @@ impl Tracer {
             runtimes: RuntimeCache::default(),
             pyframes: PyFrames::default(),
             libuv: LibuvVersions::default(),
+            readonly_dirs: HashSet::new(),
             pending: BTreeMap::new(),
             temporary: HashMap::new(),
             findings: Vec::new(),
@@ -669,18 +670,13 @@ impl Tracer {
             Call::MkdirAt => self.on_mkdir(l, n, Some(0), 1),
             Call::Link => self.on_link(l, n, (None, 0), (None, 1), 0),
             Call::LinkAt => self.on_link(l, n, (Some(0), 1), (Some(2), 3), a[4] as i32),
+            Call::Chmod => self.on_chmod(n, None, Some(0)),
+            Call::FchmodAt | Call::FchmodAt2 => self.on_chmod(n, Some(0), Some(1)),
+            Call::Fchmod => self.on_chmod(n, Some(0), None),
             // Images are read from /proc when a decision needs them. exec needs none: Linux
             // refuses exec of a file open for writing (ETXTBSY) as Windows does (see
-            // `oracle`). chmod and fallocate need no decision yet. (Not trapped: `traps`.)
-            Call::Execve
-            | Call::ExecveAt
-            | Call::Mmap
-            | Call::Chmod
-            | Call::Fchmod
-            | Call::FchmodAt
-            | Call::FchmodAt2
-            | Call::Fallocate
-            | Call::IoUringSetup => None,
+            // `oracle`). fallocate needs no decision yet. (Not trapped: `traps`.)
+            Call::Execve | Call::ExecveAt | Call::Mmap | Call::Fallocate | Call::IoUringSetup => None,
             // Our cached fds (dirfd copies, /proc/TID) must not keep a file system busy.
             Call::Umount => {
                 self.procs.clear();
@@ -777,11 +773,47 @@ impl Tracer {
         a.errno
     }
 
+    /// A chmod that clears the owner write bit (the filter lets only those through): on
+    /// Windows the runtimes' chmod sets `FILE_ATTRIBUTE_READONLY`, on directories too
+    /// (CPython's `os.chmod`: "you can only set the file's read-only flag"; Go's
+    /// `syscall.Chmod`), which `RemoveDirectoryW` then refuses. Files need no record:
+    /// their mode is read at each decision. Cygwin tools keep modes in ACLs: left out.
+    fn on_chmod(&mut self, n: &Notif, dirfd: Option<usize>, path: Option<usize>) -> Option<i32> {
+        if self.runtime_of(n.tid) == Runtime::Cygwin {
+            return None;
+        }
+        let st = match path {
+            Some(arg) => {
+                let mut t = self.target(n, dirfd, arg)?;
+                self.stat(&mut t, false)?
+            }
+            None => {
+                let fd = n.args[0] as i32;
+                let m = std::fs::metadata(format!("/proc/{}/fd/{fd}", n.tid)).ok()?;
+                if m.is_dir() {
+                    self.readonly_dirs.insert(FileId::of(&m));
+                }
+                return None;
+            }
+        };
+        if st.is_dir() {
+            self.readonly_dirs.insert(FileId::from_stat(&st));
+        }
+        None
+    }
+
     fn on_rmdir(&mut self, l: &Listener, n: &Notif, t: &Target, st: Stat) -> Option<i32> {
         if !st.is_dir() {
             return None;
         }
         let id = FileId::from_stat(&st);
+        // Made read-only by a chmod and still so. Forgotten when Linux removes it (it is
+        // empty): its inode number may be reused.
+        let tracked = !self.readonly_dirs.is_empty() && self.readonly_dirs.contains(&id);
+        let readonly = tracked && st.mode & libc::S_IWUSR == 0;
+        if tracked && sys::dir_is_empty_at(t.dir(), t.cpath()) == Some(true) {
+            self.readonly_dirs.remove(&id);
+        }
         // Delete-pending entries (legacy semantics only) that are still alive.
         let mut named = None;
         let mut kids: Vec<(String, FileId)> = vec![];
@@ -804,9 +836,9 @@ impl Tracer {
             named = Some(p);
         }
         let holders = self.holders_of(n, &[id], &[true]);
-        // Fast path: no working directory in it and no delete-pending entry: nothing the
-        // model could refuse (`trivially_allowed`).
-        if holders.is_empty() && kids.is_empty() {
+        // Fast path: no working directory in it, no delete-pending entry, not read-only:
+        // nothing the model could refuse (`trivially_allowed`).
+        if holders.is_empty() && kids.is_empty() && !readonly {
             return None;
         }
         // Not empty on Linux: fails there too.
@@ -818,6 +850,7 @@ impl Tracer {
             None => t.named()?,
         };
         let mut files = vec![spec(&p.display, &st)];
+        files[0].readonly = readonly;
         let mut pending = vec![];
         for (k, _) in kids {
             pending.push(files.len());

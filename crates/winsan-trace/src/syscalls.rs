@@ -21,6 +21,9 @@ pub enum Trap {
     OpenFlags(u8),
     /// `mmap` with `PROT_EXEC` of a file (fd != -1): a library being loaded.
     MmapExec,
+    /// Ask only if the mode in argument `n` has no owner write bit (a chmod that makes a
+    /// file read-only: `FILE_ATTRIBUTE_READONLY` on Windows).
+    WithoutOwnerWrite(u8),
     /// Refuse with `ENOSYS`, so the program falls back to calls we see (io_uring).
     Enosys,
 }
@@ -90,10 +93,10 @@ pub const TABLE: &[(c_long, Trap, Call)] = &[
     (libc::SYS_linkat, Trap::Always, Call::LinkAt),
     (libc::SYS_mkdir, Trap::Always, Call::Mkdir),
     (libc::SYS_mkdirat, Trap::Always, Call::MkdirAt),
-    (libc::SYS_chmod, Trap::Always, Call::Chmod),
-    (libc::SYS_fchmod, Trap::Always, Call::Fchmod),
-    (libc::SYS_fchmodat, Trap::Always, Call::FchmodAt),
-    (libc::SYS_fchmodat2, Trap::Always, Call::FchmodAt2),
+    (libc::SYS_chmod, Trap::WithoutOwnerWrite(1), Call::Chmod),
+    (libc::SYS_fchmod, Trap::WithoutOwnerWrite(1), Call::Fchmod),
+    (libc::SYS_fchmodat, Trap::WithoutOwnerWrite(2), Call::FchmodAt),
+    (libc::SYS_fchmodat2, Trap::WithoutOwnerWrite(2), Call::FchmodAt2),
     (libc::SYS_io_uring_setup, Trap::Enosys, Call::IoUringSetup),
     (libc::SYS_umount2, Trap::Always, Call::Umount),
 ];
@@ -113,9 +116,9 @@ pub const TABLE: &[(c_long, Trap, Call)] = &[
     (libc::SYS_mmap, Trap::MmapExec, Call::Mmap),
     (libc::SYS_linkat, Trap::Always, Call::LinkAt),
     (libc::SYS_mkdirat, Trap::Always, Call::MkdirAt),
-    (libc::SYS_fchmod, Trap::Always, Call::Fchmod),
-    (libc::SYS_fchmodat, Trap::Always, Call::FchmodAt),
-    (libc::SYS_fchmodat2, Trap::Always, Call::FchmodAt2),
+    (libc::SYS_fchmod, Trap::WithoutOwnerWrite(1), Call::Fchmod),
+    (libc::SYS_fchmodat, Trap::WithoutOwnerWrite(2), Call::FchmodAt),
+    (libc::SYS_fchmodat2, Trap::WithoutOwnerWrite(2), Call::FchmodAt2),
     (libc::SYS_io_uring_setup, Trap::Enosys, Call::IoUringSetup),
     (libc::SYS_umount2, Trap::Always, Call::Umount),
 ];
@@ -219,6 +222,13 @@ pub fn build_filter(policy: &Policy) -> Vec<sock_filter> {
                 p.push(stmt(BPF_RET_K, notify));
                 p.push(stmt(BPF_RET_K, allow));
             }
+            Trap::WithoutOwnerWrite(arg) => {
+                p.push(jump(BPF_JEQ_K, nr, 0, 4));
+                p.push(stmt(BPF_LD_W_ABS, off_arg(arg)));
+                p.push(jump(BPF_JSET_K, libc::S_IWUSR, 1, 0));
+                p.push(stmt(BPF_RET_K, notify));
+                p.push(stmt(BPF_RET_K, allow));
+            }
             Trap::MmapExec => {
                 p.push(jump(BPF_JEQ_K, nr, 0, 6));
                 p.push(stmt(BPF_LD_W_ABS, off_arg(2)));
@@ -286,6 +296,19 @@ mod tests {
             );
         }
         assert_eq!(run(&p, a, libc::SYS_unlinkat, [0; 6]), libc::SECCOMP_RET_USER_NOTIF);
+        // a chmod that keeps the owner write bit stays in the kernel (tar sets every mode)
+        assert_eq!(
+            run(&p, a, libc::SYS_fchmodat, [0, 0, 0o755, 0, 0, 0]),
+            libc::SECCOMP_RET_ALLOW
+        );
+        assert_eq!(
+            run(&p, a, libc::SYS_fchmodat, [0, 0, 0o555, 0, 0, 0]),
+            libc::SECCOMP_RET_USER_NOTIF
+        );
+        assert_eq!(
+            run(&p, a, libc::SYS_fchmod, [3, 0o444, 0, 0, 0, 0]),
+            libc::SECCOMP_RET_USER_NOTIF
+        );
         assert_eq!(run(&p, a, libc::SYS_getpid, [0; 6]), libc::SECCOMP_RET_ALLOW);
         assert_eq!(
             run(&p, a, libc::SYS_io_uring_setup, [0; 6]),

@@ -30,8 +30,9 @@ Findings (kind: when):
   image-in-use          deleting or overwriting a running executable or loaded library
   read-only             deleting or replacing a file without the owner write bit (Go,
                         Rust, Node, git and Git Bash's tools clear or ignore it; C and
-                        CPython do not, unless an rmtree error handler does), or root
-                        opening one for writing (Linux lets root through)
+                        CPython do not, unless an rmtree error handler does), root
+                        opening one for writing (Linux lets root through), or removing
+                        a directory that a chmod made read-only
   delete-pending        reusing a name still pending deletion (--delete legacy, or a
                         Node before libuv 1.49, whose unlink is a legacy delete)
   directory-not-empty   removing a directory whose only entries are delete-pending

@@ -1192,6 +1192,22 @@ fn tempfile_persist_onto_an_open_target() {
     assert_eq!(r.stdout.trim(), "b");
 }
 
+/// A directory made read-only by chmod cannot be removed with RemoveDirectoryW; one
+/// created without the write bit (Windows' mkdir ignores the mode) or made writable again
+/// can.
+#[test]
+fn removing_a_directory_made_read_only() {
+    let Some(r) = run("rmdir-ro", &[], "py_rmdir_readonly_dir.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "read-only");
+    assert_eq!(f["operation"], "rmdir");
+    assert_eq!(f["path"], format!("{}/ro", r.dir()));
+    assert_eq!(f["error"], "ERROR_ACCESS_DENIED");
+    assert_eq!(r.stdout.trim(), "[]");
+}
+
 #[test]
 fn replacing_a_read_only_file() {
     let Some(r) = run("ro-replace", &[], "py_chmod_replace.py") else {
