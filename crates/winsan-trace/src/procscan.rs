@@ -206,6 +206,18 @@ fn fd_access(pid: u32, fd: &str) -> (bool, bool) {
     }
 }
 
+/// Whether fd `fd` of `pid` was opened with `O_PATH` (a name, not an open file).
+fn is_o_path(pid: u32, fd: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("flags:"))
+                .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+        })
+        .is_some_and(|f| f & libc::O_PATH as u32 != 0)
+}
+
 /// Who in `pids` holds any of `ids`, and how. `dirs[i]` says target `i` is a directory
 /// (only working directories count for those: open directory fds share everything on
 /// Windows).
@@ -345,9 +357,13 @@ pub struct OpenBelow {
     pub path: String,
     pub read: bool,
     pub write: bool,
+    /// An open directory (a listing in progress: `os.scandir`, `fs.opendir`, Go's
+    /// `os.Open` of a directory, Rust's `read_dir` hold a FindFirstFile handle on
+    /// Windows), not an `O_PATH` fd, which has no Windows counterpart.
+    pub dir: bool,
 }
 
-/// The regular-file fds of `pids` whose path is strictly below `dir`.
+/// The regular-file and directory fds of `pids` whose path is strictly below `dir`.
 pub fn open_below(pids: &[u32], dir: &str) -> Vec<OpenBelow> {
     let prefix = format!("{}/", dir.trim_end_matches('/'));
     let mut out = Vec::new();
@@ -365,13 +381,17 @@ pub fn open_below(pids: &[u32], dir: &str) -> Vec<OpenBelow> {
             else {
                 continue;
             };
-            if !std::fs::metadata(e.path()).is_ok_and(|m| m.is_file()) {
+            let Ok(m) = std::fs::metadata(e.path()) else {
                 continue;
-            }
+            };
             let name = e.file_name();
             let Some(fd) = name.to_str().and_then(|f| f.parse::<i32>().ok()) else {
                 continue;
             };
+            let listing = m.is_dir() && !is_o_path(pid, fd);
+            if !m.is_file() && !listing {
+                continue;
+            }
             let (read, write) = fd_access(pid, &fd.to_string());
             out.push(OpenBelow {
                 pid,
@@ -379,6 +399,7 @@ pub fn open_below(pids: &[u32], dir: &str) -> Vec<OpenBelow> {
                 path: path.to_owned(),
                 read,
                 write,
+                dir: m.is_dir(),
             });
         }
     }

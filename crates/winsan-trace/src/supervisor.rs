@@ -961,20 +961,24 @@ impl Tracer {
                     other_names: false,
                 });
             }
-            // Files open below it (nt-rules F28).
+            // Files and directories open below it (nt-rules F28).
             for o in procscan::open_below(&pids, &src.display) {
                 holders.push(LinuxHolder {
                     pid: o.pid,
                     fd: Some(o.fd),
                     target: files.len(),
-                    hold: Hold::Handle {
-                        read: o.read,
-                        write: o.write,
+                    hold: if o.dir {
+                        Hold::DirHandle
+                    } else {
+                        Hold::Handle {
+                            read: o.read,
+                            write: o.write,
+                        }
                     },
                 });
                 files.push(FileSpec {
                     path: o.path,
-                    dir: false,
+                    dir: o.dir,
                     readonly: false,
                     other_names: false,
                 });
@@ -1767,7 +1771,9 @@ fn blocker_report(h: &LinuxHolder, spec: &HolderSpec, opener: Option<u32>, path:
             vec!["read".into()],
             class_names(true, true, true),
             match h.fd {
-                Some(fd) => format!("an open directory fd {fd} of {who}"),
+                Some(fd) => format!(
+                    "{path} is open as directory fd {fd} of {who} (a listing in progress: a directory handle on Windows)"
+                ),
                 // An inotify watch (`Tracer::watched_below`).
                 None => format!(
                     "{path} is watched for changes by {who} (inotify here; on Windows a directory handle for ReadDirectoryChangesW, sharing read/write/delete)"

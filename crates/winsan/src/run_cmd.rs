@@ -37,8 +37,8 @@ Findings (kind: when):
                         Node before libuv 1.49, whose unlink is a legacy delete)
   directory-not-empty   removing a directory whose only entries are delete-pending
   directory-in-use      removing or renaming a process's working directory, or a
-                        directory with an open file or a watched directory (fs.watch,
-                        inotify) below it
+                        directory with an open file, a listing in progress (scandir,
+                        opendir) or a watched directory (fs.watch, inotify) below it
   rename-target-in-use  a rename that replaces an open, mapped or running file
 
 Examples:

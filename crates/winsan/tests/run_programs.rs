@@ -1208,6 +1208,23 @@ fn removing_a_directory_made_read_only() {
     assert_eq!(r.stdout.trim(), "[]");
 }
 
+/// A listing in progress below a renamed directory is a FindFirstFile handle below it on
+/// Windows; a closed one is not.
+#[test]
+fn renaming_a_directory_above_a_listing_in_progress() {
+    let Some(r) = run("scandir-below", &[], "py_rename_dir_scandir_below.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "directory-in-use");
+    assert_eq!(f["path"], format!("{}/p", r.dir()));
+    let b = blockers(f);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["what"], "handle");
+    assert_eq!(b[0]["path"], format!("{}/p/c", r.dir()));
+    assert_eq!(r.stdout.trim(), "['p2', 'q2']");
+}
+
 #[test]
 fn replacing_a_read_only_file() {
     let Some(r) = run("ro-replace", &[], "py_chmod_replace.py") else {
