@@ -629,13 +629,9 @@ fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult
             cygwin_unlink(m, &w[file], ex_classes, sit.files[file].readonly),
         ),
         // libuv >= 1.49 removes directories as it unlinks files (`fs__unlink_rmdir`): a
-        // POSIX disposition that ignores the read-only attribute. Rust's `remove_dir_all`
-        // (the usual way a Rust program removes a tree) does the same; `remove_dir` alone
-        // would be RemoveDirectoryW, which only a read-only directory tells apart.
+        // POSIX disposition that ignores the read-only attribute.
         Op::RemoveDirectory { file }
-            if ex_classes
-                && ((rt == Runtime::Node && sit.caller_libuv.is_none_or(|v| v >= libuv::POSIX_DELETE_SINCE))
-                    || (rt == Runtime::Rust && sit.files[file].readonly)) =>
+            if ex_classes && rt == Runtime::Node && sit.caller_libuv.is_none_or(|v| v >= libuv::POSIX_DELETE_SINCE) =>
         {
             let flags = FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS;
             (

@@ -740,7 +740,8 @@ impl Tracer {
         let mut t = self.target(n, dirfd, arg)?;
         let st = self.stat(&mut t, true)?;
         if rmdir {
-            return self.on_rmdir(l, n, &t, st);
+            let via_dirfd = dirfd.is_some_and(|i| n.args[i] as i32 != libc::AT_FDCWD);
+            return self.on_rmdir(l, n, &t, st, via_dirfd);
         }
         if !st.is_file() {
             return None; // a directory fails on Linux; links and specials have no holders
@@ -773,6 +774,21 @@ impl Tracer {
         a.errno
     }
 
+    /// Whether the caller's way of removing a directory gets past its read-only attribute
+    /// on Windows. Go's `RemoveAll` (`src/os/removeall_noat.go`: on a permission error it
+    /// chmods the path writable and removes it again) and Rust's `remove_dir_all` (a
+    /// POSIX delete that ignores the attribute) walk the tree with directory fds on Linux,
+    /// unlike `os.Remove`/`fs::remove_dir`. Node: libuv >= 1.49 ignores the attribute, and
+    /// before it `fs.rm`'s rimraf chmods and retries on EPERM (`fixWinEPERM`); only a bare
+    /// `fs.rmdir` of Node 20 would fail, which cannot be told apart here.
+    fn recovers_read_only_dir(&mut self, tid: u32, via_dirfd: bool) -> bool {
+        match self.runtime_of(tid) {
+            Runtime::Node | Runtime::Cygwin => true,
+            Runtime::Go | Runtime::Rust => via_dirfd,
+            _ => false,
+        }
+    }
+
     /// A chmod that clears the owner write bit (the filter lets only those through): on
     /// Windows the runtimes' chmod sets `FILE_ATTRIBUTE_READONLY`, on directories too
     /// (CPython's `os.chmod`: "you can only set the file's read-only flag"; Go's
@@ -802,7 +818,9 @@ impl Tracer {
         None
     }
 
-    fn on_rmdir(&mut self, l: &Listener, n: &Notif, t: &Target, st: Stat) -> Option<i32> {
+    /// `rmdir`, or `unlinkat(AT_REMOVEDIR)` (`via_dirfd`: relative to a directory fd, as a
+    /// recursive removal walks a tree).
+    fn on_rmdir(&mut self, l: &Listener, n: &Notif, t: &Target, st: Stat, via_dirfd: bool) -> Option<i32> {
         if !st.is_dir() {
             return None;
         }
@@ -810,7 +828,7 @@ impl Tracer {
         // Made read-only by a chmod and still so. Forgotten when Linux removes it (it is
         // empty): its inode number may be reused.
         let tracked = !self.readonly_dirs.is_empty() && self.readonly_dirs.contains(&id);
-        let readonly = tracked && st.mode & libc::S_IWUSR == 0;
+        let readonly = tracked && st.mode & libc::S_IWUSR == 0 && !self.recovers_read_only_dir(n.tid, via_dirfd);
         if tracked && sys::dir_is_empty_at(t.dir(), t.cpath()) == Some(true) {
             self.readonly_dirs.remove(&id);
         }

@@ -1478,6 +1478,23 @@ fn go_build_over_a_running_program_is_fine() {
     assert_eq!(r.stdout.trim(), "v3", "{}", r.stderr);
 }
 
+/// Go's RemoveAll clears a read-only directory's attribute and retries on Windows;
+/// os.Remove does not.
+#[test]
+fn go_remove_of_a_read_only_directory() {
+    if !go_available() {
+        return;
+    }
+    let Some(r) = run("go-rmdir-ro", &[], "go_remove_readonly_dir.go") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "read-only");
+    assert_eq!(f["operation"], "rmdir");
+    assert_eq!(f["path"], format!("{}/plain", r.dir()));
+    assert_eq!(r.stdout.trim(), "<nil>\n<nil>");
+}
+
 #[test]
 fn go_remove_of_an_open_file_is_a_sharing_violation() {
     if !go_available() {
