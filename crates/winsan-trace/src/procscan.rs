@@ -190,24 +190,8 @@ pub fn comm(pid: u32) -> String {
 }
 
 /// The access an fd was opened with, from `/proc/PID/fdinfo/FD`: (read, write).
-fn fd_access(pid: u32, fd: &str) -> (bool, bool) {
-    let flags = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("flags:"))
-                .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
-        })
-        .unwrap_or(0);
-    match flags & 3 {
-        0 => (true, false),
-        1 => (false, true),
-        _ => (true, true),
-    }
-}
-
-/// Whether fd `fd` of `pid` was opened with `O_PATH` (a name, not an open file).
-fn is_o_path(pid: u32, fd: i32) -> bool {
+/// The open flags of fd `fd` of `pid` (`/proc/PID/fdinfo`, octal).
+fn fd_flags(pid: u32, fd: &str) -> Option<u32> {
     std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}"))
         .ok()
         .and_then(|s| {
@@ -215,7 +199,14 @@ fn is_o_path(pid: u32, fd: i32) -> bool {
                 .find_map(|l| l.strip_prefix("flags:"))
                 .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
         })
-        .is_some_and(|f| f & libc::O_PATH as u32 != 0)
+}
+
+fn fd_access(pid: u32, fd: &str) -> (bool, bool) {
+    match fd_flags(pid, fd).unwrap_or(0) & 3 {
+        0 => (true, false),
+        1 => (false, true),
+        _ => (true, true),
+    }
 }
 
 /// Who in `pids` holds any of `ids`, and how. `dirs[i]` says target `i` is a directory
@@ -388,7 +379,8 @@ pub fn open_below(pids: &[u32], dir: &str) -> Vec<OpenBelow> {
             let Some(fd) = name.to_str().and_then(|f| f.parse::<i32>().ok()) else {
                 continue;
             };
-            let listing = m.is_dir() && !is_o_path(pid, fd);
+            // An O_PATH fd is a name, not an open file.
+            let listing = m.is_dir() && fd_flags(pid, &fd.to_string()).is_some_and(|f| f & libc::O_PATH as u32 == 0);
             if !m.is_file() && !listing {
                 continue;
             }

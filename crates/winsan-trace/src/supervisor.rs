@@ -1418,11 +1418,7 @@ impl Tracer {
             .iter()
             .map(|h| h.pid != caller && self.runtime_of(h.pid) == Runtime::Git && procscan::fork_copies(h.pid, caller))
             .collect();
-        let mut i = 0;
-        holders.retain(|_| {
-            i += 1;
-            !absent[i - 1]
-        });
+        retain_unmarked(&mut holders, &absent);
         holders
     }
 
@@ -1474,24 +1470,17 @@ impl Tracer {
         if workers.is_empty() {
             return;
         }
-        let copied: Vec<usize> = workers
-            .iter()
-            .filter(|&&(i, parent)| {
-                let (w, fd) = (&holders[i], handle_fd(&holders[i]).expect("a handle"));
-                holders.iter().enumerate().any(|(j, o)| {
-                    j != i
-                        && o.target == w.target
-                        && (o.pid == parent || self.ptree.parent(o.pid) == Some(parent))
-                        && handle_fd(o).is_some_and(|ofd| sys::same_file(w.pid, fd, o.pid, ofd).unwrap_or(false))
-                })
-            })
-            .map(|&(i, _)| i)
-            .collect();
-        let mut i = 0;
-        holders.retain(|_| {
-            i += 1;
-            !copied.contains(&(i - 1))
-        });
+        let mut copied = vec![false; holders.len()];
+        for &(i, parent) in &workers {
+            let (w, fd) = (&holders[i], handle_fd(&holders[i]).expect("a handle"));
+            copied[i] = holders.iter().enumerate().any(|(j, o)| {
+                j != i
+                    && o.target == w.target
+                    && (o.pid == parent || self.ptree.parent(o.pid) == Some(parent))
+                    && handle_fd(o).is_some_and(|ofd| sys::same_file(w.pid, fd, o.pid, ofd).unwrap_or(false))
+            });
+        }
+        retain_unmarked(holders, &copied);
     }
 
     /// Ask the oracle; record and print a finding; the errno to enforce.
@@ -1688,6 +1677,15 @@ impl Tracer {
 /// process holds anything, no name is delete-pending, nothing is read-only, and no
 /// directory is renamed. Decided without building the model (checked against the oracle
 /// by the test `trivially_allowed_matches_the_oracle`).
+/// Keep the items whose mark (same index) is false.
+fn retain_unmarked<T>(items: &mut Vec<T>, marked: &[bool]) {
+    let mut i = 0;
+    items.retain(|_| {
+        i += 1;
+        !marked[i - 1]
+    });
+}
+
 fn trivially_allowed(files: &[FileSpec], holders: &[LinuxHolder], pending: &[usize], op: &Op) -> bool {
     holders.is_empty()
         && pending.is_empty()
