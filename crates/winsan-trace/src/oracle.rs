@@ -144,6 +144,14 @@ pub struct Situation {
     pub caller_libuv: Option<u32>,
 }
 
+impl Situation {
+    /// The caller's libuv deletes with POSIX semantics (1.49 and later; unknown is taken
+    /// as current).
+    fn libuv_posix_deletes(&self) -> bool {
+        self.caller_libuv.is_none_or(|v| v >= libuv::POSIX_DELETE_SINCE)
+    }
+}
+
 /// Programs that take their own Windows code path for an operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tool {
@@ -550,7 +558,7 @@ fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult
     let ex_classes = sit.config.windows.has_ex_classes();
     match sit.op {
         Op::Delete { file } => match rt {
-            Runtime::Node if ex_classes && sit.caller_libuv.is_none_or(|v| v >= libuv::POSIX_DELETE_SINCE) => {
+            Runtime::Node if ex_classes && sit.libuv_posix_deletes() => {
                 // libuv >= 1.49 fs__unlink: open for DELETE sharing everything, then a POSIX
                 // disposition that ignores the read-only attribute.
                 let call = "CreateFileW(DELETE) + SetFileInformationByHandle(FileDispositionInfoEx, POSIX_SEMANTICS|IGNORE_READONLY_ATTRIBUTE)";
@@ -631,7 +639,7 @@ fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult
         // libuv >= 1.49 removes directories as it unlinks files (`fs__unlink_rmdir`): a
         // POSIX disposition that ignores the read-only attribute.
         Op::RemoveDirectory { file }
-            if ex_classes && rt == Runtime::Node && sit.caller_libuv.is_none_or(|v| v >= libuv::POSIX_DELETE_SINCE) =>
+            if ex_classes && rt == Runtime::Node && sit.libuv_posix_deletes() =>
         {
             let flags = FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS;
             (

@@ -214,20 +214,20 @@ pub fn rmtree_recovers_read_only(stack: &[crate::pyframe::PyFrame]) -> bool {
 /// (`$WORK`: a `go-build*` directory in the temp directory, `cmd/go/internal/work`); a
 /// Rust program renaming a file named as the `tempfile` crate names a `NamedTempFile`
 /// (`.tmp` and six random letters or digits: `Builder`'s defaults), which is its persist.
-pub fn tool(rt: Runtime, comm: &str, files: &[FileSpec], op: &Op) -> Option<Tool> {
+/// `comm` (`/proc/PID/comm`) is read only for the runtimes that need it.
+pub fn tool(rt: Runtime, comm: impl FnOnce() -> String, files: &[FileSpec], op: &Op) -> Option<Tool> {
     let tempfile_name = |path: &str| {
         let name = path.rsplit('/').next().unwrap_or(path);
         name.strip_prefix(".tmp")
             .is_some_and(|r| r.len() == 6 && r.bytes().all(|b| b.is_ascii_alphanumeric()))
     };
     match (rt, op) {
-        (Runtime::Llvm, _) if is_lld(comm) => Some(Tool::Lld),
-        (Runtime::Rust, Op::Rename { from, .. }) if tempfile_name(&files[*from].path) => Some(Tool::TempfilePersist),
-        (Runtime::Go, Op::Rename { from, .. }) if comm == "go" => files[*from]
-            .path
-            .split('/')
-            .any(|c| c.starts_with("go-build"))
-            .then_some(Tool::GoCommandOutput),
+        (Runtime::Llvm, _) => is_lld(&comm()).then_some(Tool::Lld),
+        (Runtime::Rust, Op::Rename { from, .. }) => tempfile_name(&files[*from].path).then_some(Tool::TempfilePersist),
+        (Runtime::Go, Op::Rename { from, .. }) => {
+            let from_work = files[*from].path.split('/').any(|c| c.starts_with("go-build"));
+            (from_work && comm() == "go").then_some(Tool::GoCommandOutput)
+        }
         _ => None,
     }
 }

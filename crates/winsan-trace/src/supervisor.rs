@@ -778,12 +778,13 @@ impl Tracer {
     /// on Windows. Go's `RemoveAll` (`src/os/removeall_noat.go`: on a permission error it
     /// chmods the path writable and removes it again) and Rust's `remove_dir_all` (a
     /// POSIX delete that ignores the attribute) walk the tree with directory fds on Linux,
-    /// unlike `os.Remove`/`fs::remove_dir`. Node: libuv >= 1.49 ignores the attribute, and
-    /// before it `fs.rm`'s rimraf chmods and retries on EPERM (`fixWinEPERM`); only a bare
-    /// `fs.rmdir` of Node 20 would fail, which cannot be told apart here.
+    /// unlike `os.Remove`/`fs::remove_dir`. Node before libuv 1.49: `fs.rm`'s rimraf chmods
+    /// and retries on EPERM (`fixWinEPERM`); only a bare `fs.rmdir` would fail, which cannot
+    /// be told apart here. (What a runtime's own Windows calls do with the attribute —
+    /// libuv >= 1.49, Cygwin — is the oracle's to say.)
     fn recovers_read_only_dir(&mut self, tid: u32, via_dirfd: bool) -> bool {
         match self.runtime_of(tid) {
-            Runtime::Node | Runtime::Cygwin => true,
+            Runtime::Node => true,
             Runtime::Go | Runtime::Rust => via_dirfd,
             _ => false,
         }
@@ -1541,7 +1542,7 @@ impl Tracer {
                 }
             })
             .collect();
-        let caller_tool = runtime::tool(caller_rt, &procscan::comm(pid), &files, &op);
+        let caller_tool = runtime::tool(caller_rt, || procscan::comm(pid), &files, &op);
         let sit = Situation {
             config: self.config,
             files,
