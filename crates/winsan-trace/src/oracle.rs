@@ -106,7 +106,15 @@ pub enum Op {
     /// `rmdir`: the directory exists and is empty on Linux.
     RemoveDirectory { file: usize },
     /// `rename`: `to` may or may not exist (its [`FileSpec`] is present either way).
-    Rename { from: usize, to: usize, to_exists: bool },
+    /// `replace` is false when the program's call is one that does not replace an
+    /// existing name on Windows (CPython's `os.rename`, told from `os.replace`, which
+    /// Linux runs as the same `rename`, by the caller's frame).
+    Rename {
+        from: usize,
+        to: usize,
+        to_exists: bool,
+        replace: bool,
+    },
     /// `open` with write/create/truncate flags.
     Open {
         file: usize,
@@ -648,7 +656,16 @@ fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult
             )
         }
         Op::RemoveDirectory { file } => ("RemoveDirectoryW".into(), m.remove_directory(&w[file])),
-        Op::Rename { from, to, to_exists } if rt == Runtime::Cygwin => (
+        // CPython's os.rename: `MoveFileExW(src, dst, 0)` (Modules/posixmodule.c,
+        // internal_rename with is_replace 0; the Python docs of os.rename: "On Windows,
+        // if dst exists a FileExistsError is always raised").
+        Op::Rename {
+            from, to, replace: false, ..
+        } => (
+            "MoveFileExW (os.rename: without MOVEFILE_REPLACE_EXISTING)".into(),
+            m.move_file_ex(&w[from], &w[to], 0),
+        ),
+        Op::Rename { from, to, to_exists, .. } if rt == Runtime::Cygwin => (
             "NtOpenFile(DELETE) + NtSetInformationFile(FileRenameInformationEx, REPLACE_IF_EXISTS|POSIX_SEMANTICS|IGNORE_READONLY_ATTRIBUTE)".into(),
             cygwin_rename(m, &w[from], &w[to], ex_classes, (to_exists, sit.files[to].readonly)),
         ),
@@ -755,6 +772,7 @@ pub enum Kind {
     DirectoryNotEmpty,
     DirectoryInUse,
     RenameTargetInUse,
+    RenameTargetExists,
 }
 
 impl Kind {
@@ -768,6 +786,7 @@ impl Kind {
             Kind::DirectoryNotEmpty => "directory-not-empty",
             Kind::DirectoryInUse => "directory-in-use",
             Kind::RenameTargetInUse => "rename-target-in-use",
+            Kind::RenameTargetExists => "rename-target-exists",
         }
     }
 }
@@ -830,6 +849,19 @@ pub fn classify(sit: &Situation, v: &Verdict) -> Option<Kind> {
         Reason::OpenBelowDirectory { .. } => Kind::DirectoryInUse,
         // A name that exists only on Windows: the delete-pending one.
         Reason::Collision { .. } if !sit.pending.is_empty() => Kind::DeletePending,
+        // A rename that does not replace, onto a name that exists on Linux too.
+        Reason::Collision { .. }
+            if matches!(
+                sit.op,
+                Op::Rename {
+                    to_exists: true,
+                    replace: false,
+                    ..
+                }
+            ) =>
+        {
+            Kind::RenameTargetExists
+        }
         _ => return None,
     })
 }
@@ -949,6 +981,7 @@ mod tests {
             from: 0,
             to: 1,
             to_exists: true,
+            replace: true,
         };
         let files = || vec![file("/o/a.out.tmp1"), file("/o/a.out")];
         let mapped = Hold::Mapping { writable: false };
@@ -1095,6 +1128,7 @@ mod tests {
                     from: 1,
                     to: 0,
                     to_exists: true,
+                    replace: true,
                 };
                 let mut s = sit(vec![file("/tmp/f"), file("/tmp/new")], holders, rename, Runtime::Cygwin);
                 s.config.windows = windows;
@@ -1133,6 +1167,7 @@ mod tests {
                 from: 0,
                 to: 1,
                 to_exists: false,
+                replace: true,
             },
             Runtime::Crt,
         );
@@ -1156,6 +1191,7 @@ mod tests {
             from: 0,
             to: 1,
             to_exists: true,
+            replace: true,
         };
         let s = sit(vec![file("/tmp/new"), f.clone()], vec![], rename, Runtime::Crt);
         assert_eq!(kind(&s), Some(Kind::ReadOnly));
@@ -1219,6 +1255,7 @@ mod tests {
                 from: 0,
                 to: 1,
                 to_exists: true,
+                replace: true,
             },
             Runtime::Python,
         );
@@ -1331,6 +1368,7 @@ mod tests {
                 from: 0,
                 to: 1,
                 to_exists: false,
+                replace: true,
             },
             Runtime::Python,
         );

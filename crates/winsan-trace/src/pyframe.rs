@@ -69,6 +69,10 @@ struct Layout {
     /// interpreter's entry shim, not Python code.
     owner_cstack: Option<u8>,
     code_firstlineno: u64,
+    /// `co_stacksize` and `co_nlocalsplus` (both `int`): the value stack of a frame is
+    /// `localsplus[co_nlocalsplus .. co_nlocalsplus + co_stacksize]`.
+    code_stacksize: u64,
+    code_nlocalsplus: u64,
     /// `co_localsplusnames`: a tuple of the names of `localsplus`.
     code_localsplusnames: u64,
     code_filename: u64,
@@ -102,6 +106,8 @@ const PY311: Layout = Layout {
     frame_localsplus: 72,
     owner_cstack: None,
     code_firstlineno: 72,
+    code_stacksize: 68,
+    code_nlocalsplus: 76,
     code_localsplusnames: 96,
     code_filename: 112,
     code_name: 120,
@@ -128,6 +134,8 @@ const PY312: Layout = Layout {
     frame_localsplus: 72,
     owner_cstack: Some(3),
     code_firstlineno: 68,
+    code_stacksize: 64,
+    code_nlocalsplus: 72,
     code_localsplusnames: 96,
     code_filename: 112,
     code_name: 120,
@@ -163,6 +171,10 @@ const OB_TYPE: u64 = 8;
 const CELL_REF: u64 = 16;
 const FUNC_CODE: u64 = 48;
 const METHOD_FUNC: u64 = 16;
+/// `PyCFunctionObject.m_ml` (its `PyMethodDef`, whose first field is `ml_name`) and
+/// `.m_module` (for a module's function, the module's name).
+const CFUNC_DEF: u64 = 16;
+const CFUNC_MODULE: u64 = 32;
 
 /// The layout of `Py_Version` (`0xMMmm....`), if this module knows it.
 fn layout_of(version: u32) -> Option<&'static Layout> {
@@ -185,6 +197,102 @@ struct Interpreter {
     function_type: Option<u64>,
     method_type: Option<u64>,
     cell_type: Option<u64>,
+    /// `PyCFunction_Type` (`builtin_function_or_method`), if exported.
+    builtin_type: Option<u64>,
+}
+
+/// A C function of a module (`os.rename` is `("posix", "rename")`).
+pub type Builtin = (&'static str, &'static str);
+
+/// A thread of a CPython, found once (its `/proc/TID/maps`, the interpreter's list of
+/// thread states) and then trusted while its thread state still names it.
+#[derive(Clone, Debug)]
+struct PyThread {
+    interp: Interpreter,
+    tstate: u64,
+    /// `PyMethodDef` addresses already read → `(module, name)` (`None`: not a module's).
+    defs: Vec<(u64, Option<(String, String)>)>,
+    /// The last call of a wanted builtin found.
+    seen: Option<Seen>,
+}
+
+/// Where a thread's innermost frame is: the frame, and for 3.11 and 3.12 the `_PyCFrame`
+/// through which the thread state points to it (0 for 3.13).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct FrameOf {
+    cframe: u64,
+    frame: u64,
+}
+
+/// A call site where a thread called a wanted builtin: its frame, the frame's code and
+/// instruction, and the builtin object in the stack slot at byte offset `slot`.
+#[derive(Clone, Debug)]
+struct Seen {
+    at: FrameOf,
+    code: u64,
+    instr: u64,
+    slot: u64,
+    object: u64,
+    builtin: (String, String),
+}
+
+impl Seen {
+    /// Whether thread `tid` is at this call site again, in one read of three ranges:
+    /// the thread state, the `_PyCFrame` (3.11, 3.12) and the frame (the thread is
+    /// stopped, so the three are consistent).
+    fn still(&self, tid: u32, t: &PyThread) -> bool {
+        let l = t.interp.layout;
+        let field = match l.tstate_frame {
+            Frame::ViaCFrame { cframe, .. } => cframe,
+            Frame::Direct(at) => at,
+        };
+        let (lo, hi) = (
+            field.min(l.tstate_native_thread_id),
+            field.max(l.tstate_native_thread_id) + 8,
+        );
+        let frame_len = l.frame_code.max(l.frame_instr).max(self.slot) + 8;
+        let tstate = (t.tstate + lo, hi - lo);
+        let frame = (self.at.frame, frame_len);
+        let (via, direct);
+        let ranges: &[(u64, u64)] = match l.tstate_frame {
+            Frame::ViaCFrame { current_frame, .. } => {
+                via = [tstate, (self.at.cframe + current_frame, 8), frame];
+                &via
+            }
+            Frame::Direct(_) => {
+                direct = [tstate, frame];
+                &direct
+            }
+        };
+        let mut b = [0u8; 1024];
+        let total: u64 = ranges.iter().map(|r| r.1).sum();
+        let Some(b) = b.get_mut(..total as usize) else {
+            return false;
+        };
+        if sys::read_mem_ranges(tid, ranges, b) != Some(b.len()) {
+            return false;
+        }
+        let (ts, rest) = b.split_at((hi - lo) as usize);
+        let (cf, fr) = rest.split_at(rest.len() - frame_len as usize);
+        let pointed = match l.tstate_frame {
+            Frame::ViaCFrame { .. } => {
+                word(ts, field - lo) == Some(self.at.cframe) && word(cf, 0) == Some(self.at.frame)
+            }
+            Frame::Direct(_) => word(ts, field - lo) == Some(self.at.frame),
+        };
+        pointed
+            && word(ts, l.tstate_native_thread_id - lo) == Some(tid as u64)
+            && word(fr, l.frame_code) == Some(self.code)
+            && word(fr, l.frame_instr) == Some(self.instr)
+            && word(fr, self.slot) == Some(self.object)
+    }
+}
+
+/// The word at byte offset `at` of `b`.
+fn word(b: &[u8], at: u64) -> Option<u64> {
+    let at = usize::try_from(at).ok()?;
+    b.get(at..at + 8)
+        .map(|w| u64::from_ne_bytes(w.try_into().expect("8 bytes")))
 }
 
 /// ELF symbol lookups, kept per file so that an interpreter is read once. Processes are
@@ -193,6 +301,10 @@ struct Interpreter {
 pub struct PyFrames {
     /// `(dev, ino)` of an ELF file → its `_PyRuntime` and `Py_Version` symbols.
     symbols: HashMap<(u64, u64), Option<Symbols>>,
+    /// Threads asked about by [`PyFrames::calling`], which runs on a fast path: `Ok`, a
+    /// CPython thread; `Err(exe)`, not one while its executable is `exe` (`(dev, ino)`;
+    /// an exec keeps the TID).
+    threads: HashMap<u32, Result<PyThread, (u64, u64)>>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -203,6 +315,7 @@ struct Symbols {
     function_type: Option<u64>,
     method_type: Option<u64>,
     cell_type: Option<u64>,
+    builtin_type: Option<u64>,
     /// Position-dependent (`ET_EXEC`): symbol values are addresses.
     fixed: bool,
 }
@@ -278,6 +391,151 @@ impl PyFrames {
         (value != 0).then_some((interp, value))
     }
 
+    /// Which of `wanted` the innermost Python frame of thread `tid` is calling, if any:
+    /// the builtin (a module's C function) on that frame's value stack. The callable of a
+    /// `CALL` stays on the stack, below its arguments, while it runs; values above the
+    /// callable are its arguments or stale, so the lowest slot holding one of `wanted`
+    /// is taken. `None` for a thread that is not CPython's (3.11 to 3.13) or calls none
+    /// of them.
+    ///
+    /// This runs for every rename a CPython makes onto an existing name, so it keeps the
+    /// last call site it found per thread: when the thread is at the same site again
+    /// (same frame, code and instruction, same callable in the same slot), one read of
+    /// the thread's memory confirms it.
+    pub fn calling(&mut self, tid: u32, wanted: &[Builtin]) -> Option<usize> {
+        if self.threads.len() > 4096 {
+            self.threads.clear();
+        }
+        let position = |b: &(String, String)| wanted.iter().position(|w| w.0 == b.0 && w.1 == b.1);
+        if let Some(Ok(t)) = self.threads.get(&tid) {
+            if let Some(seen) = t.seen.as_ref().filter(|s| s.still(tid, t)) {
+                return position(&seen.builtin);
+            }
+        }
+        let (t, at) = self.thread(tid)?;
+        let l = t.interp.layout;
+        let builtin = t.interp.builtin_type?;
+        // The frame's header and its first slots in one read.
+        let mut head = [0u8; 72 + 8 * 64];
+        let head = &mut head[..(l.frame_localsplus + 8 * 64) as usize];
+        let got = sys::read_mem(tid, at.frame, head)?;
+        let head = &head[..got];
+        if l.owner_cstack
+            .is_some_and(|c| head.get(l.frame_owner as usize) == Some(&c))
+        {
+            return None; // an entry shim: no Python code is calling
+        }
+        let (code, instr) = (word(head, l.frame_code)?, word(head, l.frame_instr)?);
+        let mut sizes = [0u8; 12];
+        let lo = l.code_stacksize.min(l.code_nlocalsplus);
+        sys::read_mem(tid, code + lo, &mut sizes)?;
+        let int = |at: u64| i32::from_ne_bytes(sizes[(at - lo) as usize..][..4].try_into().expect("4 bytes"));
+        let (first, count) = (int(l.code_nlocalsplus), int(l.code_stacksize));
+        if first < 0 || !(0..=256).contains(&count) {
+            return None;
+        }
+        let start = l.frame_localsplus + 8 * first as u64;
+        let end = start + 8 * count as u64;
+        let mut more = vec![];
+        let stack: &[u8] = if end as usize <= got {
+            &head[start as usize..end as usize]
+        } else {
+            more.resize((end - start) as usize, 0);
+            (sys::read_mem(tid, at.frame + start, &mut more)? == more.len()).then_some(())?;
+            &more
+        };
+        // (offset of the slot in the frame, object) of every object on the stack.
+        let objects: Vec<(u64, u64)> = (0..count as u64)
+            .filter_map(|i| Some((start + 8 * i, word(stack, 8 * i)?)))
+            .filter(|&(_, p)| p != 0 && p % 8 == 0)
+            .collect();
+        let types = read_words(tid, objects.iter().map(|&(_, o)| o + OB_TYPE));
+        let builtins: Vec<(u64, u64)> = objects
+            .iter()
+            .zip(&types)
+            .filter(|(_, &t)| t == Some(builtin))
+            .map(|(&o, _)| o)
+            .collect();
+        let defs = read_words(tid, builtins.iter().map(|&(_, o)| o + CFUNC_DEF));
+        for (&(slot, object), def) in builtins.iter().zip(defs) {
+            let Some(name) = def.and_then(|def| self.def_name(tid, l, object, def)) else {
+                continue;
+            };
+            let Some(i) = position(&name) else { continue };
+            if let Some(Ok(t)) = self.threads.get_mut(&tid) {
+                t.seen = Some(Seen {
+                    at,
+                    code,
+                    instr,
+                    slot,
+                    object,
+                    builtin: name,
+                });
+            }
+            return Some(i);
+        }
+        None
+    }
+
+    /// The module and name of the `PyMethodDef` at `def` of `object`, a builtin of thread
+    /// `tid` (kept per thread: a method table is static, its address stable).
+    fn def_name(&mut self, tid: u32, l: &Layout, object: u64, def: u64) -> Option<(String, String)> {
+        let Some(Ok(t)) = self.threads.get_mut(&tid) else {
+            return None;
+        };
+        if let Some((_, known)) = t.defs.iter().find(|(d, _)| *d == def) {
+            return known.clone();
+        }
+        // `m_module` is the module's name (a `str`) for a module's function
+        // (`PyModule_AddFunctions`); a method bound to an object has none.
+        let read = || -> Option<(String, String)> {
+            let name = c_string(tid, read_u64(tid, def)?)?;
+            let module = read_u64(tid, object + CFUNC_MODULE)?;
+            Some((string(tid, l, module)?, name))
+        };
+        let found = read();
+        if t.defs.len() >= 64 {
+            t.defs.clear();
+        }
+        t.defs.push((def, found.clone()));
+        found
+    }
+
+    /// Thread `tid` as a CPython thread, and where its innermost frame is.
+    fn thread(&mut self, tid: u32) -> Option<(PyThread, FrameOf)> {
+        match self.threads.get(&tid) {
+            Some(Ok(t)) => {
+                if let Some(at) = current_frame(tid, t.interp.layout, t.tstate) {
+                    return Some((t.clone(), at));
+                }
+            }
+            Some(Err(exe)) if exe_of(tid) == Some(*exe) => return None,
+            _ => {}
+        }
+        let found = self
+            .find(tid)
+            .and_then(|interp| Some((interp, thread_state(tid, &interp)?)));
+        match found {
+            Some((interp, tstate)) => {
+                let t = PyThread {
+                    interp,
+                    tstate,
+                    defs: vec![],
+                    seen: None,
+                };
+                self.threads.insert(tid, Ok(t.clone()));
+                let at = current_frame(tid, interp.layout, tstate)?;
+                Some((t, at))
+            }
+            None => {
+                if let Some(exe) = exe_of(tid) {
+                    self.threads.insert(tid, Err(exe));
+                }
+                None
+            }
+        }
+    }
+
     /// Find `_PyRuntime` of a CPython 3.11, 3.12 or 3.13 among the files mapped into `pid`.
     fn find(&mut self, pid: u32) -> Option<Interpreter> {
         let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).ok()?;
@@ -318,6 +576,7 @@ impl PyFrames {
                 function_type: s.function_type.map(|t| base + t),
                 method_type: s.method_type.map(|t| base + t),
                 cell_type: s.cell_type.map(|t| base + t),
+                builtin_type: s.builtin_type.map(|t| base + t),
             });
         }
         None
@@ -329,27 +588,85 @@ fn read_u64(tid: u32, addr: u64) -> Option<u64> {
     (sys::read_mem(tid, addr, &mut b)? == 8).then(|| u64::from_ne_bytes(b))
 }
 
-/// The frames of thread `tid`, innermost first.
-fn frames(tid: u32, interp: Interpreter) -> Option<Vec<PyFrame>> {
+/// The thread state of thread `tid`: at most 1,024 thread states are walked.
+fn thread_state(tid: u32, interp: &Interpreter) -> Option<u64> {
     let l = interp.layout;
     let is = read_u64(tid, interp.runtime + l.runtime_interpreters_head)?;
     let mut ts = read_u64(tid, is + l.interp_threads_head)?;
-    // The thread's state: at most a few hundred threads are walked.
-    let mut found = None;
     for _ in 0..1024 {
         if ts == 0 {
-            break;
+            return None;
         }
         if read_u64(tid, ts + l.tstate_native_thread_id)? == tid as u64 {
-            found = Some(ts);
-            break;
+            return Some(ts);
         }
         ts = read_u64(tid, ts + l.tstate_next)?;
     }
-    let mut frame = match l.tstate_frame {
-        Frame::ViaCFrame { cframe, current_frame } => read_u64(tid, read_u64(tid, found? + cframe)? + current_frame)?,
-        Frame::Direct(at) => read_u64(tid, found? + at)?,
+    None
+}
+
+/// The innermost frame of the thread whose state is `tstate`, if that state still names
+/// thread `tid` (its `native_thread_id` is read in the same read as the frame's field).
+fn current_frame(tid: u32, l: &Layout, tstate: u64) -> Option<FrameOf> {
+    let field = match l.tstate_frame {
+        Frame::ViaCFrame { cframe, .. } => cframe,
+        Frame::Direct(at) => at,
     };
+    let (lo, hi) = (
+        field.min(l.tstate_native_thread_id),
+        field.max(l.tstate_native_thread_id) + 8,
+    );
+    let mut b = [0u8; 256];
+    let b = b.get_mut(..(hi - lo) as usize)?;
+    (sys::read_mem(tid, tstate + lo, b)? == b.len()).then_some(())?;
+    if word(b, l.tstate_native_thread_id - lo)? != tid as u64 {
+        return None;
+    }
+    match l.tstate_frame {
+        Frame::ViaCFrame { cframe, current_frame } => {
+            let cframe = word(b, cframe - lo)?;
+            Some(FrameOf {
+                cframe,
+                frame: read_u64(tid, cframe + current_frame)?,
+            })
+        }
+        Frame::Direct(at) => Some(FrameOf {
+            cframe: 0,
+            frame: word(b, at - lo)?,
+        }),
+    }
+}
+
+/// `(dev, ino)` of the executable of thread `tid`.
+fn exe_of(tid: u32) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(format!("/proc/{tid}/exe")).ok()?;
+    Some((m.dev(), m.ino()))
+}
+
+/// The words at `addrs` in thread `tid`, in one `process_vm_readv` when all can be read
+/// (an address that cannot, read alone, is `None`).
+fn read_words(tid: u32, addrs: impl Iterator<Item = u64>) -> Vec<Option<u64>> {
+    let ranges: Vec<(u64, u64)> = addrs.take(256).map(|a| (a, 8)).collect();
+    let mut b = vec![0u8; 8 * ranges.len()];
+    if sys::read_mem_ranges(tid, &ranges, &mut b) == Some(b.len()) {
+        return (0..ranges.len() as u64).map(|i| word(&b, 8 * i)).collect();
+    }
+    ranges.iter().map(|&(a, _)| read_u64(tid, a)).collect()
+}
+
+/// A NUL-terminated string of at most 63 bytes (a `PyMethodDef`'s name).
+fn c_string(tid: u32, at: u64) -> Option<String> {
+    let mut b = [0u8; 64];
+    let n = sys::read_mem(tid, at, &mut b)?;
+    let end = b[..n].iter().position(|&c| c == 0)?;
+    Some(String::from_utf8_lossy(&b[..end]).into_owned())
+}
+
+/// The frames of thread `tid`, innermost first.
+fn frames(tid: u32, interp: Interpreter) -> Option<Vec<PyFrame>> {
+    let l = interp.layout;
+    let mut frame = current_frame(tid, l, thread_state(tid, &interp)?)?.frame;
     let mut out = vec![];
     let mut walked = 0;
     while frame != 0 && out.len() < MAX_FRAMES && walked < 4 * MAX_FRAMES {
@@ -468,13 +785,14 @@ fn line_of(table: &[u8], first_line: i32, index: u64) -> Option<u32> {
 /// `_PyRuntime` and `Py_Version` from an ELF file's `.dynsym`.
 fn symbols(f: std::fs::File) -> Option<Symbols> {
     let elf = crate::elf::Elf::open(f)?;
-    let [runtime, version, py_true, function_type, method_type, cell_type] = elf.dynamic_symbols([
+    let [runtime, version, py_true, function_type, method_type, cell_type, builtin_type] = elf.dynamic_symbols([
         b"_PyRuntime",
         b"Py_Version",
         b"_Py_TrueStruct",
         b"PyFunction_Type",
         b"PyMethod_Type",
         b"PyCell_Type",
+        b"PyCFunction_Type",
     ])?;
     Some(Symbols {
         runtime: runtime?,
@@ -483,6 +801,7 @@ fn symbols(f: std::fs::File) -> Option<Symbols> {
         function_type,
         method_type,
         cell_type,
+        builtin_type,
         fixed: elf.fixed,
     })
 }

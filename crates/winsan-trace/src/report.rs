@@ -296,6 +296,7 @@ pub fn sarif(findings: &[Finding]) -> serde_json::Value {
         Kind::DirectoryNotEmpty,
         Kind::DirectoryInUse,
         Kind::RenameTargetInUse,
+        Kind::RenameTargetExists,
     ]
     .iter()
     .map(|k| serde_json::json!({"id": k.as_str()}))

@@ -209,6 +209,15 @@ pub fn rmtree_recovers_read_only(stack: &[crate::pyframe::PyFrame]) -> bool {
     })
 }
 
+/// An `os.rename` onto an existing name made by `shutil.move`, which on Windows recovers:
+/// when the rename raises `OSError` (FileExistsError is one) it copies the file onto the
+/// target and deletes the source (`Lib/shutil.py`, `move`).
+pub fn move_recovers_from_rename(stack: &[crate::pyframe::PyFrame]) -> bool {
+    stack
+        .first()
+        .is_some_and(|f| f.file.ends_with("/shutil.py") && f.function == "move")
+}
+
 /// Which [`Tool`] the caller is, for this operation: lld (by name, an LLVM program); the
 /// go command (`go`, a Go program) renaming a build output out of its work directory
 /// (`$WORK`: a `go-build*` directory in the temp directory, `cmd/go/internal/work`); a

@@ -495,6 +495,19 @@ impl Tracer {
         }
     }
 
+    /// Whether the caller renames with CPython's `os.rename` (or `pathlib.Path.rename`,
+    /// `os.renames`, which call it), which on Windows does not replace an existing name,
+    /// rather than `os.replace`: Linux runs both as `rename`, so the builtin that the
+    /// caller's innermost Python frame is calling tells them apart. Asked only for
+    /// renames onto an existing name.
+    fn renames_without_replace(&mut self, n: &Notif) -> bool {
+        if self.runtime.is_some_and(|r| r != Runtime::Python) {
+            return false;
+        }
+        const OS_RENAME: [pyframe::Builtin; 2] = [("posix", "rename"), ("posix", "replace")];
+        self.pyframes.calling(n.tid, &OS_RENAME) == Some(0)
+    }
+
     /// Answer one notification.
     fn handle(&mut self, l: &Listener, n: Notif) {
         self.trapped += 1;
@@ -926,12 +939,15 @@ impl Tracer {
         let dst_held = dm.is_some_and(|d| d.is_file() && dst.held() != Some(false));
         // A new name could still be delete-pending on Windows (legacy semantics only).
         let maybe_pending = dm.is_none() && !self.pending.is_empty();
+        let replace = dm.is_none() || !self.renames_without_replace(n);
         // Fast path: files (not directories) nobody holds, none read-only, the target not
-        // possibly delete-pending: nothing the model could refuse (`trivially_allowed`).
+        // possibly delete-pending, a rename that replaces: nothing the model could refuse
+        // (`trivially_allowed`).
         if !sm.is_dir()
             && !src_held
             && !dst_held
             && !maybe_pending
+            && replace
             && !readonly(&sm)
             && !dm.as_ref().is_some_and(readonly)
         {
@@ -939,6 +955,9 @@ impl Tracer {
         }
         let src = src.named()?;
         let dst = dst.named()?;
+        if dm.as_ref().is_some_and(|d| d.is_dir()) && !is_empty_dir(&dst.access) {
+            return None; // ENOTEMPTY on Linux
+        }
         let mut files = vec![spec(&src.display, &sm)];
         let mut ids = vec![FileId::from_stat(&sm)];
         let mut dirs = vec![sm.is_dir()];
@@ -1028,6 +1047,7 @@ impl Tracer {
             from: 0,
             to: 1,
             to_exists: dm.is_some(),
+            replace,
         };
         self.ask(l, n, "rename", files, holders, pending, op, Some(dst.display))
     }
@@ -1598,6 +1618,9 @@ impl Tracer {
         {
             return allowed;
         }
+        if kind == oracle::Kind::RenameTargetExists && runtime::move_recovers_from_rename(&stack) {
+            return allowed;
+        }
         let path = sit.files[0].path.clone();
         let win32 = refusal.win32.code();
         let (message, errno) = report::translate(caller_rt, operation, refusal.win32, &path, target.as_deref());
@@ -1674,10 +1697,6 @@ impl Tracer {
     }
 }
 
-/// A situation the model cannot refuse, whatever the configuration and runtimes: no
-/// process holds anything, no name is delete-pending, nothing is read-only, and no
-/// directory is renamed. Decided without building the model (checked against the oracle
-/// by the test `trivially_allowed_matches_the_oracle`).
 /// Keep the items whose mark (same index) is false.
 fn retain_unmarked<T>(items: &mut Vec<T>, marked: &[bool]) {
     let mut i = 0;
@@ -1687,11 +1706,29 @@ fn retain_unmarked<T>(items: &mut Vec<T>, marked: &[bool]) {
     });
 }
 
+/// A situation the model cannot refuse, whatever the configuration and runtimes: no
+/// process holds anything, no name is delete-pending, nothing is read-only, no
+/// directory is renamed, and no rename that does not replace meets an existing name.
+/// Decided without building the model (checked against the oracle by the test
+/// `trivially_allowed_matches_the_oracle`).
 fn trivially_allowed(files: &[FileSpec], holders: &[LinuxHolder], pending: &[usize], op: &Op) -> bool {
     holders.is_empty()
         && pending.is_empty()
         && files.iter().all(|f| !f.readonly)
         && !(matches!(op, Op::Rename { .. }) && files.iter().any(|f| f.dir))
+        && !matches!(
+            op,
+            Op::Rename {
+                to_exists: true,
+                replace: false,
+                ..
+            }
+        )
+}
+
+/// Whether `dir` has no entries (a rename onto it can replace it on Linux).
+fn is_empty_dir(dir: &std::path::Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
 }
 
 fn spec(path: &str, m: &Stat) -> FileSpec {
@@ -1862,12 +1899,13 @@ mod tests {
             (Op::Truncate { file: 0 }, vec![file("/tmp/d/a", false)]),
             (Op::CreateDirectory { file: 0 }, vec![file("/tmp/d/n", true)]),
         ];
-        for to_exists in [false, true] {
+        for (to_exists, replace) in [(false, true), (true, true), (false, false), (true, false)] {
             ops.push((
                 Op::Rename {
                     from: 0,
                     to: 1,
                     to_exists,
+                    replace,
                 },
                 vec![file("/tmp/d/a", false), file("/tmp/e/b", false)],
             ));
@@ -1898,7 +1936,15 @@ mod tests {
             for delete in [None, Some(DeleteSemantics::Legacy), Some(DeleteSemantics::Posix)] {
                 for rt in crate::runtime::NAMES {
                     for (op, files) in &ops {
-                        assert!(trivially_allowed(files, &[], &[], op));
+                        let no_replace_onto_existing = matches!(
+                            op,
+                            Op::Rename {
+                                to_exists: true,
+                                replace: false,
+                                ..
+                            }
+                        );
+                        assert_eq!(trivially_allowed(files, &[], &[], op), !no_replace_onto_existing);
                         let sit = Situation {
                             config: Config { windows, delete },
                             files: files.clone(),
@@ -1910,7 +1956,8 @@ mod tests {
                             caller_libuv: None,
                         };
                         let v = oracle::decide(&sit);
-                        assert_eq!(oracle::classify(&sit, &v), None, "{sit:?} {v:?}");
+                        let want = no_replace_onto_existing.then_some(oracle::Kind::RenameTargetExists);
+                        assert_eq!(oracle::classify(&sit, &v), want, "{sit:?} {v:?}");
                     }
                 }
             }

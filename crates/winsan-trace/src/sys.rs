@@ -450,6 +450,44 @@ pub fn read_mem(tid: u32, addr: u64, buf: &mut [u8]) -> Option<usize> {
     }
 }
 
+/// `process_vm_readv` of the `(address, length)` ranges, one after the other into `out`,
+/// in one call; how many bytes were read (the kernel stops at the first it cannot read).
+pub fn read_mem_ranges(tid: u32, ranges: &[(u64, u64)], out: &mut [u8]) -> Option<usize> {
+    let total: u64 = ranges.iter().map(|r| r.1).sum();
+    if total > out.len() as u64 || ranges.len() > 256 {
+        return None;
+    }
+    let local = libc::iovec {
+        iov_base: out.as_mut_ptr().cast(),
+        iov_len: total as usize,
+    };
+    let mut remote = [libc::iovec {
+        iov_base: std::ptr::null_mut(),
+        iov_len: 0,
+    }; 256];
+    for (r, &(a, n)) in remote.iter_mut().zip(ranges) {
+        r.iov_base = a as *mut libc::c_void;
+        r.iov_len = n as usize;
+    }
+    // SAFETY: `local` describes the first `total` bytes of `out`, which we own mutably;
+    // the remote ranges are only read by the kernel in the other process.
+    let got = unsafe {
+        libc::process_vm_readv(
+            tid as libc::pid_t,
+            &local,
+            1,
+            remote.as_ptr(),
+            ranges.len() as libc::c_ulong,
+            0,
+        )
+    };
+    if got < 0 {
+        None
+    } else {
+        Some(got as usize)
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Processes and signals.
 // ---------------------------------------------------------------------------------------

@@ -2043,3 +2043,78 @@ fn python_frames_on_every_known_version() {
         assert_eq!(r.stdout.trim(), want, "{py}");
     }
 }
+
+#[test]
+fn os_rename_onto_an_existing_file_is_rename_target_exists() {
+    let Some(r) = run("rename-exists", &[], "py_rename_onto_existing.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "rename-target-exists");
+    assert_eq!(f["operation"], "rename");
+    let (tmp, out) = (format!("{}/out.tmp", r.dir()), format!("{}/out.txt", r.dir()));
+    assert_eq!(f["path"], tmp);
+    assert_eq!(f["target"], out);
+    assert_eq!(
+        f["windows_call"],
+        "MoveFileExW (os.rename: without MOVEFILE_REPLACE_EXISTING)"
+    );
+    assert_eq!(f["error"], "ERROR_ALREADY_EXISTS");
+    assert_eq!(f["win32"], 183);
+    assert_eq!(f["ntstatus"], "STATUS_OBJECT_NAME_COLLISION");
+    assert_eq!(
+        f["python"],
+        format!(
+            "FileExistsError: [WinError 183] Cannot create a file when that file already exists: '{tmp}' -> '{out}'"
+        )
+    );
+    assert!(blockers(f).is_empty(), "nobody is in the way: the name is");
+    assert_eq!(f["count"], 4, "every rename after the first");
+    assert_eq!(f["stack"][0]["line"], 10);
+    assert_eq!(r.status.code(), Some(66));
+}
+
+#[test]
+fn path_rename_in_a_thread_is_rename_target_exists() {
+    let Some(r) = run("pathlib-rename", &[], "py_pathlib_rename_thread.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "rename-target-exists", "{f}");
+    assert_eq!(f["path"], format!("{}/a", r.dir()));
+    assert_eq!(f["target"], format!("{}/b", r.dir()));
+    assert_ne!(f["tid"], f["pid"], "the worker thread renamed");
+    let stack: Vec<&str> = f["stack"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|fr| fr["function"].as_str().unwrap())
+        .collect();
+    assert_eq!(&stack[..2], ["rename", "worker"], "Path.rename called by worker");
+}
+
+#[test]
+fn renames_that_replace_on_windows_are_fine() {
+    let Some(r) = run("replace-move", &[], "py_replace_and_move.py") else {
+        return;
+    };
+    r.no_findings();
+    assert!(r.stdout.contains("linux refuses"), "{}", r.stdout);
+}
+
+#[test]
+fn os_rename_fallback_runs_under_enforce() {
+    let Some(r) = run("rename-fallback", &[], "py_rename_fallback.py") else {
+        return;
+    };
+    assert_eq!(r.stdout.trim(), "renamed", "Linux replaces");
+    assert_eq!(r.only_finding()["enforced"], false);
+    let Some(r) = run("rename-fallback-enforce", &["--enforce"], "py_rename_fallback.py") else {
+        return;
+    };
+    assert_eq!(r.stdout.trim(), "recovered", "the program's Windows path ran");
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "rename-target-exists");
+    assert_eq!(f["enforced"], true);
+    assert_eq!(r.status.code(), Some(66));
+}
