@@ -167,7 +167,8 @@ pub fn is_posix_ipc_object(path: &str) -> bool {
 /// `os_unix.c`); the Windows VFS unmaps and closes it first and deletes it then
 /// (`winShmPurge` in `os_win.c`). Only when the caller itself is all that holds it, and
 /// not from a Python `shutil` frame (an `rmtree` of the database's directory while the
-/// connection is still open, which fails on Windows).
+/// connection is still open, which fails on Windows); the supervisor also leaves out a
+/// Python caller's own `os.remove` of the file.
 pub fn is_sqlite_shm_close(path: &str, only_the_caller_holds_it: bool, stack: &[crate::pyframe::PyFrame]) -> bool {
     only_the_caller_holds_it && path.ends_with("-shm") && !stack.iter().any(|f| f.file.ends_with("/shutil.py"))
 }

@@ -508,6 +508,14 @@ impl Tracer {
         self.pyframes.calling(n.tid, &OS_RENAME) == Some(0)
     }
 
+    /// Whether the caller's innermost Python frame is calling `os.remove` or `os.unlink`
+    /// (the program deletes the file by name, not a library underneath, such as SQLite
+    /// closing its WAL index in `Connection.close`).
+    fn calls_os_remove(&mut self, n: &Notif) -> bool {
+        const OS_REMOVE: [pyframe::Builtin; 2] = [("posix", "remove"), ("posix", "unlink")];
+        self.pyframes.calling(n.tid, &OS_REMOVE).is_some()
+    }
+
     /// Answer one notification.
     fn handle(&mut self, l: &Listener, n: Notif) {
         self.trapped += 1;
@@ -1604,7 +1612,10 @@ impl Tracer {
         if operation == "unlink" && ntf_close && only_the_caller {
             return allowed;
         }
-        if operation == "unlink" && runtime::is_sqlite_shm_close(&sit.files[0].path, only_the_caller, &stack) {
+        if operation == "unlink"
+            && runtime::is_sqlite_shm_close(&sit.files[0].path, only_the_caller, &stack)
+            && !(caller_rt == Runtime::Python && self.calls_os_remove(n))
+        {
             return allowed;
         }
         if operation == "unlink" && only_the_caller && runtime::is_sqlite_temp_file(&sit.files[0].path) {
@@ -1836,8 +1847,10 @@ fn blocker_report(h: &LinuxHolder, spec: &HolderSpec, opener: Option<u32>, path:
         ),
         Hold::Mapping { writable } => {
             let acc = class_names(true, writable, false);
-            let keeps = if runtime::is_sqlite_database(path) {
+            let keeps = if path.ends_with("-shm") && runtime::is_sqlite_database(path) {
                 // Its connection's fd is a holder of its own.
+                " made by SQLite: its WAL index, which its Windows VFS maps too (winShmMap)".to_owned()
+            } else if runtime::is_sqlite_database(path) {
                 " made by SQLite (PRAGMA mmap_size), whose Windows VFS maps it too".to_owned()
             } else if rt.mapping_keeps_handle() {
                 format!(", and CPython's mmap keeps its own handle (share {})", share.join("/"))

@@ -1692,16 +1692,22 @@ fn relinking_an_output_another_program_reads_is_a_sharing_violation() {
 fn python_frames_readable() -> bool {
     static OK: OnceLock<bool> = OnceLock::new();
     *OK.get_or_init(|| {
-        let out = Command::new("python3")
+        let out = Command::new(python())
             .args([
                 "-c",
                 "import sys, platform; print(platform.python_implementation(), sys.version_info[:2])",
             ])
             .output()
             .unwrap();
-        let ok = String::from_utf8_lossy(&out.stdout).trim() == "CPython (3, 11)";
+        let ok = matches!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "CPython (3, 11)" | "CPython (3, 12)" | "CPython (3, 13)"
+        );
         if !ok {
-            eprintln!("SKIP: python3 is not CPython 3.11, whose frames winsan reads");
+            eprintln!(
+                "SKIP: {} is not CPython 3.11 to 3.13, whose frames winsan reads",
+                python()
+            );
         }
         ok
     })
@@ -2046,6 +2052,9 @@ fn python_frames_on_every_known_version() {
 
 #[test]
 fn os_rename_onto_an_existing_file_is_rename_target_exists() {
+    if !python_frames_readable() {
+        return;
+    }
     let Some(r) = run("rename-exists", &[], "py_rename_onto_existing.py") else {
         return;
     };
@@ -2076,6 +2085,9 @@ fn os_rename_onto_an_existing_file_is_rename_target_exists() {
 
 #[test]
 fn path_rename_in_a_thread_is_rename_target_exists() {
+    if !python_frames_readable() {
+        return;
+    }
     let Some(r) = run("pathlib-rename", &[], "py_pathlib_rename_thread.py") else {
         return;
     };
@@ -2104,6 +2116,9 @@ fn renames_that_replace_on_windows_are_fine() {
 
 #[test]
 fn os_rename_fallback_runs_under_enforce() {
+    if !python_frames_readable() {
+        return;
+    }
     let Some(r) = run("rename-fallback", &[], "py_rename_fallback.py") else {
         return;
     };
@@ -2117,4 +2132,30 @@ fn os_rename_fallback_runs_under_enforce() {
     assert_eq!(f["kind"], "rename-target-exists");
     assert_eq!(f["enforced"], true);
     assert_eq!(r.status.code(), Some(66));
+}
+
+/// `os.remove` of a WAL index while its connection is open is the program's own delete
+/// (SQLite's unlink of it at close is exempt, `sqlite_wal_close_is_fine_an_open_database_is_not`).
+#[test]
+fn removing_the_wal_index_of_an_open_database() {
+    if !python_frames_readable() {
+        return;
+    }
+    let Some(r) = run("sqlite-shm", &[], "py_sqlite_remove_shm.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "mapped-file");
+    assert_eq!(f["path"], format!("{}/w.db-shm", r.dir()));
+    assert_eq!(f["error"], "ERROR_SHARING_VIOLATION");
+    assert!(
+        r.stderr.contains("its WAL index, which its Windows VFS maps too"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stdout.trim(),
+        "['v.db', 'w.db']",
+        "v.db's own close removed its -shm and -wal"
+    );
 }
