@@ -849,6 +849,10 @@ pub fn classify(sit: &Situation, v: &Verdict) -> Option<Kind> {
         Reason::OpenBelowDirectory { .. } => Kind::DirectoryInUse,
         // A name that exists only on Windows: the delete-pending one.
         Reason::Collision { .. } if !sit.pending.is_empty() => Kind::DeletePending,
+        // A directory that Linux replaced (it was empty): Windows never replaces one.
+        Reason::TargetIsDirectory { .. } if matches!(sit.op, Op::Rename { to_exists: true, .. }) => {
+            Kind::RenameTargetExists
+        }
         // A rename that does not replace, onto a name that exists on Linux too.
         Reason::Collision { .. }
             if matches!(

@@ -40,9 +40,10 @@ Findings (kind: when):
                         directory with an open file, a listing in progress (scandir,
                         opendir) or a watched directory (fs.watch, inotify) below it
   rename-target-in-use  a rename that replaces an open, mapped or running file
-  rename-target-exists  a rename onto an existing name by a call that does not replace
-                        on Windows (CPython's os.rename and Path.rename: FileExistsError;
-                        os.replace does replace; shutil.move copies instead)
+  rename-target-exists  a rename onto an existing name that Windows does not replace:
+                        any name for CPython's os.rename and Path.rename
+                        (FileExistsError; os.replace does replace; shutil.move copies
+                        instead), an empty directory for every runtime but Git Bash's
 
 Examples:
   winsan run -- python3 -m pytest                    report, run unchanged

@@ -2159,3 +2159,22 @@ fn removing_the_wal_index_of_an_open_database() {
         "v.db's own close removed its -shm and -wal"
     );
 }
+
+#[test]
+fn renaming_a_directory_onto_an_empty_one_is_rename_target_exists() {
+    let Some(r) = run("rename-dir-onto-dir", &[], "node_rename_dir_onto_empty.js") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "rename-target-exists");
+    assert_eq!(f["runtime"], "node");
+    assert_eq!(f["path"], format!("{}/build.tmp", r.dir()));
+    assert_eq!(f["target"], format!("{}/site", r.dir()));
+    assert_eq!(f["error"], "ERROR_ACCESS_DENIED");
+    let (from, to) = (format!("{}/build.tmp", r.dir()), format!("{}/site", r.dir()));
+    assert_eq!(
+        f["node"],
+        format!("Error: EPERM: operation not permitted, rename '{from}' -> '{to}'")
+    );
+    assert_eq!(r.stdout.trim(), "index.html", "Linux replaced the empty directory");
+}
