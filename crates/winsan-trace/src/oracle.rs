@@ -658,11 +658,18 @@ fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult
         Op::RemoveDirectory { file } => ("RemoveDirectoryW".into(), m.remove_directory(&w[file])),
         // CPython's os.rename: `MoveFileExW(src, dst, 0)` (Modules/posixmodule.c,
         // internal_rename with is_replace 0; the Python docs of os.rename: "On Windows,
-        // if dst exists a FileExistsError is always raised").
+        // if dst exists a FileExistsError is always raised"). Java's File.renameTo:
+        // `_wrename` (OpenJDK WinNTFileSystem_md.c), the C runtime's rename, which moves
+        // with MOVEFILE_COPY_ALLOWED only ("newname must not be the name of an existing
+        // file": the rename docs of the Microsoft C runtime).
         Op::Rename {
             from, to, replace: false, ..
         } => (
-            "MoveFileExW (os.rename: without MOVEFILE_REPLACE_EXISTING)".into(),
+            if rt == Runtime::Java {
+                "_wrename (File.renameTo): MoveFileExW without MOVEFILE_REPLACE_EXISTING".into()
+            } else {
+                "MoveFileExW (os.rename: without MOVEFILE_REPLACE_EXISTING)".into()
+            },
             m.move_file_ex(&w[from], &w[to], 0),
         ),
         Op::Rename { from, to, to_exists, .. } if rt == Runtime::Cygwin => (

@@ -182,6 +182,34 @@ pub fn tgid(tid: u32) -> u32 {
         .unwrap_or(tid)
 }
 
+/// The user stack pointer of thread `tid`, stopped in a system call: `/proc/TID/syscall`
+/// holds the call's number, its six arguments, the stack pointer and the program counter.
+pub fn syscall_stack_pointer(tid: u32) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{tid}/syscall")).ok()?;
+    let sp = s.split_whitespace().nth(7)?;
+    u64::from_str_radix(sp.strip_prefix("0x")?, 16).ok()
+}
+
+/// The executable mappings of `pid` of the files named `names[i]`: `(i, start, end)`.
+pub fn code_ranges(pid: u32, names: &[&str]) -> Vec<(usize, u64, u64)> {
+    let Ok(maps) = std::fs::read_to_string(format!("/proc/{pid}/maps")) else {
+        return vec![];
+    };
+    maps.lines()
+        .filter_map(|line| {
+            let mut f = line.split_whitespace();
+            let (range, perms) = (f.next()?, f.next()?);
+            let file = f.nth(3)?.rsplit('/').next()?;
+            let i = names.iter().position(|n| *n == file)?;
+            if !perms.contains('x') {
+                return None;
+            }
+            let (a, b) = range.split_once('-')?;
+            Some((i, u64::from_str_radix(a, 16).ok()?, u64::from_str_radix(b, 16).ok()?))
+        })
+        .collect()
+}
+
 /// The process's name (`comm`).
 pub fn comm(pid: u32) -> String {
     std::fs::read_to_string(format!("/proc/{pid}/comm"))
@@ -189,7 +217,6 @@ pub fn comm(pid: u32) -> String {
         .unwrap_or_else(|_| "?".into())
 }
 
-/// The access an fd was opened with, from `/proc/PID/fdinfo/FD`: (read, write).
 /// The open flags of fd `fd` of `pid` (`/proc/PID/fdinfo`, octal).
 fn fd_flags(pid: u32, fd: &str) -> Option<u32> {
     std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}"))

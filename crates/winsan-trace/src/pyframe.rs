@@ -477,6 +477,11 @@ impl PyFrames {
         None
     }
 
+    /// Whether [`PyFrames::calling`] found thread `tid` to be a CPython thread.
+    pub fn is_python_thread(&self, tid: u32) -> bool {
+        matches!(self.threads.get(&tid), Some(Ok(_)))
+    }
+
     /// The module and name of the `PyMethodDef` at `def` of `object`, a builtin of thread
     /// `tid` (kept per thread: a method table is static, its address stable).
     fn def_name(&mut self, tid: u32, l: &Layout, object: u64, def: u64) -> Option<(String, String)> {

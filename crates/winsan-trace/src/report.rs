@@ -116,6 +116,10 @@ pub fn translate(runtime: Runtime, operation: &str, e: Win32Error, path: &str, t
             }
         }
         Runtime::Rust => translate::rust_error(e).display,
+        // File.renameTo (the only rename of Java's that does not replace) returns false.
+        Runtime::Java if operation == "rename" && e == Win32Error::ERROR_ALREADY_EXISTS => {
+            "false (File.renameTo)".to_owned()
+        }
         // Not verified against the runtimes: the shapes of their usual exceptions.
         Runtime::Java => format!(
             "java.nio.file.FileSystemException: {path}: {}",
@@ -167,8 +171,11 @@ pub fn translate(runtime: Runtime, operation: &str, e: Win32Error, path: &str, t
     (text, errno)
 }
 
-/// How the runtime "fails", for the human report.
-fn verb(runtime: &str) -> &'static str {
+/// How the runtime "fails" with `message`, for the human report.
+fn verb(runtime: &str, message: &str) -> &'static str {
+    if message.starts_with("false ") {
+        return "would return";
+    }
     match runtime {
         "python" | "java" | "dotnet" => "would raise",
         "node" => "would throw",
@@ -201,7 +208,13 @@ pub fn human(f: &Finding) -> String {
         "{p}   on Windows: {} -> {} ({})",
         f.windows_call, f.error, f.ntstatus
     );
-    let _ = writeln!(s, "{p}   {} {}: {}", f.runtime, verb(&f.runtime), f.runtime_message());
+    let _ = writeln!(
+        s,
+        "{p}   {} {}: {}",
+        f.runtime,
+        verb(&f.runtime, f.runtime_message()),
+        f.runtime_message()
+    );
     for (i, frame) in f.stack.iter().enumerate() {
         let _ = writeln!(s, "{p}   {} {frame}", if i == 0 { "at" } else { "  from" });
     }

@@ -219,6 +219,28 @@ pub fn move_recovers_from_rename(stack: &[crate::pyframe::PyFrame]) -> bool {
         .is_some_and(|f| f.file.ends_with("/shutil.py") && f.function == "move")
 }
 
+/// Whether a JVM's `rename` is `java.io.File.renameTo`, which on Windows is the C
+/// runtime's `_wrename` (OpenJDK `WinNTFileSystem_md.c`, `rename0`): `MoveFileExW`
+/// without `MOVEFILE_REPLACE_EXISTING`, so it returns false when the target exists.
+/// NIO's `Files.move(.., ATOMIC_MOVE)` replaces (`MoveFileExW(MOVEFILE_REPLACE_EXISTING)`,
+/// `WindowsFileCopy.move`). On Linux both are libc's `rename`, a leaf function, called
+/// from libjava.so's `Java_java_io_UnixFileSystem_rename0` or libnio.so's
+/// `Java_sun_nio_fs_UnixNativeDispatcher_rename0` (seen with `strace -k` on OpenJDK 17):
+/// the return address nearest the stopped thread's stack pointer tells which.
+pub fn java_file_rename_to(tid: u32) -> bool {
+    let Some(sp) = crate::procscan::syscall_stack_pointer(tid) else {
+        return false;
+    };
+    let ranges = crate::procscan::code_ranges(tid, &["libjava.so", "libnio.so"]);
+    let mut stack = [0u8; 256];
+    let n = crate::sys::read_mem(tid, sp, &mut stack).unwrap_or(0);
+    stack[..n]
+        .chunks_exact(8)
+        .map(|w| u64::from_ne_bytes(w.try_into().expect("8 bytes")))
+        .find_map(|word| ranges.iter().find(|&&(_, a, b)| (a..b).contains(&word)).map(|r| r.0))
+        == Some(0)
+}
+
 /// Which [`Tool`] the caller is, for this operation: lld (by name, an LLVM program); the
 /// go command (`go`, a Go program) renaming a build output out of its work directory
 /// (`$WORK`: a `go-build*` directory in the temp directory, `cmd/go/internal/work`); a
@@ -277,10 +299,16 @@ impl RuntimeCache {
     /// The runtime of process `pid` (a TID works too), from `/proc/PID/exe`.
     pub fn of_pid(&mut self, pid: u32) -> Runtime {
         use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(format!("/proc/{pid}/exe"));
+        if let Ok(m) = &meta {
+            if let Some(&r) = self.by_exe.get(&(m.dev(), m.ino(), String::new())) {
+                return r;
+            }
+        }
         let exe = std::fs::read_link(format!("/proc/{pid}/exe"))
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let key = match std::fs::metadata(format!("/proc/{pid}/exe")) {
+        let key = match meta {
             Ok(m) => (m.dev(), m.ino(), String::new()),
             Err(_) => (0, 0, exe.clone()),
         };

@@ -495,17 +495,24 @@ impl Tracer {
         }
     }
 
-    /// Whether the caller renames with CPython's `os.rename` (or `pathlib.Path.rename`,
-    /// `os.renames`, which call it), which on Windows does not replace an existing name,
-    /// rather than `os.replace`: Linux runs both as `rename`, so the builtin that the
-    /// caller's innermost Python frame is calling tells them apart. Asked only for
-    /// renames onto an existing name.
+    /// Whether the caller renames with a call that on Windows does not replace an existing
+    /// name: CPython's `os.rename` (or `pathlib.Path.rename`, `os.renames`, which call
+    /// it) rather than `os.replace`, told by the builtin that the caller's innermost
+    /// Python frame is calling; Java's `File.renameTo` rather than NIO's `Files.move`,
+    /// told by the JNI function that called `rename` ([`runtime::java_file_rename_to`]).
+    /// Linux runs each pair as the same `rename`. Asked only for renames onto an
+    /// existing name.
     fn renames_without_replace(&mut self, n: &Notif) -> bool {
-        if self.runtime.is_some_and(|r| r != Runtime::Python) {
-            return false;
-        }
         const OS_RENAME: [pyframe::Builtin; 2] = [("posix", "rename"), ("posix", "replace")];
-        self.pyframes.calling(n.tid, &OS_RENAME) == Some(0)
+        if self.runtime.is_none_or(|r| r == Runtime::Python) {
+            if let Some(i) = self.pyframes.calling(n.tid, &OS_RENAME) {
+                return i == 0;
+            }
+            if self.pyframes.is_python_thread(n.tid) {
+                return false; // something else: a C extension's rename
+            }
+        }
+        self.runtime_of(n.tid) == Runtime::Java && runtime::java_file_rename_to(n.tid)
     }
 
     /// Whether the caller's innermost Python frame is calling `os.remove` or `os.unlink`

@@ -2178,3 +2178,21 @@ fn renaming_a_directory_onto_an_empty_one_is_rename_target_exists() {
     );
     assert_eq!(r.stdout.trim(), "index.html", "Linux replaced the empty directory");
 }
+
+#[test]
+fn java_file_rename_to_onto_an_existing_file_is_rename_target_exists() {
+    if !java_available() {
+        return;
+    }
+    let Some(r) = run("java-rename-to", &[], "JavaRenameTo.java") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "rename-target-exists");
+    assert_eq!(f["runtime"], "java");
+    assert_eq!(f["path"], format!("{}/app.conf.new", r.dir()));
+    assert_eq!(f["target"], format!("{}/app.conf", r.dir()));
+    assert_eq!(f["error"], "ERROR_ALREADY_EXISTS");
+    assert_eq!(f["java"], "false (File.renameTo)");
+    assert_eq!(r.stdout.trim(), "true\ntrue", "Linux replaced");
+}
