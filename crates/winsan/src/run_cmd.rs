@@ -164,6 +164,18 @@ pub fn run(args: RunArgs) -> ExitCode {
         windows: args.windows,
         delete: args.delete,
     };
+    // The report file is made before the program runs: a path that cannot be written
+    // is said at once, not after a long run.
+    let mut report_file = match args.report.as_deref() {
+        Some(dest) if dest != "-" => match std::fs::File::create(dest) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                eprintln!("winsan: cannot write the report to {dest}: {e}");
+                return ExitCode::from(125);
+            }
+        },
+        _ => None,
+    };
     let opts = Options {
         command: args.command.clone(),
         config,
@@ -213,10 +225,9 @@ pub fn run(args: RunArgs) -> ExitCode {
             findings,
         };
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
-        let res = if dest == "-" {
-            std::io::stdout().write_all(text.as_bytes())
-        } else {
-            std::fs::write(dest, text)
+        let res = match report_file.as_mut() {
+            Some(f) => f.write_all(text.as_bytes()),
+            None => std::io::stdout().write_all(text.as_bytes()),
         };
         if let Err(e) = res {
             eprintln!("winsan: cannot write the report to {dest}: {e}");

@@ -194,3 +194,22 @@ fn help_answers_the_basics() {
     let h = stdout(&winsan(&["--help"]));
     assert!(h.contains("winsan explain examples/mkstemp-remove.scenario"));
 }
+
+/// A report path that cannot be written stops `winsan run` before the program starts
+/// (exit 125), rather than after a long run.
+#[test]
+fn run_refuses_an_unwritable_report_before_running() {
+    let dir = tmpdir("report-unwritable");
+    let marker = dir.join("ran");
+    let o = winsan(&[
+        "run",
+        "--report",
+        "/nonexistent-dir-of-winsan/r.json",
+        "--",
+        "touch",
+        marker.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 125);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot write the report to /nonexistent-dir-of-winsan/r.json"));
+    assert!(!marker.exists(), "the program must not have run");
+}
