@@ -264,7 +264,7 @@ impl Seen {
                 &direct
             }
         };
-        let mut b = [0u8; 1024];
+        let mut b = [0u8; 4096];
         let total: u64 = ranges.iter().map(|r| r.1).sum();
         let Some(b) = b.get_mut(..total as usize) else {
             return false;
