@@ -504,15 +504,18 @@ impl Tracer {
     /// existing name.
     fn renames_without_replace(&mut self, n: &Notif) -> bool {
         const OS_RENAME: [pyframe::Builtin; 2] = [("posix", "rename"), ("posix", "replace")];
-        if self.runtime.is_none_or(|r| r == Runtime::Python) {
-            if let Some(i) = self.pyframes.calling(n.tid, &OS_RENAME) {
-                return i == 0;
-            }
-            if self.pyframes.is_python_thread(n.tid) {
-                return false; // something else: a C extension's rename
-            }
+        // A thread already read as CPython's needs no runtime lookup (this runs for every
+        // rename onto an existing name).
+        let rt = if self.pyframes.is_python_thread(n.tid) {
+            Runtime::Python
+        } else {
+            self.runtime_of(n.tid)
+        };
+        match rt {
+            Runtime::Python => self.pyframes.calling(n.tid, &OS_RENAME) == Some(0),
+            Runtime::Java => runtime::java_file_rename_to(n.tid),
+            _ => false,
         }
-        self.runtime_of(n.tid) == Runtime::Java && runtime::java_file_rename_to(n.tid)
     }
 
     /// Whether the caller's innermost Python frame is calling `os.remove` or `os.unlink`
