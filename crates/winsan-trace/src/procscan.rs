@@ -353,6 +353,24 @@ fn mapping_holders(pid: u32, ids: &[FileId], dirs: &[bool], exe: Option<FileId>)
     out
 }
 
+/// Where `pid` maps the file `id`: the start address of each mapping.
+pub fn mapping_starts(pid: u32, id: FileId) -> Vec<u64> {
+    let Ok(maps) = std::fs::read_to_string(format!("/proc/{pid}/maps")) else {
+        return vec![];
+    };
+    let want = (id.major_minor(), id.ino);
+    maps.lines()
+        .filter_map(|line| {
+            let mut f = line.split_ascii_whitespace();
+            let (range, dev, ino) = (f.next()?, f.nth(2)?, f.next()?);
+            let (maj, min) = dev.split_once(':')?;
+            let dev = (u64::from_str_radix(maj, 16).ok()?, u64::from_str_radix(min, 16).ok()?);
+            ((dev, ino.parse::<u64>().ok()?) == want).then_some(())?;
+            u64::from_str_radix(range.split('-').next()?, 16).ok()
+        })
+        .collect()
+}
+
 /// Processes whose working directory is strictly below `dir` (for renaming `dir`), as
 /// (pid, cwd path).
 pub fn cwds_below(pids: &[u32], dir: &str) -> Vec<(u32, String)> {

@@ -1448,7 +1448,7 @@ impl Tracer {
     /// work runs in the foreground).
     fn holders_of(&mut self, n: &Notif, ids: &[FileId], dirs: &[bool]) -> Vec<LinuxHolder> {
         let mut holders = self.scan(ids, dirs);
-        self.drop_fork_worker_copies(&mut holders);
+        self.drop_fork_worker_copies(&mut holders, ids);
         if holders.is_empty() || self.runtime_of(n.tid) != Runtime::Git {
             return holders;
         }
@@ -1479,24 +1479,29 @@ impl Tracer {
             .any(|name| self.pyframes.is_function_outside(pid, tid, frame, name, "/shutil.py") == Some(true))
     }
 
-    /// Drop the fds that multiprocessing's fork workers copied from their parent.
+    /// Drop the fds and mappings that multiprocessing's fork workers copied from their
+    /// parent.
     ///
     /// A worker of a `fork` pool is a copy of its Python parent made without exec
-    /// ([`procscan::fork_copies`]) and holds copies of every fd the parent had when it
-    /// forked. On Windows multiprocessing spawns a fresh interpreter that inherits no
-    /// handle (`Lib/multiprocessing/popen_spawn_win32.py`: `CreateProcess(..., False, ...)`,
-    /// bInheritHandles false), so those copies are no Windows handles. A copy is told by
-    /// its open file description being the parent's or a sibling worker's (`kcmp`); a
-    /// file a worker opened itself stays a holder. (A single worker whose parent has
-    /// closed the file cannot be told apart: it stays a holder.)
-    fn drop_fork_worker_copies(&mut self, holders: &mut Vec<LinuxHolder>) {
-        let handle_fd = |h: &LinuxHolder| match h.hold {
-            Hold::Handle { .. } => h.fd,
-            _ => None,
+    /// ([`procscan::fork_copies`]) and holds copies of every fd and mapping the parent had
+    /// when it forked. On Windows multiprocessing spawns a fresh interpreter that inherits
+    /// no handle (`Lib/multiprocessing/popen_spawn_win32.py`: `CreateProcess(..., False,
+    /// ...)`, bInheritHandles false) and no view, so those copies are no Windows handles
+    /// or views. An fd copy is told by its open file description being the parent's or a
+    /// sibling worker's (`kcmp`); a mapping copy by being at the same addresses as the
+    /// parent's or a sibling's mapping of the file (a copied address space keeps them; a
+    /// worker's own mapping lands elsewhere). What a worker opened or mapped itself stays
+    /// a holder. (A single worker whose parent has closed the file or unmapped it cannot
+    /// be told apart: it stays a holder.)
+    fn drop_fork_worker_copies(&mut self, holders: &mut Vec<LinuxHolder>, ids: &[FileId]) {
+        let copyable = |h: &LinuxHolder| match h.hold {
+            Hold::Handle { .. } => h.fd.is_some(),
+            Hold::Mapping { .. } => true,
+            _ => false,
         };
         let mut workers: Vec<(usize, u32)> = vec![];
         for (i, h) in holders.iter().enumerate() {
-            let Some(parent) = handle_fd(h).and(self.ptree.parent(h.pid)) else {
+            let Some(parent) = self.ptree.parent(h.pid).filter(|_| copyable(h)) else {
                 continue;
             };
             if self.runtime_of(h.pid) == Runtime::Python
@@ -1511,13 +1516,29 @@ impl Tracer {
         }
         let mut copied = vec![false; holders.len()];
         for &(i, parent) in &workers {
-            let (w, fd) = (&holders[i], handle_fd(&holders[i]).expect("a handle"));
-            copied[i] = holders.iter().enumerate().any(|(j, o)| {
-                j != i
-                    && o.target == w.target
-                    && (o.pid == parent || self.ptree.parent(o.pid) == Some(parent))
-                    && handle_fd(o).is_some_and(|ofd| sys::same_file(w.pid, fd, o.pid, ofd).unwrap_or(false))
-            });
+            let w = &holders[i];
+            let related = |o: &LinuxHolder| {
+                o.pid != w.pid && o.target == w.target && (o.pid == parent || self.ptree.parent(o.pid) == Some(parent))
+            };
+            copied[i] = match (w.hold, w.fd) {
+                (Hold::Handle { .. }, Some(fd)) => holders.iter().any(|o| {
+                    related(o)
+                        && matches!(o.hold, Hold::Handle { .. })
+                        && o.fd
+                            .is_some_and(|ofd| sys::same_file(w.pid, fd, o.pid, ofd).unwrap_or(false))
+                }),
+                _ => {
+                    let id = ids[w.target];
+                    let mine = procscan::mapping_starts(w.pid, id);
+                    !mine.is_empty()
+                        && holders.iter().any(|o| {
+                            related(o) && matches!(o.hold, Hold::Mapping { .. }) && {
+                                let theirs = procscan::mapping_starts(o.pid, id);
+                                mine.iter().all(|a| theirs.contains(a))
+                            }
+                        })
+                }
+            };
         }
         retain_unmarked(holders, &copied);
     }

@@ -2196,3 +2196,32 @@ fn java_file_rename_to_onto_an_existing_file_is_rename_target_exists() {
     assert_eq!(f["java"], "false (File.renameTo)");
     assert_eq!(r.stdout.trim(), "true\ntrue", "Linux replaced");
 }
+
+/// Views copied into fork workers are no Windows views (spawned workers inherit none):
+/// removing the file after the parent closed its view is fine when the workers' copies
+/// sit at the parent's addresses; a view a worker made itself is in the way.
+#[test]
+fn fork_workers_copied_views_are_not_in_the_way_their_own_are() {
+    let Some(r) = run("fork-pool-mapped", &[], "py_fork_pool_mapped.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "mapped-file");
+    assert_eq!(f["path"], format!("{}/own.bin", r.dir()));
+    let worker: i64 = r.stdout.lines().last().unwrap().trim().parse().unwrap();
+    let b = blockers(f);
+    assert!(
+        b.iter().all(|b| b["pid"] == worker),
+        "only the worker that mapped it: {b:#?}"
+    );
+    assert!(b.iter().any(|b| b["what"] == "mapping"), "{b:#?}");
+}
+
+#[test]
+fn sqlite_close_with_a_fork_pool_running_is_fine() {
+    let Some(r) = run("sqlite-fork-pool", &[], "py_sqlite_fork_pool.py") else {
+        return;
+    };
+    r.no_findings();
+    assert_eq!(r.stdout.lines().last().unwrap(), "['cache.db']");
+}
