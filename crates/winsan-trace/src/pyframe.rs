@@ -79,6 +79,11 @@ struct Layout {
     code_name: u64,
     code_linetable: u64,
     code_instructions: u64,
+    /// `co_names` (a tuple of the names the code loads) and `co_exceptiontable` (bytes).
+    code_names: u64,
+    code_exceptiontable: u64,
+    /// The opcodes an `except` clause is made of.
+    ops: &'static Opcodes,
     str_ascii_data: u64,
     str_utf8_length: u64,
     str_utf8: u64,
@@ -113,6 +118,9 @@ const PY311: Layout = Layout {
     code_name: 120,
     code_linetable: 136,
     code_instructions: 184,
+    code_names: 32,
+    code_exceptiontable: 40,
+    ops: &OPS311,
     str_ascii_data: 48,
     str_utf8_length: 48,
     str_utf8: 56,
@@ -141,6 +149,9 @@ const PY312: Layout = Layout {
     code_name: 120,
     code_linetable: 136,
     code_instructions: 192,
+    code_names: 32,
+    code_exceptiontable: 40,
+    ops: &OPS312,
     str_ascii_data: 40,
     str_utf8_length: 40,
     str_utf8: 48,
@@ -154,7 +165,76 @@ const PY313: Layout = Layout {
     tstate_frame: Frame::Direct(72),
     tstate_native_thread_id: 160,
     code_instructions: 200,
+    ops: &OPS313,
     ..PY312
+};
+
+/// The opcodes of one CPython version that the head of an `except` clause is made of
+/// (`Lib/opcode.py` of each version: `opmap`, the specialized forms the adaptive
+/// interpreter writes in place, and `_inline_cache_entries`), e.g. in 3.11:
+/// `PUSH_EXC_INFO; LOAD_GLOBAL OSError; CHECK_EXC_MATCH; POP_JUMP_FORWARD_IF_FALSE next`.
+#[derive(Debug)]
+struct Opcodes {
+    push_exc_info: u8,
+    check_exc_match: u8,
+    extended_arg: u8,
+    build_tuple: u8,
+    load_name: u8,
+    /// `LOAD_GLOBAL` and its specializations; the name is `co_names[arg >> 1]`.
+    load_global: &'static [u8],
+    load_global_caches: usize,
+    /// `LOAD_ATTR` and its specializations; the name is `co_names[arg >> attr_shift]`.
+    load_attr: &'static [u8],
+    load_attr_caches: usize,
+    attr_shift: u32,
+    /// The forward jump to the next clause when the exception does not match.
+    pop_jump_if_false: u8,
+    pop_jump_caches: usize,
+}
+
+const OPS311: Opcodes = Opcodes {
+    push_exc_info: 35,
+    check_exc_match: 36,
+    extended_arg: 144,
+    build_tuple: 102,
+    load_name: 101,
+    load_global: &[116, 47, 48, 55],
+    load_global_caches: 5,
+    load_attr: &[106, 39, 40, 41, 42, 43],
+    load_attr_caches: 4,
+    attr_shift: 0,
+    pop_jump_if_false: 114,
+    pop_jump_caches: 0,
+};
+
+const OPS312: Opcodes = Opcodes {
+    push_exc_info: 35,
+    check_exc_match: 36,
+    extended_arg: 144,
+    build_tuple: 102,
+    load_name: 101,
+    load_global: &[116, 111, 112],
+    load_global_caches: 4,
+    load_attr: &[106, 70, 72, 73, 76, 77, 78, 79, 80, 81, 82],
+    load_attr_caches: 9,
+    attr_shift: 1,
+    pop_jump_if_false: 114,
+    pop_jump_caches: 0,
+};
+
+const OPS313: Opcodes = Opcodes {
+    push_exc_info: 33,
+    check_exc_match: 7,
+    extended_arg: 71,
+    build_tuple: 52,
+    load_name: 92,
+    load_global: &[91, 203, 204],
+    load_global_caches: 4,
+    load_attr: &[82, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202],
+    load_attr_caches: 9,
+    attr_shift: 1,
+    pop_jump_if_false: 97,
+    pop_jump_caches: 1,
 };
 
 /// The same in every version: `PyVarObject.ob_size`, `PyBytesObject.ob_sval`,
@@ -477,6 +557,24 @@ impl PyFrames {
         None
     }
 
+    /// Whether the exception the call being made would raise on Windows, of a class
+    /// caught by any of `catching` (the class and its bases, as named in `except`
+    /// clauses), is caught by the program: some frame of `stack` (a thread's frames just
+    /// read by [`PyFrames::stack`], innermost first) is inside a `try` whose `except`
+    /// names one of them. Only the innermost handler of each frame is looked at; one
+    /// that is not such a clause (a `finally`, a `with` block's exit, other classes)
+    /// passes the exception on to the next frame.
+    pub fn caught(&mut self, pid: u32, tid: u32, stack: &[PyFrame], catching: &[&str]) -> bool {
+        let Some(interp) = self.find(pid) else {
+            return false;
+        };
+        let l = interp.layout;
+        stack
+            .iter()
+            .take(MAX_FRAMES)
+            .any(|f| clause_catches(tid, l, f.at, catching) == Some(true))
+    }
+
     /// Whether [`PyFrames::calling`] found thread `tid` to be a CPython thread.
     pub fn is_python_thread(&self, tid: u32) -> bool {
         matches!(self.threads.get(&tid), Some(Ok(_)))
@@ -640,6 +738,115 @@ fn current_frame(tid: u32, l: &Layout, tstate: u64) -> Option<FrameOf> {
             frame: word(b, at - lo)?,
         }),
     }
+}
+
+/// Whether the innermost `try` around the instruction that frame `at` is executing has
+/// an `except` clause naming one of `catching`.
+fn clause_catches(tid: u32, l: &Layout, at: FrameAt, catching: &[&str]) -> Option<bool> {
+    let code = at.code;
+    let instr = read_u64(tid, at.frame + l.frame_instr)?;
+    let index = instr.checked_sub(code + l.code_instructions)? / 2;
+    let table = bytes(tid, read_u64(tid, code + l.code_exceptiontable)?)?;
+    let target = handler_at(&table, index)?;
+    // The code units from the handler on (at most 1,024, within the code object).
+    let units = read_u64(tid, code + VAR_SIZE)?;
+    let len = units.checked_sub(target)?.min(1024) as usize;
+    let mut bytecode = vec![0u8; 2 * len];
+    let got = sys::read_mem(tid, code + l.code_instructions + 2 * target, &mut bytecode)?;
+    bytecode.truncate(got);
+    let names = read_u64(tid, code + l.code_names)?;
+    let name = |i: u64| -> Option<String> {
+        let n = read_u64(tid, names + VAR_SIZE)?;
+        (i < n).then_some(())?;
+        string(tid, l, read_u64(tid, names + TUPLE_ITEMS + 8 * i)?)
+    };
+    let loaded = except_clauses(&bytecode, l.ops)?;
+    Some(loaded.iter().any(|clause| {
+        clause
+            .iter()
+            .any(|&i| name(i).is_some_and(|n| catching.contains(&n.as_str())))
+    }))
+}
+
+/// The handler of code unit `index` in a 3.11 exception table
+/// (`Objects/exception_handling_notes.txt`): entries of four varints (start, size,
+/// target, depth and lasti; in code units), the first byte of an entry marked with bit 7;
+/// a varint is big-endian 6-bit chunks, bit 6 set on all but the last.
+fn handler_at(table: &[u8], index: u64) -> Option<u64> {
+    let mut i = 0usize;
+    let varint = |i: &mut usize| -> Option<u64> {
+        let mut b = *table.get(*i)?;
+        *i += 1;
+        let mut v = (b & 0x3f) as u64;
+        while b & 0x40 != 0 {
+            b = *table.get(*i)?;
+            *i += 1;
+            v = (v << 6) | (b & 0x3f) as u64;
+        }
+        Some(v)
+    };
+    while i < table.len() {
+        if table[i] & 0x80 == 0 {
+            return None; // not at an entry
+        }
+        let (start, size, target) = (varint(&mut i)?, varint(&mut i)?, varint(&mut i)?);
+        varint(&mut i)?;
+        if (start..start + size).contains(&index) {
+            return Some(target);
+        }
+        if start > index {
+            return None;
+        }
+    }
+    None
+}
+
+/// The names (indexes into `co_names`) each `except` clause of the handler at the start
+/// of `code` tests, in order: `PUSH_EXC_INFO`, then per clause the loads of its classes
+/// (`LOAD_GLOBAL`, `LOAD_NAME`, `LOAD_ATTR`, `BUILD_TUPLE`), `CHECK_EXC_MATCH` and the
+/// jump to the next clause. `None` when the handler is not that (a `finally`, a `with`
+/// block's exit, a bare `except`, an instrumented or unknown instruction).
+fn except_clauses(code: &[u8], ops: &Opcodes) -> Option<Vec<Vec<u64>>> {
+    let unit = |pc: usize| -> Option<(u8, u32)> { Some((*code.get(2 * pc)?, *code.get(2 * pc + 1)? as u32)) };
+    if unit(0)?.0 != ops.push_exc_info {
+        return None;
+    }
+    let (mut pc, mut ext, mut clause, mut clauses) = (1usize, 0u32, vec![], vec![]);
+    for _ in 0..256 {
+        let (op, arg) = unit(pc)?;
+        let arg = (ext << 8) | arg;
+        ext = 0;
+        if op == ops.extended_arg {
+            ext = arg;
+            pc += 1;
+        } else if ops.load_global.contains(&op) {
+            clause.push((arg >> 1) as u64);
+            pc += 1 + ops.load_global_caches;
+        } else if ops.load_attr.contains(&op) {
+            clause.push((arg >> ops.attr_shift) as u64);
+            pc += 1 + ops.load_attr_caches;
+        } else if op == ops.load_name {
+            clause.push(arg as u64);
+            pc += 1;
+        } else if op == ops.build_tuple {
+            pc += 1;
+        } else if op == ops.check_exc_match {
+            clauses.push(std::mem::take(&mut clause));
+            // The jump to the next clause, perhaps after an EXTENDED_ARG.
+            let (mut at, mut high) = (pc + 1, 0u32);
+            if let Some((_, a)) = unit(at).filter(|u| u.0 == ops.extended_arg) {
+                (at, high) = (at + 1, a);
+            }
+            let (jump, offset) = unit(at)?;
+            if jump != ops.pop_jump_if_false || clauses.len() >= 8 {
+                return Some(clauses);
+            }
+            pc = at + 1 + ops.pop_jump_caches + ((high << 8) | offset) as usize;
+        } else {
+            return (!clauses.is_empty()).then_some(clauses);
+        }
+    }
+    Some(clauses)
 }
 
 /// `(dev, ino)` of the executable of thread `tid`.
@@ -843,6 +1050,32 @@ pub fn opens_with_o_temporary(frames: &mut PyFrames, pid: u32, tid: u32, stack: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The handler of `try: g(a) except ValueError: pass except OSError: h()` as
+    /// CPython 3.13 compiles it (`dis`, `co_exceptiontable`).
+    #[test]
+    fn except_clauses_of_a_handler() {
+        let table = b"\x82\x0b\x0e\x00\x8e\n0\x03\x9a\x130\x03\xaf\x010\x03";
+        assert_eq!(handler_at(table, 8), Some(14), "the call g(a) at code unit 8");
+        assert_eq!(handler_at(table, 1), None, "before the try");
+        assert_eq!(
+            handler_at(table, 15),
+            Some(48),
+            "inside the handler: its cleanup (COPY, POP_EXCEPT, RERAISE)"
+        );
+        let mut code: Vec<[u8; 2]> = vec![[33, 0], [91, 2]];
+        code.extend([[0, 0]; 4]); // LOAD_GLOBAL's caches
+        code.extend([[7, 0], [97, 3], [0, 0], [32, 0], [87, 0], [103, 0], [91, 4]]);
+        code.extend([[0, 0]; 4]);
+        code.extend([[7, 0], [97, 13], [0, 0], [32, 0]]);
+        code.extend([[0, 0]; 13]);
+        code.push([102, 0]); // RERAISE: no more clauses
+        let bytes: Vec<u8> = code.concat();
+        assert_eq!(except_clauses(&bytes, &OPS313), Some(vec![vec![1], vec![2]]));
+        // A finally block or a with block's exit is no except clause.
+        assert_eq!(except_clauses(&[33, 0, 102, 0], &OPS313), None);
+        assert_eq!(except_clauses(&[33, 0, 44, 0], &OPS313), None);
+    }
 
     #[test]
     fn location_table_lines() {

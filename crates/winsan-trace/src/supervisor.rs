@@ -25,7 +25,7 @@ use std::os::unix::thread::JoinHandleExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use winsan_model::{Config, DeleteSemantics, FileSystem};
+use winsan_model::{Config, DeleteSemantics, FileSystem, Win32Error};
 
 /// What `winsan run` was asked to do.
 #[derive(Clone, Debug)]
@@ -1479,6 +1479,25 @@ impl Tracer {
             .any(|name| self.pyframes.is_function_outside(pid, tid, frame, name, "/shutil.py") == Some(true))
     }
 
+    /// Whether the Python caller catches the exception CPython raises for `e` (the
+    /// rename idiom of libraries that run on Windows: `try: os.rename(a, b)` with an
+    /// `except OSError` (or `FileExistsError`, `Exception`...) that removes the target
+    /// and renames again, or copies: cffi's recompiler, Babel, Django's
+    /// `file_move_safe`, `mailbox`). The program's own Windows path runs there.
+    fn python_catches(&mut self, pid: u32, tid: u32, stack: &[pyframe::PyFrame], e: Win32Error) -> bool {
+        let class = winsan_model::translate::python_class(winsan_model::translate::python_errno(e));
+        let catching = [
+            class,
+            "OSError",
+            "EnvironmentError",
+            "IOError",
+            "error",
+            "Exception",
+            "BaseException",
+        ];
+        !stack.is_empty() && self.pyframes.caught(pid, tid, stack, &catching)
+    }
+
     /// Drop the fds and mappings that multiprocessing's fork workers copied from their
     /// parent.
     ///
@@ -1662,6 +1681,15 @@ impl Tracer {
         }
         if kind == oracle::Kind::RenameTargetExists && runtime::move_recovers_from_rename(&stack) {
             return allowed;
+        }
+        if kind == oracle::Kind::RenameTargetExists && self.python_catches(pid, n.tid, &stack, refusal.win32) {
+            // Handled by the program: no finding. Under --enforce the call still fails,
+            // so that the handler runs as on Windows (and its calls are judged).
+            let (_, errno) = report::translate(caller_rt, operation, refusal.win32, "", None);
+            return Answer {
+                errno: self.enforce.then_some(errno),
+                name_remains: false,
+            };
         }
         let path = sit.files[0].path.clone();
         let win32 = refusal.win32.code();

@@ -43,8 +43,11 @@ Findings (kind: when):
   rename-target-exists  a rename onto an existing name that Windows does not replace:
                         any name for CPython's os.rename and Path.rename
                         (FileExistsError; os.replace does replace; shutil.move copies
-                        instead) and Java's File.renameTo (false; NIO's Files.move
-                        replaces), an empty directory for every runtime but Git Bash's
+                        instead; a rename inside a try whose except clause catches
+                        the error is the program's Windows path: no finding, and
+                        --enforce still fails the call so that the handler runs) and
+                        Java's File.renameTo (false; NIO's Files.move replaces), an
+                        empty directory for every runtime but Git Bash's
 
 Examples:
   winsan run -- python3 -m pytest                    report, run unchanged
