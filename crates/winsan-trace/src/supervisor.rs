@@ -387,6 +387,9 @@ struct Tracer {
     /// Files created by a `tempfile.NamedTemporaryFile` that Windows would open with
     /// `O_TEMPORARY` (see [`pyframe::opens_with_o_temporary`]): path → the creating process.
     temporary: HashMap<String, u32>,
+    /// Temporary files made by code that runs only on POSIX systems
+    /// ([`runtime::is_posix_only_temporary`]): nothing done to them happens on Windows.
+    posix_only: HashSet<String>,
     findings: Vec<Finding>,
     trapped: u64,
     /// The traced processes, with the last pid the system had handed out when they were
@@ -477,6 +480,7 @@ impl Tracer {
             readonly_dirs: HashSet::new(),
             pending: BTreeMap::new(),
             temporary: HashMap::new(),
+            posix_only: Default::default(),
             findings: Vec::new(),
             trapped: 0,
             tree: None,
@@ -1247,6 +1251,13 @@ impl Tracer {
         let Some(p) = t.named() else { return };
         let pid = procscan::tgid(n.tid);
         let stack = self.pyframes.stack(pid, n.tid);
+        if runtime::is_posix_only_temporary(&stack) {
+            if self.posix_only.len() > 4096 {
+                self.posix_only.clear();
+            }
+            self.posix_only.insert(p.display);
+            return;
+        }
         if pyframe::opens_with_o_temporary(&mut self.pyframes, pid, n.tid, &stack) && l.id_valid(n.id) {
             if self.temporary.len() > 4096 {
                 self.temporary.clear(); // a missed finding at worst
@@ -1593,6 +1604,7 @@ impl Tracer {
     ) -> Answer {
         if trivially_allowed(&files, &linux, &pending, &op)
             || files.iter().any(|f| runtime::is_posix_ipc_object(&f.path))
+            || files.first().is_some_and(|f| self.posix_only.contains(&f.path))
         {
             return Answer::default();
         }

@@ -2251,3 +2251,15 @@ fn only_renames_the_program_does_not_catch_are_findings() {
     let want = [("e", "other_classes_only"), ("g", "finally_only")].map(|(p, f)| (p.to_owned(), f.to_owned()));
     assert_eq!(got, want);
 }
+
+#[test]
+fn ctypes_find_library_gcc_probe_is_posix_only() {
+    if !python_frames_readable() || Command::new("gcc").arg("--version").output().is_err() {
+        return;
+    }
+    let Some(r) = run("ctypes-find-library", &[], "py_ctypes_find_library.py") else {
+        return;
+    };
+    assert_eq!(r.stdout.trim(), "True", "the probe ran the linker");
+    r.no_findings();
+}
