@@ -390,6 +390,9 @@ struct Tracer {
     /// Temporary files made by code that runs only on POSIX systems
     /// ([`runtime::is_posix_only_temporary`]): nothing done to them happens on Windows.
     posix_only: HashSet<String>,
+    /// Threads that renamed onto an existing name: the address of the call, the runtime
+    /// ([`Tracer::renamer_runtime`]).
+    renamers: HashMap<u32, (u64, Runtime)>,
     findings: Vec<Finding>,
     trapped: u64,
     /// The traced processes, with the last pid the system had handed out when they were
@@ -481,6 +484,7 @@ impl Tracer {
             pending: BTreeMap::new(),
             temporary: HashMap::new(),
             posix_only: Default::default(),
+            renamers: HashMap::new(),
             findings: Vec::new(),
             trapped: 0,
             tree: None,
@@ -513,7 +517,7 @@ impl Tracer {
         let rt = if self.pyframes.is_python_thread(n.tid) {
             Runtime::Python
         } else {
-            self.runtime_of(n.tid)
+            self.renamer_runtime(n)
         };
         match rt {
             Runtime::Python => self.pyframes.calling(n.tid, &OS_RENAME) == Some(0),
@@ -528,6 +532,25 @@ impl Tracer {
     fn calls_os_remove(&mut self, n: &Notif) -> bool {
         const OS_REMOVE: [pyframe::Builtin; 2] = [("posix", "remove"), ("posix", "unlink")];
         self.pyframes.calling(n.tid, &OS_REMOVE).is_some()
+    }
+
+    /// The runtime of a thread renaming onto an existing name, kept per thread with the
+    /// address of its `rename` system call: a process that execs has its C library (or
+    /// its static code) at another address, so a thread renaming from the same address is
+    /// still the same program (with address space randomization off an exec may keep the
+    /// address: then a rename of the new program can be missed, never made up).
+    fn renamer_runtime(&mut self, n: &Notif) -> Runtime {
+        if let Some(&(ip, rt)) = self.renamers.get(&n.tid) {
+            if ip == n.ip {
+                return rt;
+            }
+        }
+        let rt = self.runtime_of(n.tid);
+        if self.renamers.len() > 4096 {
+            self.renamers.clear();
+        }
+        self.renamers.insert(n.tid, (n.ip, rt));
+        rt
     }
 
     /// Answer one notification.

@@ -186,6 +186,8 @@ pub struct Notif {
     pub tid: u32,
     pub nr: i32,
     pub arch: u32,
+    /// Where the call was made (the system call instruction).
+    pub ip: u64,
     pub args: [u64; 6],
 }
 
@@ -260,6 +262,7 @@ impl Listener {
             tid: n.pid,
             nr: n.data.nr,
             arch: n.data.arch,
+            ip: n.data.instruction_pointer,
             args: n.data.args,
         }))
     }
