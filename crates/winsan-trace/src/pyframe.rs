@@ -38,6 +38,9 @@ pub struct PyFrame {
 pub(crate) struct FrameAt {
     frame: u64,
     code: u64,
+    /// Called by C code (3.11's `is_entry`; in 3.12 and later an entry shim follows):
+    /// what it raises passes through that C code before any outer frame sees it.
+    from_c: bool,
 }
 
 impl std::fmt::Display for PyFrame {
@@ -63,6 +66,8 @@ struct Layout {
     /// `prev_instr` (3.11, 3.12) or `instr_ptr` (3.13): the call being made.
     frame_instr: u64,
     frame_owner: u64,
+    /// 3.11's `is_entry` (a bool): the frame was called from C.
+    frame_is_entry: Option<u64>,
     /// `localsplus[]`: the arguments first, in order, then the other locals.
     frame_localsplus: u64,
     /// 3.12 and later: a frame owned by the C stack (`FRAME_OWNED_BY_CSTACK`) is the
@@ -108,6 +113,7 @@ const PY311: Layout = Layout {
     frame_previous: 48,
     frame_instr: 56,
     frame_owner: 69,
+    frame_is_entry: Some(68),
     frame_localsplus: 72,
     owner_cstack: None,
     code_firstlineno: 72,
@@ -139,6 +145,7 @@ const PY312: Layout = Layout {
     frame_previous: 8,
     frame_instr: 56,
     frame_owner: 70,
+    frame_is_entry: None,
     frame_localsplus: 72,
     owner_cstack: Some(3),
     code_firstlineno: 68,
@@ -563,16 +570,22 @@ impl PyFrames {
     /// read by [`PyFrames::stack`], innermost first) is inside a `try` whose `except`
     /// names one of them. Only the innermost handler of each frame is looked at; one
     /// that is not such a clause (a `finally`, a `with` block's exit, other classes)
-    /// passes the exception on to the next frame.
+    /// passes the exception on to the next frame, up to the first frame called from C
+    /// (an asyncio task's step keeps what its coroutine raises, to raise it later).
     pub fn caught(&mut self, pid: u32, tid: u32, stack: &[PyFrame], catching: &[&str]) -> bool {
         let Some(interp) = self.find(pid) else {
             return false;
         };
         let l = interp.layout;
-        stack
-            .iter()
-            .take(MAX_FRAMES)
-            .any(|f| clause_catches(tid, l, f.at, catching) == Some(true))
+        for f in stack.iter().take(MAX_FRAMES) {
+            if clause_catches(tid, l, f.at, catching) == Some(true) {
+                return true;
+            }
+            if f.at.from_c {
+                return false; // C code between: it may catch, keep or re-raise
+            }
+        }
+        false
     }
 
     /// Whether [`PyFrames::calling`] found thread `tid` to be a CPython thread.
@@ -879,16 +892,28 @@ fn c_string(tid: u32, at: u64) -> Option<String> {
 fn frames(tid: u32, interp: Interpreter) -> Option<Vec<PyFrame>> {
     let l = interp.layout;
     let mut frame = current_frame(tid, l, thread_state(tid, &interp)?)?.frame;
-    let mut out = vec![];
+    let mut out: Vec<PyFrame> = vec![];
     let mut walked = 0;
     while frame != 0 && out.len() < MAX_FRAMES && walked < 4 * MAX_FRAMES {
         walked += 1;
         let mut owner = [0u8; 1];
         sys::read_mem(tid, frame + l.frame_owner, &mut owner)?;
         if l.owner_cstack == Some(owner[0]) {
+            // The entry shim: C code called the frame before it.
+            if let Some(inner) = out.last_mut() {
+                inner.at.from_c = true;
+            }
             frame = read_u64(tid, frame + l.frame_previous)?;
-            continue; // the entry shim
+            continue;
         }
+        let from_c = match l.frame_is_entry {
+            Some(at) => {
+                let mut entry = [0u8; 1];
+                sys::read_mem(tid, frame + at, &mut entry)?;
+                entry[0] != 0
+            }
+            None => false,
+        };
         let code = read_u64(tid, frame + l.frame_code)?;
         let instr = read_u64(tid, frame + l.frame_instr)?;
         let mut first = [0u8; 4];
@@ -900,7 +925,7 @@ fn frames(tid: u32, interp: Interpreter) -> Option<Vec<PyFrame>> {
             file: string(tid, l, read_u64(tid, code + l.code_filename)?)?,
             function: string(tid, l, read_u64(tid, code + l.code_name)?)?,
             line: line_of(&table, first, index).unwrap_or(0),
-            at: FrameAt { frame, code },
+            at: FrameAt { frame, code, from_c },
         });
         frame = read_u64(tid, frame + l.frame_previous)?;
     }

@@ -2248,7 +2248,8 @@ fn only_renames_the_program_does_not_catch_are_findings() {
         })
         .collect();
     got.sort();
-    let want = [("e", "other_classes_only"), ("g", "finally_only")].map(|(p, f)| (p.to_owned(), f.to_owned()));
+    let want = [("e", "other_classes_only"), ("g", "finally_only"), ("i", "in_a_task")]
+        .map(|(p, f)| (p.to_owned(), f.to_owned()));
     assert_eq!(got, want);
 }
 
