@@ -94,6 +94,19 @@ struct Layout {
     str_utf8: u64,
 }
 
+impl Layout {
+    /// The thread state's field that leads to the current frame, and the range of the
+    /// thread state (`lo..hi`) that holds it and `native_thread_id`: read in one go.
+    fn tstate_range(&self) -> (u64, u64, u64) {
+        let field = match self.tstate_frame {
+            Frame::ViaCFrame { cframe, .. } => cframe,
+            Frame::Direct(at) => at,
+        };
+        let id = self.tstate_native_thread_id;
+        (field, field.min(id), field.max(id) + 8)
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 enum Frame {
     ViaCFrame { cframe: u64, current_frame: u64 },
@@ -329,14 +342,7 @@ impl Seen {
     /// stopped, so the three are consistent).
     fn still(&self, tid: u32, t: &PyThread) -> bool {
         let l = t.interp.layout;
-        let field = match l.tstate_frame {
-            Frame::ViaCFrame { cframe, .. } => cframe,
-            Frame::Direct(at) => at,
-        };
-        let (lo, hi) = (
-            field.min(l.tstate_native_thread_id),
-            field.max(l.tstate_native_thread_id) + 8,
-        );
+        let (field, lo, hi) = l.tstate_range();
         let frame_len = l.frame_code.max(l.frame_instr).max(self.slot) + 8;
         let tstate = (t.tstate + lo, hi - lo);
         let frame = (self.at.frame, frame_len);
@@ -724,14 +730,7 @@ fn thread_state(tid: u32, interp: &Interpreter) -> Option<u64> {
 /// The innermost frame of the thread whose state is `tstate`, if that state still names
 /// thread `tid` (its `native_thread_id` is read in the same read as the frame's field).
 fn current_frame(tid: u32, l: &Layout, tstate: u64) -> Option<FrameOf> {
-    let field = match l.tstate_frame {
-        Frame::ViaCFrame { cframe, .. } => cframe,
-        Frame::Direct(at) => at,
-    };
-    let (lo, hi) = (
-        field.min(l.tstate_native_thread_id),
-        field.max(l.tstate_native_thread_id) + 8,
-    );
+    let (_, lo, hi) = l.tstate_range();
     let mut b = [0u8; 256];
     let b = b.get_mut(..(hi - lo) as usize)?;
     (sys::read_mem(tid, tstate + lo, b)? == b.len()).then_some(())?;
