@@ -19,6 +19,7 @@ pub mod libuv;
 pub mod oracle;
 pub mod procscan;
 pub mod pyframe;
+pub mod pysource;
 pub mod report;
 pub mod runtime;
 pub mod supervisor;

@@ -210,17 +210,6 @@ pub fn rmtree_recovers_read_only(stack: &[crate::pyframe::PyFrame]) -> bool {
     })
 }
 
-/// A `NamedTemporaryFile` made by code that runs only on POSIX systems, whose Windows
-/// open (`O_TEMPORARY`, with DELETE access) therefore never happens:
-/// `ctypes.util.find_library`'s probe `_findLib_gcc` (`Lib/ctypes/util.py`, in its
-/// `os.name == "posix"` branch) has the linker write its output over the temporary
-/// file's name.
-pub fn is_posix_only_temporary(stack: &[crate::pyframe::PyFrame]) -> bool {
-    stack
-        .iter()
-        .any(|f| f.function == "_findLib_gcc" && f.file.ends_with("/ctypes/util.py"))
-}
-
 /// An `os.rename` onto an existing name made by `shutil.move`, which on Windows recovers:
 /// when the rename raises `OSError` (FileExistsError is one) it copies the file onto the
 /// target and deletes the source (`Lib/shutil.py`, `move`).

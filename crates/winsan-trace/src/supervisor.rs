@@ -11,6 +11,7 @@ use crate::libuv::LibuvVersions;
 use crate::oracle::{self, FileSpec, Hold, HolderSpec, Op, Situation};
 use crate::procscan::{self, FileId, LinuxHolder};
 use crate::pyframe::{self, PyFrames};
+use crate::pysource;
 use crate::report::{self, BlockerReport, Finding, Format};
 use crate::runtime::{self, OnWindows, Runtime, RuntimeCache};
 use crate::sys::{self, Exit, Listener, Notif, Ready, Stat};
@@ -388,7 +389,8 @@ struct Tracer {
     /// `O_TEMPORARY` (see [`pyframe::opens_with_o_temporary`]): path → the creating process.
     temporary: HashMap<String, u32>,
     /// Temporary files made by code that runs only on POSIX systems
-    /// ([`runtime::is_posix_only_temporary`]): nothing done to them happens on Windows.
+    /// ([`pysource::posix_only`]: `ctypes.util.find_library`'s gcc probe, whose linker
+    /// writes over the file's name): nothing done to them happens on Windows.
     posix_only: HashSet<String>,
     /// Threads that renamed onto an existing name: the address of the call, the runtime
     /// ([`Tracer::renamer_runtime`]).
@@ -1274,7 +1276,7 @@ impl Tracer {
         let Some(p) = t.named() else { return };
         let pid = procscan::tgid(n.tid);
         let stack = self.pyframes.stack(pid, n.tid);
-        if runtime::is_posix_only_temporary(&stack) {
+        if pysource::posix_only(&stack) {
             if self.posix_only.len() > 4096 {
                 self.posix_only.clear();
             }
@@ -1695,6 +1697,13 @@ impl Tracer {
         let ntf_close = pyframe::is_named_temporary_file_close(&stack)
             && (stack[0].function == "close" || self.temporary.get(&sit.files[0].path) == Some(&pid));
         if operation == "unlink" && ntf_close && only_the_caller {
+            return allowed;
+        }
+        // Code that runs only where the platform is not Windows (a branch on
+        // sys.platform, a test skipped there): the call never happens on Windows. (The
+        // unlink of NamedTemporaryFile's close is such code too, but it stands for the
+        // other process's open that Windows refuses, as said above.)
+        if !(operation == "unlink" && ntf_close) && pysource::posix_only(&stack) {
             return allowed;
         }
         if operation == "unlink"

@@ -68,8 +68,11 @@ that depend on it (the next step of a log rotation) can be findings too; --enfor
 stops at the first. Every fd of a JVM is judged as java.io's (no FILE_SHARE_DELETE):
 files opened through java.nio (Files.newInputStream, FileChannel.open...), which share
 delete on Windows, can give false sharing violations. A program that takes a code path
-of its own on Windows (`if os.name == 'nt'`, `runtime.GOOS`) is judged by the calls it
-makes on Linux; the known ones (CPython's tempfile, cmd/go, lld, git, SQLite) are
+of its own on Windows is judged by the calls it makes on Linux, except that a Python
+call made in a block that plainly runs only off Windows (`if sys.platform != 'win32':`,
+the `else:` after `if os.name == 'nt':`, a test marked `skipif` on Windows: read from
+the source of each frame) is no finding; other languages' branches (`runtime.GOOS`,
+`process.platform`) are not read, and the known ones (cmd/go, lld, git, SQLite) are
 modelled.
 Contract: shared/spec/run.md.";
 

@@ -2264,3 +2264,16 @@ fn ctypes_find_library_gcc_probe_is_posix_only() {
     assert_eq!(r.stdout.trim(), "True", "the probe ran the linker");
     r.no_findings();
 }
+
+#[test]
+fn a_posix_only_branch_is_no_finding() {
+    if !python_frames_readable() {
+        return;
+    }
+    let Some(r) = run("posix-only-branch", &[], "py_posix_only_branch.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["path"], format!("{}/plain", r.dir()));
+}

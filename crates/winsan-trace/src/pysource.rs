@@ -1,0 +1,305 @@
+//! Whether a Python call runs on Windows at all, read from the program's source.
+//!
+//! Libraries that run on both systems often branch on the platform: filelock unlinks its
+//! marker while the descriptor is open only `else:` after `if sys.platform == "win32":`,
+//! atomicwrites defines its POSIX `_replace_atomic` under `if sys.platform != "win32":`,
+//! `ctypes.util` probes with gcc under `elif os.name == "posix":`, and test suites mark
+//! POSIX-only tests `@pytest.mark.skipif(sys.platform == "win32", ...)`. What such code
+//! does on Linux never happens on Windows, so it is no finding. A frame's call line is
+//! looked up in its file and the blocks around it are read upwards, by indentation, to the
+//! module level: a block that only runs where the platform is not Windows, or a function
+//! that a test marker skips on Windows, makes the whole call POSIX-only.
+//!
+//! This reads text, not a parse tree: a condition counts only when it plainly tests the
+//! platform (`sys.platform`, `os.name`, `platform.system()`, or a name such as `WINDOWS`,
+//! `IS_WIN`, `ON_WINDOWS`), alone or joined by `and` for a POSIX-only body; an `else:` counts
+//! only after a condition that is a plain Windows test. Anything else is taken to run on
+//! Windows too, so that a finding is never dropped on a guess.
+
+use crate::pyframe::PyFrame;
+
+/// Whether any frame of `stack` is at a line that runs only where the platform is not
+/// Windows (see the module documentation).
+pub fn posix_only(stack: &[PyFrame]) -> bool {
+    stack.iter().any(|f| {
+        f.line > 0
+            && std::fs::read_to_string(&f.file)
+                .ok()
+                .is_some_and(|src| line_is_posix_only(&src, f.line as usize))
+    })
+}
+
+/// Whether line `line` (1-based) of the Python source `src` is inside a block that runs
+/// only where the platform is not Windows.
+pub fn line_is_posix_only(src: &str, line: usize) -> bool {
+    let lines: Vec<&str> = src.lines().collect();
+    let Some(start) = line.checked_sub(1).filter(|&i| i < lines.len()) else {
+        return false;
+    };
+    let mut indent = indentation(lines[start]);
+    let mut i = start;
+    while i > 0 && indent > 0 {
+        i -= 1;
+        let text = code_of(lines[i]);
+        if text.is_empty() || indentation(lines[i]) >= indent || !text.ends_with(':') {
+            continue;
+        }
+        indent = indentation(lines[i]);
+        let header = text.trim_end_matches(':').trim();
+        if let Some(cond) = header.strip_prefix("if ") {
+            if body_is_posix_only(cond) {
+                return true;
+            }
+        } else if let Some(cond) = header.strip_prefix("elif ") {
+            if body_is_posix_only(cond) || chain_excludes_windows(&lines, i, indent) {
+                return true;
+            }
+        } else if header == "else" {
+            if chain_excludes_windows(&lines, i, indent) {
+                return true;
+            }
+        } else if (header.starts_with("def ") || header.starts_with("async def "))
+            && skipped_on_windows(&lines, i, indent)
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// The code of a line: without its comment (outside strings, roughly) and surrounding
+/// blanks.
+fn code_of(line: &str) -> &str {
+    let mut quote: Option<char> = None;
+    for (at, c) in line.char_indices() {
+        match (quote, c) {
+            (None, '#') => return line[..at].trim(),
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            _ => {}
+        }
+    }
+    line.trim()
+}
+
+fn indentation(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// Whether the `if`/`elif` chain that ends above line `at` (an `elif` or `else` at
+/// `indent`) has a condition that is a plain Windows test, so that what follows it runs
+/// only elsewhere.
+fn chain_excludes_windows(lines: &[&str], at: usize, indent: usize) -> bool {
+    let mut i = at;
+    while i > 0 {
+        i -= 1;
+        let text = code_of(lines[i]);
+        if text.is_empty() || indentation(lines[i]) > indent {
+            continue;
+        }
+        if indentation(lines[i]) < indent {
+            return false;
+        }
+        let header = text.trim_end_matches(':').trim();
+        let cond = header.strip_prefix("elif ").or_else(|| header.strip_prefix("if "));
+        match cond {
+            Some(c) if is_windows_test(c) => return true,
+            Some(_) if header.starts_with("if ") => return false,
+            Some(_) => {}
+            // another statement at the chain's indentation: the chain has ended
+            None => return false,
+        }
+    }
+    false
+}
+
+/// Whether the function defined at line `at` is marked to be skipped on Windows
+/// (`@pytest.mark.skipif(<Windows test>, ...)`, `@unittest.skipIf(...)`, or
+/// `skipUnless` with a POSIX-only test), from its decorators just above.
+fn skipped_on_windows(lines: &[&str], at: usize, indent: usize) -> bool {
+    let mut i = at;
+    while i > 0 {
+        i -= 1;
+        let text = code_of(lines[i]);
+        if text.is_empty() {
+            continue;
+        }
+        if indentation(lines[i]) != indent || !text.starts_with('@') {
+            return false;
+        }
+        let args = |name: &str| {
+            text.find(name).map(|p| {
+                text[p + name.len()..]
+                    .trim_start_matches('(')
+                    .split(',')
+                    .next()
+                    .unwrap_or("")
+            })
+        };
+        if args("skipif").or_else(|| args("skipIf")).is_some_and(is_windows_test) {
+            return true;
+        }
+        if args("skipUnless").is_some_and(body_is_posix_only) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a condition mentions the platform being Windows.
+fn mentions_windows(cond: &str) -> bool {
+    const WINDOWS: [&str; 11] = [
+        "\"win32\"",
+        "'win32'",
+        "\"nt\"",
+        "'nt'",
+        "\"Windows\"",
+        "'Windows'",
+        "(\"win\")",
+        "('win')",
+        "WINDOWS",
+        "IS_WIN",
+        "_WIN32",
+    ];
+    WINDOWS.iter().any(|w| cond.contains(w)) || cond.trim() == "WIN" || cond.trim() == "iswin"
+}
+
+/// Whether a condition mentions a POSIX platform by name.
+fn mentions_posix(cond: &str) -> bool {
+    ["\"posix\"", "'posix'", "\"linux\"", "'linux'", "\"darwin\"", "'darwin'"]
+        .iter()
+        .any(|p| cond.contains(p))
+}
+
+fn negated(cond: &str) -> bool {
+    let c = cond.trim();
+    c.contains("!=") || c.starts_with("not ") || c.starts_with("not(")
+}
+
+/// A plain test that the platform is Windows (`sys.platform == "win32"`, `os.name ==
+/// 'nt'`, `WINDOWS`, `sys.platform.startswith("win")`): one term, not negated.
+fn is_windows_test(cond: &str) -> bool {
+    let c = cond.trim().trim_start_matches('(').trim_end_matches(')');
+    !c.contains(" and ") && !c.contains(" or ") && mentions_windows(c) && !negated(c) && !c.contains(" in ")
+}
+
+/// Whether a condition holds only where the platform is not Windows: a negated Windows
+/// test or a test for a POSIX platform, alone or as one of the terms joined by `and`.
+fn body_is_posix_only(cond: &str) -> bool {
+    let cond = cond.trim();
+    if cond.contains(" or ") {
+        return false;
+    }
+    cond.split(" and ").any(|term| {
+        let t = term.trim().trim_start_matches('(').trim_end_matches(')');
+        (mentions_windows(t) && negated(t))
+            || (mentions_posix(t) && !negated(t) && t.contains("=="))
+            || (mentions_posix(t) && t.contains("startswith") && !negated(t))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(src: &str, marker: &str) -> bool {
+        let line = src.lines().position(|l| l.contains(marker)).expect("marker") + 1;
+        line_is_posix_only(src, line)
+    }
+
+    #[test]
+    fn else_after_a_windows_test_is_posix_only() {
+        // filelock's _release (filelock/_soft/_exclusive/_publication.py)
+        let src = r#"
+class P:
+    def _release(self) -> None:
+        fd = self.fd
+        if sys.platform == "win32":  # pragma: win32 cover
+            self._release_then_unlink(fd)
+        else:  # pragma: win32 no cover
+            # Unlink while the descriptor still prevents inode reuse.
+            unlinked = self._unlink_open_marker(fd)  # MARK-else
+            try:
+                close(fd)
+            finally:
+                if not unlinked:
+                    self._unlink_held_marker()  # MARK-deep
+        self.after()  # MARK-after
+"#;
+        assert!(at(src, "MARK-else"));
+        assert!(at(src, "MARK-deep"));
+        assert!(!at(src, "MARK-after"));
+        assert!(!at(src, "_release_then_unlink(fd)"));
+    }
+
+    #[test]
+    fn module_level_platform_definitions() {
+        // atomicwrites: the POSIX definition of _replace_atomic
+        let src = r#"
+import sys
+if sys.platform != 'win32':
+    def _replace_atomic(src, dst):
+        os.rename(src, dst)  # MARK-posix
+else:
+    def _replace_atomic(src, dst):
+        _MoveFileEx(src, dst, 1)  # MARK-win
+"#;
+        assert!(at(src, "MARK-posix"));
+        assert!(!at(src, "MARK-win"));
+        // ctypes.util: an elif chain that began with the Windows branch
+        let src = r#"
+if os.name == "nt":
+    def find_library(name):
+        pass
+elif os.name == "posix" and sys.platform == "darwin":
+    pass
+elif os.name == "posix":
+    def _findLib_gcc(name):
+        temp = tempfile.NamedTemporaryFile()  # MARK-gcc
+"#;
+        assert!(at(src, "MARK-gcc"));
+    }
+
+    #[test]
+    fn tests_skipped_on_windows() {
+        let src = r#"
+@pytest.mark.skipif(WIN, reason="no chmod on Windows")
+def test_open_file_atomic_permissions_existing_file(runner, tmp_path):
+    os.replace(a, b)  # MARK-skipped
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS")
+def test_other():
+    os.replace(a, b)  # MARK-other
+"#;
+        assert!(at(src, "MARK-skipped"));
+        assert!(!at(src, "MARK-other"));
+    }
+
+    #[test]
+    fn conditions_that_do_not_say_enough_are_not_taken() {
+        let src = r#"
+def f():
+    if sys.platform == "win32" or FORCE:
+        pass
+    else:
+        os.rename(a, b)  # MARK-or
+    if sys.platform == "win32" and fast:
+        pass
+    else:
+        os.rename(a, b)  # MARK-and
+    if hasattr(os, "O_TEMPORARY"):
+        pass
+    else:
+        os.rename(a, b)  # MARK-hasattr
+    if os.name != "nt" or x:
+        os.rename(a, b)  # MARK-neg-or
+    if os.name != "nt" and x:
+        os.rename(a, b)  # MARK-neg-and
+"#;
+        assert!(!at(src, "MARK-or"));
+        assert!(!at(src, "MARK-and"));
+        assert!(!at(src, "MARK-hasattr"));
+        assert!(!at(src, "MARK-neg-or"));
+        assert!(at(src, "MARK-neg-and"));
+    }
+}
