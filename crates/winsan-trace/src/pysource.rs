@@ -17,16 +17,37 @@
 //! Windows too, so that a finding is never dropped on a guess.
 
 use crate::pyframe::PyFrame;
+use std::collections::HashMap;
+use std::sync::Arc;
 
-/// Whether any frame of `stack` is at a line that runs only where the platform is not
-/// Windows (see the module documentation).
-pub fn posix_only(stack: &[PyFrame]) -> bool {
-    stack.iter().any(|f| {
-        f.line > 0
-            && std::fs::read_to_string(&f.file)
-                .ok()
-                .is_some_and(|src| line_is_posix_only(&src, f.line as usize))
-    })
+/// The source files read so far (a run with many findings meets the same few files
+/// again and again), at most 512.
+#[derive(Default)]
+pub struct Sources {
+    files: HashMap<String, Option<Arc<str>>>,
+}
+
+impl Sources {
+    /// Whether any frame of `stack` is at a line that runs only where the platform is
+    /// not Windows (see the module documentation).
+    pub fn posix_only(&mut self, stack: &[PyFrame]) -> bool {
+        stack.iter().any(|f| {
+            f.line > 0
+                && self
+                    .source(&f.file)
+                    .is_some_and(|src| line_is_posix_only(&src, f.line as usize))
+        })
+    }
+
+    fn source(&mut self, path: &str) -> Option<Arc<str>> {
+        if self.files.len() > 512 {
+            self.files.clear();
+        }
+        self.files
+            .entry(path.to_owned())
+            .or_insert_with(|| std::fs::read_to_string(path).ok().map(Arc::from))
+            .clone()
+    }
 }
 
 /// Whether line `line` (1-based) of the Python source `src` is inside a block that runs

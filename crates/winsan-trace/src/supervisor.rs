@@ -377,6 +377,8 @@ struct Tracer {
     me: u32,
     runtimes: RuntimeCache,
     pyframes: PyFrames,
+    /// Python source files, read to tell code that never runs on Windows.
+    sources: pysource::Sources,
     libuv: LibuvVersions,
     /// Directories a traced process made read-only with a chmod (`FILE_ATTRIBUTE_READONLY`
     /// on Windows, where `mkdir` ignores the mode: a directory created without owner write
@@ -389,7 +391,7 @@ struct Tracer {
     /// `O_TEMPORARY` (see [`pyframe::opens_with_o_temporary`]): path → the creating process.
     temporary: HashMap<String, u32>,
     /// Temporary files made by code that runs only on POSIX systems
-    /// ([`pysource::posix_only`]: `ctypes.util.find_library`'s gcc probe, whose linker
+    /// ([`pysource::Sources::posix_only`]: `ctypes.util.find_library`'s gcc probe, whose linker
     /// writes over the file's name): nothing done to them happens on Windows.
     posix_only: HashSet<String>,
     /// Threads that renamed onto an existing name: the address of the call, the runtime
@@ -481,6 +483,7 @@ impl Tracer {
             me,
             runtimes: RuntimeCache::default(),
             pyframes: PyFrames::default(),
+            sources: pysource::Sources::default(),
             libuv: LibuvVersions::default(),
             readonly_dirs: HashSet::new(),
             pending: BTreeMap::new(),
@@ -1276,7 +1279,7 @@ impl Tracer {
         let Some(p) = t.named() else { return };
         let pid = procscan::tgid(n.tid);
         let stack = self.pyframes.stack(pid, n.tid);
-        if pysource::posix_only(&stack) {
+        if self.sources.posix_only(&stack) {
             if self.posix_only.len() > 4096 {
                 self.posix_only.clear();
             }
@@ -1703,7 +1706,7 @@ impl Tracer {
         // sys.platform, a test skipped there): the call never happens on Windows. (The
         // unlink of NamedTemporaryFile's close is such code too, but it stands for the
         // other process's open that Windows refuses, as said above.)
-        if !(operation == "unlink" && ntf_close) && pysource::posix_only(&stack) {
+        if !(operation == "unlink" && ntf_close) && self.sources.posix_only(&stack) {
             return allowed;
         }
         if operation == "unlink"
