@@ -167,29 +167,55 @@ fn skipped_on_windows(lines: &[&str], at: usize, indent: usize) -> bool {
     false
 }
 
-/// Whether a condition mentions the platform being Windows.
+/// Whether a condition mentions the platform being Windows: a string literal `"win32"`,
+/// `"nt"`, `"Windows"` or `"win"` (`sys.platform.startswith("win")`), or a name that says
+/// so (`WINDOWS`, `IS_WIN`, `ON_WINDOWS`, `is_windows`...), as a whole word.
 fn mentions_windows(cond: &str) -> bool {
-    const WINDOWS: [&str; 11] = [
-        "\"win32\"",
-        "'win32'",
-        "\"nt\"",
-        "'nt'",
-        "\"Windows\"",
-        "'Windows'",
-        "(\"win\")",
-        "('win')",
+    const NAMES: [&str; 14] = [
         "WINDOWS",
-        "IS_WIN",
+        "IS_WINDOWS",
+        "ON_WINDOWS",
+        "MS_WINDOWS",
+        "_WINDOWS",
+        "WIN",
+        "WIN32",
         "_WIN32",
+        "IS_WIN",
+        "IS_WIN32",
+        "_IS_WIN",
+        "iswin",
+        "is_windows",
+        "on_windows",
     ];
-    WINDOWS.iter().any(|w| cond.contains(w)) || cond.trim() == "WIN" || cond.trim() == "iswin"
+    let literals = literals(cond);
+    literals
+        .iter()
+        .any(|l| matches!(*l, "win32" | "nt" | "Windows" | "win"))
+        || cond
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .any(|word| NAMES.contains(&word))
 }
 
-/// Whether a condition mentions a POSIX platform by name.
+/// The string literals of a condition (plain quotes only).
+fn literals(cond: &str) -> Vec<&str> {
+    let mut out = vec![];
+    let mut rest = cond;
+    while let Some(open) = rest.find(['"', '\'']) {
+        let q = rest[open..].chars().next().expect("a quote");
+        let body = &rest[open + 1..];
+        let Some(close) = body.find(q) else { break };
+        out.push(&body[..close]);
+        rest = &body[close + 1..];
+    }
+    out
+}
+
+/// Whether a condition mentions a POSIX platform by name (`"posix"`, `"linux"`,
+/// `"darwin"`).
 fn mentions_posix(cond: &str) -> bool {
-    ["\"posix\"", "'posix'", "\"linux\"", "'linux'", "\"darwin\"", "'darwin'"]
+    literals(cond)
         .iter()
-        .any(|p| cond.contains(p))
+        .any(|l| matches!(*l, "posix" | "linux" | "darwin"))
 }
 
 fn negated(cond: &str) -> bool {
@@ -316,11 +342,21 @@ def f():
         os.rename(a, b)  # MARK-neg-or
     if os.name != "nt" and x:
         os.rename(a, b)  # MARK-neg-and
+    if NUM_WINDOWS > 1:
+        pass
+    else:
+        os.rename(a, b)  # MARK-gui
+    if sys.platform.startswith("win"):
+        pass
+    else:
+        os.rename(a, b)  # MARK-startswith
 "#;
         assert!(!at(src, "MARK-or"));
         assert!(!at(src, "MARK-and"));
         assert!(!at(src, "MARK-hasattr"));
         assert!(!at(src, "MARK-neg-or"));
         assert!(at(src, "MARK-neg-and"));
+        assert!(!at(src, "MARK-gui"), "a name that only contains WINDOWS");
+        assert!(at(src, "MARK-startswith"));
     }
 }
