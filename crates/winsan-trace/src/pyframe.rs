@@ -6,7 +6,11 @@
 //! `tempfile.mkstemp` (the seed's bug) and the unlink in `NamedTemporaryFile.close` are the
 //! same `unlink`, yet on Windows the second one is never made (the file was opened with
 //! `O_TEMPORARY`, delete-on-close). The frames tell them apart, and they give a finding
-//! the source line a user needs.
+//! the source line a user needs. Two more things are read from them: which builtin the
+//! innermost frame is calling ([`PyFrames::calling`]: `os.rename` and `os.replace` are
+//! the same `rename` on Linux, not on Windows), and whether a `try` around the call
+//! catches what Windows would raise ([`PyFrames::caught`], from the code's exception
+//! table and the handler's `except` clauses).
 //!
 //! How: the interpreter's state hangs off the exported `_PyRuntime` (found in `.dynsym`
 //! of the executable or of `libpython3.X.so`, as debuggers do); the thread state whose
