@@ -79,9 +79,7 @@ pub fn line_is_posix_only(src: &str, line: usize) -> bool {
             if chain_excludes_windows(&lines, i, indent) {
                 return true;
             }
-        } else if (header.starts_with("def ") || header.starts_with("async def "))
-            && skipped_on_windows(&lines, i, indent)
-        {
+        } else if is_test(header) && skipped_on_windows(&lines, i, indent) {
             return true;
         }
     }
@@ -134,7 +132,18 @@ fn chain_excludes_windows(lines: &[&str], at: usize, indent: usize) -> bool {
     false
 }
 
-/// Whether the function defined at line `at` is marked to be skipped on Windows
+/// Whether a block header defines a test (`def test_...`, `class Test...`): a skip mark
+/// does nothing on anything else.
+fn is_test(header: &str) -> bool {
+    let name = header
+        .strip_prefix("async def ")
+        .or_else(|| header.strip_prefix("def "))
+        .map(|n| n.starts_with("test"))
+        .or_else(|| header.strip_prefix("class ").map(|n| n.starts_with("Test")));
+    name == Some(true)
+}
+
+/// Whether the test defined at line `at` is marked to be skipped on Windows
 /// (`@pytest.mark.skipif(<Windows test>, ...)`, `@unittest.skipIf(...)`, or
 /// `skipUnless` with a POSIX-only test), from its decorators just above.
 fn skipped_on_windows(lines: &[&str], at: usize, indent: usize) -> bool {
@@ -317,9 +326,20 @@ def test_open_file_atomic_permissions_existing_file(runner, tmp_path):
 @pytest.mark.skipif(sys.platform == "darwin", reason="macOS")
 def test_other():
     os.replace(a, b)  # MARK-other
+
+@pytest.mark.skipif(WIN, reason="a mark on a helper does nothing")
+def helper():
+    os.replace(a, b)  # MARK-helper
+
+@unittest.skipIf(sys.platform == "win32", "POSIX only")
+class TestPosix(unittest.TestCase):
+    def test_it(self):
+        os.replace(a, b)  # MARK-class
 "#;
         assert!(at(src, "MARK-skipped"));
         assert!(!at(src, "MARK-other"));
+        assert!(!at(src, "MARK-helper"));
+        assert!(at(src, "MARK-class"));
     }
 
     #[test]
