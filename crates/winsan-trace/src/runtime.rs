@@ -210,15 +210,6 @@ pub fn rmtree_recovers_read_only(stack: &[crate::pyframe::PyFrame]) -> bool {
     })
 }
 
-/// An `os.rename` onto an existing name made by `shutil.move`, which on Windows recovers:
-/// when the rename raises `OSError` (FileExistsError is one) it copies the file onto the
-/// target and deletes the source (`Lib/shutil.py`, `move`).
-pub fn move_recovers_from_rename(stack: &[crate::pyframe::PyFrame]) -> bool {
-    stack
-        .first()
-        .is_some_and(|f| f.file.ends_with("/shutil.py") && f.function == "move")
-}
-
 /// Whether a JVM's `rename` is `java.io.File.renameTo`, which on Windows is the C
 /// runtime's `_wrename` (OpenJDK `WinNTFileSystem_md.c`, `rename0`): `MoveFileExW`
 /// without `MOVEFILE_REPLACE_EXISTING`, so it returns false when the target exists.

@@ -1521,7 +1521,7 @@ impl Tracer {
     /// Whether the Python caller catches the exception CPython raises for `e` (the
     /// rename idiom of libraries that run on Windows: `try: os.rename(a, b)` with an
     /// `except OSError` (or `FileExistsError`, `Exception`...) that removes the target
-    /// and renames again, or copies: cffi's recompiler, Babel, Django's
+    /// and renames again, or copies: `shutil.move`, cffi's recompiler, Babel, Django's
     /// `file_move_safe`, `mailbox`). The program's own Windows path runs there.
     fn python_catches(&mut self, pid: u32, tid: u32, stack: &[pyframe::PyFrame], e: Win32Error) -> bool {
         let class = winsan_model::translate::python_class(winsan_model::translate::python_errno(e));
@@ -1724,9 +1724,6 @@ impl Tracer {
         if kind == oracle::Kind::ReadOnly
             && (runtime::rmtree_recovers_read_only(&stack) || self.rmtree_has_handler(pid, n.tid, &stack))
         {
-            return allowed;
-        }
-        if kind == oracle::Kind::RenameTargetExists && runtime::move_recovers_from_rename(&stack) {
             return allowed;
         }
         if kind == oracle::Kind::RenameTargetExists && self.python_catches(pid, n.tid, &stack, refusal.win32) {
