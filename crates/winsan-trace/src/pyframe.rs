@@ -392,8 +392,8 @@ fn word(b: &[u8], at: u64) -> Option<u64> {
         .map(|w| u64::from_ne_bytes(w.try_into().expect("8 bytes")))
 }
 
-/// ELF symbol lookups, kept per file so that an interpreter is read once. Processes are
-/// looked up afresh each time (only for a finding): an exec keeps the pid.
+/// ELF symbol lookups, kept per file so that an interpreter is read once, and the
+/// processes found to be CPython.
 #[derive(Default)]
 pub struct PyFrames {
     /// `(dev, ino)` of an ELF file → its `_PyRuntime` and `Py_Version` symbols.
@@ -402,6 +402,9 @@ pub struct PyFrames {
     /// CPython thread; `Err(exe)`, not one while its executable is `exe` (`(dev, ino)`;
     /// an exec keeps the TID).
     threads: HashMap<u32, Result<PyThread, (u64, u64)>>,
+    /// Processes found to be CPython: the interpreter, and where `Py_Version` is and what
+    /// it says (checked on each use).
+    interpreters: HashMap<u32, (Interpreter, u64, u32)>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -663,7 +666,26 @@ impl PyFrames {
     }
 
     /// Find `_PyRuntime` of a CPython 3.11, 3.12 or 3.13 among the files mapped into `pid`.
+    /// A process found before is trusted while `Py_Version` still reads the same at the
+    /// same address (an exec or a reused pid maps its files elsewhere).
     fn find(&mut self, pid: u32) -> Option<Interpreter> {
+        if let Some(&(interp, at, version)) = self.interpreters.get(&pid) {
+            let mut v = [0u8; 4];
+            if sys::read_mem(pid, at, &mut v) == Some(4) && u32::from_ne_bytes(v) == version {
+                return Some(interp);
+            }
+            self.interpreters.remove(&pid);
+        }
+        let (interp, at, version) = self.find_in_maps(pid)?;
+        if self.interpreters.len() > 256 {
+            self.interpreters.clear();
+        }
+        self.interpreters.insert(pid, (interp, at, version));
+        Some(interp)
+    }
+
+    /// [`PyFrames::find`] from `/proc/PID/maps`; with where `Py_Version` is and its value.
+    fn find_in_maps(&mut self, pid: u32) -> Option<(Interpreter, u64, u32)> {
         let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).ok()?;
         for line in maps.lines() {
             let mut f = line.split_whitespace();
@@ -695,7 +717,7 @@ impl PyFrames {
             sys::read_mem(pid, base + s.version, &mut v)?;
             let version = u32::from_ne_bytes(v);
             let layout = layout_of(version)?; // another version: offsets unknown
-            return Some(Interpreter {
+            let interp = Interpreter {
                 runtime: base + s.runtime,
                 layout,
                 py_true: s.py_true.map(|t| base + t),
@@ -703,7 +725,8 @@ impl PyFrames {
                 method_type: s.method_type.map(|t| base + t),
                 cell_type: s.cell_type.map(|t| base + t),
                 builtin_type: s.builtin_type.map(|t| base + t),
-            });
+            };
+            return Some((interp, base + s.version, version));
         }
         None
     }
