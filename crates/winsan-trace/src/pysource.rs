@@ -57,6 +57,15 @@ pub fn line_is_posix_only(src: &str, line: usize) -> bool {
     let Some(start) = line.checked_sub(1).filter(|&i| i < lines.len()) else {
         return false;
     };
+    // A one-line `if COND: call()`: the call's own line holds the condition.
+    if let Some((cond, _)) = code_of(lines[start])
+        .strip_prefix("if ")
+        .and_then(|l| l.split_once(':'))
+    {
+        if body_is_posix_only(cond) {
+            return true;
+        }
+    }
     let mut indent = indentation(lines[start]);
     let mut i = start;
     while i > 0 && indent > 0 {
@@ -362,6 +371,8 @@ def f():
         os.rename(a, b)  # MARK-neg-or
     if os.name != "nt" and x:
         os.rename(a, b)  # MARK-neg-and
+    if os.name != "nt": os.rename(a, b)  # MARK-one-line
+    if os.name == "nt": os.rename(a, b)  # MARK-one-line-win
     if NUM_WINDOWS > 1:
         pass
     else:
@@ -377,6 +388,8 @@ def f():
         assert!(!at(src, "MARK-neg-or"));
         assert!(at(src, "MARK-neg-and"));
         assert!(!at(src, "MARK-gui"), "a name that only contains WINDOWS");
+        assert!(at(src, "MARK-one-line"));
+        assert!(!at(src, "MARK-one-line-win"));
         assert!(at(src, "MARK-startswith"));
     }
 }
