@@ -217,7 +217,10 @@ pub fn rmtree_recovers_read_only(stack: &[crate::pyframe::PyFrame]) -> bool {
 /// `WindowsFileCopy.move`). On Linux both are libc's `rename`, a leaf function, called
 /// from libjava.so's `Java_java_io_UnixFileSystem_rename0` or libnio.so's
 /// `Java_sun_nio_fs_UnixNativeDispatcher_rename0` (seen with `strace -k` on OpenJDK 17):
-/// the return address nearest the stopped thread's stack pointer tells which.
+/// the return address nearest the stopped thread's stack pointer tells which. (On
+/// aarch64 a leaf keeps its return address in the link register, which `/proc` does not
+/// show: there the test finds neither library and says no: a missed finding, never a
+/// false one.)
 pub fn java_file_rename_to(tid: u32) -> bool {
     let Some(sp) = crate::procscan::syscall_stack_pointer(tid) else {
         return false;
