@@ -196,16 +196,11 @@ pub fn code_ranges(pid: u32, names: &[&str]) -> Vec<(usize, u64, u64)> {
         return vec![];
     };
     maps.lines()
-        .filter_map(|line| {
-            let mut f = line.split_whitespace();
-            let (range, perms) = (f.next()?, f.next()?);
-            let file = f.nth(3)?.rsplit('/').next()?;
-            let i = names.iter().position(|n| *n == file)?;
-            if !perms.contains('x') {
-                return None;
-            }
-            let (a, b) = range.split_once('-')?;
-            Some((i, u64::from_str_radix(a, 16).ok()?, u64::from_str_radix(b, 16).ok()?))
+        .filter_map(maps_line)
+        .filter(|m| m.perms.get(2) == Some(&b'x'))
+        .filter_map(|m| {
+            let file = m.path.rsplit('/').next()?;
+            Some((names.iter().position(|n| *n == file)?, m.start, m.end))
         })
         .collect()
 }
@@ -305,30 +300,12 @@ fn mapping_holders(pid: u32, ids: &[FileId], dirs: &[bool], exe: Option<FileId>)
     let Ok(maps) = std::fs::read_to_string(format!("/proc/{pid}/maps")) else {
         return vec![];
     };
-    let keys: Vec<((u64, u64), u64)> = ids.iter().map(|i| (i.major_minor(), i.ino)).collect();
     // per target: (any exec, any shared writable, any)
     let mut seen: HashMap<usize, (bool, bool)> = HashMap::new();
-    for line in maps.lines() {
-        let mut f = line.split_ascii_whitespace();
-        let (Some(_), Some(perms), Some(_), Some(dev), Some(ino)) = (f.next(), f.next(), f.next(), f.next(), f.next())
-        else {
-            continue;
-        };
-        let Ok(ino) = ino.parse::<u64>() else {
-            continue;
-        };
-        if ino == 0 {
-            continue;
-        }
-        let Some((maj, min)) = dev.split_once(':') else {
-            continue;
-        };
-        let (Ok(maj), Ok(min)) = (u64::from_str_radix(maj, 16), u64::from_str_radix(min, 16)) else {
-            continue;
-        };
-        for (t, k) in keys.iter().enumerate() {
-            if *k == ((maj, min), ino) && !dirs[t] {
-                let p = perms.as_bytes();
+    for m in maps.lines().filter_map(maps_line) {
+        for (t, &id) in ids.iter().enumerate() {
+            if m.is(id) && !dirs[t] {
+                let p = m.perms;
                 let e = seen.entry(t).or_default();
                 e.0 |= p.get(2) == Some(&b'x');
                 e.1 |= p.get(1) == Some(&b'w') && p.get(3) == Some(&b's');
@@ -353,21 +330,66 @@ fn mapping_holders(pid: u32, ids: &[FileId], dirs: &[bool], exe: Option<FileId>)
     out
 }
 
+/// One line of `/proc/PID/maps`: `start-end perms offset maj:min inode path`.
+pub struct MapsLine<'a> {
+    pub start: u64,
+    pub end: u64,
+    /// `rwxp` / `rw-s`...
+    pub perms: &'a [u8],
+    pub offset: u64,
+    pub dev: (u64, u64),
+    /// 0 for anonymous memory.
+    pub ino: u64,
+    /// The rest of the line (a path may hold spaces); empty for anonymous memory.
+    pub path: &'a str,
+}
+
+impl MapsLine<'_> {
+    /// Whether this maps file `id`.
+    pub fn is(&self, id: FileId) -> bool {
+        self.ino != 0 && (self.dev, self.ino) == (id.major_minor(), id.ino)
+    }
+}
+
+/// Parse one line of `/proc/PID/maps`.
+pub fn maps_line(line: &str) -> Option<MapsLine<'_>> {
+    fn field<'a>(rest: &mut &'a str) -> Option<&'a str> {
+        let t = rest.trim_start();
+        let end = t.find(' ').unwrap_or(t.len());
+        let (f, r) = t.split_at(end);
+        *rest = r;
+        (!f.is_empty()).then_some(f)
+    }
+    let mut rest = line;
+    let (range, perms, offset, dev, ino) = (
+        field(&mut rest)?,
+        field(&mut rest)?,
+        field(&mut rest)?,
+        field(&mut rest)?,
+        field(&mut rest)?,
+    );
+    let (start, end) = range.split_once('-')?;
+    let (maj, min) = dev.split_once(':')?;
+    Some(MapsLine {
+        start: u64::from_str_radix(start, 16).ok()?,
+        end: u64::from_str_radix(end, 16).ok()?,
+        perms: perms.as_bytes(),
+        offset: u64::from_str_radix(offset, 16).ok()?,
+        dev: (u64::from_str_radix(maj, 16).ok()?, u64::from_str_radix(min, 16).ok()?),
+        ino: ino.parse().ok()?,
+        path: rest.trim(),
+    })
+}
+
 /// Where `pid` maps the file `id`: the start address of each mapping.
 pub fn mapping_starts(pid: u32, id: FileId) -> Vec<u64> {
     let Ok(maps) = std::fs::read_to_string(format!("/proc/{pid}/maps")) else {
         return vec![];
     };
-    let want = (id.major_minor(), id.ino);
     maps.lines()
-        .filter_map(|line| {
-            let mut f = line.split_ascii_whitespace();
-            let (range, dev, ino) = (f.next()?, f.nth(2)?, f.next()?);
-            let (maj, min) = dev.split_once(':')?;
-            let dev = (u64::from_str_radix(maj, 16).ok()?, u64::from_str_radix(min, 16).ok()?);
-            ((dev, ino.parse::<u64>().ok()?) == want).then_some(())?;
-            u64::from_str_radix(range.split('-').next()?, 16).ok()
-        })
+        .filter_map(maps_line)
+        .filter(|m| m.is(id))
+        .map(|m| m.start)
         .collect()
 }
 
@@ -523,6 +545,18 @@ pub fn find_below(dir: &str, ids: &[FileId], budget: usize) -> Vec<(String, File
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn maps_lines() {
+        let m = maps_line("7f1a2b000000-7f1a2b021000 r-xp 00002000 fd:01 1234567    /opt/my app/lib python.so")
+            .expect("a line");
+        assert_eq!((m.start, m.end, m.offset), (0x7f1a2b000000, 0x7f1a2b021000, 0x2000));
+        assert_eq!((m.perms, m.dev, m.ino), (&b"r-xp"[..], (0xfd, 1), 1234567));
+        assert_eq!(m.path, "/opt/my app/lib python.so", "a path keeps its spaces");
+        let anon = maps_line("7ffd1000-7ffd2000 rw-p 00000000 00:00 0 ").expect("anonymous");
+        assert_eq!((anon.ino, anon.path), (0, ""));
+        assert!(maps_line("garbage").is_none());
+    }
+
     /// A Python that forks and waits; prints the child's pid. Killed on drop.
     struct Forked(std::process::Child, u32);
     impl Drop for Forked {

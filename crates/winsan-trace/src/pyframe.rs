@@ -310,7 +310,7 @@ pub type Builtin = (&'static str, &'static str);
 
 /// A thread of a CPython, found once (its `/proc/TID/maps`, the interpreter's list of
 /// thread states) and then trusted while its thread state still names it.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 struct PyThread {
     interp: Interpreter,
     tstate: u64,
@@ -512,9 +512,9 @@ impl PyFrames {
                 return position(&seen.builtin);
             }
         }
-        let (t, at) = self.thread(tid)?;
-        let l = t.interp.layout;
-        let builtin = t.interp.builtin_type?;
+        let (interp, at) = self.thread(tid)?;
+        let l = interp.layout;
+        let builtin = interp.builtin_type?;
         // The frame's header and its first slots in one read.
         let mut head = [0u8; 72 + 8 * 64];
         let head = &mut head[..(l.frame_localsplus + 8 * 64) as usize];
@@ -630,12 +630,12 @@ impl PyFrames {
         found
     }
 
-    /// Thread `tid` as a CPython thread, and where its innermost frame is.
-    fn thread(&mut self, tid: u32) -> Option<(PyThread, FrameOf)> {
+    /// The interpreter of thread `tid`, a CPython thread, and where its innermost frame is.
+    fn thread(&mut self, tid: u32) -> Option<(Interpreter, FrameOf)> {
         match self.threads.get(&tid) {
             Some(Ok(t)) => {
                 if let Some(at) = current_frame(tid, t.interp.layout, t.tstate) {
-                    return Some((t.clone(), at));
+                    return Some((t.interp, at));
                 }
             }
             Some(Err(exe)) if exe_of(tid) == Some(*exe) => return None,
@@ -652,9 +652,8 @@ impl PyFrames {
                     defs: vec![],
                     seen: None,
                 };
-                self.threads.insert(tid, Ok(t.clone()));
-                let at = current_frame(tid, interp.layout, tstate)?;
-                Some((t, at))
+                self.threads.insert(tid, Ok(t));
+                Some((interp, current_frame(tid, interp.layout, tstate)?))
             }
             None => {
                 if let Some(exe) = exe_of(tid) {
@@ -687,19 +686,16 @@ impl PyFrames {
     /// [`PyFrames::find`] from `/proc/PID/maps`; with where `Py_Version` is and its value.
     fn find_in_maps(&mut self, pid: u32) -> Option<(Interpreter, u64, u32)> {
         let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).ok()?;
-        for line in maps.lines() {
-            let mut f = line.split_whitespace();
-            let (range, _perms, offset, _dev, _ino) = (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
-            let path = f.collect::<Vec<_>>().join(" ");
-            let name = path.rsplit('/').next().unwrap_or("");
+        for m in maps.lines().filter_map(crate::procscan::maps_line) {
+            let name = m.path.rsplit('/').next().unwrap_or("");
             let candidate = name.starts_with("libpython3") || name.starts_with("python3");
-            if !candidate || u64::from_str_radix(offset, 16).ok()? != 0 {
+            if !candidate || m.offset != 0 {
                 continue;
             }
-            let start = u64::from_str_radix(range.split('-').next()?, 16).ok()?;
+            let start = m.start;
             // Through /proc/PID/map_files would survive a replaced file but needs
             // privileges; the path is what a debugger uses too.
-            let file = std::fs::File::open(&path).ok()?;
+            let file = std::fs::File::open(m.path).ok()?;
             let meta = file.metadata().ok()?;
             use std::os::unix::fs::MetadataExt;
             let key = (meta.dev(), meta.ino());
