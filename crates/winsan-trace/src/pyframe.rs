@@ -55,7 +55,9 @@ impl std::fmt::Display for PyFrame {
 
 /// Offsets into the interpreter's structures of one CPython version, 64-bit Linux,
 /// measured with `offsetof` against that version's internal headers (`Py_BUILD_CORE`,
-/// `internal/pycore_frame.h`, `pycore_runtime.h`, `pycore_interp.h`).
+/// `internal/pycore_frame.h`, `pycore_runtime.h`, `pycore_interp.h`; 3.14 and 3.15:
+/// `pycore_interpframe_structs.h`, Debian's `libpython3.14-dev` 3.14.10 and
+/// `libpython3.15-dev` 3.15.2).
 #[derive(Clone, Copy, Debug)]
 struct Layout {
     runtime_interpreters_head: u64,
@@ -67,16 +69,23 @@ struct Layout {
     tstate_native_thread_id: u64,
     frame_code: u64,
     frame_previous: u64,
-    /// `prev_instr` (3.11, 3.12) or `instr_ptr` (3.13): the call being made.
+    /// `prev_instr` (3.11, 3.12) or `instr_ptr` (3.13 and later): the call being made.
     frame_instr: u64,
     frame_owner: u64,
     /// 3.11's `is_entry` (a bool): the frame was called from C.
     frame_is_entry: Option<u64>,
     /// `localsplus[]`: the arguments first, in order, then the other locals.
     frame_localsplus: u64,
-    /// 3.12 and later: a frame owned by the C stack (`FRAME_OWNED_BY_CSTACK`) is the
+    /// 3.12 and later: a frame whose owner is this or above (3.12, 3.13:
+    /// `FRAME_OWNED_BY_CSTACK`; 3.14: `FRAME_OWNED_BY_INTERPRETER` and `_CSTACK`) is the
     /// interpreter's entry shim, not Python code.
     owner_cstack: Option<u8>,
+    /// The tag bits of a `_PyStackRef` (3.14 and later): the frame's code and every
+    /// slot of `localsplus` are tagged pointers (`pycore_stackref.h`: in the default
+    /// build `Py_TAG_BITS` is 3, a deferred or immortal reference has bit 0 set).
+    stackref_tags: u64,
+    /// `PyTupleObject.ob_item` (3.14 caches the hash before it).
+    tuple_items: u64,
     code_firstlineno: u64,
     /// `co_stacksize` and `co_nlocalsplus` (both `int`): the value stack of a frame is
     /// `localsplus[co_nlocalsplus .. co_nlocalsplus + co_stacksize]`.
@@ -99,6 +108,16 @@ struct Layout {
 }
 
 impl Layout {
+    /// The object a frame field or slot refers to (a `_PyStackRef`'s tag bits cleared).
+    fn object(&self, slot: u64) -> u64 {
+        slot & !self.stackref_tags
+    }
+
+    /// Whether a frame with this `owner` is an entry shim (3.12 and later).
+    fn is_shim(&self, owner: u8) -> bool {
+        self.owner_cstack.is_some_and(|c| owner >= c)
+    }
+
     /// The thread state's field that leads to the current frame, and the range of the
     /// thread state (`lo..hi`) that holds it and `native_thread_id`: read in one go.
     fn tstate_range(&self) -> (u64, u64, u64) {
@@ -133,6 +152,8 @@ const PY311: Layout = Layout {
     frame_is_entry: Some(68),
     frame_localsplus: 72,
     owner_cstack: None,
+    stackref_tags: 0,
+    tuple_items: 24,
     code_firstlineno: 72,
     code_stacksize: 68,
     code_nlocalsplus: 76,
@@ -165,6 +186,8 @@ const PY312: Layout = Layout {
     frame_is_entry: None,
     frame_localsplus: 72,
     owner_cstack: Some(3),
+    stackref_tags: 0,
+    tuple_items: 24,
     code_firstlineno: 68,
     code_stacksize: 64,
     code_nlocalsplus: 72,
@@ -191,6 +214,30 @@ const PY313: Layout = Layout {
     code_instructions: 200,
     ops: &OPS313,
     ..PY312
+};
+
+/// 3.14 made the frame's code and slots `_PyStackRef`s, added `stackpointer` before the
+/// owner (entry frames: `FRAME_OWNED_BY_INTERPRETER`, 3), moved the interpreter list
+/// again, and cached a tuple's hash.
+const PY314: Layout = Layout {
+    runtime_interpreters_head: 808,
+    frame_owner: 74,
+    frame_localsplus: 80,
+    stackref_tags: 3,
+    tuple_items: 32,
+    code_instructions: 208,
+    ops: &OPS314,
+    ..PY313
+};
+
+/// 3.15 moved the interpreter and thread lists and `native_thread_id`; frames and code
+/// objects are as in 3.14.
+const PY315: Layout = Layout {
+    runtime_interpreters_head: 936,
+    interp_threads_head: 7336,
+    tstate_native_thread_id: 184,
+    ops: &OPS315,
+    ..PY314
 };
 
 /// The opcodes of one CPython version that the head of an `except` clause is made of
@@ -261,15 +308,46 @@ const OPS313: Opcodes = Opcodes {
     pop_jump_caches: 1,
 };
 
+/// 3.14 and 3.15 (`Lib/_opcode_metadata.py`): after the jump to the next clause comes a
+/// `NOT_TAKEN`, which the clause walk does not need to read.
+const OPS314: Opcodes = Opcodes {
+    push_exc_info: 32,
+    check_exc_match: 6,
+    extended_arg: 69,
+    build_tuple: 51,
+    load_name: 93,
+    load_global: &[92, 192, 193],
+    load_global_caches: 4,
+    load_attr: &[80, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189],
+    load_attr_caches: 9,
+    attr_shift: 1,
+    pop_jump_if_false: 100,
+    pop_jump_caches: 1,
+};
+
+const OPS315: Opcodes = Opcodes {
+    push_exc_info: 30,
+    check_exc_match: 6,
+    extended_arg: 67,
+    build_tuple: 49,
+    load_name: 92,
+    load_global: &[91, 196, 197],
+    load_global_caches: 4,
+    load_attr: &[79, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195],
+    load_attr_caches: 9,
+    attr_shift: 1,
+    pop_jump_if_false: 99,
+    pop_jump_caches: 1,
+};
+
 /// The same in every version: `PyVarObject.ob_size`, `PyBytesObject.ob_sval`,
-/// `PyTupleObject.ob_item`, `PyASCIIObject.length` and `.state`.
+/// `PyASCIIObject.length` and `.state`.
 const VAR_SIZE: u64 = 16;
 const BYTES_DATA: u64 = 32;
-const TUPLE_ITEMS: u64 = 24;
 const STR_LENGTH: u64 = 16;
 const STR_STATE: u64 = 32;
 /// `PyObject.ob_type`; `PyFunctionObject.func_code` (after the object header, the
-/// globals, builtins, name and qualname: `_Py_COMMON_FIELDS` in 3.11 to 3.13);
+/// globals, builtins, name and qualname: `_Py_COMMON_FIELDS` in 3.11 to 3.15);
 /// `PyMethodObject.im_func`; `PyCellObject.ob_ref`.
 const OB_TYPE: u64 = 8;
 const CELL_REF: u64 = 16;
@@ -286,6 +364,8 @@ fn layout_of(version: u32) -> Option<&'static Layout> {
         0x030B => Some(&PY311),
         0x030C => Some(&PY312),
         0x030D => Some(&PY313),
+        0x030E => Some(&PY314),
+        0x030F => Some(&PY315),
         _ => None,
     }
 }
@@ -321,7 +401,7 @@ struct PyThread {
 }
 
 /// Where a thread's innermost frame is: the frame, and for 3.11 and 3.12 the `_PyCFrame`
-/// through which the thread state points to it (0 for 3.13).
+/// through which the thread state points to it (0 for 3.13 and later).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct FrameOf {
     cframe: u64,
@@ -379,9 +459,9 @@ impl Seen {
         };
         pointed
             && word(ts, l.tstate_native_thread_id - lo) == Some(tid as u64)
-            && word(fr, l.frame_code) == Some(self.code)
+            && word(fr, l.frame_code).map(|c| l.object(c)) == Some(self.code)
             && word(fr, l.frame_instr) == Some(self.instr)
-            && word(fr, self.slot) == Some(self.object)
+            && word(fr, self.slot).map(|o| l.object(o)) == Some(self.object)
     }
 }
 
@@ -482,12 +562,12 @@ impl PyFrames {
         let names = read_u64(tid, frame.at.code + l.code_localsplusnames)?;
         let n = read_u64(tid, names + VAR_SIZE)?.min(256);
         let index = (0..n).find(|i| {
-            read_u64(tid, names + TUPLE_ITEMS + 8 * i)
+            read_u64(tid, names + l.tuple_items + 8 * i)
                 .and_then(|s| string(tid, l, s))
                 .as_deref()
                 == Some(name)
         })?;
-        let value = read_u64(tid, frame.at.frame + l.frame_localsplus + 8 * index)?;
+        let value = l.object(read_u64(tid, frame.at.frame + l.frame_localsplus + 8 * index)?);
         (value != 0).then_some((interp, value))
     }
 
@@ -495,7 +575,7 @@ impl PyFrames {
     /// the builtin (a module's C function) on that frame's value stack. The callable of a
     /// `CALL` stays on the stack, below its arguments, while it runs; values above the
     /// callable are its arguments or stale, so the lowest slot holding one of `wanted`
-    /// is taken. `None` for a thread that is not CPython's (3.11 to 3.13) or calls none
+    /// is taken. `None` for a thread that is not CPython's (3.11 to 3.15) or calls none
     /// of them.
     ///
     /// This runs for every rename a CPython makes onto an existing name, so it keeps the
@@ -516,16 +596,14 @@ impl PyFrames {
         let l = interp.layout;
         let builtin = interp.builtin_type?;
         // The frame's header and its first slots in one read.
-        let mut head = [0u8; 72 + 8 * 64];
+        let mut head = [0u8; 96 + 8 * 64];
         let head = &mut head[..(l.frame_localsplus + 8 * 64) as usize];
         let got = sys::read_mem(tid, at.frame, head)?;
         let head = &head[..got];
-        if l.owner_cstack
-            .is_some_and(|c| head.get(l.frame_owner as usize) == Some(&c))
-        {
+        if head.get(l.frame_owner as usize).is_some_and(|&o| l.is_shim(o)) {
             return None; // an entry shim: no Python code is calling
         }
-        let (code, instr) = (word(head, l.frame_code)?, word(head, l.frame_instr)?);
+        let (code, instr) = (l.object(word(head, l.frame_code)?), word(head, l.frame_instr)?);
         let mut sizes = [0u8; 12];
         let lo = l.code_stacksize.min(l.code_nlocalsplus);
         sys::read_mem(tid, code + lo, &mut sizes)?;
@@ -546,7 +624,7 @@ impl PyFrames {
         };
         // (offset of the slot in the frame, object) of every object on the stack.
         let objects: Vec<(u64, u64)> = (0..count as u64)
-            .filter_map(|i| Some((start + 8 * i, word(stack, 8 * i)?)))
+            .filter_map(|i| Some((start + 8 * i, l.object(word(stack, 8 * i)?))))
             .filter(|&(_, p)| p != 0 && p % 8 == 0)
             .collect();
         let types = read_words(tid, objects.iter().map(|&(_, o)| o + OB_TYPE));
@@ -664,7 +742,7 @@ impl PyFrames {
         }
     }
 
-    /// Find `_PyRuntime` of a CPython 3.11, 3.12 or 3.13 among the files mapped into `pid`.
+    /// Find `_PyRuntime` of a CPython 3.11 to 3.15 among the files mapped into `pid`.
     /// A process found before is trusted while `Py_Version` still reads the same at the
     /// same address (an exec or a reused pid maps its files elsewhere).
     fn find(&mut self, pid: u32) -> Option<Interpreter> {
@@ -689,7 +767,7 @@ impl PyFrames {
         for m in maps.lines().filter_map(crate::procscan::maps_line) {
             let name = m.path.rsplit('/').next().unwrap_or("");
             let candidate = name.starts_with("libpython3") || name.starts_with("python3");
-            if !candidate || m.offset != 0 {
+            if !candidate || m.offset != 0 || is_free_threaded(name) {
                 continue;
             }
             let start = m.start;
@@ -726,6 +804,16 @@ impl PyFrames {
         }
         None
     }
+}
+
+/// Whether `name` (`python3.13t`, `libpython3.14t.so.1.0`) is a free-threaded build
+/// (`Py_GIL_DISABLED`): its objects and frames are laid out otherwise (a thread id and
+/// a shared reference count in every object header), and the same `Py_Version` does
+/// not tell them apart. Its frames are not read.
+fn is_free_threaded(name: &str) -> bool {
+    let version = name.trim_start_matches("lib").trim_start_matches("python");
+    let digits = version.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+    digits.starts_with('t')
 }
 
 fn read_u64(tid: u32, addr: u64) -> Option<u64> {
@@ -793,7 +881,7 @@ fn clause_catches(tid: u32, l: &Layout, at: FrameAt, catching: &[&str]) -> Optio
     let name = |i: u64| -> Option<String> {
         let n = read_u64(tid, names + VAR_SIZE)?;
         (i < n).then_some(())?;
-        string(tid, l, read_u64(tid, names + TUPLE_ITEMS + 8 * i)?)
+        string(tid, l, read_u64(tid, names + l.tuple_items + 8 * i)?)
     };
     let loaded = except_clauses(&bytecode, l.ops)?;
     Some(loaded.iter().any(|clause| {
@@ -920,7 +1008,7 @@ fn frames(tid: u32, interp: Interpreter) -> Option<Vec<PyFrame>> {
         walked += 1;
         let mut owner = [0u8; 1];
         sys::read_mem(tid, frame + l.frame_owner, &mut owner)?;
-        if l.owner_cstack == Some(owner[0]) {
+        if l.is_shim(owner[0]) {
             // The entry shim: C code called the frame before it.
             if let Some(inner) = out.last_mut() {
                 inner.at.from_c = true;
@@ -936,7 +1024,7 @@ fn frames(tid: u32, interp: Interpreter) -> Option<Vec<PyFrame>> {
             }
             None => false,
         };
-        let code = read_u64(tid, frame + l.frame_code)?;
+        let code = l.object(read_u64(tid, frame + l.frame_code)?);
         let instr = read_u64(tid, frame + l.frame_instr)?;
         let mut first = [0u8; 4];
         sys::read_mem(tid, code + l.code_firstlineno, &mut first)?;
@@ -1122,6 +1210,16 @@ mod tests {
         // A finally block or a with block's exit is no except clause.
         assert_eq!(except_clauses(&[33, 0, 102, 0], &OPS313), None);
         assert_eq!(except_clauses(&[33, 0, 44, 0], &OPS313), None);
+    }
+
+    #[test]
+    fn free_threaded_builds_are_told_by_name() {
+        for name in ["python3.13t", "libpython3.14t.so.1.0", "python3t"] {
+            assert!(is_free_threaded(name), "{name}");
+        }
+        for name in ["python3.14", "python3", "libpython3.13.so.1.0", "libpython3.so"] {
+            assert!(!is_free_threaded(name), "{name}");
+        }
     }
 
     #[test]

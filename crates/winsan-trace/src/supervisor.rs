@@ -1505,7 +1505,8 @@ impl Tracer {
     /// read-only files on Windows clears the attribute and calls the function again, and
     /// so do pip's (`pip/_internal/utils/misc.py` `rmtree_errorhandler`) and the others
     /// of this kind, so the program recovers there. (3.12 turns `onerror` into an
-    /// `onexc` of its own, defined in shutil.py: hence "outside shutil.py".)
+    /// `onexc` of its own, defined in shutil.py: hence "outside shutil.py"; 3.14 wraps
+    /// the caller's `onexc` in one too, keeping the caller's as `_onexc`.)
     fn rmtree_has_handler(&mut self, pid: u32, tid: u32, stack: &[pyframe::PyFrame]) -> bool {
         let Some(frame) = stack
             .iter()
@@ -1513,7 +1514,7 @@ impl Tracer {
         else {
             return false;
         };
-        ["onerror", "onexc"]
+        ["onerror", "onexc", "_onexc"]
             .iter()
             .any(|name| self.pyframes.is_function_outside(pid, tid, frame, name, "/shutil.py") == Some(true))
     }

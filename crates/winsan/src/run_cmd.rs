@@ -73,7 +73,8 @@ call made in a block that plainly runs only off Windows (`if sys.platform != 'wi
 the `else:` after `if os.name == 'nt':`, a test marked `skipif` on Windows: read from
 the source of each frame) is no finding; other languages' branches (`runtime.GOOS`,
 `process.platform`) are not read, and the known ones (cmd/go, lld, git, SQLite) are
-modelled.
+modelled. Python frames (a finding's location, os.rename told from os.replace, the
+except-clause and POSIX-only exemptions) are read for CPython 3.11 to 3.15 only.
 Contract: shared/spec/run.md.";
 
 /// Options of `winsan run`.

@@ -1701,11 +1701,11 @@ fn python_frames_readable() -> bool {
             .unwrap();
         let ok = matches!(
             String::from_utf8_lossy(&out.stdout).trim(),
-            "CPython (3, 11)" | "CPython (3, 12)" | "CPython (3, 13)"
+            "CPython (3, 11)" | "CPython (3, 12)" | "CPython (3, 13)" | "CPython (3, 14)" | "CPython (3, 15)"
         );
         if !ok {
             eprintln!(
-                "SKIP: {} is not CPython 3.11 to 3.13, whose frames winsan reads",
+                "SKIP: {} is not CPython 3.11 to 3.15, whose frames winsan reads",
                 python()
             );
         }

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Usage: .ci/sid-python.sh VERSION DIR
+#
+# Puts Debian unstable's CPython VERSION (3.14, 3.15: newer than the machine's pyenv
+# builds) in DIR and prints the path of its interpreter. winsan reads CPython's own
+# structures, whose layout changes with each minor version, so CI runs the program tests
+# with every version winsan knows. Debian's packages are one of the machine's registries;
+# unstable's interpreter needs unstable's C library, so DIR gets that too and the
+# interpreter is pointed at it (patchelf: its ELF interpreter and RUNPATH); the other
+# libraries (zlib, expat, libffi, sqlite) are the machine's. Nothing is installed
+# system-wide but patchelf. Exits non-zero, saying why, when it cannot.
+set -euo pipefail
+ver=$1
+dest=$2
+py="$dest/usr/bin/python$ver"
+lib="$dest/usr/lib/x86_64-linux-gnu"
+if [ -x "$py" ] && "$py" -c 'import sys' 2>/dev/null; then
+  echo "$py"
+  exit 0
+fi
+[ "$(uname -m)" = x86_64 ] || { echo "sid-python: x86_64 only" >&2; exit 1; }
+command -v patchelf >/dev/null || {
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends patchelf >/dev/null
+}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs"
+echo 'deb [trusted=yes] http://deb.debian.org/debian sid main' >"$work/sources.list"
+apt=(-o "Dir::Etc::SourceList=$work/sources.list" -o Dir::Etc::SourceParts=/dev/null
+  -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache" -o APT::Architecture=amd64
+  -o APT::Architectures::=amd64 -o APT::Sandbox::User=root)
+apt-get "${apt[@]}" update -qq >/dev/null
+(cd "$work/debs" && apt-get "${apt[@]}" download -qq "python$ver-minimal" "libpython$ver-minimal" \
+  "libpython$ver-stdlib" libc6 >/dev/null)
+mkdir -p "$dest"
+for deb in "$work"/debs/*.deb; do dpkg-deb -x "$deb" "$dest"; done
+patchelf --set-interpreter "$lib/ld-linux-x86-64.so.2" --set-rpath "$lib" "$py"
+# What the program tests use: a version that cannot load these is not worth running.
+"$py" -c 'import sqlite3, ctypes, mmap, multiprocessing, tempfile, shutil, json' >&2
+echo "$py"
