@@ -22,7 +22,8 @@ pub struct BlockerReport {
     pub fd: Option<i32>,
     pub access: Vec<String>,
     pub share: Vec<String>,
-    /// The runtime whose share mode the handle has (for an inherited fd, the opener's).
+    /// The runtime whose share mode the handle has (for an inherited fd, the opener's;
+    /// `sqlite` for a database or WAL that SQLite opened, in any runtime).
     pub runtime: String,
     /// For an inherited fd: the pid of the process that opened it (see `runtime`).
     #[serde(skip_serializing_if = "Option::is_none")]

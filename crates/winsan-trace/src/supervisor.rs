@@ -1295,6 +1295,26 @@ impl Tracer {
     }
 
     /// Whether holder `h` of `path` is a `NamedTemporaryFile`'s `O_TEMPORARY` handle.
+    /// Whose share mode the handle of holder `h` on `path`, opened by `opener`, has: the
+    /// opener's runtime's, except that an fd of a SQLite database or its WAL in a process
+    /// whose runtime shares delete (Node, Rust) is SQLite's own: better-sqlite3,
+    /// `node:sqlite` and rusqlite compile SQLite in, and its Windows VFS opens every file
+    /// sharing read and write only (`os_win.c` `winOpen`), whatever the runtime around it
+    /// does. Judged as the C runtime's, which shares the same.
+    fn holder_runtime(&mut self, opener: u32, hold: Hold, path: &str) -> Runtime {
+        let rt = self.runtime_of(opener);
+        let shares_delete = matches!(rt, Runtime::Node | Runtime::Rust);
+        if shares_delete
+            && matches!(hold, Hold::Handle { .. })
+            && !path.ends_with("-shm")
+            && runtime::is_sqlite_database(path)
+        {
+            Runtime::Crt
+        } else {
+            rt
+        }
+    }
+
     fn is_temporary(&self, h: &LinuxHolder, path: &str) -> bool {
         matches!(h.hold, Hold::Handle { .. }) && self.temporary.get(path) == Some(&h.pid)
     }
@@ -1391,7 +1411,7 @@ impl Tracer {
             .map(|(h, o)| {
                 let spec = HolderSpec {
                     file: 0,
-                    runtime: self.runtime_of(o.opener.unwrap_or(h.pid)),
+                    runtime: self.holder_runtime(o.opener.unwrap_or(h.pid), h.hold, path),
                     hold: h.hold,
                     duplicate_of: o.duplicate_of,
                     delete_on_close: self.is_temporary(h, path),
@@ -1654,7 +1674,7 @@ impl Tracer {
                 let temporary = self.temporary.get(&files[h.target].path) == Some(&opener);
                 HolderSpec {
                     file: h.target,
-                    runtime: self.runtime_of(opener),
+                    runtime: self.holder_runtime(opener, h.hold, &files[h.target].path),
                     hold: h.hold,
                     duplicate_of: o.duplicate_of,
                     delete_on_close: temporary && matches!(h.hold, Hold::Handle { .. }),
@@ -1918,12 +1938,17 @@ fn blocker_report(h: &LinuxHolder, spec: &HolderSpec, opener: Option<u32>, path:
         sh & FILE_SHARE_WRITE != 0,
         sh & FILE_SHARE_DELETE != 0,
     );
+    // An fd of a database or its WAL that SQLite opened (see `Tracer::holder_runtime`).
+    let sqlite = matches!(h.hold, Hold::Handle { .. })
+        && !spec.delete_on_close
+        && rt.share_mode() & FILE_SHARE_DELETE == 0
+        && runtime::is_sqlite_database(path);
     let (access, share, description) = match h.hold {
         Hold::Handle { read, write } => {
             let acc = class_names(read, write, spec.delete_on_close);
             let why = if spec.delete_on_close {
                 "tempfile.NamedTemporaryFile opens with O_TEMPORARY: delete-on-close, so DELETE access, and every other open must share delete"
-            } else if rt.share_mode() & FILE_SHARE_DELETE == 0 && runtime::is_sqlite_database(path) {
+            } else if sqlite {
                 "no FILE_SHARE_DELETE: SQLite's Windows VFS (winOpen) shares read/write"
             } else {
                 rt.share_why()
@@ -1990,7 +2015,7 @@ fn blocker_report(h: &LinuxHolder, spec: &HolderSpec, opener: Option<u32>, path:
         fd: h.fd,
         access,
         share,
-        runtime: rt.name().into(),
+        runtime: if sqlite { "sqlite" } else { rt.name() }.into(),
         inherited_from: opener,
         path: path.to_owned(),
         description,

@@ -22,7 +22,8 @@ on Linux unless --enforce is given.
 Findings (kind: when):
   sharing-violation     an open handle does not share the access the operation needs
                         (the C runtime, CPython, Go, Java io, .NET and git do not share
-                        delete; Rust, Node, LLVM and Git Bash's tools do; an inherited fd
+                        delete; Rust, Node, LLVM and Git Bash's tools do, but not the
+                        SQLite compiled into them; an inherited fd
                         has the share mode of the process that opened it; a CPython
                         tempfile.NamedTemporaryFile is open with DELETE access, so
                         reopening its name for writing is one)

@@ -1425,6 +1425,28 @@ fn rust_binary_recreating_a_delete_pending_name() {
     assert_eq!(b[0]["share"], serde_json::json!(["read", "write", "delete"]));
 }
 
+/// SQLite in a Rust (or Node) process opens its database without FILE_SHARE_DELETE
+/// whatever the runtime around it does: removing the open database is a sharing
+/// violation with SQLite's handle in the way; removing a closed one is fine.
+#[test]
+fn rust_binary_removing_an_open_sqlite_database() {
+    let Some(r) = run("rust-sqlite", &[], "rs_sqlite_remove_open.rs") else {
+        return;
+    };
+    assert_eq!(r.stdout, "removed\n");
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["operation"], "unlink");
+    assert_eq!(f["runtime"], "rust");
+    assert_eq!(f["path"], format!("{}/held.db", r.dir()));
+    let b = blockers(f);
+    assert_eq!(b.len(), 1, "{b:#?}");
+    assert_eq!(b[0]["pid"], f["pid"], "its own SQLite connection");
+    assert_eq!(b[0]["share"], serde_json::json!(["read", "write"]));
+    assert_eq!(b[0]["runtime"], "sqlite", "{b:#?}");
+    assert!(r.stderr.contains("SQLite's Windows VFS (winOpen)"), "{}", r.stderr);
+}
+
 /// A delete leaves a delete-pending name only if the model says so: Rust's POSIX fallback
 /// for a read-only file leaves none, even under legacy semantics with its own handle open.
 #[test]
