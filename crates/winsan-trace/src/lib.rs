@@ -10,11 +10,13 @@
 //!
 //! Layout: [`sys`] is the only `unsafe` code (seccomp, ioctls, memory reads, signals);
 //! [`syscalls`] is the trap table and the BPF program; [`procscan`] reads `/proc`;
-//! [`runtime`] tells runtimes apart ([`libuv`]: which libuv a Node runs); [`pyframe`] reads a
+//! [`runtime`] tells runtimes apart ([`libuv`]: which libuv a Node runs; [`java`]: which
+//! JDK API a JVM's call comes from); [`pyframe`] reads a
 //! Python caller's frames; [`oracle`] asks the model; [`report`] prints;
 //! [`supervisor`] ties them together.
 
 pub mod elf;
+pub mod java;
 pub mod libuv;
 pub mod oracle;
 pub mod procscan;

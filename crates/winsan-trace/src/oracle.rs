@@ -27,7 +27,7 @@
 //!   replaces both names, so it is decided as two renames, each onto an existing target.
 
 use crate::libuv;
-use crate::runtime::{OnWindows, Runtime};
+use crate::runtime::{Library, OnWindows, Runtime};
 use std::collections::HashMap;
 use winsan_model::consts::{
     access::*, attributes::*, disposition::*, flags::*, movefile::*, rename::*, section::*, share::*,
@@ -96,6 +96,9 @@ pub struct HolderSpec {
     /// `FILE_SHARE_DELETE` and `FILE_FLAG_DELETE_ON_CLOSE` (nt-rules A6), so every other
     /// open of the name must share delete.
     pub delete_on_close: bool,
+    /// For a `Handle`: opened by a library of the process with a share mode of its own
+    /// (SQLite, Java NIO), not by the runtime.
+    pub library: Option<Library>,
 }
 
 /// The Linux operation, with indexes into [`Situation::files`].
@@ -309,7 +312,8 @@ pub fn decide(sit: &Situation) -> Verdict {
                 let (access, share, flags) = if h.delete_on_close {
                     (access | DELETE, FILE_SHARE_VALID_FLAGS, FILE_FLAG_DELETE_ON_CLOSE)
                 } else {
-                    (access, h.runtime.share_mode(), 0)
+                    let share = h.library.map_or(h.runtime.share_mode(), Library::share_mode);
+                    (access, share, 0)
                 };
                 if let Some(x) = own(m.create_file(p, access, share, OPEN_EXISTING, flags)) {
                     handle_of.insert(i, x);
@@ -916,6 +920,7 @@ mod tests {
             hold,
             duplicate_of: None,
             delete_on_close: false,
+            library: None,
         }
     }
     const RW: Hold = Hold::Handle {

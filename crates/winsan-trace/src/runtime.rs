@@ -210,29 +210,42 @@ pub fn rmtree_recovers_read_only(stack: &[crate::pyframe::PyFrame]) -> bool {
     })
 }
 
-/// Whether a JVM's `rename` is `java.io.File.renameTo`, which on Windows is the C
-/// runtime's `_wrename` (OpenJDK `WinNTFileSystem_md.c`, `rename0`): `MoveFileExW`
-/// without `MOVEFILE_REPLACE_EXISTING`, so it returns false when the target exists.
-/// NIO's `Files.move(.., ATOMIC_MOVE)` replaces (`MoveFileExW(MOVEFILE_REPLACE_EXISTING)`,
-/// `WindowsFileCopy.move`). On Linux both are libc's `rename`, a leaf function, called
-/// from libjava.so's `Java_java_io_UnixFileSystem_rename0` or libnio.so's
-/// `Java_sun_nio_fs_UnixNativeDispatcher_rename0` (seen with `strace -k` on OpenJDK 17):
-/// the return address nearest the stopped thread's stack pointer tells which. (On
-/// aarch64 a leaf keeps its return address in the link register, which `/proc` does not
-/// show: there the test finds neither library and says no: a missed finding, never a
-/// false one.)
-pub fn java_file_rename_to(tid: u32) -> bool {
-    let Some(sp) = crate::procscan::syscall_stack_pointer(tid) else {
-        return false;
-    };
-    let ranges = crate::procscan::code_ranges(tid, &["libjava.so", "libnio.so"]);
-    let mut stack = [0u8; 256];
-    let n = crate::sys::read_mem(tid, sp, &mut stack).unwrap_or(0);
-    stack[..n]
-        .chunks_exact(8)
-        .map(|w| u64::from_ne_bytes(w.try_into().expect("8 bytes")))
-        .find_map(|word| ranges.iter().find(|&&(_, a, b)| (a..b).contains(&word)).map(|r| r.0))
-        == Some(0)
+/// A library inside a process that opens files itself, with a share mode of its own on
+/// Windows whatever the runtime around it does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Library {
+    /// SQLite, compiled into the program (rusqlite, better-sqlite3, `node:sqlite`) or
+    /// linked: its Windows VFS opens the database and its WAL sharing read and write
+    /// (`os_win.c`, `winOpen`).
+    Sqlite,
+    /// Java NIO: `WindowsChannelFactory` opens sharing read, write and delete (unless the
+    /// program asks for `ExtendedOpenOption.NOSHARE_*`).
+    JavaNio,
+}
+
+impl Library {
+    pub fn share_mode(self) -> u32 {
+        match self {
+            Library::Sqlite => FILE_SHARE_READ | FILE_SHARE_WRITE,
+            Library::JavaNio => FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+        }
+    }
+
+    /// Why [`Library::share_mode`] is what it is, for reports.
+    pub fn share_why(self) -> &'static str {
+        match self {
+            Library::Sqlite => "no FILE_SHARE_DELETE: SQLite's Windows VFS (winOpen) shares read/write",
+            Library::JavaNio => "shares delete: java.nio opens with FILE_SHARE_DELETE (WindowsChannelFactory)",
+        }
+    }
+
+    /// The name a report gives as the handle's runtime.
+    pub fn name(self) -> &'static str {
+        match self {
+            Library::Sqlite => "sqlite",
+            Library::JavaNio => "java",
+        }
+    }
 }
 
 /// Which [`Tool`] the caller is, for this operation: lld (by name, an LLVM program); the

@@ -7,13 +7,14 @@
 //!               lease probe; if held: /proc scan, ID_VALID, oracle, report; SEND }
 //! ```
 
+use crate::java::{JavaApi, JavaCallers};
 use crate::libuv::LibuvVersions;
 use crate::oracle::{self, FileSpec, Hold, HolderSpec, Op, Situation};
 use crate::procscan::{self, FileId, LinuxHolder};
 use crate::pyframe::{self, PyFrames};
 use crate::pysource;
 use crate::report::{self, BlockerReport, Finding, Format};
-use crate::runtime::{self, OnWindows, Runtime, RuntimeCache};
+use crate::runtime::{self, Library, OnWindows, Runtime, RuntimeCache};
 use crate::sys::{self, Exit, Listener, Notif, Ready, Stat};
 use crate::syscalls::{self, Call};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -394,6 +395,8 @@ struct Tracer {
     /// ([`pysource::Sources::posix_only`]: `ctypes.util.find_library`'s gcc probe, whose linker
     /// writes over the file's name): nothing done to them happens on Windows.
     posix_only: HashSet<String>,
+    /// Which JDK API a JVM's calls come from; the files JVMs opened through NIO.
+    java: JavaCallers,
     /// Threads that renamed onto an existing name: the address of the call, the runtime
     /// ([`Tracer::renamer_runtime`]).
     renamers: HashMap<u32, (u64, Runtime)>,
@@ -489,6 +492,7 @@ impl Tracer {
             pending: BTreeMap::new(),
             temporary: HashMap::new(),
             posix_only: Default::default(),
+            java: Default::default(),
             renamers: HashMap::new(),
             findings: Vec::new(),
             trapped: 0,
@@ -512,7 +516,7 @@ impl Tracer {
     /// name: CPython's `os.rename` (or `pathlib.Path.rename`, `os.renames`, which call
     /// it) rather than `os.replace`, told by the builtin that the caller's innermost
     /// Python frame is calling; Java's `File.renameTo` rather than NIO's `Files.move`,
-    /// told by the JNI function that called `rename` ([`runtime::java_file_rename_to`]).
+    /// told by the JNI function that called `rename` ([`crate::java`]).
     /// Linux runs each pair as the same `rename`. Asked only for renames onto an
     /// existing name.
     fn renames_without_replace(&mut self, n: &Notif) -> bool {
@@ -526,7 +530,7 @@ impl Tracer {
         };
         match rt {
             Runtime::Python => self.pyframes.calling(n.tid, &OS_RENAME) == Some(0),
-            Runtime::Java => runtime::java_file_rename_to(n.tid),
+            Runtime::Java => self.java.caller(procscan::tgid(n.tid), n.tid) == Some(JavaApi::Io),
             _ => false,
         }
     }
@@ -1206,6 +1210,9 @@ impl Tracer {
             return None; // O_TMPFILE: an unnamed file; read-only: nothing to decide
         }
         let mut t = self.target(n, dirfd, arg)?;
+        if self.runtime_of(n.tid) == Runtime::Java {
+            self.note_java_open(n, &t);
+        }
         let m = self.stat(&mut t, false);
         let (files, holders, pending) = match &m {
             Some(m) => {
@@ -1271,6 +1278,20 @@ impl Tracer {
         self.ask(l, n, "open", files, holders, pending, op, None)
     }
 
+    /// A JVM's open for writing: remember whether NIO made it (see [`crate::java`]).
+    fn note_java_open(&mut self, n: &Notif, t: &Target) {
+        let pid = procscan::tgid(n.tid);
+        let Some(api) = self.java.caller(pid, n.tid) else {
+            return;
+        };
+        if api == JavaApi::Io && !self.java.any_nio_opens() {
+            return;
+        }
+        if let Some(p) = t.named() {
+            self.java.note_open(pid, &p.display, api);
+        }
+    }
+
     /// An exclusive create by CPython's `tempfile`: remember a `NamedTemporaryFile`'s.
     fn note_temporary(&mut self, l: &Listener, n: &Notif, t: &Target) {
         if self.runtime_of(n.tid) != Runtime::Python {
@@ -1295,24 +1316,22 @@ impl Tracer {
     }
 
     /// Whether holder `h` of `path` is a `NamedTemporaryFile`'s `O_TEMPORARY` handle.
-    /// Whose share mode the handle of holder `h` on `path`, opened by `opener`, has: the
-    /// opener's runtime's, except that an fd of a SQLite database or its WAL in a process
-    /// whose runtime shares delete (Node, Rust) is SQLite's own: better-sqlite3,
-    /// `node:sqlite` and rusqlite compile SQLite in, and its Windows VFS opens every file
-    /// sharing read and write only (`os_win.c` `winOpen`), whatever the runtime around it
-    /// does. Judged as the C runtime's, which shares the same.
-    fn holder_runtime(&mut self, opener: u32, hold: Hold, path: &str) -> Runtime {
+    /// Which library of the process opened the handle of a holder on `path` (opened by
+    /// `opener`), when that library has a share mode of its own: an fd of a SQLite
+    /// database or its WAL is SQLite's (its Windows VFS shares read and write only,
+    /// whatever the runtime around it shares: better-sqlite3, `node:sqlite` and rusqlite
+    /// compile it in); a writable fd of a JVM on a name it last opened for writing through
+    /// NIO is NIO's (shares delete). Cygwin's SQLite runs on Cygwin's opens.
+    fn opened_by(&mut self, opener: u32, hold: Hold, path: &str) -> Option<Library> {
+        let Hold::Handle { write, .. } = hold else {
+            return None;
+        };
         let rt = self.runtime_of(opener);
-        let shares_delete = matches!(rt, Runtime::Node | Runtime::Rust);
-        if shares_delete
-            && matches!(hold, Hold::Handle { .. })
-            && !path.ends_with("-shm")
-            && runtime::is_sqlite_database(path)
-        {
-            Runtime::Crt
-        } else {
-            rt
+        if rt == Runtime::Java && write && self.java.opened_by_nio(opener, path) {
+            return Some(Library::JavaNio);
         }
+        let sqlite = rt != Runtime::Cygwin && !path.ends_with("-shm") && runtime::is_sqlite_database(path);
+        sqlite.then_some(Library::Sqlite)
     }
 
     fn is_temporary(&self, h: &LinuxHolder, path: &str) -> bool {
@@ -1409,9 +1428,11 @@ impl Tracer {
             .iter()
             .zip(&origins)
             .map(|(h, o)| {
+                let opener = o.opener.unwrap_or(h.pid);
                 let spec = HolderSpec {
                     file: 0,
-                    runtime: self.holder_runtime(o.opener.unwrap_or(h.pid), h.hold, path),
+                    runtime: self.runtime_of(opener),
+                    library: self.opened_by(opener, h.hold, path),
                     hold: h.hold,
                     duplicate_of: o.duplicate_of,
                     delete_on_close: self.is_temporary(h, path),
@@ -1674,7 +1695,8 @@ impl Tracer {
                 let temporary = self.temporary.get(&files[h.target].path) == Some(&opener);
                 HolderSpec {
                     file: h.target,
-                    runtime: self.holder_runtime(opener, h.hold, &files[h.target].path),
+                    runtime: self.runtime_of(opener),
+                    library: self.opened_by(opener, h.hold, &files[h.target].path),
                     hold: h.hold,
                     duplicate_of: o.duplicate_of,
                     delete_on_close: temporary && matches!(h.hold, Hold::Handle { .. }),
@@ -1931,25 +1953,20 @@ fn blocker_report(h: &LinuxHolder, spec: &HolderSpec, opener: Option<u32>, path:
     let sh = if spec.delete_on_close {
         FILE_SHARE_VALID_FLAGS
     } else {
-        rt.share_mode()
+        spec.library.map_or(rt.share_mode(), Library::share_mode)
     };
     let share = class_names(
         sh & FILE_SHARE_READ != 0,
         sh & FILE_SHARE_WRITE != 0,
         sh & FILE_SHARE_DELETE != 0,
     );
-    // An fd of a database or its WAL that SQLite opened (see `Tracer::holder_runtime`).
-    let sqlite = matches!(h.hold, Hold::Handle { .. })
-        && !spec.delete_on_close
-        && rt.share_mode() & FILE_SHARE_DELETE == 0
-        && runtime::is_sqlite_database(path);
     let (access, share, description) = match h.hold {
         Hold::Handle { read, write } => {
             let acc = class_names(read, write, spec.delete_on_close);
             let why = if spec.delete_on_close {
                 "tempfile.NamedTemporaryFile opens with O_TEMPORARY: delete-on-close, so DELETE access, and every other open must share delete"
-            } else if sqlite {
-                "no FILE_SHARE_DELETE: SQLite's Windows VFS (winOpen) shares read/write"
+            } else if let Some(library) = spec.library {
+                library.share_why()
             } else {
                 rt.share_why()
             };
@@ -2015,7 +2032,7 @@ fn blocker_report(h: &LinuxHolder, spec: &HolderSpec, opener: Option<u32>, path:
         fd: h.fd,
         access,
         share,
-        runtime: if sqlite { "sqlite" } else { rt.name() }.into(),
+        runtime: spec.library.map_or(rt.name(), Library::name).into(),
         inherited_from: opener,
         path: path.to_owned(),
         description,

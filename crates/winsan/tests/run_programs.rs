@@ -1649,6 +1649,31 @@ fn java_delete_of_an_open_stream_is_a_sharing_violation() {
     assert_eq!(b[0]["share"], serde_json::json!(["read", "write"]));
 }
 
+/// A file an NIO writer holds can be deleted on Windows (NIO shares delete), and so can a
+/// DELETE_ON_CLOSE file; the same name held by a java.io stream cannot.
+#[test]
+fn java_nio_writers_share_delete_java_io_streams_do_not() {
+    if !java_available() {
+        return;
+    }
+    let Some(r) = run("java-nio", &[], "JavaNioShareDelete.java") else {
+        return;
+    };
+    assert_eq!(r.stdout, "done\n");
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["operation"], "unlink");
+    assert_eq!(f["path"], format!("{}/x.dat", r.dir()));
+    let b = blockers(f);
+    assert_eq!(b.len(), 1, "{b:#?}");
+    assert_eq!(b[0]["access"], serde_json::json!(["write"]));
+    assert_eq!(
+        b[0]["share"],
+        serde_json::json!(["read", "write"]),
+        "the FileOutputStream"
+    );
+}
+
 /// Every JVM unlinks its mapped `hsperfdata_<user>/<pid>` at exit on Linux; HotSpot on
 /// Windows leaves that file to FILE_FLAG_DELETE_ON_CLOSE and makes no such call.
 #[test]
