@@ -7,6 +7,7 @@ use std::fs::File;
 use std::os::unix::fs::FileExt;
 
 pub const SHT_DYNSYM: usize = 11;
+const SHT_SYMTAB: usize = 2;
 const SHT_DYNAMIC: usize = 6;
 const DT_NULL: usize = 0;
 const DT_NEEDED: usize = 1;
@@ -86,6 +87,17 @@ impl Elf {
         Some(b)
     }
 
+    /// Section `i`'s address (`sh_addr`).
+    pub fn section_addr(&self, i: usize) -> u64 {
+        u64at(self.header(i), 0x10) as u64
+    }
+
+    /// Section `i`'s file offset and size.
+    pub fn section_range(&self, i: usize) -> Option<(u64, u64)> {
+        let h = self.header(i);
+        Some((u64at(h, 0x18) as u64, u64at(h, 0x20) as u64))
+    }
+
     /// The section of names for section `i` (`sh_link`).
     fn linked(&self, i: usize) -> Option<usize> {
         let l = u32at(self.header(i), 0x28);
@@ -137,7 +149,17 @@ impl Elf {
 
     /// The values of the dynamic symbols `wanted`, in its order.
     pub fn dynamic_symbols<const N: usize>(&self, wanted: [&[u8]; N]) -> Option<[Option<u64>; N]> {
-        let i = self.section_of_type(SHT_DYNSYM)?;
+        self.symbols(SHT_DYNSYM, wanted)
+    }
+
+    /// The values of the symbols `wanted` of the static symbol table (`.symtab`, absent
+    /// from a stripped file), in its order.
+    pub fn static_symbols<const N: usize>(&self, wanted: [&[u8]; N]) -> Option<[Option<u64>; N]> {
+        self.symbols(SHT_SYMTAB, wanted)
+    }
+
+    fn symbols<const N: usize>(&self, table: usize, wanted: [&[u8]; N]) -> Option<[Option<u64>; N]> {
+        let i = self.section_of_type(table)?;
         let (syms, names) = (self.contents(i, 16 << 20)?, self.contents(self.linked(i)?, 16 << 20)?);
         let mut out = [None; N];
         for s in syms.chunks_exact(24) {

@@ -12,10 +12,13 @@
 //! [`syscalls`] is the trap table and the BPF program; [`procscan`] reads `/proc`;
 //! [`runtime`] tells runtimes apart ([`libuv`]: which libuv a Node runs; [`java`]: which
 //! JDK API a JVM's call comes from); [`pyframe`] reads a
-//! Python caller's frames; [`oracle`] asks the model; [`report`] prints;
+//! Python caller's frames and [`gostack`] a Go caller's, [`pysource`] and [`gosource`] their
+//! source for code that runs only off Windows; [`oracle`] asks the model; [`report`] prints;
 //! [`supervisor`] ties them together.
 
 pub mod elf;
+pub mod gosource;
+pub mod gostack;
 pub mod java;
 pub mod libuv;
 pub mod oracle;

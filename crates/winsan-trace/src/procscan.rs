@@ -190,6 +190,15 @@ pub fn syscall_stack_pointer(tid: u32) -> Option<u64> {
     u64::from_str_radix(sp.strip_prefix("0x")?, 16).ok()
 }
 
+/// The user stack pointer and program counter of thread `tid`, stopped in a system call
+/// (`/proc/TID/syscall`: the number, six arguments, then both).
+pub fn syscall_sp_pc(tid: u32) -> Option<(u64, u64)> {
+    let s = std::fs::read_to_string(format!("/proc/{tid}/syscall")).ok()?;
+    let mut f = s.split_whitespace().skip(7);
+    let mut hex = || u64::from_str_radix(f.next()?.strip_prefix("0x")?, 16).ok();
+    Some((hex()?, hex()?))
+}
+
 /// The executable mappings of `pid` of the files named `names[i]`: `(i, start, end)`.
 pub fn code_ranges(pid: u32, names: &[&str]) -> Vec<(usize, u64, u64)> {
     let Ok(maps) = std::fs::read_to_string(format!("/proc/{pid}/maps")) else {

@@ -7,6 +7,8 @@
 //!               lease probe; if held: /proc scan, ID_VALID, oracle, report; SEND }
 //! ```
 
+use crate::gosource::GoSources;
+use crate::gostack::{self, GoStacks};
 use crate::java::{JavaApi, JavaCallers};
 use crate::libuv::LibuvVersions;
 use crate::oracle::{self, FileSpec, Hold, HolderSpec, Op, Situation};
@@ -397,6 +399,9 @@ struct Tracer {
     posix_only: HashSet<String>,
     /// Which JDK API a JVM's calls come from; the files JVMs opened through NIO.
     java: JavaCallers,
+    /// Go callers' frames, and the Go source files read for their platform checks.
+    gostacks: GoStacks,
+    gosources: GoSources,
     /// Threads that renamed onto an existing name: the address of the call, the runtime
     /// ([`Tracer::renamer_runtime`]).
     renamers: HashMap<u32, (u64, Runtime)>,
@@ -493,6 +498,8 @@ impl Tracer {
             temporary: HashMap::new(),
             posix_only: Default::default(),
             java: Default::default(),
+            gostacks: Default::default(),
+            gosources: Default::default(),
             renamers: HashMap::new(),
             findings: Vec::new(),
             trapped: 0,
@@ -1729,10 +1736,19 @@ impl Tracer {
         let (Some(kind), Some(refusal)) = (oracle::classify(&sit, &verdict), verdict.refusal.as_ref()) else {
             return allowed;
         };
-        let stack = if caller_rt == Runtime::Python {
-            self.pyframes.stack(pid, n.tid)
-        } else {
-            vec![]
+        let go_stack = match caller_rt {
+            Runtime::Go => self.gostacks.stack(pid, n.tid),
+            _ => vec![],
+        };
+        // Go code compiled or run only for other systems: the call never happens on
+        // Windows.
+        if gostack::posix_only(&go_stack, &mut self.gosources) {
+            return allowed;
+        }
+        let stack = match caller_rt {
+            Runtime::Python => self.pyframes.stack(pid, n.tid),
+            Runtime::Go => gostack::shown(&go_stack),
+            _ => vec![],
         };
         // NamedTemporaryFile opened with O_TEMPORARY on Windows and its close makes no
         // unlink: the caller's own fds and maps of the file are that handle or duplicates

@@ -69,14 +69,18 @@ that depend on it (the next step of a log rotation) can be findings too; --enfor
 stops at the first. A JVM's fd is judged as java.io's (no FILE_SHARE_DELETE) unless the
 JVM opened that name for writing through java.nio (told by the JNI library that made
 the call): files java.nio only reads (Files.newInputStream, FileChannel.open(READ)),
-which share delete on Windows, can give false sharing violations. A program that takes a code path
-of its own on Windows is judged by the calls it makes on Linux, except that a Python
-call made in a block that plainly runs only off Windows (`if sys.platform != 'win32':`,
-the `else:` after `if os.name == 'nt':`, a test marked `skipif` on Windows: read from
-the source of each frame) is no finding; other languages' branches (`runtime.GOOS`,
-`process.platform`) are not read, and the known ones (cmd/go, lld, git, SQLite) are
-modelled. Python frames (a finding's location, os.rename told from os.replace, the
-except-clause and POSIX-only exemptions) are read for CPython 3.11 to 3.15 only.
+which share delete on Windows, can give false sharing violations. A program that takes
+a code path of its own on Windows is judged by the calls it makes on Linux, except that
+a Python or Go call made in code that plainly runs only off Windows is no finding:
+Python blocks such as `if sys.platform != 'win32':`, the `else:` after `if os.name ==
+'nt':`, a test marked `skipif` on Windows; Go files that a Windows build leaves out
+(`_linux.go`, `//go:build !windows`) and blocks such as `if runtime.GOOS !=
+'windows'` or a test that skips itself on Windows (read from the source of each
+frame). Other languages' branches (`process.platform`, `cfg(windows)`) are not read;
+the known ones (cmd/go, lld, git, SQLite) are modelled. Python frames (a finding's
+location, os.rename told from os.replace, the except-clause and POSIX-only
+exemptions) are read for CPython 3.11 to 3.15 only; Go frames for Go 1.18 and later
+(from the binary's line table; a stripped binary's inlined calls have no line).
 Contract: shared/spec/run.md.";
 
 /// Options of `winsan run`.

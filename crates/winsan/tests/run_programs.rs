@@ -1517,6 +1517,51 @@ fn go_remove_of_a_read_only_directory() {
     assert_eq!(r.stdout.trim(), "<nil>\n<nil>");
 }
 
+/// A Go file whose build constraint leaves it out of Windows builds: nothing it does is a
+/// finding.
+#[test]
+fn go_code_built_only_off_windows_is_no_finding() {
+    if !go_available() {
+        return;
+    }
+    let Some(r) = run("go-posix-file", &[], "go_posix_only_file.go") else {
+        return;
+    };
+    r.no_findings();
+}
+
+/// Go code under `if runtime.GOOS != "windows"` is no finding; the same call outside is,
+/// located by the binary's own line table (the helper inlined into main).
+#[test]
+fn go_goos_branch_and_the_go_caller_location() {
+    if !go_available() {
+        return;
+    }
+    let Some(r) = run("go-goos", &[], "go_goos_branch.go") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["path"], format!("{}/all.dat", r.dir()));
+    let src = std::fs::read_to_string(programs().join("go_goos_branch.go")).unwrap();
+    let line = |needle: &str| src.lines().position(|l| l.contains(needle)).unwrap() as u64 + 1;
+    let stack = f["stack"].as_array().expect("a Go stack");
+    let at: Vec<(String, u64)> = stack
+        .iter()
+        .map(|s| (s["function"].as_str().unwrap().to_owned(), s["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("main.createRemove".to_owned(), line("the finding's line")),
+            ("main.main".to_owned(), line("its caller's line")),
+        ],
+        "{stack:#?}"
+    );
+    assert!(stack[0]["file"].as_str().unwrap().ends_with("/go_goos_branch.go"));
+    assert!(r.stderr.contains("go_goos_branch.go:"), "{}", r.stderr);
+}
+
 #[test]
 fn go_remove_of_an_open_file_is_a_sharing_violation() {
     if !go_available() {

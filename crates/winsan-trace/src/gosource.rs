@@ -1,0 +1,575 @@
+//! Whether a Go call runs on Windows at all, read from the program's source.
+//!
+//! Go code that runs on both systems keeps its POSIX-only parts apart in two ways. Whole
+//! files: a name ending in `_GOOS.go` or `_GOOS_GOARCH.go` (before `_test`) for a GOOS
+//! other than windows, or a `//go:build` line that a Windows build does not satisfy
+//! (`!windows`, `unix`, `linux || darwin`): the go command never compiles them for
+//! Windows (`go/build`, `goodOSArchFile` and `shouldBuild`). And blocks: `if
+//! runtime.GOOS != "windows" {`, the `else` of `if runtime.GOOS == "windows" {`, a `case`
+//! of `switch runtime.GOOS` that does not name windows, and in a function a test that
+//! skips itself on Windows (`if runtime.GOOS == "windows" { t.Skip(...) }`) before the
+//! call. What such code does on Linux never happens on Windows, so it is no finding.
+//!
+//! As for Python ([`crate::pysource`]), this reads text, not a parse tree: gofmt's
+//! indentation by tabs gives the blocks, and only plain tests of `runtime.GOOS` against
+//! string literals count. Anything else is taken to run on Windows, so that a finding is
+//! never dropped on a guess.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Every GOOS `go/build` knows (`syslist.go`); `unix` is a build tag for the Unix ones.
+const KNOWN_OS: &[&str] = &[
+    "aix",
+    "android",
+    "darwin",
+    "dragonfly",
+    "freebsd",
+    "hurd",
+    "illumos",
+    "ios",
+    "js",
+    "linux",
+    "nacl",
+    "netbsd",
+    "openbsd",
+    "plan9",
+    "solaris",
+    "wasip1",
+    "windows",
+    "zos",
+];
+
+const KNOWN_ARCH: &[&str] = &[
+    "386",
+    "amd64",
+    "amd64p32",
+    "arm",
+    "armbe",
+    "arm64",
+    "arm64be",
+    "loong64",
+    "mips",
+    "mipsle",
+    "mips64",
+    "mips64le",
+    "mips64p32",
+    "mips64p32le",
+    "ppc",
+    "ppc64",
+    "ppc64le",
+    "riscv",
+    "riscv64",
+    "s390",
+    "s390x",
+    "sparc",
+    "sparc64",
+    "wasm",
+];
+
+/// The source files read so far, at most 512.
+#[derive(Default)]
+pub struct GoSources {
+    files: HashMap<String, Option<Arc<str>>>,
+}
+
+impl GoSources {
+    /// Whether the function whose source file is `file` is compiled only for other
+    /// systems than Windows, or the code at `line` of `file` (0: unknown) runs only there.
+    pub fn posix_only(&mut self, file: &str, line: u32) -> bool {
+        if !file.ends_with(".go") {
+            return false;
+        }
+        if name_excludes_windows(file) {
+            return true;
+        }
+        let Some(src) = self.source(file) else {
+            return false;
+        };
+        build_line_excludes_windows(&src) || (line > 0 && line_is_posix_only(&src, line as usize))
+    }
+
+    fn source(&mut self, path: &str) -> Option<Arc<str>> {
+        if self.files.len() > 512 {
+            self.files.clear();
+        }
+        self.files
+            .entry(path.to_owned())
+            .or_insert_with(|| std::fs::read_to_string(path).ok().map(Arc::from))
+            .clone()
+    }
+}
+
+/// Whether a file's name keeps it out of a Windows build: `x_linux.go`,
+/// `x_darwin_arm64_test.go` (only what follows the first `_` counts: `linux.go` is no
+/// constraint).
+pub fn name_excludes_windows(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let Some(stem) = name.strip_suffix(".go") else {
+        return false;
+    };
+    let Some((_, rest)) = stem.split_once('_') else {
+        return false;
+    };
+    let mut parts: Vec<&str> = rest.split('_').collect();
+    if parts.last() == Some(&"test") {
+        parts.pop();
+    }
+    let os = match parts.as_slice() {
+        [.., os, arch] if KNOWN_OS.contains(os) && KNOWN_ARCH.contains(arch) => *os,
+        [.., os] if KNOWN_OS.contains(os) => *os,
+        _ => return false,
+    };
+    os != "windows"
+}
+
+/// Whether the file's `//go:build` line (before its `package` clause) is false for every
+/// Windows build: `windows` true, every other GOOS and `unix` false, any other tag (the
+/// architecture, `cgo`, the program's own tags) either way.
+pub fn build_line_excludes_windows(src: &str) -> bool {
+    for line in src.lines() {
+        let t = line.trim();
+        if t.starts_with("package ") {
+            return false;
+        }
+        if let Some(expr) = t.strip_prefix("//go:build ") {
+            return Expr::parse(expr).is_some_and(|e| !e.satisfiable_on_windows());
+        }
+    }
+    false
+}
+
+/// A build constraint expression (`go/build/constraint`): tags, `!`, `&&`, `||`, parens.
+#[derive(Debug)]
+enum Expr {
+    Tag(String),
+    Not(Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+}
+
+impl Expr {
+    fn parse(s: &str) -> Option<Expr> {
+        let mut tokens = vec![];
+        let mut chars = s.chars().peekable();
+        while let Some(&c) = chars.peek() {
+            match c {
+                ' ' | '\t' => {
+                    chars.next();
+                }
+                '(' | ')' | '!' => {
+                    tokens.push(c.to_string());
+                    chars.next();
+                }
+                '&' | '|' => {
+                    chars.next();
+                    (chars.next() == Some(c)).then_some(())?;
+                    tokens.push(format!("{c}{c}"));
+                }
+                c if c.is_alphanumeric() || c == '_' || c == '.' => {
+                    let mut tag = String::new();
+                    while let Some(&c) = chars.peek().filter(|c| c.is_alphanumeric() || **c == '_' || **c == '.') {
+                        tag.push(c);
+                        chars.next();
+                    }
+                    tokens.push(tag);
+                }
+                _ => return None,
+            }
+        }
+        let mut at = 0;
+        let e = Self::or(&tokens, &mut at)?;
+        (at == tokens.len()).then_some(e)
+    }
+
+    fn or(t: &[String], at: &mut usize) -> Option<Expr> {
+        let mut e = Self::and(t, at)?;
+        while t.get(*at).map(String::as_str) == Some("||") {
+            *at += 1;
+            e = Expr::Or(Box::new(e), Box::new(Self::and(t, at)?));
+        }
+        Some(e)
+    }
+
+    fn and(t: &[String], at: &mut usize) -> Option<Expr> {
+        let mut e = Self::not(t, at)?;
+        while t.get(*at).map(String::as_str) == Some("&&") {
+            *at += 1;
+            e = Expr::And(Box::new(e), Box::new(Self::not(t, at)?));
+        }
+        Some(e)
+    }
+
+    fn not(t: &[String], at: &mut usize) -> Option<Expr> {
+        let tok = t.get(*at)?;
+        *at += 1;
+        match tok.as_str() {
+            "!" => Some(Expr::Not(Box::new(Self::not(t, at)?))),
+            "(" => {
+                let e = Self::or(t, at)?;
+                (t.get(*at).map(String::as_str) == Some(")")).then_some(())?;
+                *at += 1;
+                Some(e)
+            }
+            ")" | "&&" | "||" => None,
+            tag => Some(Expr::Tag(tag.to_owned())),
+        }
+    }
+
+    fn free_tags<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            Expr::Tag(t) if t != "unix" && !KNOWN_OS.contains(&t.as_str()) => {
+                if !out.contains(&t.as_str()) {
+                    out.push(t);
+                }
+            }
+            Expr::Tag(_) => {}
+            Expr::Not(e) => e.free_tags(out),
+            Expr::And(a, b) | Expr::Or(a, b) => {
+                a.free_tags(out);
+                b.free_tags(out);
+            }
+        }
+    }
+
+    fn eval(&self, free: &[&str], bits: u32) -> bool {
+        match self {
+            Expr::Tag(t) if t == "windows" => true,
+            Expr::Tag(t) if t == "unix" || KNOWN_OS.contains(&t.as_str()) => false,
+            Expr::Tag(t) => free.iter().position(|f| f == t).is_some_and(|i| bits & (1 << i) != 0),
+            Expr::Not(e) => !e.eval(free, bits),
+            Expr::And(a, b) => a.eval(free, bits) && b.eval(free, bits),
+            Expr::Or(a, b) => a.eval(free, bits) || b.eval(free, bits),
+        }
+    }
+
+    /// Whether some Windows build (any value of the tags that are not a GOOS) satisfies it.
+    fn satisfiable_on_windows(&self) -> bool {
+        let mut free = vec![];
+        self.free_tags(&mut free);
+        if free.len() > 10 {
+            return true;
+        }
+        (0..1u32 << free.len()).any(|bits| self.eval(&free, bits))
+    }
+}
+
+/// The GOOS values a condition `runtime.GOOS == "x" || runtime.GOOS == "y"` selects; `None`
+/// for anything else.
+fn goos_equals(cond: &str) -> Option<Vec<&str>> {
+    cond.split("||")
+        .map(|part| {
+            let lit = part.trim().strip_prefix("runtime.GOOS == ")?;
+            lit.strip_prefix('"')?.strip_suffix('"')
+        })
+        .collect()
+}
+
+/// Whether an `if` condition holds only off Windows: `runtime.GOOS != "windows"`, a
+/// `runtime.GOOS ==` test of other systems only, or one of those `&&` anything.
+fn condition_excludes_windows(cond: &str) -> bool {
+    let cond = cond.trim();
+    if cond.contains("||") && cond.contains("&&") {
+        return false;
+    }
+    if let Some(os) = goos_equals(cond) {
+        return !os.contains(&"windows");
+    }
+    cond.split("&&").any(|part| {
+        let p = part.trim();
+        p == "runtime.GOOS != \"windows\"" || goos_equals(p).is_some_and(|os| !os.contains(&"windows"))
+    })
+}
+
+/// Whether an `if` condition is a plain Windows test (`runtime.GOOS == "windows"`, maybe
+/// `|| runtime.GOOS == "plan9"`): its `else` runs only off Windows; a skip inside it
+/// skips on Windows.
+fn condition_is_windows(cond: &str) -> bool {
+    goos_equals(cond.trim()).is_some_and(|os| os.contains(&"windows"))
+}
+
+fn indentation(line: &str) -> usize {
+    line.len() - line.trim_start_matches('\t').len()
+}
+
+/// The code of a line, without a trailing `//` comment (a `//` inside a string literal
+/// makes the line look odd, which only makes a header not match).
+fn code_of(line: &str) -> &str {
+    match line.find("//") {
+        Some(i) => line[..i].trim(),
+        None => line.trim(),
+    }
+}
+
+/// The case labels (`case "a", "b":` → a, b; `default:` → none) of a `case` line.
+fn case_labels(text: &str) -> Option<Vec<&str>> {
+    let list = text.strip_prefix("case ")?.strip_suffix(':')?;
+    list.split(',')
+        .map(|l| l.trim().strip_prefix('"')?.strip_suffix('"'))
+        .collect()
+}
+
+/// Whether line `line` (1-based) of the Go source `src` runs only where GOOS is not
+/// windows (see the module documentation).
+pub fn line_is_posix_only(src: &str, line: usize) -> bool {
+    let lines: Vec<&str> = src.lines().collect();
+    let Some(start) = line.checked_sub(1).filter(|&i| i < lines.len()) else {
+        return false;
+    };
+    let mut indent = indentation(lines[start]);
+    let mut i = start;
+    while i > 0 && indent > 0 {
+        i -= 1;
+        let text = code_of(lines[i]);
+        let k = indentation(lines[i]);
+        if text.is_empty() || k >= indent {
+            continue;
+        }
+        indent = k;
+        if text.starts_with("func ") {
+            // The function's own statements before the call's: a skip on Windows.
+            return skips_on_windows(&lines, i + 1, start, k + 1);
+        }
+        if let Some(cond) = text.strip_prefix("if ").and_then(|t| t.strip_suffix('{')) {
+            if condition_excludes_windows(cond) {
+                return true;
+            }
+        } else if text == "} else {" {
+            if let Some(cond) = if_header_of_else(&lines, i, k) {
+                if condition_is_windows(cond) {
+                    return true;
+                }
+            }
+        } else if text.starts_with("case ") || text == "default:" {
+            if let Some(excludes) = switch_case_excludes_windows(&lines, i, k) {
+                if excludes {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// The condition of the `if` whose `} else {` is at line `i`, indentation `k`: the
+/// nearest `if ... {` above at that indentation, if there is no `else if` between.
+fn if_header_of_else<'a>(lines: &[&'a str], i: usize, k: usize) -> Option<&'a str> {
+    for j in (0..i).rev() {
+        let text = code_of(lines[j]);
+        if indentation(lines[j]) != k || text.is_empty() {
+            continue;
+        }
+        if text.starts_with("} else if ") {
+            return None;
+        }
+        if let Some(cond) = text.strip_prefix("if ").and_then(|t| t.strip_suffix('{')) {
+            return Some(cond);
+        }
+        if !text.starts_with('}') {
+            return None;
+        }
+    }
+    None
+}
+
+/// For a `case` or `default:` line at `i` (indentation `k`) of `switch runtime.GOOS {`:
+/// whether its body runs only off Windows. `None` when the switch is not on GOOS.
+fn switch_case_excludes_windows(lines: &[&str], i: usize, k: usize) -> Option<bool> {
+    let header = (0..i).rev().find(|&j| {
+        let t = code_of(lines[j]);
+        indentation(lines[j]) == k && !t.is_empty() && !t.starts_with("case ") && t != "default:"
+    })?;
+    if code_of(lines[header]) != "switch runtime.GOOS {" {
+        return None;
+    }
+    let text = code_of(lines[i]);
+    if text == "default:" {
+        // Every case of the switch: default runs off Windows if one names windows.
+        let names_windows = lines[header + 1..]
+            .iter()
+            .take_while(|l| !(indentation(l) == k && code_of(l) == "}"))
+            .filter(|l| indentation(l) == k)
+            .filter_map(|l| case_labels(code_of(l)))
+            .any(|labels| labels.contains(&"windows"));
+        return Some(names_windows);
+    }
+    Some(case_labels(text).is_some_and(|labels| !labels.contains(&"windows")))
+}
+
+/// Whether a statement among lines `from..to` at indentation `k` (a function body's)
+/// skips the test on Windows: `if runtime.GOOS == "windows" {` or a `case` naming windows
+/// of `switch runtime.GOOS {`, whose body calls `Skip`, `Skipf` or `SkipNow`.
+fn skips_on_windows(lines: &[&str], from: usize, to: usize, k: usize) -> bool {
+    let is_skip = |l: &&str| {
+        let t = code_of(l);
+        [".Skip(", ".Skipf(", ".SkipNow("].iter().any(|s| t.contains(s))
+    };
+    let mut j = from;
+    while j < to {
+        let text = code_of(lines[j]);
+        if indentation(lines[j]) != k {
+            j += 1;
+            continue;
+        }
+        if let Some(cond) = text.strip_prefix("if ").and_then(|t| t.strip_suffix('{')) {
+            if condition_is_windows(cond) {
+                let body = lines[j + 1..to].iter().take_while(|l| indentation(l) > k);
+                if body.clone().any(is_skip) {
+                    return true;
+                }
+            }
+        } else if text == "switch runtime.GOOS {" {
+            let mut windows_case = false;
+            for l in lines[j + 1..to]
+                .iter()
+                .take_while(|l| !(indentation(l) == k && code_of(l) == "}"))
+            {
+                if indentation(l) == k {
+                    windows_case = case_labels(code_of(l)).is_some_and(|c| c.contains(&"windows"));
+                } else if windows_case && is_skip(l) {
+                    return true;
+                }
+            }
+        }
+        j += 1;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names() {
+        for n in [
+            "a/x_linux.go",
+            "x_unix_darwin.go",
+            "x_linux_amd64_test.go",
+            "y_freebsd_test.go",
+        ] {
+            assert!(name_excludes_windows(n), "{n}");
+        }
+        for n in [
+            "linux.go",
+            "x_windows.go",
+            "x_unix.go",
+            "x_amd64.go",
+            "x_test.go",
+            "x_windows_test.go",
+            "x.c",
+        ] {
+            assert!(!name_excludes_windows(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn build_lines() {
+        let with = |c: &str| format!("// Copyright\n\n//go:build {c}\n\npackage p\n");
+        for c in [
+            "!windows",
+            "unix",
+            "linux || darwin",
+            "!windows && !plan9",
+            "(linux && cgo) || darwin",
+        ] {
+            assert!(build_line_excludes_windows(&with(c)), "{c}");
+        }
+        for c in [
+            "windows",
+            "amd64",
+            "!plan9",
+            "cgo",
+            "!linux",
+            "windows || linux",
+            "integration",
+            "go1.18",
+        ] {
+            assert!(!build_line_excludes_windows(&with(c)), "{c}");
+        }
+        assert!(
+            !build_line_excludes_windows("package p\n//go:build !windows\n"),
+            "after package"
+        );
+        assert!(!build_line_excludes_windows(&with("linux &&")), "malformed: no guess");
+    }
+
+    #[test]
+    fn blocks() {
+        let src = "package p
+
+func f(t *testing.T) {
+\tif runtime.GOOS != \"windows\" {
+\t\tos.Remove(a)
+\t}
+\tos.Remove(b)
+\tif runtime.GOOS == \"windows\" {
+\t\tx()
+\t} else {
+\t\tos.Remove(c)
+\t}
+\tswitch runtime.GOOS {
+\tcase \"linux\", \"darwin\":
+\t\tos.Remove(d)
+\tcase \"windows\":
+\t\tos.Remove(e)
+\tdefault:
+\t\tos.Remove(f)
+\t}
+\tif runtime.GOOS == \"linux\" && ok {
+\t\tos.Remove(g)
+\t}
+\tif ok || runtime.GOOS != \"windows\" {
+\t\tos.Remove(h)
+\t}
+}
+";
+        let at = |needle: &str| src.lines().position(|l| l.contains(needle)).unwrap() + 1;
+        for (call, posix) in [
+            ("Remove(a)", true),
+            ("Remove(b)", false),
+            ("x()", false),
+            ("Remove(c)", true),
+            ("Remove(d)", true),
+            ("Remove(e)", false),
+            ("Remove(f)", true),
+            ("Remove(g)", true),
+            ("Remove(h)", false),
+        ] {
+            assert_eq!(line_is_posix_only(src, at(call)), posix, "{call}");
+        }
+    }
+
+    #[test]
+    fn tests_skipped_on_windows() {
+        let src = "package p
+
+func TestA(t *testing.T) {
+\ttestenv.MustHaveExec(t)
+\tswitch runtime.GOOS {
+\tcase \"windows\", \"plan9\":
+\t\tt.Skipf(\"%v does not support it\", runtime.GOOS)
+\t}
+\tos.Remove(a)
+}
+
+func TestB(t *testing.T) {
+\tif runtime.GOOS == \"windows\" {
+\t\tt.Skip(\"no\")
+\t}
+\tos.Remove(b)
+}
+
+func TestC(t *testing.T) {
+\tif runtime.GOOS == \"linux\" {
+\t\tt.Skip(\"no\")
+\t}
+\tos.Remove(c)
+}
+";
+        let at = |needle: &str| src.lines().position(|l| l.contains(needle)).unwrap() + 1;
+        assert!(line_is_posix_only(src, at("Remove(a)")));
+        assert!(line_is_posix_only(src, at("Remove(b)")));
+        assert!(!line_is_posix_only(src, at("Remove(c)")));
+    }
+}
