@@ -15,7 +15,7 @@
 //!
 //! The crate has four parts:
 //!
-//! * [`parse`]: text to a checked [`Scenario`], or a [`ParseError`] with line and column.
+//! * [`parse()`]: text to a checked [`Scenario`], or a [`ParseError`] with line and column.
 //!   The whole file is checked before anything runs.
 //! * [`run()`]: a [`Scenario`] against a fresh [`winsan_model::System`]; the [`Outcome`]
 //!   lists every step whose result differs ([`Failure`]) and what each step did

@@ -170,7 +170,7 @@ pub enum Tool {
     /// rename aside on Windows.
     Lld,
     /// The go command moving a build output from its work directory into place, which on
-    /// Windows is a copy ([`go_copy_file`]).
+    /// Windows is a copy (`go_copy_file`).
     GoCommandOutput,
     /// The `tempfile` crate persisting a `NamedTempFile`: on Windows `MoveFileExW` alone
     /// (`src/file/imp/windows.rs` `persist`), without std's POSIX-rename fallback, so a

@@ -1,6 +1,6 @@
 //! Findings and how they are shown: sanitizer-style text, JSON, GitHub annotations, SARIF.
 //!
-//! [`translate`] picks the per-runtime error text and the errno `--enforce` answers with
+//! [`translate()`] picks the per-runtime error text and the errno `--enforce` answers with
 //! from `winsan_model::translate`.
 
 use crate::oracle::Kind;
