@@ -15,9 +15,6 @@
 //! string literals count. Anything else is taken to run on Windows, so that a finding is
 //! never dropped on a guess.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
 /// Every GOOS `go/build` knows (`syslist.go`); `unix` is a build tag for the Unix ones.
 const KNOWN_OS: &[&str] = &[
     "aix",
@@ -67,10 +64,10 @@ const KNOWN_ARCH: &[&str] = &[
     "wasm",
 ];
 
-/// The source files read so far, at most 512.
+/// The Go source files read so far.
 #[derive(Default)]
 pub struct GoSources {
-    files: HashMap<String, Option<Arc<str>>>,
+    files: crate::pysource::SourceFiles,
 }
 
 impl GoSources {
@@ -83,20 +80,10 @@ impl GoSources {
         if name_excludes_windows(file) {
             return true;
         }
-        let Some(src) = self.source(file) else {
+        let Some(src) = self.files.get(file) else {
             return false;
         };
         build_line_excludes_windows(&src) || (line > 0 && line_is_posix_only(&src, line as usize))
-    }
-
-    fn source(&mut self, path: &str) -> Option<Arc<str>> {
-        if self.files.len() > 512 {
-            self.files.clear();
-        }
-        self.files
-            .entry(path.to_owned())
-            .or_insert_with(|| std::fs::read_to_string(path).ok().map(Arc::from))
-            .clone()
     }
 }
 

@@ -20,11 +20,29 @@ use crate::pyframe::PyFrame;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The source files read so far (a run with many findings meets the same few files
-/// again and again), at most 512.
+/// Source files read so far (a run with many findings meets the same few files again
+/// and again), at most 512; a file that cannot be read is remembered as such.
+#[derive(Default)]
+pub struct SourceFiles {
+    files: HashMap<String, Option<Arc<str>>>,
+}
+
+impl SourceFiles {
+    pub fn get(&mut self, path: &str) -> Option<Arc<str>> {
+        if self.files.len() > 512 {
+            self.files.clear();
+        }
+        self.files
+            .entry(path.to_owned())
+            .or_insert_with(|| std::fs::read_to_string(path).ok().map(Arc::from))
+            .clone()
+    }
+}
+
+/// The Python source files read so far.
 #[derive(Default)]
 pub struct Sources {
-    files: HashMap<String, Option<Arc<str>>>,
+    files: SourceFiles,
 }
 
 impl Sources {
@@ -34,19 +52,10 @@ impl Sources {
         stack.iter().any(|f| {
             f.line > 0
                 && self
-                    .source(&f.file)
+                    .files
+                    .get(&f.file)
                     .is_some_and(|src| line_is_posix_only(&src, f.line as usize))
         })
-    }
-
-    fn source(&mut self, path: &str) -> Option<Arc<str>> {
-        if self.files.len() > 512 {
-            self.files.clear();
-        }
-        self.files
-            .entry(path.to_owned())
-            .or_insert_with(|| std::fs::read_to_string(path).ok().map(Arc::from))
-            .clone()
     }
 }
 
