@@ -247,6 +247,7 @@ const PY315: Layout = Layout {
 #[derive(Debug)]
 struct Opcodes {
     push_exc_info: u8,
+    pop_top: u8,
     check_exc_match: u8,
     extended_arg: u8,
     build_tuple: u8,
@@ -265,6 +266,7 @@ struct Opcodes {
 
 const OPS311: Opcodes = Opcodes {
     push_exc_info: 35,
+    pop_top: 1,
     check_exc_match: 36,
     extended_arg: 144,
     build_tuple: 102,
@@ -280,6 +282,7 @@ const OPS311: Opcodes = Opcodes {
 
 const OPS312: Opcodes = Opcodes {
     push_exc_info: 35,
+    pop_top: 1,
     check_exc_match: 36,
     extended_arg: 144,
     build_tuple: 102,
@@ -295,6 +298,7 @@ const OPS312: Opcodes = Opcodes {
 
 const OPS313: Opcodes = Opcodes {
     push_exc_info: 33,
+    pop_top: 32,
     check_exc_match: 7,
     extended_arg: 71,
     build_tuple: 52,
@@ -312,6 +316,7 @@ const OPS313: Opcodes = Opcodes {
 /// `NOT_TAKEN`, which the clause walk does not need to read.
 const OPS314: Opcodes = Opcodes {
     push_exc_info: 32,
+    pop_top: 31,
     check_exc_match: 6,
     extended_arg: 69,
     build_tuple: 51,
@@ -327,6 +332,7 @@ const OPS314: Opcodes = Opcodes {
 
 const OPS315: Opcodes = Opcodes {
     push_exc_info: 30,
+    pop_top: 29,
     check_exc_match: 6,
     extended_arg: 67,
     build_tuple: 49,
@@ -659,17 +665,26 @@ impl PyFrames {
     /// caught by any of `catching` (the class and its bases, as named in `except`
     /// clauses), is caught by the program: some frame of `stack` (a thread's frames just
     /// read by [`PyFrames::stack`], innermost first) is inside a `try` whose `except`
-    /// names one of them. Only the innermost handler of each frame is looked at; one
-    /// that is not such a clause (a `finally`, a `with` block's exit, other classes)
-    /// passes the exception on to the next frame, up to the first frame called from C
-    /// (an asyncio task's step keeps what its coroutine raises, to raise it later).
+    /// names one of them, or is a bare `except:`. A handler that is not an `except` (a
+    /// `finally`, a `with` block's exit, a comprehension's clean-up) passes the exception
+    /// on to the handler around it in the same frame; `except` clauses of other classes
+    /// pass it on to the next frame, up to the first frame called from C (an asyncio
+    /// task's step keeps what its coroutine raises, to raise it later).
+    ///
+    /// A catch-all (`except:`, `except Exception`, `except BaseException`) in the
+    /// standard library or in pytest and pluggy is no recovery: there it is what runs
+    /// others' code and reports what it raises (pytest's test call, a pool worker, a
+    /// thread's run), so it counts only in the program's own code and its libraries.
     pub fn caught(&mut self, pid: u32, tid: u32, stack: &[PyFrame], catching: &[&str]) -> bool {
         let Some(interp) = self.find(pid) else {
             return false;
         };
         let l = interp.layout;
         for f in stack.iter().take(MAX_FRAMES) {
-            if clause_catches(tid, l, f.at, catching) == Some(true) {
+            let runs_others_code = f.file.contains("/_pytest/")
+                || f.file.contains("/pluggy/")
+                || (f.file.contains("/lib/python3") && !f.file.contains("-packages/"));
+            if clause_catches(tid, l, f.at, catching, !runs_others_code) == Some(true) {
                 return true;
             }
             if f.at.from_c {
@@ -865,31 +880,43 @@ fn current_frame(tid: u32, l: &Layout, tstate: u64) -> Option<FrameOf> {
 
 /// Whether the innermost `try` around the instruction that frame `at` is executing has
 /// an `except` clause naming one of `catching`.
-fn clause_catches(tid: u32, l: &Layout, at: FrameAt, catching: &[&str]) -> Option<bool> {
+fn clause_catches(tid: u32, l: &Layout, at: FrameAt, catching: &[&str], catch_all: bool) -> Option<bool> {
     let code = at.code;
     let instr = read_u64(tid, at.frame + l.frame_instr)?;
     let index = instr.checked_sub(code + l.code_instructions)? / 2;
     let table = bytes(tid, read_u64(tid, code + l.code_exceptiontable)?)?;
-    let target = handler_at(&table, index)?;
-    // The code units from the handler on (at most 1,024, within the code object).
     let units = read_u64(tid, code + VAR_SIZE)?;
-    let len = units.checked_sub(target)?.min(1024) as usize;
-    let mut bytecode = vec![0u8; 2 * len];
-    let got = sys::read_mem(tid, code + l.code_instructions + 2 * target, &mut bytecode)?;
-    bytecode.truncate(got);
     let names = read_u64(tid, code + l.code_names)?;
     let name = |i: u64| -> Option<String> {
         let n = read_u64(tid, names + VAR_SIZE)?;
         (i < n).then_some(())?;
         string(tid, l, read_u64(tid, names + l.tuple_items + 8 * i)?)
     };
-    let loaded = except_clauses(&bytecode, l.ops)?;
-    Some(loaded.iter().any(|clause| {
-        clause
-            .iter()
-            .any(|&i| name(i).is_some_and(|n| catching.contains(&n.as_str())))
-    }))
+    let counts = |n: &str| catching.contains(&n) && (catch_all || !matches!(n, "Exception" | "BaseException"));
+    let mut target = handler_at(&table, index)?;
+    for _ in 0..8 {
+        // The code units from the handler on (at most 1,024, within the code object).
+        let len = units.checked_sub(target)?.min(1024) as usize;
+        let mut bytecode = vec![0u8; 2 * len];
+        let got = sys::read_mem(tid, code + l.code_instructions + 2 * target, &mut bytecode)?;
+        bytecode.truncate(got);
+        match except_clauses(&bytecode, l.ops) {
+            Some(clauses) => {
+                return Some(clauses.iter().any(|clause| {
+                    clause
+                        .iter()
+                        .any(|&i| (i == BARE_EXCEPT && catch_all) || name(i).is_some_and(|n| counts(&n)))
+                }));
+            }
+            // Not an `except`: where the exception goes from this handler's own code.
+            None => target = handler_at(&table, target)?,
+        }
+    }
+    None
 }
+
+/// In [`except_clauses`]: a bare `except:`, which catches everything.
+const BARE_EXCEPT: u64 = u64::MAX;
 
 /// The handler of code unit `index` in a 3.11 exception table
 /// (`Objects/exception_handling_notes.txt`): entries of four varints (start, size,
@@ -927,18 +954,26 @@ fn handler_at(table: &[u8], index: u64) -> Option<u64> {
 /// The names (indexes into `co_names`) each `except` clause of the handler at the start
 /// of `code` tests, in order: `PUSH_EXC_INFO`, then per clause the loads of its classes
 /// (`LOAD_GLOBAL`, `LOAD_NAME`, `LOAD_ATTR`, `BUILD_TUPLE`), `CHECK_EXC_MATCH` and the
-/// jump to the next clause. `None` when the handler is not that (a `finally`, a `with`
-/// block's exit, a bare `except`, an instrumented or unknown instruction).
+/// jump to the next clause; a bare `except:` (its `POP_TOP` drops the exception at once)
+/// is [`BARE_EXCEPT`]. `None` when the handler is not that (a `finally`, a `with` block's
+/// exit, an instrumented or unknown instruction).
 fn except_clauses(code: &[u8], ops: &Opcodes) -> Option<Vec<Vec<u64>>> {
     let unit = |pc: usize| -> Option<(u8, u32)> { Some((*code.get(2 * pc)?, *code.get(2 * pc + 1)? as u32)) };
     if unit(0)?.0 != ops.push_exc_info {
         return None;
+    }
+    if unit(1)?.0 == ops.pop_top {
+        return Some(vec![vec![BARE_EXCEPT]]); // `except:` drops the exception at once
     }
     let (mut pc, mut ext, mut clause, mut clauses) = (1usize, 0u32, vec![], vec![]);
     for _ in 0..256 {
         let (op, arg) = unit(pc)?;
         let arg = (ext << 8) | arg;
         ext = 0;
+        if op == ops.pop_top && clause.is_empty() && ext == 0 {
+            clauses.push(vec![BARE_EXCEPT]);
+            return Some(clauses);
+        }
         if op == ops.extended_arg {
             ext = arg;
             pc += 1;

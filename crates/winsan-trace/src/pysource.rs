@@ -48,8 +48,14 @@ pub struct Sources {
 impl Sources {
     /// Whether any frame of `stack` is at a line that runs only where the platform is
     /// not Windows (see the module documentation).
+    ///
+    /// A child that multiprocessing forked (`popen_fork.py`, `Popen._launch`) starts with
+    /// its parent's frames, among them multiprocessing's fork machinery, defined under
+    /// `if sys.platform != 'win32':`; on Windows the same target runs in a spawned
+    /// process. Frames from the fork outwards are the parent's: not read.
     pub fn posix_only(&mut self, stack: &[PyFrame]) -> bool {
-        stack.iter().any(|f| {
+        let forked = |f: &&PyFrame| f.file.ends_with("/multiprocessing/popen_fork.py");
+        stack.iter().take_while(|f| !forked(f)).any(|f| {
             f.line > 0
                 && self
                     .files

@@ -2227,6 +2227,36 @@ fn a_caught_os_rename_is_no_finding_and_its_handler_runs_under_enforce() {
     assert_eq!(r.status.code(), Some(0));
 }
 
+/// A rename caught by a bare except, through a finally or a with block, or around a
+/// comprehension is handled; one whose only handler is the standard library's catch-all
+/// (a thread pool's work item) is not, nor one in a child multiprocessing forked.
+#[test]
+fn caught_renames_in_every_handler_shape_and_the_uncaught_ones() {
+    if !python_frames_readable() {
+        return;
+    }
+    let Some(r) = run("rename-caught-forms", &[], "py_rename_caught_forms.py") else {
+        return;
+    };
+    let mut paths: Vec<String> = r
+        .findings()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [format!("{}/forked.new", r.dir()), format!("{}/pool.new", r.dir())],
+        "{}",
+        r.stderr
+    );
+    assert!(r.findings().iter().all(|f| f["kind"] == "rename-target-exists"));
+    assert_eq!(
+        r.stdout.trim(),
+        "['bare', 'comprehension', 'finally', 'forked', 'lock', 'pool', 'with']"
+    );
+}
+
 /// `os.remove` of a WAL index while its connection is open is the program's own delete
 /// (SQLite's unlink of it at close is exempt, `sqlite_wal_close_is_fine_an_open_database_is_not`).
 #[test]
