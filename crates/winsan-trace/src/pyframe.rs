@@ -105,6 +105,9 @@ struct Layout {
     str_ascii_data: u64,
     str_utf8_length: u64,
     str_utf8: u64,
+    /// `sizeof(PyCompactUnicodeObject)`: where a compact non-ASCII string's characters
+    /// are (one, two or four bytes each, by its kind).
+    str_compact_data: u64,
 }
 
 impl Layout {
@@ -168,6 +171,7 @@ const PY311: Layout = Layout {
     str_ascii_data: 48,
     str_utf8_length: 48,
     str_utf8: 56,
+    str_compact_data: 72,
 };
 
 const PY312: Layout = Layout {
@@ -202,6 +206,7 @@ const PY312: Layout = Layout {
     str_ascii_data: 40,
     str_utf8_length: 40,
     str_utf8: 48,
+    str_compact_data: 56,
 };
 
 /// 3.13 moved the interpreter list and the thread list, dropped `cframe` and grew the code
@@ -1084,14 +1089,25 @@ fn bytes(tid: u32, obj: u64) -> Option<Vec<u8>> {
     (sys::read_mem(tid, obj + BYTES_DATA, &mut b)? == n).then_some(b)
 }
 
-/// A `str` object: compact ASCII in place, otherwise its cached UTF-8 if any.
+/// A `str` object: compact ASCII in place, compact non-ASCII from its characters (a file
+/// or function name in any script), otherwise its cached UTF-8 if any.
 fn string(tid: u32, l: &Layout, obj: u64) -> Option<String> {
     let mut state = [0u8; 1];
     sys::read_mem(tid, obj + STR_STATE, &mut state)?;
     // state: interned (2 bits), kind (3), compact (1), ascii (1), ready (1).
-    let (compact, ascii) = (state[0] & 0x20 != 0, state[0] & 0x40 != 0);
+    let (kind, compact, ascii) = ((state[0] >> 2) & 7, state[0] & 0x20 != 0, state[0] & 0x40 != 0);
     let (len, data) = if compact && ascii {
         (read_u64(tid, obj + STR_LENGTH)?, obj + l.str_ascii_data)
+    } else if compact && matches!(kind, 1 | 2 | 4) {
+        let chars = read_u64(tid, obj + STR_LENGTH)?.min(4096) as usize;
+        let mut b = vec![0u8; chars * kind as usize];
+        (sys::read_mem(tid, obj + l.str_compact_data, &mut b)? == b.len()).then_some(())?;
+        let units = b.chunks_exact(kind as usize).map(|c| match c {
+            [a] => *a as u32,
+            [a, b] => u16::from_ne_bytes([*a, *b]) as u32,
+            c => u32::from_ne_bytes(c.try_into().expect("4 bytes")),
+        });
+        return Some(units.map(|u| char::from_u32(u).unwrap_or('\u{fffd}')).collect());
     } else {
         let utf8 = read_u64(tid, obj + l.str_utf8)?;
         if utf8 == 0 {

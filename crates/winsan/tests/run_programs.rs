@@ -2257,6 +2257,23 @@ fn caught_renames_in_every_handler_shape_and_the_uncaught_ones() {
     );
 }
 
+/// Python frames named in any script: the location names them; the source is read.
+#[test]
+fn python_frames_with_non_ascii_names() {
+    if !python_frames_readable() {
+        return;
+    }
+    let Some(r) = run("non-ascii", &[], "py_non_ascii_names.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "rename-target-exists");
+    assert_eq!(f["path"], format!("{}/one.new", r.dir()));
+    assert_eq!(f["stack"][0]["function"], "fé");
+    assert_eq!(f["stack"][0]["file"], format!("{}/dé_дир_😀/modülé.py", r.dir()));
+    assert_eq!(f["stack"][0]["line"], 3);
+}
+
 /// `os.remove` of a WAL index while its connection is open is the program's own delete
 /// (SQLite's unlink of it at close is exempt, `sqlite_wal_close_is_fine_an_open_database_is_not`).
 #[test]
