@@ -102,6 +102,9 @@ struct Layout {
     code_exceptiontable: u64,
     /// The opcodes an `except` clause is made of.
     ops: &'static Opcodes,
+    /// 3.12 and later: where a code object that `sys.monitoring` or `sys.settrace`
+    /// instruments (coverage, debuggers) keeps the opcodes it replaced.
+    monitoring: Option<Monitoring>,
     str_ascii_data: u64,
     str_utf8_length: u64,
     str_utf8: u64,
@@ -168,6 +171,7 @@ const PY311: Layout = Layout {
     code_names: 32,
     code_exceptiontable: 40,
     ops: &OPS311,
+    monitoring: None,
     str_ascii_data: 48,
     str_utf8_length: 48,
     str_utf8: 56,
@@ -203,6 +207,15 @@ const PY312: Layout = Layout {
     code_names: 32,
     code_exceptiontable: 40,
     ops: &OPS312,
+    monitoring: Some(Monitoring {
+        code_monitoring: 168,
+        lines: 40,
+        per_instruction_opcodes: 56,
+        lines_sized: false,
+        instrumented_line: 254,
+        instrumented_instruction: 253,
+        instrumented_pop_jump_if_false: 249,
+    }),
     str_ascii_data: 40,
     str_utf8_length: 40,
     str_utf8: 48,
@@ -218,6 +231,15 @@ const PY313: Layout = Layout {
     tstate_native_thread_id: 160,
     code_instructions: 200,
     ops: &OPS313,
+    monitoring: Some(Monitoring {
+        code_monitoring: 176,
+        lines: 32,
+        per_instruction_opcodes: 48,
+        lines_sized: false,
+        instrumented_line: 254,
+        instrumented_instruction: 247,
+        instrumented_pop_jump_if_false: 251,
+    }),
     ..PY312
 };
 
@@ -232,6 +254,15 @@ const PY314: Layout = Layout {
     tuple_items: 32,
     code_instructions: 208,
     ops: &OPS314,
+    monitoring: Some(Monitoring {
+        code_monitoring: 176,
+        lines: 96,
+        per_instruction_opcodes: 112,
+        lines_sized: true,
+        instrumented_line: 254,
+        instrumented_instruction: 238,
+        instrumented_pop_jump_if_false: 242,
+    }),
     ..PY313
 };
 
@@ -242,8 +273,37 @@ const PY315: Layout = Layout {
     interp_threads_head: 7336,
     tstate_native_thread_id: 184,
     ops: &OPS315,
+    monitoring: Some(Monitoring {
+        code_monitoring: 176,
+        lines: 104,
+        per_instruction_opcodes: 120,
+        lines_sized: true,
+        instrumented_line: 253,
+        instrumented_instruction: 237,
+        instrumented_pop_jump_if_false: 241,
+    }),
     ..PY314
 };
+
+/// Where an instrumented code object keeps its own opcodes (`_PyCoMonitoringData`,
+/// `cpython/code.h` in 3.12 and 3.13, `internal/pycore_instruments.h` from 3.14): a
+/// line event replaces the first instruction of each line with `INSTRUMENTED_LINE`,
+/// whose original is in `lines` (3.12, 3.13: `{original_opcode, line_delta}` per code
+/// unit; from 3.14 `{bytes_per_entry, data[]}` with the original first in each entry);
+/// an instruction event puts `INSTRUMENTED_INSTRUCTION` over `per_instruction_opcodes`;
+/// a branch event turns `POP_JUMP_IF_FALSE` into its instrumented twin.
+#[derive(Clone, Copy, Debug)]
+struct Monitoring {
+    /// `PyCodeObject._co_monitoring`.
+    code_monitoring: u64,
+    lines: u64,
+    per_instruction_opcodes: u64,
+    /// 3.14 and later: `lines` starts with `bytes_per_entry`.
+    lines_sized: bool,
+    instrumented_line: u8,
+    instrumented_instruction: u8,
+    instrumented_pop_jump_if_false: u8,
+}
 
 /// The opcodes of one CPython version that the head of an `except` clause is made of
 /// (`Lib/opcode.py` of each version: `opmap`, the specialized forms the adaptive
@@ -905,6 +965,7 @@ fn clause_catches(tid: u32, l: &Layout, at: FrameAt, catching: &[&str], catch_al
         let mut bytecode = vec![0u8; 2 * len];
         let got = sys::read_mem(tid, code + l.code_instructions + 2 * target, &mut bytecode)?;
         bytecode.truncate(got);
+        deinstrument(tid, l, code, target, &mut bytecode)?;
         match except_clauses(&bytecode, l.ops) {
             Some(clauses) => {
                 return Some(clauses.iter().any(|clause| {
@@ -918,6 +979,57 @@ fn clause_catches(tid: u32, l: &Layout, at: FrameAt, catching: &[&str], catch_al
         }
     }
     None
+}
+
+/// Puts back the opcodes that instrumentation replaced in the first 64 code units of
+/// `bytecode` (code units `first..` of `code`); `None` when they cannot be read.
+fn deinstrument(tid: u32, l: &Layout, code: u64, first: u64, bytecode: &mut [u8]) -> Option<()> {
+    let Some(m) = l.monitoring else {
+        return Some(());
+    };
+    const UNITS: usize = 64;
+    let units = (bytecode.len() / 2).min(UNITS);
+    let has = |op: u8| bytecode[..2 * units].chunks_exact(2).any(|u| u[0] == op);
+    let (line, instruction) = (has(m.instrumented_line), has(m.instrumented_instruction));
+    if !line && !instruction && !has(m.instrumented_pop_jump_if_false) {
+        return Some(());
+    }
+    let data = read_u64(tid, code + m.code_monitoring).filter(|&d| d != 0)?;
+    let mut originals = vec![0u8; units];
+    if line {
+        let lines = read_u64(tid, data + m.lines).filter(|&a| a != 0)?;
+        let (start, size) = if m.lines_sized {
+            let mut b = [0u8; 1];
+            sys::read_mem(tid, lines, &mut b)?;
+            (lines + 1, b[0].max(1) as u64)
+        } else {
+            (lines, 2)
+        };
+        let mut entries = vec![0u8; units * size as usize];
+        (sys::read_mem(tid, start + first * size, &mut entries)? == entries.len()).then_some(())?;
+        for (o, e) in originals.iter_mut().zip(entries.chunks_exact(size as usize)) {
+            *o = e[0];
+        }
+    }
+    let mut per_instruction = vec![0u8; units];
+    if instruction || originals.contains(&m.instrumented_instruction) {
+        let at = read_u64(tid, data + m.per_instruction_opcodes).filter(|&a| a != 0)?;
+        (sys::read_mem(tid, at + first, &mut per_instruction)? == units).then_some(())?;
+    }
+    for (k, unit) in bytecode[..2 * units].chunks_exact_mut(2).enumerate() {
+        let mut op = unit[0];
+        if op == m.instrumented_line {
+            op = originals[k];
+        }
+        if op == m.instrumented_instruction {
+            op = per_instruction[k];
+        }
+        if op == m.instrumented_pop_jump_if_false {
+            op = l.ops.pop_jump_if_false;
+        }
+        unit[0] = op;
+    }
+    Some(())
 }
 
 /// In [`except_clauses`]: a bare `except:`, which catches everything.

@@ -2257,6 +2257,22 @@ fn caught_renames_in_every_handler_shape_and_the_uncaught_ones() {
     );
 }
 
+/// A tracer's instrumented bytecode is read as the code it replaced: a caught rename is
+/// still caught, under coverage or a debugger.
+#[test]
+fn caught_renames_under_a_tracer() {
+    if !python_frames_readable() {
+        return;
+    }
+    let Some(r) = run("rename-traced", &[], "py_rename_caught_traced.py") else {
+        return;
+    };
+    assert_eq!(r.stdout, "done\n");
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "rename-target-exists");
+    assert_eq!(f["path"], format!("{}/uncaught.new", r.dir()));
+}
+
 /// Python frames named in any script: the location names them; the source is read.
 #[test]
 fn python_frames_with_non_ascii_names() {
