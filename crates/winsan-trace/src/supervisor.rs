@@ -402,9 +402,9 @@ struct Tracer {
     /// Go callers' frames, and the Go source files read for their platform checks.
     gostacks: GoStacks,
     gosources: GoSources,
-    /// Threads that renamed onto an existing name: the address of the call, the runtime
-    /// ([`Tracer::renamer_runtime`]).
-    renamers: HashMap<u32, (u64, Runtime)>,
+    /// The runtime of a thread by the address of a call it made
+    /// ([`Tracer::caller_runtime`]).
+    callers: HashMap<(u32, u64), Runtime>,
     findings: Vec<Finding>,
     trapped: u64,
     /// The traced processes, with the last pid the system had handed out when they were
@@ -500,7 +500,7 @@ impl Tracer {
             java: Default::default(),
             gostacks: Default::default(),
             gosources: Default::default(),
-            renamers: HashMap::new(),
+            callers: HashMap::new(),
             findings: Vec::new(),
             trapped: 0,
             tree: None,
@@ -533,7 +533,7 @@ impl Tracer {
         let rt = if self.pyframes.is_python_thread(n.tid) {
             Runtime::Python
         } else {
-            self.renamer_runtime(n)
+            self.caller_runtime(n)
         };
         match rt {
             Runtime::Python => self.pyframes.calling(n.tid, &OS_RENAME) == Some(0),
@@ -550,22 +550,22 @@ impl Tracer {
         self.pyframes.calling(n.tid, &OS_REMOVE).is_some()
     }
 
-    /// The runtime of a thread renaming onto an existing name, kept per thread with the
-    /// address of its `rename` system call: a process that execs has its C library (or
-    /// its static code) at another address, so a thread renaming from the same address is
+    /// The runtime of the caller of a call on a path that runs for every such call (a
+    /// rename onto an existing name, an open for writing), kept per thread and address
+    /// of the system call instruction: a process that execs has its C library (or its
+    /// static code) at another address, so a thread calling from the same address is
     /// still the same program (with address space randomization off an exec may keep the
-    /// address: then a rename of the new program can be missed, never made up).
-    fn renamer_runtime(&mut self, n: &Notif) -> Runtime {
-        if let Some(&(ip, rt)) = self.renamers.get(&n.tid) {
-            if ip == n.ip {
-                return rt;
-            }
+    /// address: then a call of the new program can be judged as the old one's). Answers
+    /// without `/proc` (`RuntimeCache::of_pid` stats the executable).
+    fn caller_runtime(&mut self, n: &Notif) -> Runtime {
+        if let Some(&rt) = self.callers.get(&(n.tid, n.ip)) {
+            return rt;
         }
         let rt = self.runtime_of(n.tid);
-        if self.renamers.len() > 4096 {
-            self.renamers.clear();
+        if self.callers.len() > 4096 {
+            self.callers.clear();
         }
-        self.renamers.insert(n.tid, (n.ip, rt));
+        self.callers.insert((n.tid, n.ip), rt);
         rt
     }
 
@@ -1217,7 +1217,7 @@ impl Tracer {
             return None; // O_TMPFILE: an unnamed file; read-only: nothing to decide
         }
         let mut t = self.target(n, dirfd, arg)?;
-        if self.runtime_of(n.tid) == Runtime::Java {
+        if self.caller_runtime(n) == Runtime::Java {
             self.note_java_open(n, &t);
         }
         let m = self.stat(&mut t, false);
