@@ -193,8 +193,19 @@ pub fn is_sqlite_database(path: &str) -> bool {
         .strip_suffix("-wal")
         .or_else(|| path.strip_suffix("-shm"))
         .unwrap_or(path);
+    use std::os::unix::fs::OpenOptionsExt;
     let mut header = [0u8; 16];
-    std::fs::File::open(base)
+    // Without blocking on a FIFO or taking a terminal; only a regular file is read.
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(base)
+        .and_then(|f| {
+            if !f.metadata()?.is_file() {
+                return Err(std::io::ErrorKind::InvalidInput.into());
+            }
+            Ok(f)
+        })
         .and_then(|mut f| f.read_exact(&mut header))
         .is_ok_and(|_| &header == b"SQLite format 3\0")
 }
