@@ -363,16 +363,16 @@ impl GoStacks {
         };
         let (mut sp, mut pc) = (sp, pc.wrapping_sub(bias));
         let mut out = vec![];
-        for depth in 0..MAX_FRAMES {
-            let Some(f) = table.func(pc) else { break };
+        // One frame: its positions pushed, and where its caller is (`None`: the end).
+        let step = |depth: usize, sp: u64, pc: u64, out: &mut Vec<GoFrame>| -> Option<(u64, u64)> {
+            let f = table.func(pc)?;
             // A return address is just past its call: its line is the call's.
             let at = if depth == 0 { pc } else { pc - 1 };
             let name = table.name(&f)?;
             let own = table.pcvalue(&f, f.pcfile, f.entry)?;
             let own_file = table.file_name(&f, own)?;
-            let positions = table.positions(&f, at)?;
             let inlined_known = table.gofunc.is_some();
-            for (function, index, line) in positions {
+            for (function, index, line) in table.positions(&f, at)? {
                 let file = table.file_name(&f, index)?;
                 let line = u32::try_from(line).unwrap_or(0);
                 // Without the inline tree, a position inside inlined code is the callee's:
@@ -391,17 +391,21 @@ impl GoStacks {
                 });
             }
             if matches!(name.as_str(), "runtime.goexit" | "runtime.main" | "runtime.mstart") {
-                break;
+                return None;
             }
             let size = u64::try_from(table.pcvalue(&f, f.pcsp, pc)?).ok()?;
             let fp = sp.checked_add(size)?.checked_add(8)?;
             let mut ret = [0u8; 8];
             (crate::sys::read_mem(tid, fp - 8, &mut ret)? == 8).then_some(())?;
             let ret = u64::from_le_bytes(ret);
-            if ret == 0 || fp <= sp {
+            (ret != 0 && fp > sp).then_some((fp, ret.wrapping_sub(bias)))
+        };
+        for depth in 0..MAX_FRAMES {
+            // What cannot be read ends the walk; the frames found so far are kept.
+            let Some(next) = step(depth, sp, pc, &mut out) else {
                 break;
-            }
-            (sp, pc) = (fp, ret.wrapping_sub(bias));
+            };
+            (sp, pc) = next;
         }
         Some(out)
     }
