@@ -114,8 +114,18 @@ pub fn name_excludes_windows(path: &str) -> bool {
 /// Windows build: `windows` true, every other GOOS and `unix` false, any other tag (the
 /// architecture, `cgo`, the program's own tags) either way.
 pub fn build_line_excludes_windows(src: &str) -> bool {
+    let mut in_comment = false;
     for line in src.lines() {
         let t = line.trim();
+        // A `//go:build` inside a block comment is no constraint (go vet: misplaced).
+        if in_comment {
+            in_comment = !t.contains("*/");
+            continue;
+        }
+        if t.starts_with("/*") {
+            in_comment = !t.contains("*/");
+            continue;
+        }
         if t.starts_with("package ") {
             return false;
         }
@@ -303,6 +313,16 @@ pub fn line_is_posix_only(src: &str, line: usize) -> bool {
     let Some(start) = line.checked_sub(1).filter(|&i| i < lines.len()) else {
         return false;
     };
+    // A one-line `if runtime.GOOS != "windows" { call() }`.
+    if let Some((cond, _)) = code_of(lines[start])
+        .strip_prefix("if ")
+        .and_then(|t| t.split_once(" {"))
+        .filter(|_| code_of(lines[start]).ends_with('}'))
+    {
+        if condition_excludes_windows(cond) {
+            return true;
+        }
+    }
     let mut indent = indentation(lines[start]);
     let mut i = start;
     while i > 0 && indent > 0 {
@@ -316,6 +336,9 @@ pub fn line_is_posix_only(src: &str, line: usize) -> bool {
         if text.starts_with("func ") {
             // The function's own statements before the call's: a skip on Windows.
             return skips_on_windows(&lines, i + 1, start, k + 1);
+        }
+        if text.contains("func(") && text.ends_with('{') && skips_on_windows(&lines, i + 1, start, k + 1) {
+            return true; // a closure (`t.Run(..., func(t *testing.T) {`) that skips first
         }
         if let Some(cond) = text.strip_prefix("if ").and_then(|t| t.strip_suffix('{')) {
             if condition_excludes_windows(cond) {
@@ -380,16 +403,23 @@ fn switch_case_excludes_windows(lines: &[&str], i: usize, k: usize) -> Option<bo
             .any(|labels| labels.contains(&"windows"));
         return Some(names_windows);
     }
-    Some(case_labels(text).is_some_and(|labels| !labels.contains(&"windows")))
+    // A case that the one before falls through into runs for that one's labels too.
+    let falls_into = lines[header + 1..i]
+        .iter()
+        .rev()
+        .find(|l| !code_of(l).is_empty())
+        .is_some_and(|l| code_of(l) == "fallthrough");
+    Some(!falls_into && case_labels(text).is_some_and(|labels| !labels.contains(&"windows")))
 }
 
 /// Whether a statement among lines `from..to` at indentation `k` (a function body's)
-/// skips the test on Windows: `if runtime.GOOS == "windows" {` or a `case` naming windows
-/// of `switch runtime.GOOS {`, whose body calls `Skip`, `Skipf` or `SkipNow`.
+/// leaves the function on Windows: `if runtime.GOOS == "windows" {` or a `case` naming
+/// windows of `switch runtime.GOOS {`, whose body calls `Skip`, `Skipf` or `SkipNow` or
+/// returns.
 fn skips_on_windows(lines: &[&str], from: usize, to: usize, k: usize) -> bool {
     let is_skip = |l: &&str| {
         let t = code_of(l);
-        [".Skip(", ".Skipf(", ".SkipNow("].iter().any(|s| t.contains(s))
+        [".Skip(", ".Skipf(", ".SkipNow("].iter().any(|s| t.contains(s)) || t == "return" || t.starts_with("return ")
     };
     let mut j = from;
     while j < to {
@@ -400,8 +430,9 @@ fn skips_on_windows(lines: &[&str], from: usize, to: usize, k: usize) -> bool {
         }
         if let Some(cond) = text.strip_prefix("if ").and_then(|t| t.strip_suffix('{')) {
             if condition_is_windows(cond) {
+                // Its own statements (not a nested, conditional one).
                 let body = lines[j + 1..to].iter().take_while(|l| indentation(l) > k);
-                if body.clone().any(is_skip) {
+                if body.clone().filter(|l| indentation(l) == k + 1).any(is_skip) {
                     return true;
                 }
             }
@@ -413,7 +444,7 @@ fn skips_on_windows(lines: &[&str], from: usize, to: usize, k: usize) -> bool {
             {
                 if indentation(l) == k {
                     windows_case = case_labels(code_of(l)).is_some_and(|c| c.contains(&"windows"));
-                } else if windows_case && is_skip(l) {
+                } else if windows_case && indentation(l) == k + 1 && is_skip(l) {
                     return true;
                 }
             }
@@ -479,6 +510,10 @@ mod tests {
             "after package"
         );
         assert!(!build_line_excludes_windows(&with("linux &&")), "malformed: no guess");
+        assert!(
+            !build_line_excludes_windows("/*\n//go:build !windows\n*/\npackage p\n"),
+            "inside a block comment"
+        );
     }
 
     #[test]
@@ -509,6 +544,13 @@ func f(t *testing.T) {
 \tif ok || runtime.GOOS != \"windows\" {
 \t\tos.Remove(h)
 \t}
+\tswitch runtime.GOOS {
+\tcase \"windows\":
+\t\tfallthrough
+\tcase \"linux\":
+\t\tos.Remove(i)
+\t}
+\tif runtime.GOOS != \"windows\" { os.Remove(j) }
 }
 ";
         let at = |needle: &str| src.lines().position(|l| l.contains(needle)).unwrap() + 1;
@@ -522,6 +564,8 @@ func f(t *testing.T) {
             ("Remove(f)", true),
             ("Remove(g)", true),
             ("Remove(h)", false),
+            ("Remove(i)", false),
+            ("Remove(j)", true),
         ] {
             assert_eq!(line_is_posix_only(src, at(call)), posix, "{call}");
         }
@@ -558,5 +602,23 @@ func TestC(t *testing.T) {
         assert!(line_is_posix_only(src, at("Remove(a)")));
         assert!(line_is_posix_only(src, at("Remove(b)")));
         assert!(!line_is_posix_only(src, at("Remove(c)")));
+        let sub = "package p
+
+func TestD(t *testing.T) {
+\tt.Run(\"sub\", func(t *testing.T) {
+\t\tif runtime.GOOS == \"windows\" {
+\t\t\treturn
+\t\t}
+\t\tos.Remove(d)
+\t})
+\tos.Remove(e)
+}
+";
+        let at = |needle: &str| sub.lines().position(|l| l.contains(needle)).unwrap() + 1;
+        assert!(
+            line_is_posix_only(sub, at("Remove(d)")),
+            "a closure that returns on Windows first"
+        );
+        assert!(!line_is_posix_only(sub, at("Remove(e)")), "after the closure");
     }
 }

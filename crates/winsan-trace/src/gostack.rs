@@ -116,9 +116,12 @@ impl Pclntab {
         // The address the file's start is linked at (the first segment maps offset 0):
         // a position-independent binary is loaded that far from it.
         let link_base = elf.section_addr(text).checked_sub(elf.section_range(text)?.0)?;
+        let gofunc = gofunc
+            .or(gofunc_old)
+            .or_else(|| gofunc_from_moduledata(&elf, &names, elf.section_addr(i)));
         Some(Pclntab {
             go120: magic == 0xffff_fff1,
-            gofunc: gofunc.or(gofunc_old),
+            gofunc,
             file,
             base,
             size,
@@ -420,6 +423,29 @@ fn load_address(pid: u32, exe: (u64, u64)) -> Option<u64> {
         .map(|m| m.start)
 }
 
+/// `moduledata.gofunc` of a binary without `.symtab` (`go test` links with `-s`): the
+/// module data (`runtime.firstmoduledata`: in `.go.module` from Go 1.26, `.noptrdata`
+/// before) starts with the address of the pc table; further on, `rodata` (the address of
+/// `.rodata`, the last field holding it: `types` before it often does too) is followed by
+/// `gofunc`, an address in the file's data (seen in Go 1.19 and 1.27; fields were added
+/// between them over the versions, hence the search).
+fn gofunc_from_moduledata(elf: &crate::elf::Elf, names: &[String], pclntab: u64) -> Option<u64> {
+    let rodata_at = elf.section_addr(names.iter().position(|n| n == ".rodata")?);
+    let section = [".go.module", ".noptrdata", ".data.rel.ro"]
+        .iter()
+        .find_map(|s| names.iter().position(|n| n == s))?;
+    let bytes = elf.contents(section, 1 << 20)?;
+    let words: Vec<u64> = bytes
+        .chunks_exact(8)
+        .map(|w| u64::from_le_bytes(w.try_into().expect("8 bytes")))
+        .collect();
+    let start = words.iter().position(|&w| w == pclntab)?;
+    let fields = words.get(start..)?.get(..64)?;
+    let r = fields.iter().rposition(|&w| w == rodata_at).filter(|&r| r >= 20)?;
+    let gofunc = *fields.get(r + 1)?;
+    elf.read_at_vaddr(gofunc, &mut [0u8; 1]).map(|()| gofunc)
+}
+
 /// The Go distribution's source directory as the binary names it (`/usr/lib/go/src/`;
 /// empty for a `-trimpath` build), from the file of a `runtime` function.
 fn goroot(stack: &[GoFrame]) -> Option<&str> {
@@ -447,11 +473,70 @@ fn is_distribution(file: &str, root: Option<&str>) -> bool {
         return false;
     }
     if root.is_empty() {
+        // `-trimpath`: the distribution's files are named by package (`os/file_unix.go`),
+        // the program's by module path (`example.com/m/main.go`, or a bare `app/main.go`).
         let first = file.split('/').next().unwrap_or("");
-        return !file.starts_with('/') && !first.contains('.') && first != "command-line-arguments";
+        return !file.starts_with('/') && STD_TOP_LEVEL.contains(&first);
     }
     file.starts_with(root)
 }
+
+/// The top-level directories of the Go distribution's `src` (the standard library and
+/// the go command), which a `-trimpath` build names its files by.
+const STD_TOP_LEVEL: &[&str] = &[
+    "archive",
+    "bufio",
+    "builtin",
+    "bytes",
+    "cmd",
+    "cmp",
+    "compress",
+    "container",
+    "context",
+    "crypto",
+    "database",
+    "debug",
+    "embed",
+    "encoding",
+    "errors",
+    "expvar",
+    "flag",
+    "fmt",
+    "go",
+    "hash",
+    "html",
+    "image",
+    "index",
+    "internal",
+    "io",
+    "iter",
+    "log",
+    "maps",
+    "math",
+    "mime",
+    "net",
+    "os",
+    "path",
+    "plugin",
+    "reflect",
+    "regexp",
+    "runtime",
+    "slices",
+    "sort",
+    "strconv",
+    "strings",
+    "structs",
+    "sync",
+    "syscall",
+    "testing",
+    "text",
+    "time",
+    "unicode",
+    "unique",
+    "unsafe",
+    "vendor",
+    "weak",
+];
 
 /// The frames to show for a Go caller, innermost first: the program's own (and the
 /// distribution's tests), each at its own file and line.
@@ -472,13 +557,30 @@ pub fn shown(stack: &[GoFrame]) -> Vec<PyFrame> {
 /// Whether a Go caller's call runs only off Windows: some frame of the program (not the
 /// distribution's platform layer) is in a function compiled only for other systems, or
 /// at a line that runs only there ([`crate::gosource`]).
-pub fn posix_only(stack: &[GoFrame], sources: &mut GoSources) -> bool {
+///
+/// A `-trimpath` build names the program's files by module path (`example.com/m/x.go`):
+/// such a file is looked for below the process's working directory `cwd`, dropping
+/// leading directories until it is found (a test runs in its package's directory, a
+/// program usually from its module's root).
+pub fn posix_only(stack: &[GoFrame], sources: &mut GoSources, cwd: Option<&std::path::Path>) -> bool {
     let root = goroot(stack);
+    let local = |file: &str| -> Option<String> {
+        if file.starts_with('/') {
+            return Some(file.to_owned());
+        }
+        let cwd = cwd?;
+        let parts: Vec<&str> = file.split('/').collect();
+        (0..parts.len())
+            .map(|k| cwd.join(parts[k..].join("/")))
+            .find(|p| p.is_file())
+            .map(|p| p.to_string_lossy().into_owned())
+    };
     stack.iter().any(|f| {
         let own = !is_distribution(&f.own_file, root);
         let here = !is_distribution(&f.file, root);
-        (own && sources.posix_only(&f.own_file, if f.file == f.own_file { f.line } else { 0 }))
-            || (here && f.file != f.own_file && sources.posix_only(&f.file, f.line))
+        let line = if f.file == f.own_file { f.line } else { 0 };
+        (own && local(&f.own_file).is_some_and(|p| sources.posix_only(&p, line)))
+            || (here && f.file != f.own_file && local(&f.file).is_some_and(|p| sources.posix_only(&p, f.line)))
     })
 }
 
@@ -530,12 +632,12 @@ mod tests {
             frame("main.main", "/nonexistent/main.go", 9),
             frame("runtime.main", "/usr/lib/go/src/runtime/proc.go", 250),
         ];
-        assert!(!posix_only(&stack, &mut sources));
+        assert!(!posix_only(&stack, &mut sources, None));
         let stack = [
             frame("os.Remove", "/usr/lib/go/src/os/file_unix.go", 311),
             frame("main.cleanup", "/nonexistent/cleanup_linux.go", 9),
             frame("runtime.main", "/usr/lib/go/src/runtime/proc.go", 250),
         ];
-        assert!(posix_only(&stack, &mut sources));
+        assert!(posix_only(&stack, &mut sources, None));
     }
 }

@@ -1742,7 +1742,8 @@ impl Tracer {
         };
         // Go code compiled or run only for other systems: the call never happens on
         // Windows.
-        if gostack::posix_only(&go_stack, &mut self.gosources) {
+        let cwd = || std::fs::read_link(format!("/proc/{pid}/cwd")).ok();
+        if !go_stack.is_empty() && gostack::posix_only(&go_stack, &mut self.gosources, cwd().as_deref()) {
             return allowed;
         }
         let stack = match caller_rt {
