@@ -2,7 +2,8 @@
 // FILE_SHARE_WRITE | FILE_SHARE_DELETE), java.io does not (io_util_md.c). Deleting a file
 // that an NIO writer holds is fine; so is DELETE_ON_CLOSE (Linux unlinks right after the
 // open, Windows deletes on close). The same name held by a java.io FileOutputStream is a
-// sharing violation: one finding, for the last delete.
+// sharing violation, also when an NIO write of it came between: two findings, x.dat and
+// q.dat.
 // Run in source-file mode: `java JavaNioShareDelete.java DIR`.
 import java.io.FileOutputStream;
 import java.io.OutputStream;
@@ -24,6 +25,11 @@ public class JavaNioShareDelete {
         try (FileOutputStream out = new FileOutputStream(p.toFile())) {
             out.write(1);
             Files.delete(p);
+        }
+        Path q = Paths.get(args[0], "q.dat");
+        try (FileOutputStream out = new FileOutputStream(q.toFile())) {
+            Files.writeString(q, "nio, closed again");
+            Files.delete(q);
         }
         System.out.println("done");
     }

@@ -18,11 +18,13 @@
 //! aarch64 a leaf keeps its return address in the link register, which `/proc` does not
 //! show: there a rename finds neither library (a missed finding, never a false one).
 //!
-//! A file that a JVM opened for writing through NIO is remembered by name, so that the fd
-//! it holds is judged as sharing delete. Read-only opens never leave the kernel, so a
-//! file NIO only reads is still judged as `java.io` holds it.
+//! A JVM's opens for writing are remembered per name, with the fds the JVM had on the file
+//! just before each: a writable fd it holds on that file is judged by the open that made
+//! it (NIO shares delete). Read-only opens never leave the kernel, so a file NIO only
+//! reads is still judged as `java.io` holds it.
 
-use std::collections::{HashMap, HashSet};
+use crate::procscan::FileId;
+use std::collections::HashMap;
 
 /// The JDK library whose JNI code made a libc call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,8 +46,11 @@ type CodeRanges = ((u64, u64), Vec<(usize, u64, u64)>);
 #[derive(Default)]
 pub struct JavaCallers {
     code: HashMap<u32, CodeRanges>,
-    /// `(pid, path)` of the files a JVM last opened for writing through NIO.
-    nio_opens: HashSet<(u32, String)>,
+    /// Per JVM, its recorded opens for writing, oldest first: the file, the API, and the
+    /// fds the JVM had on the file just before (an fd not among them was opened then or
+    /// later: a FileOutputStream held across an NIO `Files.write` of the same file, by
+    /// any of its names, is still java.io's).
+    opens: HashMap<u32, Vec<Open>>,
 }
 
 impl JavaCallers {
@@ -83,32 +88,93 @@ impl JavaCallers {
         Some(if found == 0 { JavaApi::Io } else { JavaApi::Nio })
     }
 
-    /// Records that JVM `pid` opens `path` for writing through `api` (a later `java.io`
-    /// open of the same name replaces an NIO one).
-    pub fn note_open(&mut self, pid: u32, path: &str, api: JavaApi) {
-        match api {
-            JavaApi::Nio => {
-                if self.nio_opens.len() >= 4096 {
-                    self.nio_opens.clear();
-                }
-                self.nio_opens.insert((pid, path.to_owned()));
-            }
-            JavaApi::Io => {
-                if !self.nio_opens.is_empty() {
-                    self.nio_opens.remove(&(pid, path.to_owned()));
+    /// Records that JVM `pid` opens the file `path` (`id`, when it exists already) for
+    /// writing through `api`, its fds on the file before the open being `before()` (asked
+    /// only when needed: a `java.io` open of a file never opened through NIO needs no
+    /// record).
+    pub fn note_open(
+        &mut self,
+        pid: u32,
+        path: &str,
+        id: Option<FileId>,
+        api: JavaApi,
+        before: impl FnOnce() -> Vec<i32>,
+    ) {
+        self.resolve(pid);
+        let known = self.opens.get(&pid).is_some_and(|h| {
+            h.iter().any(|e| match &e.file {
+                Recorded::Id(x) => Some(*x) == id,
+                Recorded::Name(n) => n == path,
+            })
+        });
+        if api == JavaApi::Io && !known {
+            return;
+        }
+        if self.opens.len() >= 1024 {
+            self.opens.clear();
+        }
+        let history = self.opens.entry(pid).or_default();
+        if history.len() >= 64 {
+            history.remove(0);
+        }
+        let file = match id {
+            Some(id) => Recorded::Id(id),
+            None => Recorded::Name(path.to_owned()), // created by this open
+        };
+        history.push(Open {
+            file,
+            api,
+            before: before(),
+        });
+    }
+
+    /// Whether no open is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.opens.is_empty()
+    }
+
+    /// Which API opened fd `fd` of JVM `pid` on the file `id`, if one of the recorded
+    /// opens did: the newest open of that file whose `before` set does not hold the fd (it
+    /// was opened then or after; an fd older than every recorded open of the file is
+    /// `None`). A file recorded by the name an open created it under is matched by what
+    /// that name is now.
+    pub fn api_of_fd(&mut self, pid: u32, id: FileId, fd: i32) -> Option<JavaApi> {
+        self.resolve(pid);
+        self.opens
+            .get(&pid)?
+            .iter()
+            .rev()
+            .filter(|e| matches!(e.file, Recorded::Id(x) if x == id))
+            .find(|e| !e.before.contains(&fd))
+            .map(|e| e.api)
+    }
+}
+
+impl JavaCallers {
+    /// Reads which file each name recorded by a creating open of JVM `pid` is now.
+    fn resolve(&mut self, pid: u32) {
+        for e in self.opens.get_mut(&pid).into_iter().flatten() {
+            if let Recorded::Name(n) = &e.file {
+                if let Ok(m) = std::fs::metadata(n) {
+                    e.file = Recorded::Id(FileId::of(&m));
                 }
             }
         }
     }
+}
 
-    /// Whether any JVM opened a file for writing through NIO.
-    pub fn any_nio_opens(&self) -> bool {
-        !self.nio_opens.is_empty()
-    }
+/// A recorded open for writing.
+#[derive(Debug)]
+struct Open {
+    file: Recorded,
+    api: JavaApi,
+    before: Vec<i32>,
+}
 
-    /// Whether JVM `pid` last opened `path` for writing through NIO: a writable fd it
-    /// holds on that name is NIO's.
-    pub fn opened_by_nio(&self, pid: u32, path: &str) -> bool {
-        !self.nio_opens.is_empty() && self.nio_opens.contains(&(pid, path.to_owned()))
-    }
+/// The file of a recorded open: by identity, or by the name a creating open gave it
+/// (its identity is read when first needed).
+#[derive(Debug)]
+enum Recorded {
+    Id(FileId),
+    Name(String),
 }

@@ -214,6 +214,17 @@ pub fn code_ranges(pid: u32, names: &[&str]) -> Vec<(usize, u64, u64)> {
         .collect()
 }
 
+/// The fds of `pid` open on the file `id` (each `/proc/PID/fd/N` stat'ed).
+pub fn fds_on(pid: u32, id: FileId) -> Vec<i32> {
+    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return vec![];
+    };
+    dir.filter_map(Result::ok)
+        .filter(|e| std::fs::metadata(e.path()).is_ok_and(|m| FileId::of(&m) == id))
+        .filter_map(|e| e.file_name().to_str()?.parse().ok())
+        .collect()
+}
+
 /// The process's name (`comm`).
 pub fn comm(pid: u32) -> String {
     std::fs::read_to_string(format!("/proc/{pid}/comm"))

@@ -1217,10 +1217,10 @@ impl Tracer {
             return None; // O_TMPFILE: an unnamed file; read-only: nothing to decide
         }
         let mut t = self.target(n, dirfd, arg)?;
-        if self.caller_runtime(n) == Runtime::Java {
-            self.note_java_open(n, &t);
-        }
         let m = self.stat(&mut t, false);
+        if self.caller_runtime(n) == Runtime::Java {
+            self.note_java_open(n, &t, m.as_ref().map(FileId::from_stat));
+        }
         let (files, holders, pending) = match &m {
             Some(m) => {
                 if !m.is_file() || (create && excl) {
@@ -1286,16 +1286,17 @@ impl Tracer {
     }
 
     /// A JVM's open for writing: remember whether NIO made it (see [`crate::java`]).
-    fn note_java_open(&mut self, n: &Notif, t: &Target) {
+    fn note_java_open(&mut self, n: &Notif, t: &Target, existing: Option<FileId>) {
         let pid = procscan::tgid(n.tid);
         let Some(api) = self.java.caller(pid, n.tid) else {
             return;
         };
-        if api == JavaApi::Io && !self.java.any_nio_opens() {
+        if api == JavaApi::Io && self.java.is_empty() {
             return;
         }
         if let Some(p) = t.named() {
-            self.java.note_open(pid, &p.display, api);
+            let before = || existing.map(|id| procscan::fds_on(pid, id)).unwrap_or_default();
+            self.java.note_open(pid, &p.display, existing, api, before);
         }
     }
 
@@ -1327,15 +1328,24 @@ impl Tracer {
     /// `opener`), when that library has a share mode of its own: an fd of a SQLite
     /// database or its WAL is SQLite's (its Windows VFS shares read and write only,
     /// whatever the runtime around it shares: better-sqlite3, `node:sqlite` and rusqlite
-    /// compile it in); a writable fd of a JVM on a name it last opened for writing through
-    /// NIO is NIO's (shares delete). Cygwin's SQLite runs on Cygwin's opens.
-    fn opened_by(&mut self, opener: u32, hold: Hold, path: &str) -> Option<Library> {
+    /// compile it in); a writable fd of a JVM that an open through NIO made is NIO's
+    /// (shares delete; see [`crate::java`]). Cygwin's SQLite runs on Cygwin's opens.
+    fn opened_by(&mut self, holder: u32, opener: u32, fd: Option<i32>, hold: Hold, path: &str) -> Option<Library> {
         let Hold::Handle { write, .. } = hold else {
             return None;
         };
         let rt = self.runtime_of(opener);
-        if rt == Runtime::Java && write && self.java.opened_by_nio(opener, path) {
-            return Some(Library::JavaNio);
+        if rt == Runtime::Java && write && !self.java.is_empty() {
+            // The fd's file (an inherited fd has the opener's number too).
+            let holder = fd.and_then(|fd| {
+                let m = std::fs::metadata(format!("/proc/{holder}/fd/{fd}")).ok()?;
+                Some((fd, FileId::of(&m)))
+            });
+            if let Some((fd, id)) = holder {
+                if self.java.api_of_fd(opener, id, fd) == Some(JavaApi::Nio) {
+                    return Some(Library::JavaNio);
+                }
+            }
         }
         let sqlite = rt != Runtime::Cygwin && !path.ends_with("-shm") && runtime::is_sqlite_database(path);
         sqlite.then_some(Library::Sqlite)
@@ -1439,7 +1449,7 @@ impl Tracer {
                 let spec = HolderSpec {
                     file: 0,
                     runtime: self.runtime_of(opener),
-                    library: self.opened_by(opener, h.hold, path),
+                    library: self.opened_by(h.pid, opener, h.fd, h.hold, path),
                     hold: h.hold,
                     duplicate_of: o.duplicate_of,
                     delete_on_close: self.is_temporary(h, path),
@@ -1703,7 +1713,7 @@ impl Tracer {
                 HolderSpec {
                     file: h.target,
                     runtime: self.runtime_of(opener),
-                    library: self.opened_by(opener, h.hold, &files[h.target].path),
+                    library: self.opened_by(h.pid, opener, h.fd, h.hold, &files[h.target].path),
                     hold: h.hold,
                     duplicate_of: o.duplicate_of,
                     delete_on_close: temporary && matches!(h.hold, Hold::Handle { .. }),
