@@ -67,7 +67,7 @@ cannot run under winsan; a signal handler without SA_RESTART can see EINTR from 
 watched call. Without --enforce a refused operation still happens, so later operations
 that depend on it (the next step of a log rotation) can be findings too; --enforce
 stops at the first. A JVM's fd is judged as java.io's (no FILE_SHARE_DELETE) unless the
-JVM opened that name for writing through java.nio (told by the JNI library that made
+open that made it was a write-open through java.nio (told by the JNI library that made
 the call): files java.nio only reads (Files.newInputStream, FileChannel.open(READ)),
 which share delete on Windows, can give false sharing violations. A program that takes
 a code path of its own on Windows is judged by the calls it makes on Linux, except that
