@@ -115,6 +115,9 @@ pub fn name_excludes_windows(path: &str) -> bool {
 /// architecture, `cgo`, the program's own tags) either way.
 pub fn build_line_excludes_windows(src: &str) -> bool {
     let mut in_comment = false;
+    // Legacy `// +build` lines (honoured when there is no `//go:build`): a line is an OR
+    // of space-separated terms, a term an AND of comma-separated tags; lines are ANDed.
+    let mut plus_build: Vec<String> = vec![];
     for line in src.lines() {
         let t = line.trim();
         // A `//go:build` inside a block comment is no constraint (go vet: misplaced).
@@ -127,13 +130,20 @@ pub fn build_line_excludes_windows(src: &str) -> bool {
             continue;
         }
         if t.starts_with("package ") {
-            return false;
+            break;
         }
         if let Some(expr) = t.strip_prefix("//go:build ") {
             return Expr::parse(expr).is_some_and(|e| !e.satisfiable_on_windows());
         }
+        if let Some(terms) = t.strip_prefix("// +build ") {
+            let or: Vec<String> = terms
+                .split_whitespace()
+                .map(|term| format!("({})", term.split(',').collect::<Vec<_>>().join(" && ")))
+                .collect();
+            plus_build.push(format!("({})", or.join(" || ")));
+        }
     }
-    false
+    plus_build_excludes_windows(&plus_build)
 }
 
 /// A build constraint expression (`go/build/constraint`): tags, `!`, `&&`, `||`, parens.
@@ -251,6 +261,11 @@ impl Expr {
     }
 }
 
+/// The `// +build` lines' expression, if any (see [`build_line_excludes_windows`]).
+fn plus_build_excludes_windows(lines: &[String]) -> bool {
+    !lines.is_empty() && Expr::parse(&lines.join(" && ")).is_some_and(|e| !e.satisfiable_on_windows())
+}
+
 /// The GOOS values a condition `runtime.GOOS == "x" || runtime.GOOS == "y"` selects; `None`
 /// for anything else.
 fn goos_equals(cond: &str) -> Option<Vec<&str>> {
@@ -274,7 +289,13 @@ fn condition_excludes_windows(cond: &str) -> bool {
     }
     cond.split("&&").any(|part| {
         let p = part.trim();
-        p == "runtime.GOOS != \"windows\"" || goos_equals(p).is_some_and(|os| !os.contains(&"windows"))
+        let negated_windows = p
+            .strip_prefix("!(")
+            .and_then(|p| p.strip_suffix(')'))
+            .is_some_and(condition_is_windows);
+        p == "runtime.GOOS != \"windows\""
+            || negated_windows
+            || goos_equals(p).is_some_and(|os| !os.contains(&"windows"))
     })
 }
 
@@ -514,6 +535,14 @@ mod tests {
             !build_line_excludes_windows("/*\n//go:build !windows\n*/\npackage p\n"),
             "inside a block comment"
         );
+        assert!(build_line_excludes_windows("// +build !windows\n\npackage p\n"));
+        assert!(build_line_excludes_windows(
+            "// +build linux darwin\n// +build amd64\n\npackage p\n"
+        ));
+        assert!(!build_line_excludes_windows("// +build linux windows\n\npackage p\n"));
+        assert!(!build_line_excludes_windows(
+            "// +build linux,cgo windows\n\npackage p\n"
+        ));
     }
 
     #[test]
@@ -551,6 +580,9 @@ func f(t *testing.T) {
 \t\tos.Remove(i)
 \t}
 \tif runtime.GOOS != \"windows\" { os.Remove(j) }
+\tif !(runtime.GOOS == \"windows\") {
+\t\tos.Remove(k)
+\t}
 }
 ";
         let at = |needle: &str| src.lines().position(|l| l.contains(needle)).unwrap() + 1;
@@ -566,6 +598,7 @@ func f(t *testing.T) {
             ("Remove(h)", false),
             ("Remove(i)", false),
             ("Remove(j)", true),
+            ("Remove(k)", true),
         ] {
             assert_eq!(line_is_posix_only(src, at(call)), posix, "{call}");
         }
