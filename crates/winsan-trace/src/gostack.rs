@@ -11,8 +11,8 @@
 //! pointer is past it. A function inlined into another has no frame of its own: the
 //! function's inline tree (`FUNCDATA_InlTree`, indexed by `PCDATA_InlTreeIndex`) names
 //! it and the caller's instruction at the call site, as in Go's own tracebacks; the tree
-//! lies in `go:func.*`, found by name in `.symtab` (a stripped binary has none: there a
-//! position inside inlined code is known by file only).
+//! lies in `go:func.*`, whose address the module data holds (or `.symtab`; when neither
+//! tells, a position inside inlined code is known by file only).
 //!
 //! The table is read from the executable on demand (its function index once per
 //! binary, the rest a few bytes at a time), so that a large test binary costs the
@@ -39,8 +39,8 @@ struct Pclntab {
     /// is `{funcID, nameOff, parentPc, startLine}`; before, `{parent, funcID, file, line,
     /// nameOff, parentPc}`.
     go120: bool,
-    /// Where `go:func.*` is (`moduledata.gofunc`, from `.symtab`): function data such as
-    /// the inline tree are at offsets from it. `None` in a stripped binary.
+    /// Where `go:func.*` is (`moduledata.gofunc`): function data such as the inline tree
+    /// are at offsets from it.
     gofunc: Option<u64>,
     /// File offset of the section.
     base: u64,
@@ -105,7 +105,6 @@ impl Pclntab {
                 (entry, func)
             })
             .collect();
-        let [gofunc, gofunc_old] = elf.static_symbols([b"go:func.*", b"go.func.*"]).unwrap_or([None, None]);
         // `textStart` is `moduledata.text`, the start of `.text`; recent linkers leave it
         // to a relocation (0 in the file).
         let text = names.iter().position(|n| n == ".text")?;
@@ -116,9 +115,12 @@ impl Pclntab {
         // The address the file's start is linked at (the first segment maps offset 0):
         // a position-independent binary is loaded that far from it.
         let link_base = elf.section_addr(text).checked_sub(elf.section_range(text)?.0)?;
-        let gofunc = gofunc
-            .or(gofunc_old)
-            .or_else(|| gofunc_from_moduledata(&elf, &names, elf.section_addr(i)));
+        // From the module data (a few KiB read); `.symtab` (megabytes in a large binary)
+        // only when that fails.
+        let gofunc = gofunc_from_moduledata(&elf, &names, elf.section_addr(i)).or_else(|| {
+            let [new, old] = elf.static_symbols([b"go:func.*", b"go.func.*"])?;
+            new.or(old)
+        });
         Some(Pclntab {
             go120: magic == 0xffff_fff1,
             gofunc,
