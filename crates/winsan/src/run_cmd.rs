@@ -80,7 +80,7 @@ frame). Other languages' branches (`process.platform`, `cfg(windows)`) are not r
 the known ones (cmd/go, lld, git, SQLite) are modelled. Python frames (a finding's
 location, os.rename told from os.replace, the except-clause and POSIX-only
 exemptions) are read for CPython 3.11 to 3.15 only; Go frames for Go 1.18 and later
-(from the binary's line table; a stripped binary's inlined calls have no line).
+(from the binary's own line table and inline tree, go test's stripped binaries too).
 Contract: shared/spec/run.md.";
 
 /// Options of `winsan run`.
