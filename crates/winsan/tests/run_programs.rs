@@ -1500,6 +1500,43 @@ fn go_build_over_a_running_program_is_fine() {
     assert_eq!(r.stdout.trim(), "v3", "{}", r.stderr);
 }
 
+/// `go test`: a test that skips itself on Windows is no finding, one that does not is,
+/// located in the stripped test binary through the inlined helper.
+#[test]
+fn go_test_that_skips_on_windows_and_one_that_does_not() {
+    if !go_available() {
+        return;
+    }
+    let Some(r) = run("go-test-skips", &[], "sh_go_test_skips_on_windows.sh") else {
+        return;
+    };
+    assert_eq!(r.stdout.trim(), "ok", "{}", r.stderr);
+    let f = r.only_finding();
+    assert_eq!(f["path"], format!("{}/runs.txt", r.dir()));
+    let at: Vec<(String, String, u64)> = f["stack"]
+        .as_array()
+        .expect("a Go stack")
+        .iter()
+        .map(|s| {
+            let file = s["file"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+            (
+                s["function"].as_str().unwrap().to_owned(),
+                file,
+                s["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        at[..3],
+        [
+            ("example.com/skips.remove".to_owned(), "lib.go".to_owned(), 5),
+            ("example.com/skips.Cleanup".to_owned(), "lib.go".to_owned(), 8),
+            ("example.com/skips.TestRuns".to_owned(), "lib_test.go".to_owned(), 21),
+        ],
+        "{at:#?}"
+    );
+}
+
 /// Go's RemoveAll clears a read-only directory's attribute and retries on Windows;
 /// os.Remove does not.
 #[test]
