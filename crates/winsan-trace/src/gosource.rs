@@ -365,11 +365,14 @@ pub fn line_is_posix_only(src: &str, line: usize) -> bool {
             if condition_excludes_windows(cond) {
                 return true;
             }
-        } else if text == "} else {" {
-            if let Some(cond) = if_header_of_else(&lines, i, k) {
-                if condition_is_windows(cond) {
-                    return true;
-                }
+        } else if text == "} else {" || text.starts_with("} else if ") {
+            // Runs only when every earlier condition of the chain is false: off Windows if
+            // one of them is a Windows test.
+            let own = text.strip_prefix("} else if ").and_then(|t| t.strip_suffix('{'));
+            if own.is_some_and(condition_excludes_windows)
+                || earlier_conditions(&lines, i, k).iter().any(|c| condition_is_windows(c))
+            {
+                return true;
             }
         } else if text.starts_with("case ") || text == "default:" {
             if let Some(excludes) = switch_case_excludes_windows(&lines, i, k) {
@@ -382,25 +385,25 @@ pub fn line_is_posix_only(src: &str, line: usize) -> bool {
     false
 }
 
-/// The condition of the `if` whose `} else {` is at line `i`, indentation `k`: the
-/// nearest `if ... {` above at that indentation, if there is no `else if` between.
-fn if_header_of_else<'a>(lines: &[&'a str], i: usize, k: usize) -> Option<&'a str> {
+/// The conditions of the `if` and `else if` branches before the `} else` at line `i`,
+/// indentation `k`, nearest first (empty when the chain is not plain).
+fn earlier_conditions<'a>(lines: &[&'a str], i: usize, k: usize) -> Vec<&'a str> {
+    let mut out = vec![];
     for j in (0..i).rev() {
         let text = code_of(lines[j]);
         if indentation(lines[j]) != k || text.is_empty() {
             continue;
         }
-        if text.starts_with("} else if ") {
-            return None;
-        }
-        if let Some(cond) = text.strip_prefix("if ").and_then(|t| t.strip_suffix('{')) {
-            return Some(cond);
-        }
-        if !text.starts_with('}') {
-            return None;
+        if let Some(cond) = text.strip_prefix("} else if ").and_then(|t| t.strip_suffix('{')) {
+            out.push(cond);
+        } else if let Some(cond) = text.strip_prefix("if ").and_then(|t| t.strip_suffix('{')) {
+            out.push(cond);
+            return out;
+        } else if !text.starts_with('}') {
+            return vec![];
         }
     }
-    None
+    vec![]
 }
 
 /// For a `case` or `default:` line at `i` (indentation `k`) of `switch runtime.GOOS {`:
@@ -410,10 +413,32 @@ fn switch_case_excludes_windows(lines: &[&str], i: usize, k: usize) -> Option<bo
         let t = code_of(lines[j]);
         indentation(lines[j]) == k && !t.is_empty() && !t.starts_with("case ") && t != "default:"
     })?;
+    let text = code_of(lines[i]);
+    if code_of(lines[header]) == "switch {" {
+        // Cases are conditions, the first true one runs: a case after one that tests for
+        // Windows (and not fallen into) runs only off Windows, as does its own
+        // non-Windows test.
+        let cond = |t: &'_ str| {
+            t.strip_prefix("case ")
+                .and_then(|t| t.strip_suffix(':'))
+                .map(str::to_owned)
+        };
+        let earlier: Vec<String> = lines[header + 1..i]
+            .iter()
+            .filter(|l| indentation(l) == k)
+            .filter_map(|l| cond(code_of(l)))
+            .collect();
+        let falls_into = lines[header + 1..i]
+            .iter()
+            .rev()
+            .find(|l| !code_of(l).is_empty())
+            .is_some_and(|l| code_of(l) == "fallthrough");
+        let own = cond(text).is_some_and(|c| condition_excludes_windows(&c));
+        return Some(!falls_into && (own || earlier.iter().any(|c| condition_is_windows(c))));
+    }
     if code_of(lines[header]) != "switch runtime.GOOS {" {
         return None;
     }
-    let text = code_of(lines[i]);
     if text == "default:" {
         // Every case of the switch: default runs off Windows if one names windows.
         let names_windows = lines[header + 1..]
@@ -583,6 +608,21 @@ func f(t *testing.T) {
 \tif !(runtime.GOOS == \"windows\") {
 \t\tos.Remove(k)
 \t}
+\tif runtime.GOOS == \"windows\" {
+\t\tx()
+\t} else if ok {
+\t\tos.Remove(l)
+\t} else {
+\t\tos.Remove(m)
+\t}
+\tswitch {
+\tcase ok:
+\t\tos.Remove(n)
+\tcase runtime.GOOS == \"windows\":
+\t\tx()
+\tcase other:
+\t\tos.Remove(o)
+\t}
 }
 ";
         let at = |needle: &str| src.lines().position(|l| l.contains(needle)).unwrap() + 1;
@@ -599,6 +639,10 @@ func f(t *testing.T) {
             ("Remove(i)", false),
             ("Remove(j)", true),
             ("Remove(k)", true),
+            ("Remove(l)", true),
+            ("Remove(m)", true),
+            ("Remove(n)", false),
+            ("Remove(o)", true),
         ] {
             assert_eq!(line_is_posix_only(src, at(call)), posix, "{call}");
         }
