@@ -57,7 +57,7 @@ impl JavaCallers {
     /// Which API thread `tid` (of JVM `pid`) is in, stopped in a trapped call; `None` when
     /// the call comes from neither library (the JVM's own files) or cannot be read.
     pub fn caller(&mut self, pid: u32, tid: u32) -> Option<JavaApi> {
-        let sp = crate::procscan::syscall_stack_pointer(tid)?;
+        let (sp, _) = crate::procscan::syscall_sp_pc(tid)?;
         let mut stack = [0u8; 256];
         let n = crate::sys::read_mem(tid, sp, &mut stack).unwrap_or(0);
         let words: Vec<u64> = stack[..n]

@@ -182,14 +182,6 @@ pub fn tgid(tid: u32) -> u32 {
         .unwrap_or(tid)
 }
 
-/// The user stack pointer of thread `tid`, stopped in a system call: `/proc/TID/syscall`
-/// holds the call's number, its six arguments, the stack pointer and the program counter.
-pub fn syscall_stack_pointer(tid: u32) -> Option<u64> {
-    let s = std::fs::read_to_string(format!("/proc/{tid}/syscall")).ok()?;
-    let sp = s.split_whitespace().nth(7)?;
-    u64::from_str_radix(sp.strip_prefix("0x")?, 16).ok()
-}
-
 /// The user stack pointer and program counter of thread `tid`, stopped in a system call
 /// (`/proc/TID/syscall`: the number, six arguments, then both).
 pub fn syscall_sp_pc(tid: u32) -> Option<(u64, u64)> {

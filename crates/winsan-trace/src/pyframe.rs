@@ -1079,15 +1079,13 @@ fn except_clauses(code: &[u8], ops: &Opcodes) -> Option<Vec<Vec<u64>>> {
     if unit(0)?.0 != ops.push_exc_info {
         return None;
     }
-    if unit(1)?.0 == ops.pop_top {
-        return Some(vec![vec![BARE_EXCEPT]]); // `except:` drops the exception at once
-    }
     let (mut pc, mut ext, mut clause, mut clauses) = (1usize, 0u32, vec![], vec![]);
     for _ in 0..256 {
         let (op, arg) = unit(pc)?;
         let arg = (ext << 8) | arg;
         ext = 0;
-        if op == ops.pop_top && clause.is_empty() && ext == 0 {
+        if op == ops.pop_top && clause.is_empty() {
+            // `except:` drops the exception at once: it catches everything.
             clauses.push(vec![BARE_EXCEPT]);
             return Some(clauses);
         }

@@ -397,7 +397,7 @@ struct Tracer {
     /// ([`pysource::Sources::posix_only`]: `ctypes.util.find_library`'s gcc probe, whose linker
     /// writes over the file's name): nothing done to them happens on Windows.
     posix_only: HashSet<String>,
-    /// Which JDK API a JVM's calls come from; the files JVMs opened through NIO.
+    /// Which JDK API a JVM's calls come from, and the JVMs' recorded opens for writing.
     java: JavaCallers,
     /// Go callers' frames, and the Go source files read for their platform checks.
     gostacks: GoStacks,
@@ -1323,7 +1323,6 @@ impl Tracer {
         }
     }
 
-    /// Whether holder `h` of `path` is a `NamedTemporaryFile`'s `O_TEMPORARY` handle.
     /// Which library of the process opened the handle of a holder on `path` (opened by
     /// `opener`), when that library has a share mode of its own: an fd of a SQLite
     /// database or its WAL is SQLite's (its Windows VFS shares read and write only,
@@ -1351,6 +1350,7 @@ impl Tracer {
         sqlite.then_some(Library::Sqlite)
     }
 
+    /// Whether holder `h` of `path` is a `NamedTemporaryFile`'s `O_TEMPORARY` handle.
     fn is_temporary(&self, h: &LinuxHolder, path: &str) -> bool {
         matches!(h.hold, Hold::Handle { .. }) && self.temporary.get(path) == Some(&h.pid)
     }
