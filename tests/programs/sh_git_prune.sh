@@ -7,6 +7,8 @@ git init -q repo
 cd repo
 git config user.email t@example.com
 git config user.name t
+git config maintenance.auto false  # no background maintenance racing the repack
+git config gc.auto 0
 for i in 1 2 3; do echo "$i" > "f$i"; done
 git add .
 git commit -qm one
