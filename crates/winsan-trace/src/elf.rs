@@ -36,6 +36,8 @@ pub struct Elf {
     shstrndx: usize,
     /// `ET_EXEC`: position-dependent, symbol values are addresses.
     pub fixed: bool,
+    /// The program headers' offset and count (`e_phoff`, `e_phnum`).
+    ph: (u64, usize),
 }
 
 impl Elf {
@@ -62,6 +64,10 @@ impl Elf {
             shnum,
             shstrndx,
             fixed: u16at(&hdr, 0x10) == 2,
+            ph: (
+                u64at(&hdr, 0x20) as u64,
+                if u16at(&hdr, 0x36) == 56 { u16at(&hdr, 0x38) } else { 0 },
+            ),
         })
     }
 
@@ -129,6 +135,19 @@ impl Elf {
                 .filter_map(|e| name_at(&names, u64at(e, 8)).map(<[u8]>::to_vec))
                 .collect(),
         )
+    }
+
+    /// The loadable segments (`PT_LOAD`): `(p_offset, p_vaddr, p_filesz)` each.
+    pub fn load_segments(&self) -> Vec<(u64, u64, u64)> {
+        const PT_LOAD: usize = 1;
+        let mut ph = vec![0u8; self.ph.1 * 56];
+        if self.file.read_exact_at(&mut ph, self.ph.0).is_err() {
+            return vec![];
+        }
+        ph.chunks_exact(56)
+            .filter(|p| u32at(p, 0) == PT_LOAD)
+            .map(|p| (u64at(p, 8) as u64, u64at(p, 0x10) as u64, u64at(p, 0x20) as u64))
+            .collect()
     }
 
     /// Read `buf.len()` bytes at virtual address `vaddr` (a symbol's value) from the file,

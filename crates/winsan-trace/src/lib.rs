@@ -16,17 +16,20 @@
 //! source for code that runs only off Windows; [`oracle`] asks the model; [`report`] prints;
 //! [`supervisor`] ties them together.
 
+pub mod csource;
 pub mod elf;
 pub mod gosource;
 pub mod gostack;
 pub mod java;
 pub mod libuv;
+pub mod native;
 pub mod oracle;
 pub mod procscan;
 pub mod pyframe;
 pub mod pysource;
 pub mod report;
 pub mod runtime;
+pub mod rustsource;
 pub mod supervisor;
 pub mod sys;
 pub mod syscalls;

@@ -11,6 +11,7 @@ use crate::gosource::GoSources;
 use crate::gostack::{self, GoStacks};
 use crate::java::{JavaApi, JavaCallers};
 use crate::libuv::LibuvVersions;
+use crate::native::{self, NativeSources, NativeStacks};
 use crate::oracle::{self, FileSpec, Hold, HolderSpec, Op, Situation};
 use crate::procscan::{self, FileId, LinuxHolder};
 use crate::pyframe::{self, PyFrames};
@@ -401,6 +402,9 @@ struct Tracer {
     java: JavaCallers,
     /// Go callers' frames, and the Go source files read for their platform checks.
     gostacks: GoStacks,
+    /// Native callers' frames (Rust, C, C++) and their sources, read for `cfg` and `#if`.
+    native: NativeStacks,
+    native_sources: NativeSources,
     gosources: GoSources,
     /// The runtime of a thread by the address of a call it made
     /// ([`Tracer::caller_runtime`]).
@@ -499,6 +503,8 @@ impl Tracer {
             posix_only: Default::default(),
             java: Default::default(),
             gostacks: Default::default(),
+            native: Default::default(),
+            native_sources: Default::default(),
             gosources: Default::default(),
             callers: HashMap::new(),
             findings: Vec::new(),
@@ -1756,10 +1762,22 @@ impl Tracer {
         if !go_stack.is_empty() && gostack::posix_only(&go_stack, &mut self.gosources, cwd().as_deref()) {
             return allowed;
         }
+        let native_stack = match caller_rt {
+            Runtime::Rust | Runtime::Crt | Runtime::Llvm | Runtime::Git => self.native.stack(pid, n.tid),
+            _ => vec![],
+        };
+        // Rust, C or C++ code compiled or run only for other systems (`#[cfg(unix)]`,
+        // `if cfg!(unix)`, `#ifndef _WIN32`): the call never happens on Windows.
+        if native_stack
+            .iter()
+            .any(|f| !native::is_toolchain(&f.file) && self.native_sources.posix_only(&f.file, f.line))
+        {
+            return allowed;
+        }
         let stack = match caller_rt {
             Runtime::Python => self.pyframes.stack(pid, n.tid),
             Runtime::Go => gostack::shown(&go_stack),
-            _ => vec![],
+            _ => native::shown(&native_stack),
         };
         // NamedTemporaryFile opened with O_TEMPORARY on Windows and its close makes no
         // unlink: the caller's own fds and maps of the file are that handle or duplicates
@@ -1776,7 +1794,7 @@ impl Tracer {
         // sys.platform, a test skipped there): the call never happens on Windows. (The
         // unlink of NamedTemporaryFile's close is such code too, but it stands for the
         // other process's open that Windows refuses, as said above.)
-        if !(operation == "unlink" && ntf_close) && self.sources.posix_only(&stack) {
+        if caller_rt == Runtime::Python && !(operation == "unlink" && ntf_close) && self.sources.posix_only(&stack) {
             return allowed;
         }
         if operation == "unlink"
@@ -1796,7 +1814,10 @@ impl Tracer {
         {
             return allowed;
         }
-        if kind == oracle::Kind::RenameTargetExists && self.python_catches(pid, n.tid, &stack, refusal.win32) {
+        if kind == oracle::Kind::RenameTargetExists
+            && caller_rt == Runtime::Python
+            && self.python_catches(pid, n.tid, &stack, refusal.win32)
+        {
             // Handled by the program: no finding. Under --enforce the call still fails,
             // so that the handler runs as on Windows (and its calls are judged).
             let (_, errno) = report::translate(caller_rt, operation, refusal.win32, "", None);

@@ -92,13 +92,15 @@ fn compiled(prog: &str) -> String {
         Command::new("gcc")
             .arg("-static")
             .arg("-O1")
+            .arg("-g")
             .arg("-o")
             .arg(&out)
             .arg(&src)
             .status()
     } else {
         Command::new("rustc")
-            .args(["-O", "--edition", "2021", "-o"])
+            // Line tables, as a debug build has: findings name the program's lines.
+            .args(["-O", "-g", "--edition", "2021", "-o"])
             .arg(&out)
             .arg(&src)
             .status()
@@ -1445,6 +1447,77 @@ fn rust_binary_removing_an_open_sqlite_database() {
     assert_eq!(b[0]["share"], serde_json::json!(["read", "write"]));
     assert_eq!(b[0]["runtime"], "sqlite", "{b:#?}");
     assert!(r.stderr.contains("SQLite's Windows VFS (winOpen)"), "{}", r.stderr);
+}
+
+/// A Rust program's findings name its own frames (unwound through std and the C library
+/// with the binary's call frame information, named by its line tables), and code a
+/// Windows build leaves out (`#[cfg(unix)]` on a function, a module or a block) or never
+/// runs (`if cfg!(unix)`, the `else` of `if cfg!(windows)`, after `if cfg!(windows) {
+/// return; }`) is no finding: of eight removals of the working directory, the two that
+/// a Windows build runs are reported.
+#[test]
+fn rust_code_built_only_off_windows_is_no_finding() {
+    let Some(r) = run("rust-cfg", &[], "rs_cfg_unix_rmdir_cwd.rs") else {
+        return;
+    };
+    assert_eq!(r.stdout, "done\n");
+    let src = programs().join("rs_cfg_unix_rmdir_cwd.rs");
+    let src_text = std::fs::read_to_string(&src).unwrap();
+    let line_of = |marker: &str| src_text.lines().position(|l| l.contains(marker)).unwrap() as u64 + 1;
+    let f = r.findings();
+    let paths: Vec<String> = f.iter().map(|f| f["path"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(
+        paths,
+        [format!("{}/everywhere", r.dir()), format!("{}/plain", r.dir())],
+        "{}",
+        r.stderr
+    );
+    for f in f {
+        assert_eq!(f["kind"], "directory-in-use");
+        assert_eq!(f["runtime"], "rust");
+        let stack = f["stack"].as_array().unwrap();
+        assert_eq!(stack[0]["file"], src.to_str().unwrap());
+        assert_eq!(stack[0]["function"], "rs_cfg_unix_rmdir_cwd::remove_own_cwd");
+        assert_eq!(stack[0]["line"], line_of("// the call"));
+    }
+    let caller = |f: &Value| f["stack"][1]["line"].as_u64().unwrap();
+    assert_eq!(caller(&f[0]), line_of("remove_own_cwd(d, \"everywhere\")"));
+    assert_eq!(caller(&f[1]), line_of("remove_own_cwd(&d, \"plain\")"));
+    assert!(
+        r.stderr.contains(&format!(
+            "at {}:{} in rs_cfg_unix_rmdir_cwd::remove_own_cwd",
+            src.display(),
+            line_of("// the call")
+        )),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A C program's findings name its own function and line, and code the preprocessor
+/// keeps out of a Windows build (`#ifndef _WIN32`, an `#elif` for Linux after `#if
+/// defined(_WIN32)`) is no finding: of three unlinks of an open file, one is reported.
+#[test]
+fn c_code_the_preprocessor_keeps_off_windows_is_no_finding() {
+    let Some(r) = run("c-ifdef", &[], "c_ifdef_unlink_open.c") else {
+        return;
+    };
+    assert_eq!(r.stdout, "done\n");
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["runtime"], "crt");
+    assert_eq!(f["path"], format!("{}/plain", r.dir()));
+    let src = programs().join("c_ifdef_unlink_open.c");
+    let line = std::fs::read_to_string(&src)
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("refused on Windows"))
+        .unwrap()
+        + 1;
+    assert_eq!(f["stack"][0]["function"], "everywhere");
+    assert_eq!(f["stack"][0]["file"], src.to_str().unwrap());
+    assert_eq!(f["stack"][0]["line"], line as u64);
+    assert_eq!(f["stack"][1]["function"], "main");
 }
 
 /// A delete leaves a delete-pending name only if the model says so: Rust's POSIX fallback

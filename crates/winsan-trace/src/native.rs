@@ -1,0 +1,463 @@
+//! A native caller's stack (Rust, C, C++), unwound from its thread's stack with the call
+//! frame information of its binaries and named with their debugging information.
+//!
+//! Every x86-64 ELF file carries call frame information (`.eh_frame`: what C++
+//! exceptions and Rust panics unwind with; System V psABI for AMD64, §3.7 and §4.2.4,
+//! and DWARF 5 §6.4): for each instruction, how to find the frame's canonical frame
+//! address (CFA, the caller's stack pointer before the call), and from it the return
+//! address and the caller's saved registers. Of a thread stopped in a system call, only
+//! the stack pointer and the program counter can be read without ptrace
+//! (`/proc/TID/syscall`), so the walk begins with those, reading the stack memory once:
+//!
+//! * a frame whose CFA is the stack pointer plus a constant (code built without frame
+//!   pointers: Rust's default, `gcc -O`) unwinds exactly;
+//! * a frame whose CFA is its frame pointer (`rbp`: Rust's std is built with frame
+//!   pointers, as is code built with `-fno-omit-frame-pointer`) unwinds exactly once a
+//!   frame below it has saved `rbp`. The first such frame above the C library's system
+//!   call wrapper (which saves nothing) is found by looking up the stack for its saved
+//!   `rbp` and return address: the first return address whose call instruction calls
+//!   the function being unwound, or calls indirectly (a stale return address in a
+//!   frame's locals calls some other function). This is the one guess of the walk.
+//!
+//! Each frame is then named by the file's DWARF line tables and inlining information
+//! (the `addr2line` crate, as Rust's own backtraces do; a function inlined into another
+//! is a frame of its own) or, without them, by its symbol. Anything unexpected ends the
+//! walk, keeping the frames found so far. Other architectures have no native frames.
+
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::fs::File;
+
+use gimli::{
+    BaseAddresses, CfaRule, EhFrame, EhFrameHdr, LittleEndian, RegisterRule, UnwindContext, UnwindSection, X86_64,
+};
+
+use crate::pyframe::PyFrame;
+
+/// At most this many machine frames are unwound, innermost first.
+const MAX_FRAMES: usize = 64;
+/// The stack read above the stopped thread's stack pointer (a thread's stack ends sooner:
+/// the read stops at its end).
+const STACK_BYTES: usize = 512 << 10;
+/// How far up the stack the saved frame pointer of the first frame-pointer frame is
+/// looked for.
+const SCAN_BYTES: u64 = 64 << 10;
+
+/// One ELF file's call frame information, and its debugging information once needed.
+struct Module {
+    path: String,
+    /// `(p_offset, p_vaddr, p_filesz)` of each `PT_LOAD`.
+    segments: Vec<(u64, u64, u64)>,
+    eh_frame: Vec<u8>,
+    eh_frame_addr: u64,
+    /// Empty when the file has no `.eh_frame_hdr` (its search table).
+    eh_frame_hdr: Vec<u8>,
+    eh_frame_hdr_addr: u64,
+    text_addr: u64,
+    symbols: OnceCell<Option<addr2line::Loader>>,
+}
+
+/// What the call frame information says of one instruction: the CFA as a register plus
+/// an offset, where `rbp` and the return address were saved, and the function's start.
+struct Rules {
+    cfa: (gimli::Register, i64),
+    rbp: RegisterRule<usize>,
+    ra: RegisterRule<usize>,
+    start: u64,
+}
+
+impl Module {
+    fn open(path: &str) -> Option<Module> {
+        let elf = crate::elf::Elf::open(File::open(path).ok()?)?;
+        let names = elf.section_names()?;
+        let find = |n: &str| names.iter().position(|s| s == n);
+        let eh = find(".eh_frame")?;
+        let (eh_frame_hdr, eh_frame_hdr_addr) = match find(".eh_frame_hdr") {
+            Some(i) => (elf.contents(i, 64 << 20)?, elf.section_addr(i)),
+            None => (vec![], 0),
+        };
+        Some(Module {
+            path: path.to_owned(),
+            segments: elf.load_segments(),
+            eh_frame: elf.contents(eh, 256 << 20)?,
+            eh_frame_addr: elf.section_addr(eh),
+            eh_frame_hdr,
+            eh_frame_hdr_addr,
+            text_addr: find(".text").map_or(0, |i| elf.section_addr(i)),
+            symbols: OnceCell::new(),
+        })
+    }
+
+    /// The address in the file (as its headers and DWARF give them) of `pc`, in a
+    /// mapping at `start` of the file from `offset` on.
+    fn file_address(&self, pc: u64, start: u64, offset: u64) -> Option<u64> {
+        let at = pc.checked_sub(start)?.checked_add(offset)?;
+        let &(o, v, _) = self.segments.iter().find(|&&(o, _, n)| o <= at && at < o + n)?;
+        (at - o).checked_add(v)
+    }
+
+    fn rules(&self, ctx: &mut UnwindContext<usize>, address: u64) -> Option<Rules> {
+        let bases = BaseAddresses::default()
+            .set_eh_frame(self.eh_frame_addr)
+            .set_eh_frame_hdr(self.eh_frame_hdr_addr)
+            .set_text(self.text_addr);
+        let eh_frame = EhFrame::new(&self.eh_frame, LittleEndian);
+        let hdr = (!self.eh_frame_hdr.is_empty())
+            .then(|| EhFrameHdr::new(&self.eh_frame_hdr, LittleEndian).parse(&bases, 8).ok())
+            .flatten();
+        let fde = match hdr.as_ref().and_then(|h| h.table()) {
+            Some(table) => table.fde_for_address(&eh_frame, &bases, address, EhFrame::cie_from_offset),
+            None => eh_frame.fde_for_address(&bases, address, EhFrame::cie_from_offset),
+        }
+        .ok()?;
+        let row = fde.unwind_info_for_address(&eh_frame, &bases, ctx, address).ok()?;
+        let CfaRule::RegisterAndOffset { register, offset } = *row.cfa() else {
+            return None;
+        };
+        Some(Rules {
+            cfa: (register, offset),
+            rbp: row.register(X86_64::RBP),
+            ra: row.register(X86_64::RA),
+            start: fde.initial_address(),
+        })
+    }
+
+    /// The frames at `probe` (an address in the file), innermost (inlined) first.
+    fn name(&self, probe: u64, out: &mut Vec<PyFrame>) {
+        let Some(loader) = self.symbols.get_or_init(|| addr2line::Loader::new(&self.path).ok()) else {
+            return;
+        };
+        let symbol = || {
+            loader
+                .find_symbol(probe)
+                .map(|s| addr2line::demangle_auto(s.into(), None).into_owned())
+                .unwrap_or_default()
+        };
+        let before = out.len();
+        if let Ok(mut frames) = loader.find_frames(probe) {
+            while let Ok(Some(f)) = frames.next() {
+                let function = f
+                    .function
+                    .and_then(|n| n.demangle().ok().map(|d| d.into_owned()))
+                    .unwrap_or_else(symbol);
+                let (file, line) = f.location.map_or((String::new(), 0), |l| {
+                    (l.file.unwrap_or_default().to_owned(), l.line.unwrap_or(0))
+                });
+                out.push(PyFrame {
+                    file,
+                    function,
+                    line,
+                    at: Default::default(),
+                });
+            }
+        }
+        if out.len() == before {
+            out.push(PyFrame {
+                file: String::new(),
+                function: symbol(),
+                line: 0,
+                at: Default::default(),
+            });
+        }
+    }
+}
+
+/// A file: its device (major, minor) and inode.
+type Key = ((u64, u64), u64);
+
+/// An executable mapping of a file.
+struct Code {
+    start: u64,
+    end: u64,
+    offset: u64,
+    key: Key,
+    path: String,
+}
+
+/// The native frames of stopped threads, with the files read so far.
+#[derive(Default)]
+pub struct NativeStacks {
+    /// `(device, inode)` of a file → its call frame information (`None`: none readable).
+    modules: HashMap<Key, Option<Module>>,
+    ctx: Option<Box<UnwindContext<usize>>>,
+}
+
+impl NativeStacks {
+    /// The frames of thread `tid` of process `pid`, stopped in a system call, innermost
+    /// first, each with its function and, where the file has line tables, its file and
+    /// line; empty when they cannot be read.
+    pub fn stack(&mut self, pid: u32, tid: u32) -> Vec<PyFrame> {
+        if !cfg!(target_arch = "x86_64") {
+            return vec![];
+        }
+        let mut out = vec![];
+        for (key, probe) in self.unwind(pid, tid).unwrap_or_default() {
+            if let Some(Some(module)) = self.modules.get(&key) {
+                module.name(probe, &mut out);
+            }
+        }
+        out
+    }
+
+    fn module(&mut self, pid: u32, code: &Code) -> Option<&Module> {
+        self.modules
+            .entry(code.key)
+            .or_insert_with(|| Module::open(&format!("/proc/{pid}/root{}", code.path)))
+            .as_ref()
+    }
+
+    /// The machine frames: each frame's file and the address in it to name it by (a
+    /// return address less one: the call instruction).
+    fn unwind(&mut self, pid: u32, tid: u32) -> Option<Vec<(Key, u64)>> {
+        let (sp0, pc0) = crate::procscan::syscall_sp_pc(tid)?;
+        let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).ok()?;
+        let code: Vec<Code> = maps
+            .lines()
+            .filter_map(crate::procscan::maps_line)
+            .filter(|m| m.perms.get(2) == Some(&b'x') && m.ino != 0 && m.path.starts_with('/'))
+            .map(|m| Code {
+                start: m.start,
+                end: m.end,
+                offset: m.offset,
+                key: (m.dev, m.ino),
+                path: m.path.to_owned(),
+            })
+            .collect();
+        let mut stack = vec![0u8; STACK_BYTES];
+        let n = crate::sys::read_mem(tid, sp0, &mut stack)?;
+        stack.truncate(n);
+        let word = |a: u64| -> Option<u64> {
+            let i = usize::try_from(a.checked_sub(sp0)?).ok()?;
+            Some(u64::from_le_bytes(stack.get(i..i.checked_add(8)?)?.try_into().ok()?))
+        };
+        let in_code = |a: u64| code.iter().any(|c| c.start <= a && a < c.end);
+        let mut ctx = self.ctx.take().unwrap_or_default();
+        let mut out = vec![];
+        let (mut sp, mut pc, mut rbp) = (sp0, pc0, None::<u64>);
+        for depth in 0..MAX_FRAMES {
+            let Some(c) = code.iter().find(|c| c.start <= pc && pc < c.end) else {
+                break;
+            };
+            if self.modules.len() >= 64 && !self.modules.contains_key(&c.key) {
+                // Many files seen: begin again (the frames found so far name theirs).
+                self.modules.retain(|k, _| out.iter().any(|(o, _)| o == k));
+            }
+            let Some(module) = self.module(pid, c) else {
+                break;
+            };
+            let Some(address) = module.file_address(pc, c.start, c.offset) else {
+                break;
+            };
+            // A return address is just past its call instruction: the call is the
+            // frame's position (and may be a function's last instruction).
+            let probe = if depth == 0 { address } else { address - 1 };
+            out.push((c.key, probe));
+            let Some(rules) = module.rules(&mut ctx, probe) else {
+                break;
+            };
+            let (cfa, saved_rbp) = match rules.cfa {
+                (X86_64::RSP, off) => (sp.checked_add_signed(off), None),
+                (X86_64::RBP, off) => match rbp {
+                    Some(bp) => (bp.checked_add_signed(off), None),
+                    // The frame pointer is not known yet: the standard frame (`push rbp;
+                    // mov rbp, rsp`: CFA = rbp + 16) is found by its return address.
+                    None if off == 16 => {
+                        let start = pc - (address - rules.start);
+                        // The caller's frame must go on: its return address in code.
+                        let mut caller_ok = |s: u64, ra: u64| {
+                            let Some(c) = code.iter().find(|c| c.start <= ra && ra < c.end) else {
+                                return false;
+                            };
+                            let Some(Some(m)) = self.modules.get(&c.key) else {
+                                // Not read yet: judged by the call alone.
+                                return true;
+                            };
+                            let Some(r) = m
+                                .file_address(ra, c.start, c.offset)
+                                .and_then(|a| m.rules(&mut ctx, a - 1))
+                            else {
+                                return false;
+                            };
+                            let cfa = match r.cfa {
+                                (X86_64::RSP, off) => (s + 16).checked_add_signed(off),
+                                (X86_64::RBP, off) => {
+                                    word(s).filter(|&bp| bp > s).and_then(|bp| bp.checked_add_signed(off))
+                                }
+                                _ => None,
+                            };
+                            cfa.and_then(|cfa| word(cfa - 8))
+                                .is_some_and(|next| next == 0 || in_code(next))
+                        };
+                        match (sp..sp.saturating_add(SCAN_BYTES)).step_by(8).find(|&s| {
+                            word(s + 8).is_some_and(|ra| in_code(ra) && calls(tid, ra, start) && caller_ok(s, ra))
+                        }) {
+                            Some(s) => (Some(s + 16), word(s)),
+                            None => break,
+                        }
+                    }
+                    None => break,
+                },
+                _ => break,
+            };
+            let Some(cfa) = cfa.filter(|&c| c > sp) else {
+                break;
+            };
+            let Some(ra) = (match rules.ra {
+                RegisterRule::Offset(o) => cfa.checked_add_signed(o).and_then(word),
+                _ => None,
+            }) else {
+                break;
+            };
+            rbp = match rules.rbp {
+                RegisterRule::Offset(o) => cfa.checked_add_signed(o).and_then(word),
+                RegisterRule::SameValue | RegisterRule::Undefined => saved_rbp.or(rbp),
+                _ => None,
+            };
+            if ra == 0 {
+                break;
+            }
+            (sp, pc) = (cfa, ra);
+        }
+        self.ctx = Some(ctx);
+        Some(out)
+    }
+}
+
+/// Whether the instruction before the return address `ra` of thread `tid` calls
+/// `callee`: a direct call to it, a call through a pointer in memory (the GOT) that holds
+/// it, or an indirect call through a register (which may: the caller checks the frame
+/// above).
+fn calls(tid: u32, ra: u64, callee: u64) -> bool {
+    let mut b = [0u8; 6];
+    if ra < 6 || crate::sys::read_mem(tid, ra - 6, &mut b) != Some(6) {
+        return false;
+    }
+    // call rel32 (e8 disp32): five bytes.
+    if b[1] == 0xe8 && ra.wrapping_add_signed(i32::from_le_bytes([b[2], b[3], b[4], b[5]]).into()) == callee {
+        return true;
+    }
+    // call [rip + disp32] (ff 15 disp32): six bytes, the pointer read.
+    if b[0] == 0xff && b[1] == 0x15 {
+        let slot = ra.wrapping_add_signed(i32::from_le_bytes([b[2], b[3], b[4], b[5]]).into());
+        let mut target = [0u8; 8];
+        return crate::sys::read_mem(tid, slot, &mut target) == Some(8) && u64::from_le_bytes(target) == callee;
+    }
+    // call r64 (ff d0+r, or 41 ff d0+r): two or three bytes.
+    b[4] == 0xff && b[5] & 0xf8 == 0xd0
+}
+
+/// Whether a frame is the toolchain's rather than the program's: Rust's standard library
+/// (`/rustc/HASH/library/...`, or its sources installed by rustup), the C++ library's
+/// headers, the C library (no line tables: no file).
+pub fn is_toolchain(file: &str) -> bool {
+    file.is_empty()
+        || file.starts_with("/rustc/")
+        || file.contains("/lib/rustlib/src/rust/library/")
+        || file.starts_with("library/")
+        || file.starts_with("/usr/include/")
+        || file.contains("/include/c++/")
+}
+
+/// The frames to show for a native caller: the program's own (and its libraries'), with
+/// a file and a line.
+pub fn shown(stack: &[PyFrame]) -> Vec<PyFrame> {
+    stack.iter().filter(|f| !is_toolchain(&f.file)).cloned().collect()
+}
+
+/// The program sources read so far, for code that a Windows build leaves out or never
+/// runs: Rust's `cfg` ([`crate::rustsource`]), C's and C++'s conditional inclusion
+/// ([`crate::csource`]).
+#[derive(Default)]
+pub struct NativeSources {
+    files: crate::pysource::SourceFiles,
+}
+
+impl NativeSources {
+    /// Whether the code at `line` of `file` is compiled or run only off Windows.
+    pub fn posix_only(&mut self, file: &str, line: u32) -> bool {
+        let rust = file.ends_with(".rs");
+        let c = [".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx", ".inl"]
+            .iter()
+            .any(|e| file.ends_with(e));
+        if line == 0 || !(rust || c) {
+            return false;
+        }
+        self.files.get(file).is_some_and(|src| {
+            if rust {
+                crate::rustsource::line_is_posix_only(&src, line as usize)
+            } else {
+                crate::csource::line_is_posix_only(&src, line as usize)
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_toolchain_is_not_shown() {
+        let f = |file: &str, function: &str| PyFrame {
+            file: file.into(),
+            function: function.into(),
+            line: 3,
+            at: Default::default(),
+        };
+        let stack = [
+            f("", "unlink"),
+            f(
+                "/rustc/17067e9ac6d7e98f/library/std/src/sys/fs/unix.rs",
+                "std::sys::fs::unix::unlink",
+            ),
+            f("/home/me/p/src/main.rs", "p::clean"),
+            f(
+                "/root/.cargo/registry/src/index.crates.io-1/tempfile-3.10.0/src/dir.rs",
+                "tempfile::dir::TempDir::close",
+            ),
+            f("/usr/include/c++/12/bits/fs_ops.h", "std::filesystem::remove"),
+        ];
+        let names: Vec<String> = shown(&stack).into_iter().map(|f| f.function).collect();
+        assert_eq!(names, ["p::clean", "tempfile::dir::TempDir::close"]);
+    }
+
+    /// The program's own stack, unwound through the C library and std: this test's
+    /// function is on it, at its file.
+    #[test]
+    fn a_thread_of_this_process_unwinds_to_its_caller() {
+        if !cfg!(target_arch = "x86_64") {
+            return;
+        }
+        // A thread blocked in a system call, then read as any traced thread is.
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let (tid_tx, tid_rx) = std::sync::mpsc::channel();
+        let t = std::thread::spawn(move || {
+            // SAFETY: gettid has no preconditions.
+            tid_tx.send(unsafe { libc::gettid() } as u32).unwrap();
+            blocked_in_a_system_call(&rx);
+        });
+        let tid = tid_rx.recv().unwrap();
+        let pid = std::process::id();
+        let mut stack = vec![];
+        for _ in 0..200 {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            stack = NativeStacks::default().stack(pid, tid);
+            if stack.iter().any(|f| f.function.contains("blocked_in_a_system_call")) {
+                break;
+            }
+        }
+        tx.send(()).unwrap();
+        t.join().unwrap();
+        let f = stack
+            .iter()
+            .find(|f| f.function.contains("blocked_in_a_system_call"))
+            .unwrap_or_else(|| panic!("{stack:#?}"));
+        assert!(f.file.ends_with("native.rs"), "{f:?}");
+        assert!(f.line > 0, "{f:?}");
+    }
+
+    #[inline(never)]
+    fn blocked_in_a_system_call(rx: &std::sync::mpsc::Receiver<()>) {
+        rx.recv().unwrap();
+    }
+}
