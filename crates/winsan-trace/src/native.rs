@@ -382,13 +382,34 @@ impl NativeSources {
         if line == 0 || !(rust || c) {
             return false;
         }
-        self.files.get(file).is_some_and(|src| {
-            if rust {
-                crate::rustsource::line_is_posix_only(&src, line as usize)
-            } else {
-                crate::csource::line_is_posix_only(&src, line as usize)
+        if !rust {
+            return self
+                .files
+                .get(file)
+                .is_some_and(|src| crate::csource::line_is_posix_only(&src, line as usize));
+        }
+        // The line, then the declaration of each module around the file (`#[cfg(unix)]
+        // mod imp;` in its parent), up to the crate's root.
+        let (mut file, mut line) = (file.to_owned(), line as usize);
+        for _ in 0..8 {
+            let Some(src) = self.files.get(&file) else {
+                return false;
+            };
+            if crate::rustsource::line_is_posix_only(&src, line) {
+                return true;
             }
-        })
+            let Some((parent, at)) = crate::rustsource::parent_modules(&file)
+                .into_iter()
+                .find_map(|(parent, name)| {
+                    let src = self.files.get(&parent)?;
+                    Some((parent, crate::rustsource::module_declaration(&src, &name)?))
+                })
+            else {
+                return false;
+            };
+            (file, line) = (parent, at);
+        }
+        false
     }
 }
 

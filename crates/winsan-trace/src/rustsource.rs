@@ -526,6 +526,54 @@ fn returns_early_on_windows(code: &[u8], blocks: &[(usize, usize)], open: usize,
     })
 }
 
+/// The files that may declare the module a Rust source file is, and its name there
+/// (The Rust Reference, "Modules", module source filenames): `d/m.rs` and `d/m/mod.rs`
+/// are module `m` of `d/mod.rs`, `d.rs`, `d/lib.rs` or `d/main.rs`. A crate's root
+/// (`lib.rs`, `main.rs`) has none.
+pub fn parent_modules(file: &str) -> Vec<(String, String)> {
+    let path = std::path::Path::new(file);
+    let (Some(stem), Some(dir)) = (path.file_stem().and_then(|s| s.to_str()), path.parent()) else {
+        return vec![];
+    };
+    let (name, dir) = match stem {
+        "lib" | "main" => return vec![],
+        "mod" => match (dir.file_name().and_then(|s| s.to_str()), dir.parent()) {
+            (Some(n), Some(d)) => (n, d),
+            _ => return vec![],
+        },
+        _ => (stem, dir),
+    };
+    let mut out: Vec<String> = ["mod.rs", "lib.rs", "main.rs"]
+        .iter()
+        .map(|f| dir.join(f).to_string_lossy().into_owned())
+        .collect();
+    if let (Some(up), Some(d)) = (dir.parent(), dir.file_name().and_then(|s| s.to_str())) {
+        out.push(up.join(format!("{d}.rs")).to_string_lossy().into_owned());
+    }
+    out.into_iter()
+        .filter(|p| p != file)
+        .map(|p| (p, name.to_owned()))
+        .collect()
+}
+
+/// The line (1-based) of `src` that declares module `name` from its own file (`mod
+/// name;`, perhaps `pub`), if any.
+pub fn module_declaration(src: &str, name: &str) -> Option<usize> {
+    let code = code_of(src);
+    let text = std::str::from_utf8(&code).ok()?;
+    text.lines()
+        .position(|l| {
+            // `#[cfg(unix)] mod name;` on one line: after its attributes.
+            let (_, l) = attributes(l);
+            let decl = l.trim().strip_suffix(';').map(str::trim_end).unwrap_or("");
+            let mut words = decl
+                .split_whitespace()
+                .filter(|w| *w != "pub" && !w.starts_with("pub("));
+            (words.next(), words.next(), words.next()) == (Some("mod"), Some(name), None)
+        })
+        .map(|k| k + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -722,6 +770,35 @@ cfg_if::cfg_if! {
         assert!(!posix_only(src, "// A"));
         assert!(posix_only(src, "// B"));
         assert!(posix_only(src, "// C"));
+    }
+
+    #[test]
+    fn modules_declared_for_other_systems() {
+        let dir = std::env::temp_dir().join(format!("winsan-rs-mods-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("src/imp/unix")).unwrap();
+        let w = |p: &str, t: &str| std::fs::write(dir.join(p), t).unwrap();
+        w("src/lib.rs", "mod imp;\npub mod util;\n");
+        w(
+            "src/imp/mod.rs",
+            "#[cfg(unix)]\nmod unix;\n#[cfg(windows)] mod windows;\nmod common;\n",
+        );
+        w("src/imp/unix/mod.rs", "mod fs;\n");
+        let body = "pub fn f() {\n    std::fs::remove_file(\"a\").unwrap();\n}\n";
+        w("src/imp/unix/fs.rs", body);
+        w("src/imp/windows.rs", body);
+        w("src/imp/common.rs", body);
+        w("src/util.rs", body);
+        let mut sources = crate::native::NativeSources::default();
+        let mut at = |p: &str| sources.posix_only(dir.join(p).to_str().unwrap(), 2);
+        assert!(at("src/imp/unix/fs.rs"));
+        assert!(!at("src/imp/windows.rs"));
+        assert!(!at("src/imp/common.rs"));
+        assert!(!at("src/util.rs"));
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(module_declaration("#[cfg(windows)] mod windows;\n", "windows"), Some(1));
+        assert_eq!(module_declaration("pub(crate) mod x;\n", "x"), Some(1));
+        assert_eq!(module_declaration("// mod x;\nmod y;\n", "x"), None);
     }
 
     #[test]
