@@ -13,11 +13,15 @@
 //!   pointers: Rust's default, `gcc -O`) unwinds exactly;
 //! * a frame whose CFA is its frame pointer (`rbp`: Rust's std is built with frame
 //!   pointers, as is code built with `-fno-omit-frame-pointer`) unwinds exactly once a
-//!   frame below it has saved `rbp`. The first such frame above the C library's system
-//!   call wrapper (which saves nothing) is found by looking up the stack for its saved
-//!   `rbp` and return address: the first return address whose call instruction calls
-//!   the function being unwound, or calls indirectly (a stale return address in a
-//!   frame's locals calls some other function). This is the one guess of the walk.
+//!   frame below it has saved `rbp`. For the first such frame above the C library's
+//!   system call wrapper (which saves nothing) the frame's size is read from the
+//!   function's prologue (`push rbp; mov rbp, rsp`, register pushes, `sub rsp, N`);
+//!   failing that, its saved `rbp` and return address are looked for up the stack: the
+//!   first return address whose call instruction may call the function being unwound
+//!   (directly, through the GOT, through a register just loaded from the GOT, or through
+//!   a register otherwise: a stale return address of an earlier call in a frame's locals
+//!   calls some other function) and whose caller's frame goes on. Either way the return
+//!   address must follow a call. This is the one guess of the walk.
 //!
 //! Each frame is then named by the file's DWARF line tables and inlining information
 //! (the `addr2line` crate, as Rust's own backtraces do; a function inlined into another
@@ -288,9 +292,26 @@ impl NativeStacks {
                             cfa.and_then(|cfa| word(cfa - 8))
                                 .is_some_and(|next| next == 0 || in_code(next))
                         };
-                        match (sp..sp.saturating_add(SCAN_BYTES)).step_by(8).find(|&s| {
-                            word(s + 8).is_some_and(|ra| in_code(ra) && calls(tid, ra, start) && caller_ok(s, ra))
-                        }) {
+                        // The first return address whose call may be of this function
+                        // (stale return addresses of earlier calls lie below the live
+                        // one: those whose target can be read are told apart).
+                        // Exactly, when the function begins with the standard prologue
+                        // and its frame's size can be read from it.
+                        // (The call there may be of another function that jumped to
+                        // this one.)
+                        let exact = frame_size(tid, start).map(|size| sp + size - 16).filter(|&s| {
+                            word(s + 8)
+                                .filter(|&ra| in_code(ra))
+                                .is_some_and(|ra| calls(tid, ra, start) != Call::Other && caller_ok(s, ra))
+                        });
+                        let found = exact.or_else(|| {
+                            (sp..sp.saturating_add(SCAN_BYTES)).step_by(8).find(|&s| {
+                                word(s + 8).filter(|&ra| in_code(ra)).is_some_and(|ra| {
+                                    matches!(calls(tid, ra, start), Call::Callee | Call::Indirect) && caller_ok(s, ra)
+                                })
+                            })
+                        });
+                        match found {
                             Some(s) => (Some(s + 16), word(s)),
                             None => break,
                         }
@@ -323,27 +344,80 @@ impl NativeStacks {
     }
 }
 
-/// Whether the instruction before the return address `ra` of thread `tid` calls
-/// `callee`: a direct call to it, a call through a pointer in memory (the GOT) that holds
-/// it, or an indirect call through a register (which may: the caller checks the frame
-/// above).
-fn calls(tid: u32, ra: u64, callee: u64) -> bool {
-    let mut b = [0u8; 6];
-    if ra < 6 || crate::sys::read_mem(tid, ra - 6, &mut b) != Some(6) {
-        return false;
+/// The size of the frame of the function at `start` once its prologue has run, from its
+/// CFA down to its stack pointer, when it begins the standard way: (`endbr64`,) `push
+/// rbp; mov rbp, rsp`, pushes of other registers, `sub rsp, N`. (A function that moves
+/// its stack pointer again later is caught by the check of the return address found.)
+fn frame_size(tid: u32, start: u64) -> Option<u64> {
+    let mut code = [0u8; 40];
+    (crate::sys::read_mem(tid, start, &mut code)? == code.len()).then_some(())?;
+    let mut i = if code.starts_with(&[0xf3, 0x0f, 0x1e, 0xfa]) {
+        4
+    } else {
+        0
+    };
+    (code.get(i..i + 4)? == [0x55, 0x48, 0x89, 0xe5]).then_some(())?;
+    i += 4;
+    let mut size = 16u64;
+    loop {
+        match code.get(i..)? {
+            [0x50..=0x57, ..] => (size, i) = (size + 8, i + 1),
+            [0x41, 0x50..=0x57, ..] => (size, i) = (size + 8, i + 2),
+            [0x48, 0x83, 0xec, n, ..] => return Some(size + u64::from(*n)),
+            [0x48, 0x81, 0xec, a, b, c, d, ..] => return Some(size + u64::from(u32::from_le_bytes([*a, *b, *c, *d]))),
+            _ => return Some(size),
+        }
     }
+}
+
+/// What the instruction before a return address calls.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Call {
+    /// The function: a direct call to it, or through a pointer that holds it (the GOT),
+    /// read from memory or just loaded into the register called.
+    Callee,
+    /// Some function, through a register loaded elsewhere: perhaps it.
+    Indirect,
+    /// Another function (perhaps one that jumped to this one: a tail call).
+    Elsewhere,
+    /// No call.
+    Other,
+}
+
+/// What the instruction before the return address `ra` of thread `tid` calls, judged
+/// against `callee`.
+fn calls(tid: u32, ra: u64, callee: u64) -> Call {
+    let mut code = [0u8; 12];
+    if ra < 12 || crate::sys::read_mem(tid, ra - 12, &mut code) != Some(12) {
+        return Call::Other;
+    }
+    let disp = |at: usize| i32::from_le_bytes([code[at], code[at + 1], code[at + 2], code[at + 3]]);
+    let holds_callee = |slot: u64| {
+        let mut target = [0u8; 8];
+        crate::sys::read_mem(tid, slot, &mut target) == Some(8) && u64::from_le_bytes(target) == callee
+    };
+    let judged = |yes: bool| if yes { Call::Callee } else { Call::Elsewhere };
     // call rel32 (e8 disp32): five bytes.
-    if b[1] == 0xe8 && ra.wrapping_add_signed(i32::from_le_bytes([b[2], b[3], b[4], b[5]]).into()) == callee {
-        return true;
+    if code[7] == 0xe8 {
+        return judged(ra.wrapping_add_signed(disp(8).into()) == callee);
     }
     // call [rip + disp32] (ff 15 disp32): six bytes, the pointer read.
-    if b[0] == 0xff && b[1] == 0x15 {
-        let slot = ra.wrapping_add_signed(i32::from_le_bytes([b[2], b[3], b[4], b[5]]).into());
-        let mut target = [0u8; 8];
-        return crate::sys::read_mem(tid, slot, &mut target) == Some(8) && u64::from_le_bytes(target) == callee;
+    if code[6] == 0xff && code[7] == 0x15 {
+        return judged(holds_callee(ra.wrapping_add_signed(disp(8).into())));
     }
-    // call r64 (ff d0+r, or 41 ff d0+r): two or three bytes.
-    b[4] == 0xff && b[5] & 0xf8 == 0xd0
+    // call r64 (ff d0+r; 41 ff d0+r for r8 to r15), often right after `mov r64, [rip +
+    // disp32]` (48 8b, or 4c 8b for r8 to r15; modrm 05 + 8 * r): the pointer read.
+    if code[10] == 0xff && code[11] & 0xf8 == 0xd0 {
+        let reg = code[11] & 7;
+        let (end, rex) = if code[9] == 0x41 { (9, 0x4c) } else { (10, 0x48) };
+        let m = end - 7;
+        if code[m] == rex && code[m + 1] == 0x8b && code[m + 2] == 0x05 | (reg << 3) {
+            let after_mov = ra - 12 + end as u64;
+            return judged(holds_callee(after_mov.wrapping_add_signed(disp(m + 3).into())));
+        }
+        return Call::Indirect;
+    }
+    Call::Other
 }
 
 /// Whether a frame is the toolchain's rather than the program's: Rust's standard library

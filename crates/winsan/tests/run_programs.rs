@@ -99,8 +99,14 @@ fn compiled(prog: &str) -> String {
             .status()
     } else {
         Command::new("rustc")
-            // Line tables, as a debug build has: findings name the program's lines.
-            .args(["-O", "-g", "--edition", "2021", "-o"])
+            // Line tables, as a debug build has: findings name the program's lines. A
+            // `_debug` program is built as `cargo test` builds, without optimization.
+            .args(if prog.contains("_debug") {
+                &["-g"][..]
+            } else {
+                &["-O", "-g"][..]
+            })
+            .args(["--edition", "2021", "-o"])
             .arg(&out)
             .arg(&src)
             .status()
@@ -1491,6 +1497,59 @@ fn rust_code_built_only_off_windows_is_no_finding() {
         )),
         "{}",
         r.stderr
+    );
+}
+
+/// An unoptimized Rust program (std built with frame pointers, the program without): the
+/// walk from the C library up through std finds the live caller, not the return address
+/// a call just before left on the stack (which here is also a `#[cfg(unix)]` function:
+/// a wrong frame would hide the finding), and through std's `remove_dir_all`, which
+/// tail-calls its recursive walk, names the guard's `drop`.
+#[test]
+fn rust_debug_build_frames_are_the_live_ones() {
+    let Some(r) = run("rust-stale", &[], "rs_debug_stale_frame.rs") else {
+        return;
+    };
+    assert_eq!(r.stdout, "done\n");
+    let src = programs().join("rs_debug_stale_frame.rs");
+    let text = std::fs::read_to_string(&src).unwrap();
+    let line_of = |marker: &str| text.lines().position(|l| l.contains(marker)).unwrap() as u64 + 1;
+    let f = r.findings();
+    assert_eq!(f.len(), 2, "{}", r.stderr);
+    let frames = |f: &Value| -> Vec<(String, u64)> {
+        f["stack"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["function"].as_str().unwrap().to_owned(), s["line"].as_u64().unwrap()))
+            .collect()
+    };
+    assert_eq!(f[0]["path"], format!("{}/entered", r.dir()));
+    assert_eq!(
+        frames(&f[0]),
+        [
+            (
+                "rs_debug_stale_frame::remove_after_enter".to_owned(),
+                line_of("// first")
+            ),
+            (
+                "rs_debug_stale_frame::main".to_owned(),
+                line_of("remove_after_enter(&base);")
+            ),
+        ]
+    );
+    assert_eq!(f[1]["path"], format!("{}/guarded", r.dir()));
+    let second = frames(&f[1]);
+    assert_eq!(
+        second[0],
+        (
+            "<rs_debug_stale_frame::Guard as core::ops::drop::Drop>::drop".to_owned(),
+            line_of("// second")
+        )
+    );
+    assert_eq!(
+        second.last().unwrap(),
+        &("rs_debug_stale_frame::main".to_owned(), line_of("guarded(&base);"))
     );
 }
 
