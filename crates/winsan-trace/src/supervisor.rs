@@ -388,6 +388,10 @@ struct Tracer {
     /// on Windows, where `mkdir` ignores the mode: a directory created without owner write
     /// is not read-only there).
     readonly_dirs: HashSet<FileId>,
+    /// Files and directories a traced process watched with inotify (`inotify_add_watch`),
+    /// with the path it named (kept after the watch goes: the cost is only a slower
+    /// probe).
+    watched: HashMap<FileId, std::path::PathBuf>,
     /// Names that are delete-pending on Windows (a legacy delete, by `--delete legacy` or by
     /// the runtime's own call, while a holder kept the file), with the file that keeps them.
     pending: BTreeMap<String, FileId>,
@@ -466,6 +470,8 @@ pub(crate) fn traps(call: Call, config: &Config) -> bool {
         // Rare; lets the supervisor drop its cached fds so that they cannot make the
         // unmount fail with EBUSY.
         Call::Umount => true,
+        // Rare; the watched files and directories are probed without opening them.
+        Call::InotifyAddWatch => true,
         // `on_link` can only report a new name that is delete-pending: legacy only, as mkdir.
         Call::Link | Call::LinkAt => legacy,
         // Only those that clear the owner write bit reach us (the filter reads the mode):
@@ -498,6 +504,7 @@ impl Tracer {
             sources: pysource::Sources::default(),
             libuv: LibuvVersions::default(),
             readonly_dirs: HashSet::new(),
+            watched: HashMap::new(),
             pending: BTreeMap::new(),
             temporary: HashMap::new(),
             posix_only: Default::default(),
@@ -762,7 +769,45 @@ impl Tracer {
                 self.procs.clear();
                 None
             }
+            Call::InotifyAddWatch => {
+                const IN_DONT_FOLLOW: u64 = 0x0200_0000;
+                let mut t = self.target(n, None, 1)?;
+                let st = self.stat(&mut t, a[2] & IN_DONT_FOLLOW != 0)?;
+                if self.watched.len() < 1 << 16 {
+                    let path = t.named().map(|p| p.access).unwrap_or_default();
+                    let path = std::fs::canonicalize(&path).unwrap_or(path);
+                    self.watched.insert(FileId::from_stat(&st), path);
+                }
+                None
+            }
         }
+    }
+
+    /// The "is anyone holding it?" probe of a file, `Some(false)` when nobody has it open
+    /// or mapped. The `F_SETLEASE` probe opens the file, which inotify reports to those
+    /// watching the file or its directory (`IN_OPEN`, `IN_CLOSE_NOWRITE`): when a traced
+    /// process watches either, the file is taken as held instead, so that the `/proc`
+    /// scan, which opens nothing of it, decides (slower, and rare: a watcher of the
+    /// directories a program works in, as a file-watching test or a dev server).
+    fn held(&self, t: &Target, st: &Stat) -> Option<bool> {
+        if !self.watched.is_empty() && self.watched_around(t, st) {
+            return Some(true);
+        }
+        t.held()
+    }
+
+    /// Whether a traced process watches the file `t` (`st`) or its directory.
+    fn watched_around(&self, t: &Target, st: &Stat) -> bool {
+        if self.watched.contains_key(&FileId::from_stat(st)) {
+            return true;
+        }
+        let path = t.cpath().to_bytes();
+        let dir = match path.iter().rposition(|&c| c == b'/') {
+            Some(0) => c"/".to_owned(),
+            Some(i) => std::ffi::CString::new(&path[..i]).unwrap_or_default(),
+            None => c".".to_owned(),
+        };
+        sys::stat_at(t.dir(), &dir, false).is_ok_and(|d| self.watched.contains_key(&FileId::from_stat(&d)))
     }
 
     fn fd_named(&self, n: &Notif, fd: i32) -> Option<Named> {
@@ -826,7 +871,7 @@ impl Tracer {
         if !st.is_file() {
             return None; // a directory fails on Linux; links and specials have no holders
         }
-        let held = t.held() != Some(false);
+        let held = self.held(&t, &st) != Some(false);
         // Fast path: nobody has the file open or mapped and it is not read-only. The
         // model cannot refuse that (`trivially_allowed`, tested against the oracle), and
         // with no holder nothing becomes delete-pending.
@@ -1002,8 +1047,8 @@ impl Tracer {
                 return None; // fails, or does nothing, on Linux
             }
         }
-        let src_held = sm.is_file() && src.held() != Some(false);
-        let dst_held = dm.is_some_and(|d| d.is_file() && dst.held() != Some(false));
+        let src_held = sm.is_file() && self.held(&src, &sm) != Some(false);
+        let dst_held = dm.is_some_and(|d| d.is_file() && self.held(&dst, &d) != Some(false));
         // A new name could still be delete-pending on Windows (legacy semantics only).
         let maybe_pending = dm.is_none() && !self.pending.is_empty();
         let replace = dm.is_none() || !self.renames_without_replace(n);
@@ -1089,7 +1134,9 @@ impl Tracer {
                 });
             }
             // Directories watched below it: the watcher's handle is open below it.
-            for (pid, path) in self.watched_below(&pids, &src.display) {
+            let watched = self.watched_below(&pids, &src.display);
+            self.watched_renamed(&src.display, &dst.display);
+            for (pid, path) in watched {
                 holders.push(LinuxHolder {
                     pid,
                     fd: None,
@@ -1119,6 +1166,32 @@ impl Tracer {
         self.ask(l, n, "rename", files, holders, pending, op, Some(dst.display))
     }
 
+    /// A directory `from` renamed to `to`: the paths of the watches at or below it follow
+    /// (if the rename then fails, they no longer lead to their watches, and the tree is
+    /// walked instead).
+    fn watched_renamed(&mut self, from: &str, to: &str) {
+        if self.watched.is_empty() {
+            return;
+        }
+        let canon = |p: &str| std::fs::canonicalize(p).unwrap_or_else(|_| p.into());
+        let from = canon(from);
+        let Some(to) = std::path::Path::new(to)
+            .parent()
+            .map(|d| canon(&d.to_string_lossy()).join(std::path::Path::new(to).file_name().unwrap_or_default()))
+        else {
+            return;
+        };
+        for p in self.watched.values_mut() {
+            if let Ok(rest) = p.strip_prefix(&from) {
+                *p = if rest.as_os_str().is_empty() {
+                    to.clone()
+                } else {
+                    to.join(rest)
+                };
+            }
+        }
+    }
+
     /// The directories strictly below `dir` that a traced process watches for changes.
     ///
     /// On Linux a watch is an inotify watch, no fd; on Windows the watcher holds a handle
@@ -1144,7 +1217,32 @@ impl Tracer {
             return vec![];
         }
         let all: Vec<FileId> = watches.iter().flat_map(|(_, w)| w.iter().copied()).collect();
-        let found = procscan::find_below(dir, &all, 100_000);
+        // Where each watch is, from the path its `inotify_add_watch` named if that still
+        // leads to it; else found by walking the tree (which opens its directories: their
+        // watchers see it).
+        let known: Option<Vec<(String, FileId, bool)>> = all
+            .iter()
+            .map(|id| {
+                let p = self.watched.get(id)?;
+                let m = std::fs::symlink_metadata(p).ok()?;
+                (FileId::of(&m) == *id).then(|| (p.to_string_lossy().into_owned(), *id, m.is_dir()))
+            })
+            .collect();
+        let found = match known {
+            Some(known) => {
+                let top =
+                    std::fs::canonicalize(dir).map_or_else(|_| dir.to_owned(), |p| p.to_string_lossy().into_owned());
+                let prefix = format!("{}/", top.trim_end_matches('/'));
+                known
+                    .into_iter()
+                    .filter_map(|(p, id, is_dir)| {
+                        p.strip_prefix(&prefix)
+                            .map(|rest| (format!("{}/{rest}", dir.trim_end_matches('/')), id, is_dir))
+                    })
+                    .collect()
+            }
+            None => procscan::find_below(dir, &all, 100_000),
+        };
         let top = std::fs::symlink_metadata(dir).ok().map(|m| FileId::of(&m));
         let parent = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
         let mut out = vec![];
@@ -1241,7 +1339,7 @@ impl Tracer {
                     && procscan::overrides_permissions(n.tid)
                     && self.runtime_of(n.tid) != Runtime::Cygwin;
                 // Fast path: nobody holds it, so nothing can be in the way.
-                let held = t.held() != Some(false);
+                let held = self.held(&t, m) != Some(false);
                 if !held && !readonly_write {
                     return None;
                 }
@@ -1382,7 +1480,7 @@ impl Tracer {
                     return None; // growing a mapped file is allowed
                 }
                 // Nobody has it open or mapped: no mapping in the way.
-                if t.held() == Some(false) {
+                if self.held(&t, &m) == Some(false) {
                     return None;
                 }
                 (m, t.named()?)

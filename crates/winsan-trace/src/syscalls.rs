@@ -57,6 +57,7 @@ pub enum Call {
     FchmodAt2,
     IoUringSetup,
     Umount,
+    InotifyAddWatch,
 }
 
 /// Flags that make an open worth a decision: write access, create, truncate, O_TMPFILE.
@@ -99,6 +100,7 @@ pub const TABLE: &[(c_long, Trap, Call)] = &[
     (libc::SYS_fchmodat2, Trap::WithoutOwnerWrite(2), Call::FchmodAt2),
     (libc::SYS_io_uring_setup, Trap::Enosys, Call::IoUringSetup),
     (libc::SYS_umount2, Trap::Always, Call::Umount),
+    (libc::SYS_inotify_add_watch, Trap::Always, Call::InotifyAddWatch),
 ];
 
 #[cfg(target_arch = "aarch64")]
@@ -121,6 +123,7 @@ pub const TABLE: &[(c_long, Trap, Call)] = &[
     (libc::SYS_fchmodat2, Trap::WithoutOwnerWrite(2), Call::FchmodAt2),
     (libc::SYS_io_uring_setup, Trap::Enosys, Call::IoUringSetup),
     (libc::SYS_umount2, Trap::Always, Call::Umount),
+    (libc::SYS_inotify_add_watch, Trap::Always, Call::InotifyAddWatch),
 ];
 
 /// The `AUDIT_ARCH_*` value of the architecture we were built for.
