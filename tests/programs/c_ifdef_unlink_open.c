@@ -2,8 +2,9 @@
    Windows compiler defines _WIN32; none defines __linux__ or __unix__); DeleteFileW of a
    file the C runtime has open (_open shares read and write, not delete):
    ERROR_SHARING_VIOLATION. The POSIX idiom of unlinking a temporary file while it is
-   open is fine where the preprocessor keeps it out of a Windows build; one finding: the
-   unlink that a Windows build compiles (in `everywhere`). */
+   open is fine where the preprocessor keeps it out of a Windows build (by the system's
+   macros, by the program's own macro derived from them, or after a return only Windows
+   compiles); one finding: the unlink that a Windows build runs (in `everywhere`). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -40,6 +41,33 @@ static void by_system(void) {
 #endif
 }
 
+#if defined(_WIN32)
+#define OS_WINDOWS 1
+#else
+#define OS_WINDOWS 0
+#endif
+
+/* The program's own macro, derived from _WIN32. */
+static void by_own_macro(void) {
+    char p[4200];
+    int fd = held("own-macro", p, sizeof p);
+#if !OS_WINDOWS
+    unlink(p);
+#endif
+    close(fd);
+}
+
+/* Windows closes and removes, and returns: the unlink after is Linux's alone. */
+static void returns_on_windows(void) {
+    char p[4200];
+    int fd = held("early-return", p, sizeof p);
+#ifdef _WIN32
+    close(fd); _unlink(p); return;
+#endif
+    unlink(p);
+    close(fd);
+}
+
 static void everywhere(void) {
     char p[4200];
     int fd = held("plain", p, sizeof p);
@@ -54,6 +82,8 @@ int main(int argc, char **argv) {
     anonymous_temp();
 #endif
     by_system();
+    by_own_macro();
+    returns_on_windows();
     everywhere();
     puts("done");
     return 0;

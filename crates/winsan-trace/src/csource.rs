@@ -9,10 +9,16 @@
 //! _WIN32` or `#ifdef __linux__` is no part of a Windows build, and what it does on Linux
 //! is no finding.
 //!
-//! Any other macro (the program's own, `_MSC_VER`, `__MINGW32__`, a version test) may be
-//! either, and a condition counts only if it is false whatever they are. Directives are
-//! read line by line (with `\` continuations) outside comments; anything not understood
-//! is taken to be compiled, so that a finding is never dropped on a guess.
+//! A macro the file defines from those (`#if defined(_WIN32)` / `#define OS_WINDOWS 1` /
+//! `#else` / `#define OS_WINDOWS 0`) has the value a Windows build gives it; any other
+//! (`_MSC_VER`, `__MINGW32__`, a feature test, one from a header or the command line) may
+//! be either, and a condition counts only if it is false whatever they are. Code after a
+//! `return` that only a Windows build compiles, in the same block (`#ifdef _WIN32` ...
+//! `return;` `#endif`), does not run there either. Directives are read line by line
+//! (with `\` continuations) outside comments; anything not understood is taken to be
+//! compiled, so that a finding is never dropped on a guess.
+
+use std::collections::HashMap;
 
 use crate::rustsource::{and, or};
 
@@ -64,9 +70,26 @@ fn defined(name: &str) -> Value {
     }
 }
 
+/// What the file itself makes of a macro for Windows, from its `#define` and `#undef`
+/// lines: whether it is defined, and whether its value is nonzero.
+#[derive(Clone, Copy, Debug, Default)]
+struct Macro {
+    defined: Value,
+    nonzero: Value,
+}
+
 /// The value of a `#if` expression for Windows.
 pub fn expression(e: &str) -> Value {
-    let mut p = Parser { s: e.as_bytes(), i: 0 };
+    expression_with(e, &HashMap::new())
+}
+
+/// The value of a `#if` expression for Windows, with the file's own macros.
+fn expression_with(e: &str, macros: &HashMap<String, Macro>) -> Value {
+    let mut p = Parser {
+        s: e.as_bytes(),
+        i: 0,
+        macros,
+    };
     let v = p.or();
     p.skip();
     // Anything left over (an operator not read here) makes the whole unknown.
@@ -82,6 +105,7 @@ pub fn expression(e: &str) -> Value {
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
+    macros: &'a HashMap<String, Macro>,
 }
 
 impl Parser<'_> {
@@ -137,7 +161,7 @@ impl Parser<'_> {
             if paren && !self.eat(")") {
                 return None;
             }
-            return defined(&name);
+            return defined(&name).or_else(|| self.macros.get(&name).and_then(|m| m.defined));
         }
         if let Some(digits) = word.strip_suffix(['u', 'U', 'l', 'L']).or(Some(word.as_str())) {
             if !digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit()) {
@@ -148,7 +172,7 @@ impl Parser<'_> {
         if word.is_empty() {
             None
         } else {
-            defined(&word)
+            defined(&word).or_else(|| self.macros.get(&word).and_then(|m| m.nonzero))
         }
     }
 
@@ -208,15 +232,28 @@ fn without_comments(src: &str) -> String {
 }
 
 /// Whether line `line` (1-based) of the C or C++ source `src` is left out of a Windows
-/// build by conditional inclusion.
+/// build by conditional inclusion, or comes after a `return` that only a Windows build
+/// compiles, in the same block (`#ifdef _WIN32 ... return; #endif`).
+///
+/// The file's own macros count as the preprocessor would make them for Windows: one
+/// `#define`d in a group that a Windows build compiles has its value there (`#if
+/// defined(_WIN32)` / `#define OS_WINDOWS 1`), one in a group it leaves out is not
+/// defined by it; one in a group that may go either way is unknown.
 pub fn line_is_posix_only(src: &str, line: usize) -> bool {
     let text = without_comments(src);
     // For each open conditional: (any earlier branch true for Windows, this branch's).
     let mut open: Vec<(Value, Value)> = vec![];
+    let mut macros: HashMap<String, Macro> = HashMap::new();
+    // Brace depth, and the depth of a `return` only Windows compiles (while its block
+    // is open).
+    let mut depth = 0usize;
+    let mut windows_return: Option<usize> = None;
+    let mut last_code = String::new();
     let mut lines = text.lines().enumerate();
     while let Some((k, l)) = lines.next() {
+        let compiled_on_windows = open.iter().map(|&(_, b)| b).fold(Some(true), and);
         if k + 1 == line {
-            return open.iter().any(|&(_, branch)| branch == Some(false));
+            return compiled_on_windows == Some(false) || windows_return.is_some_and(|d| d <= depth);
         }
         let mut logical = l.to_owned();
         while logical.ends_with('\\') {
@@ -232,35 +269,115 @@ pub fn line_is_posix_only(src: &str, line: usize) -> bool {
             }
         }
         let Some((name, arg)) = directive(&logical) else {
+            // Code: braces and a Windows-only `return` statement (not the body of a
+            // braceless `if`, `else`, `while` or `for`).
+            let t = logical.trim();
+            // A label (`case 1:`, `default:`, `out:`) can be jumped to past a return.
+            if t.starts_with("case ") || t.starts_with("default") || is_label(t) {
+                windows_return = None;
+            }
+            if compiled_on_windows == Some(false) {
+                continue;
+            }
+            let only_windows = compiled_on_windows == Some(true) && open.iter().any(|&(_, b)| b == Some(true));
+            let mut statement_start = true;
+            for (i, c) in logical.char_indices() {
+                if statement_start
+                    && only_windows
+                    && depth > 0
+                    && windows_return.is_none()
+                    && !(last_code.ends_with(')') || last_code.ends_with("else"))
+                    && starts_return(&logical[i..])
+                {
+                    windows_return = Some(depth);
+                }
+                match c {
+                    '{' => depth += 1,
+                    '}' => {
+                        depth = depth.saturating_sub(1);
+                        if windows_return.is_some_and(|d| d > depth) {
+                            windows_return = None;
+                        }
+                    }
+                    _ => {}
+                }
+                if !c.is_whitespace() {
+                    statement_start = matches!(c, ';' | '{' | '}');
+                    // ASCII only, so that it can be cut anywhere.
+                    last_code.push(if c.is_ascii() { c } else { '?' });
+                    if last_code.len() > 16 {
+                        last_code.drain(..last_code.len() - 8);
+                    }
+                }
+            }
             continue;
         };
+        let first = |a: &str| a.split_whitespace().next().unwrap_or("").to_owned();
         match name {
-            "if" => open.push((Some(false), expression(arg))),
-            "ifdef" => open.push((Some(false), defined(arg.split_whitespace().next().unwrap_or("")))),
+            "if" => open.push((Some(false), expression_with(arg, &macros))),
+            "ifdef" => open.push((
+                Some(false),
+                expression_with(&format!("defined({})", first(arg)), &macros),
+            )),
             "ifndef" => open.push((
                 Some(false),
-                defined(arg.split_whitespace().next().unwrap_or("")).map(|v| !v),
+                expression_with(&format!("!defined({})", first(arg)), &macros),
             )),
             "elif" | "elifdef" | "elifndef" | "else" => {
-                let Some(top) = open.last_mut() else {
+                let Some(&top) = open.last() else {
                     return false;
                 };
                 let before = or(top.0, top.1);
                 let cond = match name {
-                    "elif" => expression(arg),
-                    "elifdef" => defined(arg.split_whitespace().next().unwrap_or("")),
-                    "elifndef" => defined(arg.split_whitespace().next().unwrap_or("")).map(|v| !v),
+                    "elif" => expression_with(arg, &macros),
+                    "elifdef" => expression_with(&format!("defined({})", first(arg)), &macros),
+                    "elifndef" => expression_with(&format!("!defined({})", first(arg)), &macros),
                     _ => Some(true),
                 };
-                *top = (before, and(before.map(|b| !b), cond));
+                *open.last_mut().expect("checked") = (before, and(before.map(|b| !b), cond));
             }
             "endif" => {
                 open.pop();
+            }
+            "define" | "undef" => {
+                let rest = arg.trim_start();
+                let end = rest
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(rest.len());
+                let (macro_name, body) = rest.split_at(end);
+                // A function-like macro is no value of an `#if`.
+                let m = match (compiled_on_windows, name, body.starts_with('(')) {
+                    (Some(false), ..) => continue,
+                    (Some(true), "undef", _) => Macro {
+                        defined: Some(false),
+                        nonzero: Some(false),
+                    },
+                    (Some(true), _, false) => Macro {
+                        defined: Some(true),
+                        nonzero: expression_with(body, &macros),
+                    },
+                    _ => Macro::default(),
+                };
+                if !macro_name.is_empty() && defined(macro_name).is_none() {
+                    macros.insert(macro_name.to_owned(), m);
+                }
             }
             _ => {}
         }
     }
     false
+}
+
+/// Whether a line of code is a label (`name:`, not `a ? b : c` or `::`).
+fn is_label(code: &str) -> bool {
+    code.strip_suffix(':')
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_'))
+}
+
+/// Whether code begins with a `return` statement.
+fn starts_return(code: &str) -> bool {
+    code.strip_prefix("return")
+        .is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
 }
 
 #[cfg(test)]
@@ -269,6 +386,90 @@ mod tests {
 
     fn posix_only(src: &str, marker: &str) -> bool {
         line_is_posix_only(src, src.lines().position(|l| l.contains(marker)).expect(marker) + 1)
+    }
+
+    #[test]
+    fn the_files_own_macros_and_returns() {
+        let src = r#"
+#if defined(_WIN32)
+#  define OS_WINDOWS 1
+#  define PATH_SEP '\\'
+#else
+#  define OS_WINDOWS 0
+#  define HAVE_UNLINK_OPEN
+#endif
+#ifdef FEATURE_X
+#  define MAYBE 1
+#endif
+void f(void) {
+#if !OS_WINDOWS
+    unlink("t7"); /* A */
+#endif
+#if OS_WINDOWS
+    remove("t8"); /* B */
+#endif
+#ifdef HAVE_UNLINK_OPEN
+    unlink("t9"); /* C */
+#endif
+#if MAYBE
+    unlink("t10"); /* D */
+#endif
+}
+void g(int fd) {
+    if (fd > 0) {
+#ifdef _WIN32
+        close(fd);
+        return;
+#endif
+        unlink("x"); /* E */
+    }
+    unlink("y"); /* F */
+#ifdef _WIN32
+    return;
+#endif
+    unlink("z"); /* G */
+}
+void h(void) {
+    unlink("w"); /* H */
+}
+void j(int fd) {
+#ifdef _WIN32
+    close(fd); remove("t8"); return;
+#endif
+    unlink("t8"); /* K */
+#ifdef _WIN32
+    if (fd) { return; }
+#endif
+    unlink("t9"); /* L */
+}
+void i(int fd, int k) {
+#ifdef _WIN32
+    if (fd < 0)
+        return;
+#endif
+    unlink("v"); /* I */
+    switch (k) {
+    case 1:
+#ifdef _WIN32
+        return;
+#endif
+    case 2:
+        unlink("u"); /* J */
+    }
+}
+"#;
+        assert!(posix_only(src, "/* A */"));
+        assert!(!posix_only(src, "/* B */"));
+        // Defined only where Windows is not, but it may come from the command line too.
+        assert!(!posix_only(src, "/* C */"));
+        assert!(!posix_only(src, "/* D */"));
+        assert!(posix_only(src, "/* E */"));
+        assert!(!posix_only(src, "/* F */"));
+        assert!(posix_only(src, "/* G */"));
+        assert!(!posix_only(src, "/* H */"));
+        assert!(!posix_only(src, "/* I */"));
+        assert!(!posix_only(src, "/* J */"));
+        assert!(posix_only(src, "/* K */"));
     }
 
     #[test]

@@ -1557,7 +1557,8 @@ fn rust_debug_build_frames_are_the_live_ones() {
 
 /// A C program's findings name its own function and line, and code the preprocessor
 /// keeps out of a Windows build (`#ifndef _WIN32`, an `#elif` for Linux after `#if
-/// defined(_WIN32)`) is no finding: of three unlinks of an open file, one is reported.
+/// defined(_WIN32)`, the program's own `OS_WINDOWS` made from `_WIN32`, after a `return`
+/// only Windows compiles) is no finding: of five unlinks of an open file, one is reported.
 #[test]
 fn c_code_the_preprocessor_keeps_off_windows_is_no_finding() {
     let Some(r) = run("c-ifdef", &[], "c_ifdef_unlink_open.c") else {
