@@ -1,8 +1,8 @@
 # `go test` of a package whose tests remove files they hold open, through a helper the
 # compiler inlines. The go command links test binaries stripped (-s), so the Go frames
 # come from the binary's own tables and module data. TestSkipped skips itself on Windows
-# before the call (no finding); TestRuns does not (one finding, located at the helper's
-# line and the test's).
+# before the call, TestHelperSkips through a helper of the package's (no finding);
+# TestRuns does not (one finding, located at the helper's line and the test's).
 cd "$1" || exit 1
 export GO111MODULE=on GOFLAGS=-mod=mod GOCACHE="$1/.cache" GOPATH="$1/.gopath" GOTOOLCHAIN=local
 cat > go.mod <<'MOD'
@@ -43,6 +43,28 @@ func TestRuns(t *testing.T) {
 	f, _ := os.Create("runs.txt")
 	defer f.Close()
 	Cleanup("runs.txt") // the test's line
+}
+
+func TestHelperSkips(t *testing.T) {
+	skipOnWindows(t)
+	f, _ := os.Create("helper.txt")
+	defer f.Close()
+	Cleanup("helper.txt")
+}
+GO
+cat > helpers_test.go <<'GO'
+package skips
+
+import (
+	"runtime"
+	"testing"
+)
+
+func skipOnWindows(t *testing.T) {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("POSIX only")
+	}
 }
 GO
 go test -count=1 . > /dev/null || exit 1

@@ -7,8 +7,9 @@
 //! Windows (`go/build`, `goodOSArchFile` and `shouldBuild`). And blocks: `if
 //! runtime.GOOS != "windows" {`, the `else` of `if runtime.GOOS == "windows" {`, a `case`
 //! of `switch runtime.GOOS` that does not name windows, and in a function a test that
-//! skips itself on Windows (`if runtime.GOOS == "windows" { t.Skip(...) }`) before the
-//! call. What such code does on Linux never happens on Windows, so it is no finding.
+//! skips itself on Windows (`if runtime.GOOS == "windows" { t.Skip(...) }`, or through
+//! a helper of the package that does: `skipOnWindows(t)`) before the call. What such
+//! code does on Linux never happens on Windows, so it is no finding.
 //!
 //! As for Python ([`crate::pysource`]), this reads text, not a parse tree: gofmt's
 //! indentation by tabs gives the blocks, and only plain tests of `runtime.GOOS` against
@@ -83,8 +84,93 @@ impl GoSources {
         let Some(src) = self.files.get(file) else {
             return false;
         };
-        build_line_excludes_windows(&src) || (line > 0 && line_is_posix_only(&src, line as usize))
+        if build_line_excludes_windows(&src) || (line > 0 && line_is_posix_only(&src, line as usize)) {
+            return true;
+        }
+        // A helper called before the line that skips the test on Windows
+        // (`skipOnWindows(t)`), defined in the package: this file or another in its
+        // directory.
+        let helpers = if line > 0 {
+            helpers_called_before(&src, line as usize)
+        } else {
+            vec![]
+        };
+        if helpers.is_empty() {
+            return false;
+        }
+        let dir = std::path::Path::new(file).parent().unwrap_or(std::path::Path::new("."));
+        let mut files = vec![file.to_owned()];
+        if let Ok(rd) = std::fs::read_dir(dir) {
+            files.extend(
+                rd.flatten()
+                    .map(|e| e.path().to_string_lossy().into_owned())
+                    .filter(|p| p.ends_with(".go") && p != file)
+                    .take(256),
+            );
+        }
+        helpers.iter().any(|name| {
+            files.iter().any(|f| {
+                !name_excludes_windows(f)
+                    && self
+                        .files
+                        .get(f)
+                        .is_some_and(|src| !build_line_excludes_windows(&src) && helper_skips_on_windows(&src, name))
+            })
+        })
     }
+}
+
+/// The functions the function around line `line` calls, as statements of its own before
+/// the line, with its testing handle alone or first (`skipOnWindows(t)`,
+/// `requireSymlinks(t, dir)`).
+pub fn helpers_called_before(src: &str, line: usize) -> Vec<String> {
+    let lines: Vec<&str> = src.lines().collect();
+    let Some(start) = line.checked_sub(1).filter(|&i| i < lines.len()) else {
+        return vec![];
+    };
+    let mut indent = indentation(lines[start]);
+    let mut i = start;
+    while i > 0 && indent > 0 {
+        i -= 1;
+        let text = code_of(lines[i]);
+        let k = indentation(lines[i]);
+        if text.is_empty() || k >= indent {
+            continue;
+        }
+        indent = k;
+        if text.starts_with("func ") || (text.contains("func(") && text.ends_with('{')) {
+            return lines[i + 1..start]
+                .iter()
+                .filter(|l| indentation(l) == k + 1)
+                .filter_map(|l| {
+                    let (name, args) = code_of(l).strip_suffix(')')?.split_once('(')?;
+                    let first = args.split(',').next()?.trim();
+                    let ident = |w: &str| !w.is_empty() && w.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
+                    (ident(name) && matches!(first, "t" | "b" | "tb" | "f")).then(|| name.to_owned())
+                })
+                .collect();
+        }
+    }
+    vec![]
+}
+
+/// Whether the function `name` of the Go source `src` skips its test on Windows before
+/// anything else can: among its own statements `if runtime.GOOS == "windows" {
+/// t.Skip(...) }` (a `return` there returns from the helper only).
+pub fn helper_skips_on_windows(src: &str, name: &str) -> bool {
+    let lines: Vec<&str> = src.lines().collect();
+    let header = format!("func {name}(");
+    let Some(i) = lines
+        .iter()
+        .position(|l| indentation(l) == 0 && code_of(l).starts_with(&header))
+    else {
+        return false;
+    };
+    let end = lines[i + 1..]
+        .iter()
+        .position(|l| indentation(l) == 0 && code_of(l) == "}")
+        .map_or(lines.len(), |e| i + 1 + e);
+    skips_on_windows_by(&lines, i + 1, end, 1, false)
 }
 
 /// Whether a file's name keeps it out of a Windows build: `x_linux.go`,
@@ -463,9 +549,15 @@ fn switch_case_excludes_windows(lines: &[&str], i: usize, k: usize) -> Option<bo
 /// windows of `switch runtime.GOOS {`, whose body calls `Skip`, `Skipf` or `SkipNow` or
 /// returns.
 fn skips_on_windows(lines: &[&str], from: usize, to: usize, k: usize) -> bool {
+    skips_on_windows_by(lines, from, to, k, true)
+}
+
+/// [`skips_on_windows`], with a `return` counting or not (in a helper it does not).
+fn skips_on_windows_by(lines: &[&str], from: usize, to: usize, k: usize, returns: bool) -> bool {
     let is_skip = |l: &&str| {
         let t = code_of(l);
-        [".Skip(", ".Skipf(", ".SkipNow("].iter().any(|s| t.contains(s)) || t == "return" || t.starts_with("return ")
+        [".Skip(", ".Skipf(", ".SkipNow("].iter().any(|s| t.contains(s))
+            || (returns && (t == "return" || t.starts_with("return ")))
     };
     let mut j = from;
     while j < to {
@@ -503,6 +595,33 @@ fn skips_on_windows(lines: &[&str], from: usize, to: usize, k: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn skip_helpers() {
+        let src = "package p\n\nfunc skipOnWindows(t *testing.T) {\n\tt.Helper()\n\tif runtime.GOOS == \"windows\" {\n\t\tt.Skip(\"no unlink of open files\")\n\t}\n}\n\nfunc notOnWindows(t *testing.T) {\n\tif runtime.GOOS == \"windows\" {\n\t\treturn\n\t}\n}\n\nfunc TestA(t *testing.T) {\n\tskipOnWindows(t)\n\tos.Remove(\"a\") // A\n}\n\nfunc TestB(t *testing.T) {\n\tnotOnWindows(t)\n\tos.Remove(\"b\") // B\n}\n\nfunc TestC(t *testing.T) {\n\tos.Remove(\"c\") // C\n\tskipOnWindows(t)\n}\n";
+        let line = |m: &str| src.lines().position(|l| l.contains(m)).unwrap() + 1;
+        assert_eq!(helpers_called_before(src, line("// A")), ["skipOnWindows"]);
+        assert!(helper_skips_on_windows(src, "skipOnWindows"));
+        assert!(!helper_skips_on_windows(src, "notOnWindows"));
+        assert!(helpers_called_before(src, line("// C")).is_empty());
+        let dir = std::env::temp_dir().join(format!("winsan-go-helpers-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (a, b) = (dir.join("a_test.go"), dir.join("helpers_test.go"));
+        let tests = src
+            .split("func TestA")
+            .nth(1)
+            .map(|t| format!("package p\n\nfunc TestA{t}"))
+            .unwrap();
+        std::fs::write(&a, &tests).unwrap();
+        std::fs::write(&b, src.split("func TestA").next().unwrap()).unwrap();
+        let line = |m: &str| tests.lines().position(|l| l.contains(m)).unwrap() as u32 + 1;
+        let mut sources = GoSources::default();
+        let a = a.to_str().unwrap();
+        assert!(sources.posix_only(a, line("// A")));
+        assert!(!sources.posix_only(a, line("// B")));
+        assert!(!sources.posix_only(a, line("// C")));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn file_names() {
