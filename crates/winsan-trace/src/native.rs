@@ -49,7 +49,9 @@ const SCAN_BYTES: u64 = 64 << 10;
 
 /// One ELF file's call frame information, and its debugging information once needed.
 struct Module {
+    /// Where it is opened from (`/proc/PID/root/...`), and its name in the process.
     path: String,
+    shown: String,
     /// `(p_offset, p_vaddr, p_filesz)` of each `PT_LOAD`.
     segments: Vec<(u64, u64, u64)>,
     eh_frame: Vec<u8>,
@@ -71,7 +73,7 @@ struct Rules {
 }
 
 impl Module {
-    fn open(path: &str) -> Option<Module> {
+    fn open(path: &str, shown: &str) -> Option<Module> {
         let elf = crate::elf::Elf::open(File::open(path).ok()?)?;
         let names = elf.section_names()?;
         let find = |n: &str| names.iter().position(|s| s == n);
@@ -82,6 +84,7 @@ impl Module {
         };
         Some(Module {
             path: path.to_owned(),
+            shown: shown.to_owned(),
             segments: elf.load_segments(),
             eh_frame: elf.contents(eh, 256 << 20)?,
             eh_frame_addr: elf.section_addr(eh),
@@ -126,8 +129,10 @@ impl Module {
         })
     }
 
-    /// The frames at `probe` (an address in the file), innermost (inlined) first.
-    fn name(&self, probe: u64, out: &mut Vec<PyFrame>) {
+    /// The frames at `probe` (an address in the file), innermost (inlined) first. Without
+    /// line tables a frame is named by its symbol, and in the program's own executable
+    /// (`own`) placed in it (line 0), so that it is shown.
+    fn name(&self, probe: u64, own: bool, out: &mut Vec<PyFrame>) {
         let Some(loader) = self.symbols.get_or_init(|| addr2line::Loader::new(&self.path).ok()) else {
             return;
         };
@@ -157,7 +162,7 @@ impl Module {
         }
         if out.len() == before {
             out.push(PyFrame {
-                file: String::new(),
+                file: if own { self.shown.clone() } else { String::new() },
                 function: symbol(),
                 line: 0,
                 at: Default::default(),
@@ -195,9 +200,11 @@ impl NativeStacks {
             return vec![];
         }
         let mut out = vec![];
+        let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
         for (key, probe) in self.unwind(pid, tid).unwrap_or_default() {
             if let Some(Some(module)) = self.modules.get(&key) {
-                module.name(probe, &mut out);
+                let own = exe.as_deref() == Some(std::path::Path::new(&module.shown));
+                module.name(probe, own, &mut out);
             }
         }
         out
@@ -206,7 +213,7 @@ impl NativeStacks {
     fn module(&mut self, pid: u32, code: &Code) -> Option<&Module> {
         self.modules
             .entry(code.key)
-            .or_insert_with(|| Module::open(&format!("/proc/{pid}/root{}", code.path)))
+            .or_insert_with(|| Module::open(&format!("/proc/{pid}/root{}", code.path), &code.path))
             .as_ref()
     }
 
@@ -433,10 +440,98 @@ pub fn is_toolchain(file: &str) -> bool {
 }
 
 /// The frames to show for a native caller: the program's own (and its libraries'), with
-/// a file and a line.
+/// a file and a line; or, in an executable without line tables, by their symbols (line
+/// 0), but for the toolchain's (Rust's std, the C library's start-up, and the `main` that
+/// rustc writes to call a Rust program's own).
 pub fn shown(stack: &[PyFrame]) -> Vec<PyFrame> {
-    stack.iter().filter(|f| !is_toolchain(&f.file)).cloned().collect()
+    let rust_main = stack
+        .iter()
+        .any(|f| f.function.starts_with("std::rt::lang_start") || (f.line == 0 && f.function.ends_with("::main")));
+    let toolchain_symbol = |f: &PyFrame| {
+        const PREFIXES: &[&str] = &[
+            "std::",
+            "core::",
+            "alloc::",
+            "<std::",
+            "<core::",
+            "<alloc::",
+            "__rust",
+            "_start",
+            "__libc_start",
+            "_init",
+        ];
+        f.line == 0
+            && (f.function.is_empty()
+                || PREFIXES.iter().any(|p| f.function.starts_with(p))
+                || (rust_main && f.function == "main"))
+    };
+    // A static executable holds the C library too: its functions that make the calls,
+    // innermost, are not the program's.
+    let libc = |f: &PyFrame| {
+        f.line == 0
+            && (LIBC_CALLERS.contains(&f.function.as_str())
+                || f.function.starts_with("__")
+                || f.function.starts_with("_IO_"))
+    };
+    let inner_libc = stack.iter().take_while(|f| is_toolchain(&f.file) || libc(f)).count();
+    stack[inner_libc..]
+        .iter()
+        .filter(|f| !is_toolchain(&f.file) && !toolchain_symbol(f))
+        .cloned()
+        .collect()
 }
+
+/// The C library's functions that make the calls winsan decides (as a static executable
+/// names them without line tables).
+const LIBC_CALLERS: &[&str] = &[
+    "unlink",
+    "unlinkat",
+    "rmdir",
+    "rename",
+    "renameat",
+    "renameat2",
+    "remove",
+    "open",
+    "open64",
+    "openat",
+    "openat64",
+    "creat",
+    "creat64",
+    "truncate",
+    "truncate64",
+    "ftruncate",
+    "ftruncate64",
+    "syscall",
+    "mmap",
+    "mmap64",
+    "execve",
+    "execv",
+    "execvp",
+    "execvpe",
+    "execl",
+    "execlp",
+    "link",
+    "linkat",
+    "mkdir",
+    "mkdirat",
+    "chmod",
+    "fchmod",
+    "fchmodat",
+    "fopen",
+    "fopen64",
+    "freopen",
+    "freopen64",
+    "tmpfile",
+    "tmpfile64",
+    "mkstemp",
+    "mkstemp64",
+    "mkostemp",
+    "mkostemp64",
+    "mkdtemp",
+    "posix_spawn",
+    "posix_spawnp",
+    "system",
+];
 
 /// The program sources read so far, for code that a Windows build leaves out or never
 /// runs: Rust's `cfg` ([`crate::rustsource`]), C's and C++'s conditional inclusion
@@ -514,6 +609,34 @@ mod tests {
         ];
         let names: Vec<String> = shown(&stack).into_iter().map(|f| f.function).collect();
         assert_eq!(names, ["p::clean", "tempfile::dir::TempDir::close"]);
+        // Without line tables: the program's symbols, in its executable.
+        let bare = |function: &str| PyFrame {
+            file: "/home/me/p/target/release/p".into(),
+            function: function.into(),
+            line: 0,
+            at: Default::default(),
+        };
+        let stack = [
+            f("", "unlink"),
+            bare("std::sys::fs::unix::unlink"),
+            bare("p::clean"),
+            bare("p::main"),
+            bare("std::rt::lang_start_internal"),
+            bare("main"),
+            f("", "__libc_start_call_main"),
+        ];
+        let names: Vec<String> = shown(&stack).into_iter().map(|f| f.function).collect();
+        assert_eq!(names, ["p::clean", "p::main"]);
+        // A static C executable without line tables: the C library's functions first.
+        let stack = [
+            bare("unlink"),
+            bare("__unlink_nocancel"),
+            bare("clean"),
+            bare("main"),
+            bare("__libc_start_main"),
+        ];
+        let names: Vec<String> = shown(&stack).into_iter().map(|f| f.function).collect();
+        assert_eq!(names, ["clean", "main"]);
     }
 
     /// The program's own stack, unwound through the C library and std: this test's

@@ -49,7 +49,12 @@ pub(crate) struct FrameAt {
 
 impl std::fmt::Display for PyFrame {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{} in {}", self.file, self.line, self.function)
+        if self.line == 0 {
+            // Where the line is not known (a binary without line tables): the file alone.
+            write!(f, "{} in {}", self.file, self.function)
+        } else {
+            write!(f, "{}:{} in {}", self.file, self.line, self.function)
+        }
     }
 }
 

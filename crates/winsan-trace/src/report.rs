@@ -235,7 +235,8 @@ pub fn github(f: &Finding) -> String {
     let msg = human(f).replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
     let at = f
         .stack
-        .first()
+        .iter()
+        .find(|s| s.line > 0)
         .map(|s| format!("file={},line={},", s.file.replace(',', "%2C"), s.line))
         .unwrap_or_default();
     format!("::error {at}title=winsan {}::{}\n", f.kind, msg)
@@ -280,7 +281,7 @@ pub struct JsonReport<'a> {
 /// A SARIF location: the source line of the caller's innermost frame when known (so code
 /// scanning annotates the program), otherwise the file operated on.
 fn location(f: &Finding) -> serde_json::Value {
-    match f.stack.first() {
+    match f.stack.iter().find(|s| s.line > 0) {
         Some(s) => serde_json::json!({"physicalLocation": {
             "artifactLocation": {"uri": format!("file://{}", s.file)},
             "region": {"startLine": s.line.max(1)},

@@ -100,8 +100,11 @@ fn compiled(prog: &str) -> String {
     } else {
         Command::new("rustc")
             // Line tables, as a debug build has: findings name the program's lines. A
-            // `_debug` program is built as `cargo test` builds, without optimization.
-            .args(if prog.contains("_debug") {
+            // `_debug` program is built as `cargo test` builds, without optimization; a
+            // `_nodebug` one as `cargo build --release` does, without line tables.
+            .args(if prog.contains("_nodebug") {
+                &["-O"][..]
+            } else if prog.contains("_debug") {
                 &["-g"][..]
             } else {
                 &["-O", "-g"][..]
@@ -1552,6 +1555,35 @@ fn rust_debug_build_frames_are_the_live_ones() {
     assert_eq!(
         second.last().unwrap(),
         &("rs_debug_stale_frame::main".to_owned(), line_of("guarded(&base);"))
+    );
+}
+
+/// A Rust program built without line tables: the finding names its own function by its
+/// symbol, in its executable (no line), and not std's or the C library's.
+#[test]
+fn rust_release_build_without_line_tables_names_its_functions() {
+    let Some(r) = run("rust-nodebug", &[], "rs_nodebug_rmdir_cwd.rs") else {
+        return;
+    };
+    assert_eq!(r.stdout, "done\n");
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "directory-in-use");
+    let stack = f["stack"].as_array().unwrap();
+    assert_eq!(
+        stack[0]["function"], "rs_nodebug_rmdir_cwd::remove_own_cwd",
+        "{stack:#?}"
+    );
+    assert_eq!(stack[0]["line"], 0);
+    assert!(
+        stack[0]["file"].as_str().unwrap().ends_with("rs_nodebug_rmdir_cwd-rs"),
+        "{stack:#?}"
+    );
+    assert_eq!(stack[1]["function"], "rs_nodebug_rmdir_cwd::main", "{stack:#?}");
+    assert_eq!(stack.len(), 2, "{stack:#?}");
+    assert!(
+        r.stderr.contains("-rs in rs_nodebug_rmdir_cwd::remove_own_cwd\n"),
+        "{}",
+        r.stderr
     );
 }
 
