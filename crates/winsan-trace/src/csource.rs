@@ -143,7 +143,19 @@ impl Parser<'_> {
         v
     }
 
+    /// A term, compared with zero if it is (`X == 0`, `X != 0`: what `!X` and `X` are).
     fn unary(&mut self) -> Value {
+        let v = self.term();
+        if self.eat("== 0") || self.eat("==0") {
+            return v.map(|v| !v);
+        }
+        if self.eat("!= 0") || self.eat("!=0") {
+            return v;
+        }
+        v
+    }
+
+    fn term(&mut self) -> Value {
         if self.s[self.i..].starts_with(b"!=") {
             return None;
         }
@@ -485,7 +497,9 @@ void i(int fd, int k) {
         assert_eq!(expression("0"), Some(false));
         assert_eq!(expression("1"), Some(true));
         assert_eq!(expression("_MSC_VER >= 1900"), None);
-        assert_eq!(expression("__linux__ != 0"), None);
+        assert_eq!(expression("__linux__ != 0"), Some(false));
+        assert_eq!(expression("_WIN32 == 0"), Some(false));
+        assert_eq!(expression("_MSC_VER == 1900"), None);
         assert_eq!(expression("(defined(_WIN32) || defined(_WIN64))"), Some(true));
     }
 

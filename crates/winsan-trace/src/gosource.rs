@@ -122,12 +122,14 @@ impl GoSources {
 
 /// The functions the function around line `line` calls, as statements of its own before
 /// the line, with its testing handle alone or first (`skipOnWindows(t)`,
-/// `requireSymlinks(t, dir)`).
+/// `requireSymlinks(t, dir)`); for a closure (a subtest's `t.Run(..., func(t
+/// *testing.T) {`), those of the functions around it too, before it.
 pub fn helpers_called_before(src: &str, line: usize) -> Vec<String> {
     let lines: Vec<&str> = src.lines().collect();
-    let Some(start) = line.checked_sub(1).filter(|&i| i < lines.len()) else {
+    let Some(mut start) = line.checked_sub(1).filter(|&i| i < lines.len()) else {
         return vec![];
     };
+    let mut out = vec![];
     let mut indent = indentation(lines[start]);
     let mut i = start;
     while i > 0 && indent > 0 {
@@ -138,20 +140,27 @@ pub fn helpers_called_before(src: &str, line: usize) -> Vec<String> {
             continue;
         }
         indent = k;
-        if text.starts_with("func ") || (text.contains("func(") && text.ends_with('{')) {
-            return lines[i + 1..start]
-                .iter()
-                .filter(|l| indentation(l) == k + 1)
-                .filter_map(|l| {
-                    let (name, args) = code_of(l).strip_suffix(')')?.split_once('(')?;
-                    let first = args.split(',').next()?.trim();
-                    let ident = |w: &str| !w.is_empty() && w.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
-                    (ident(name) && matches!(first, "t" | "b" | "tb" | "f")).then(|| name.to_owned())
-                })
-                .collect();
+        let top = text.starts_with("func ");
+        if top || (text.contains("func(") && text.ends_with('{')) {
+            out.extend(
+                lines[i + 1..start]
+                    .iter()
+                    .filter(|l| indentation(l) == k + 1)
+                    .filter_map(|l| {
+                        let (name, args) = code_of(l).strip_suffix(')')?.split_once('(')?;
+                        let first = args.split(',').next()?.trim();
+                        let ident =
+                            |w: &str| !w.is_empty() && w.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
+                        (ident(name) && matches!(first, "t" | "b" | "tb" | "f")).then(|| name.to_owned())
+                    }),
+            );
+            if top {
+                break;
+            }
+            start = i;
         }
     }
-    vec![]
+    out
 }
 
 /// Whether the function `name` of the Go source `src` skips its test on Windows before
@@ -604,6 +613,8 @@ mod tests {
         assert!(helper_skips_on_windows(src, "skipOnWindows"));
         assert!(!helper_skips_on_windows(src, "notOnWindows"));
         assert!(helpers_called_before(src, line("// C")).is_empty());
+        let sub = "func TestD(t *testing.T) {\n\tskipOnWindows(t)\n\tt.Run(\"s\", func(t *testing.T) {\n\t\tos.Remove(\"d\") // D\n\t})\n}\n";
+        assert_eq!(helpers_called_before(sub, 4), ["skipOnWindows"]);
         let dir = std::env::temp_dir().join(format!("winsan-go-helpers-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let (a, b) = (dir.join("a_test.go"), dir.join("helpers_test.go"));

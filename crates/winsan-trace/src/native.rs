@@ -45,7 +45,7 @@ const MAX_FRAMES: usize = 64;
 const STACK_BYTES: usize = 512 << 10;
 /// How far up the stack the saved frame pointer of the first frame-pointer frame is
 /// looked for.
-const SCAN_BYTES: u64 = 64 << 10;
+const SCAN_BYTES: u64 = 256 << 10;
 
 /// One ELF file's call frame information, and its debugging information once needed.
 struct Module {
@@ -299,18 +299,17 @@ impl NativeStacks {
                             cfa.and_then(|cfa| word(cfa - 8))
                                 .is_some_and(|next| next == 0 || in_code(next))
                         };
-                        // The first return address whose call may be of this function
-                        // (stale return addresses of earlier calls lie below the live
-                        // one: those whose target can be read are told apart).
                         // Exactly, when the function begins with the standard prologue
-                        // and its frame's size can be read from it.
-                        // (The call there may be of another function that jumped to
-                        // this one.)
+                        // and its frame's size can be read from it (the call there may
+                        // be of another function that jumped to this one).
                         let exact = frame_size(tid, start).map(|size| sp + size - 16).filter(|&s| {
                             word(s + 8)
                                 .filter(|&ra| in_code(ra))
                                 .is_some_and(|ra| calls(tid, ra, start) != Call::Other && caller_ok(s, ra))
                         });
+                        // Else the first return address whose call may be of this
+                        // function (stale return addresses of earlier calls lie below
+                        // the live one: those whose target can be read are told apart).
                         let found = exact.or_else(|| {
                             (sp..sp.saturating_add(SCAN_BYTES)).step_by(8).find(|&s| {
                                 word(s + 8).filter(|&ra| in_code(ra)).is_some_and(|ra| {
@@ -567,15 +566,29 @@ impl NativeSources {
             if crate::rustsource::line_is_posix_only(&src, line) {
                 return true;
             }
-            let Some((parent, at)) = crate::rustsource::parent_modules(&file)
-                .into_iter()
-                .find_map(|(parent, name)| {
-                    let src = self.files.get(&parent)?;
-                    Some((parent, crate::rustsource::module_declaration(&src, &name)?))
-                })
+            // The declaration by name (`mod imp;`), or by a `path` attribute naming the
+            // file (`#[cfg_attr(unix, path = "imp_unix.rs")] mod imp;`).
+            let file_name = std::path::Path::new(&file)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let Some((parent, at, excluded)) =
+                crate::rustsource::parent_modules(&file)
+                    .into_iter()
+                    .find_map(|(parent, name)| {
+                        let src = self.files.get(&parent)?;
+                        if let Some(at) = crate::rustsource::module_declaration(&src, &name) {
+                            return Some((parent, at, false));
+                        }
+                        let (at, excluded) = crate::rustsource::path_declaration(&src, &file_name)?;
+                        Some((parent, at, excluded))
+                    })
             else {
                 return false;
             };
+            if excluded {
+                return true;
+            }
             (file, line) = (parent, at);
         }
         false

@@ -189,10 +189,7 @@ pub fn is_sqlite_temp_file(path: &str) -> bool {
 /// never in the way. Only when the caller itself is all that holds it.
 pub fn is_sqlite_database(path: &str) -> bool {
     use std::io::Read;
-    let base = path
-        .strip_suffix("-wal")
-        .or_else(|| path.strip_suffix("-shm"))
-        .unwrap_or(path);
+    let base = sqlite_base(path);
     use std::os::unix::fs::OpenOptionsExt;
     let mut header = [0u8; 16];
     // Without blocking on a FIFO or taking a terminal; only a regular file is read.
@@ -207,8 +204,18 @@ pub fn is_sqlite_database(path: &str) -> bool {
             Ok(f)
         })
         .and_then(|mut f| f.read_exact(&mut header))
-        .is_ok_and(|_| &header == b"SQLite format 3\0")
+        .is_ok_and(|_| &header == SQLITE_HEADER)
 }
+
+/// The database of a SQLite file: `x.db` of `x.db-wal` and `x.db-shm`, else the path.
+pub fn sqlite_base(path: &str) -> &str {
+    path.strip_suffix("-wal")
+        .or_else(|| path.strip_suffix("-shm"))
+        .unwrap_or(path)
+}
+
+/// The 16 bytes a SQLite database begins with.
+pub const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// A read-only delete inside a Python `rmtree` whose error handler clears the attribute and
 /// tries again, so that the program recovers on Windows: `TemporaryDirectory`'s cleanup

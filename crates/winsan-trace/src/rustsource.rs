@@ -574,6 +574,41 @@ pub fn module_declaration(src: &str, name: &str) -> Option<usize> {
         .map(|k| k + 1)
 }
 
+/// The line (1-based) of `src` whose `path` attribute names the file `file_name`
+/// (`#[path = "imp_unix.rs"] mod imp;`), and whether that attribute is a `cfg_attr` whose
+/// predicate is false on Windows (`#[cfg_attr(unix, path = "imp_unix.rs")]`: the module
+/// is that file only off Windows).
+pub fn path_declaration(src: &str, file_name: &str) -> Option<(usize, bool)> {
+    let code = code_of(src);
+    let text = std::str::from_utf8(&code).ok()?;
+    // The attribute read from the source itself (its string's punctuation is blanked in
+    // `code`), on lines whose code has it (not in a comment).
+    text.lines().zip(src.lines()).enumerate().find_map(|(k, (c, l))| {
+        if !c.contains("path") {
+            return None;
+        }
+        let (attrs, _) = attributes(l);
+        attrs.iter().find_map(|a| {
+            let names_file = |p: &str| {
+                p.trim()
+                    .strip_prefix("path")
+                    .and_then(|r| r.trim_start().strip_prefix('='))
+                    .map(|v| v.trim().trim_matches('"'))
+                    .is_some_and(|v| v == file_name || v.ends_with(&format!("/{file_name}")))
+            };
+            if names_file(a) {
+                return Some((k + 1, false));
+            }
+            let inner = a.strip_prefix("cfg_attr(")?.strip_suffix(')')?;
+            let parts = split_top(inner, b',');
+            let (pred, rest) = parts.split_first()?;
+            rest.iter()
+                .any(|p| names_file(p))
+                .then(|| (k + 1, predicate(pred) == Some(false)))
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -778,7 +813,10 @@ cfg_if::cfg_if! {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("src/imp/unix")).unwrap();
         let w = |p: &str, t: &str| std::fs::write(dir.join(p), t).unwrap();
-        w("src/lib.rs", "mod imp;\npub mod util;\n");
+        w(
+            "src/lib.rs",
+            "mod imp;\npub mod util;\n#[cfg_attr(unix, path = \"plat_unix.rs\")]\n#[cfg_attr(windows, path = \"plat_windows.rs\")]\nmod plat;\n",
+        );
         w(
             "src/imp/mod.rs",
             "#[cfg(unix)]\nmod unix;\n#[cfg(windows)] mod windows;\nmod common;\n",
@@ -789,14 +827,23 @@ cfg_if::cfg_if! {
         w("src/imp/windows.rs", body);
         w("src/imp/common.rs", body);
         w("src/util.rs", body);
+        w("src/plat_unix.rs", body);
+        w("src/plat_windows.rs", body);
         let mut sources = crate::native::NativeSources::default();
         let mut at = |p: &str| sources.posix_only(dir.join(p).to_str().unwrap(), 2);
         assert!(at("src/imp/unix/fs.rs"));
         assert!(!at("src/imp/windows.rs"));
         assert!(!at("src/imp/common.rs"));
         assert!(!at("src/util.rs"));
+        assert!(at("src/plat_unix.rs"));
+        assert!(!at("src/plat_windows.rs"));
         let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(module_declaration("#[cfg(windows)] mod windows;\n", "windows"), Some(1));
+        let decl = "#[cfg_attr(unix, path = \"plat_unix.rs\")]\n#[cfg_attr(windows, path = \"plat_windows.rs\")]\nmod plat;\n#[path = \"other.rs\"]\nmod o;\n";
+        assert_eq!(path_declaration(decl, "plat_unix.rs"), Some((1, true)));
+        assert_eq!(path_declaration(decl, "plat_windows.rs"), Some((2, false)));
+        assert_eq!(path_declaration(decl, "other.rs"), Some((4, false)));
+        assert_eq!(path_declaration(decl, "plat.rs"), None);
         assert_eq!(module_declaration("pub(crate) mod x;\n", "x"), Some(1));
         assert_eq!(module_declaration("// mod x;\nmod y;\n", "x"), None);
     }

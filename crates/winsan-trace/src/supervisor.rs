@@ -1450,8 +1450,58 @@ impl Tracer {
                 }
             }
         }
-        let sqlite = rt != Runtime::Cygwin && !path.ends_with("-shm") && runtime::is_sqlite_database(path);
+        let sqlite = rt != Runtime::Cygwin && !path.ends_with("-shm") && self.is_sqlite_database(path);
         sqlite.then_some(Library::Sqlite)
+    }
+
+    /// Whether `path` is a SQLite database, or the WAL or WAL index of one
+    /// ([`runtime::is_sqlite_database`]); where a traced process watches it or its
+    /// directory with inotify, its header is read through a mapping of a traced
+    /// process's fd on it, or from a process's mapping of it, so that the watcher sees no
+    /// event of ours.
+    fn is_sqlite_database(&mut self, path: &str) -> bool {
+        let base = runtime::sqlite_base(path);
+        if self.watched.is_empty() {
+            return runtime::is_sqlite_database(path);
+        }
+        let Ok(m) = std::fs::metadata(base) else {
+            return false;
+        };
+        let id = FileId::of(&m);
+        let parent = std::path::Path::new(base)
+            .parent()
+            .and_then(|d| std::fs::metadata(d).ok());
+        if !self.watched.contains_key(&id) && !parent.is_some_and(|d| self.watched.contains_key(&FileId::of(&d))) {
+            return runtime::is_sqlite_database(path);
+        }
+        let mut header = [0u8; 16];
+        let pids = self.pids().to_vec();
+        for &pid in &pids {
+            for fd in procscan::fds_on(pid, id) {
+                if let Ok(copy) = self.getfd(pid, fd) {
+                    if sys::read_head_mapped(&copy, &mut header).is_some() {
+                        return &header == runtime::SQLITE_HEADER;
+                    }
+                }
+            }
+        }
+        // A mapping of its start.
+        for &pid in &pids {
+            let Ok(maps) = std::fs::read_to_string(format!("/proc/{pid}/maps")) else {
+                continue;
+            };
+            let start = maps
+                .lines()
+                .filter_map(procscan::maps_line)
+                .find(|l| l.ino == id.ino && l.offset == 0)
+                .map(|l| l.start);
+            if let Some(start) = start {
+                if sys::read_mem(pid, start, &mut header) == Some(header.len()) {
+                    return &header == runtime::SQLITE_HEADER;
+                }
+            }
+        }
+        false
     }
 
     /// Whether holder `h` of `path` is a `NamedTemporaryFile`'s `O_TEMPORARY` handle.
@@ -1558,7 +1608,8 @@ impl Tracer {
                     duplicate_of: o.duplicate_of,
                     delete_on_close: self.is_temporary(h, path),
                 };
-                let mut b = blocker_report(h, &spec, o.opener, path);
+                let sqlite = matches!(h.hold, Hold::Mapping { .. }) && self.is_sqlite_database(path);
+                let mut b = blocker_report(h, &spec, o.opener, path, sqlite);
                 b.what = "pending".into();
                 b.description = format!(
                     "{path} is delete-pending: it was deleted while open and keeps its name until the last handle closes; {}",
@@ -1904,7 +1955,7 @@ impl Tracer {
         if operation == "unlink" && only_the_caller && runtime::is_sqlite_temp_file(&sit.files[0].path) {
             return allowed;
         }
-        if operation == "truncate" && only_the_caller && runtime::is_sqlite_database(&sit.files[0].path) {
+        if operation == "truncate" && only_the_caller && self.is_sqlite_database(&sit.files[0].path) {
             return allowed;
         }
         if kind == oracle::Kind::ReadOnly
@@ -1927,15 +1978,25 @@ impl Tracer {
         let path = sit.files[0].path.clone();
         let win32 = refusal.win32.code();
         let (message, errno) = report::translate(caller_rt, operation, refusal.win32, &path, target.as_deref());
-        let mut blockers: Vec<BlockerReport> = verdict
+        let sqlite_maps: Vec<bool> = verdict
             .blockers
             .iter()
             .map(|&b| {
+                matches!(linux[b].hold, Hold::Mapping { .. })
+                    && self.is_sqlite_database(&sit.files[sit.holders[b].file].path)
+            })
+            .collect();
+        let mut blockers: Vec<BlockerReport> = verdict
+            .blockers
+            .iter()
+            .zip(sqlite_maps)
+            .map(|(&b, sqlite)| {
                 blocker_report(
                     &linux[b],
                     &sit.holders[b],
                     origins[b].opener,
                     &sit.files[sit.holders[b].file].path,
+                    sqlite,
                 )
             })
             .collect();
@@ -2088,7 +2149,8 @@ struct Origin {
     duplicate_of: Option<usize>,
 }
 
-fn blocker_report(h: &LinuxHolder, spec: &HolderSpec, opener: Option<u32>, path: &str) -> BlockerReport {
+/// (`sqlite`: whether the file is a SQLite database or its WAL index, for a mapping.)
+fn blocker_report(h: &LinuxHolder, spec: &HolderSpec, opener: Option<u32>, path: &str, sqlite: bool) -> BlockerReport {
     use winsan_model::consts::share::*;
     let process = procscan::comm(h.pid);
     let who = match opener {
@@ -2139,10 +2201,10 @@ fn blocker_report(h: &LinuxHolder, spec: &HolderSpec, opener: Option<u32>, path:
         ),
         Hold::Mapping { writable } => {
             let acc = class_names(true, writable, false);
-            let keeps = if path.ends_with("-shm") && runtime::is_sqlite_database(path) {
+            let keeps = if path.ends_with("-shm") && sqlite {
                 // Its connection's fd is a holder of its own.
                 " made by SQLite: its WAL index, which its Windows VFS maps too (winShmMap)".to_owned()
-            } else if runtime::is_sqlite_database(path) {
+            } else if sqlite {
                 " made by SQLite (PRAGMA mmap_size), whose Windows VFS maps it too".to_owned()
             } else if rt.mapping_keeps_handle() {
                 format!(", and CPython's mmap keeps its own handle (share {})", share.join("/"))

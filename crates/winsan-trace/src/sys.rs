@@ -771,6 +771,45 @@ pub fn pidfd_getfd(pidfd: &OwnedFd, fd: i32) -> io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(r as RawFd) })
 }
 
+/// The first `buf.len()` (at most 4096) bytes of the regular file open as `fd`, read
+/// through a mapping: unlike `read`, that is no inotify event (`IN_ACCESS`), and `fd`
+/// (a copy of another process's) is not opened anew (`IN_OPEN`) nor closed for the last
+/// time (`IN_CLOSE_NOWRITE`). `None` if it is shorter or cannot be mapped.
+pub fn read_head_mapped(fd: &OwnedFd, buf: &mut [u8]) -> Option<()> {
+    const PAGE: usize = 4096;
+    if buf.len() > PAGE {
+        return None;
+    }
+    // SAFETY: stat is plain data, zero is a valid value; fstat writes it.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: `fd` is open, `st` a valid out-pointer.
+    cvt(unsafe { libc::fstat(fd.as_raw_fd(), &mut st) }).ok()?;
+    // Reading a mapped page past the end of the file would raise SIGBUS.
+    if st.st_mode & libc::S_IFMT != libc::S_IFREG || (st.st_size as u64) < buf.len() as u64 {
+        return None;
+    }
+    // SAFETY: a new shared read-only mapping of our fd; nothing else refers to it.
+    let map = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            PAGE,
+            libc::PROT_READ,
+            libc::MAP_SHARED,
+            fd.as_raw_fd(),
+            0,
+        )
+    };
+    if map == libc::MAP_FAILED {
+        return None;
+    }
+    // SAFETY: the mapping is PAGE bytes long and the file at least `buf.len()` long, so
+    // the bytes read are backed by the file.
+    unsafe { std::ptr::copy_nonoverlapping(map.cast::<u8>(), buf.as_mut_ptr(), buf.len()) };
+    // SAFETY: unmapping exactly the mapping made above.
+    unsafe { libc::munmap(map, PAGE) };
+    Some(())
+}
+
 /// The `F_SETLEASE` probe of [`file_is_held`] on `openat(dir, path)`.
 pub fn file_is_held_at(dir: RawFd, path: &CStr) -> Option<bool> {
     let base = libc::O_RDONLY | libc::O_NONBLOCK | libc::O_NOFOLLOW;

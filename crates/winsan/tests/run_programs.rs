@@ -772,6 +772,7 @@ const TRANSPARENCY_CORPUS: &[&str] = &[
     "rs_remove_recreate.rs",
     // inotify watchers see the same events (winsan's probes open nothing they watch).
     "c_inotify_events.c",
+    "py_inotify_sqlite.py",
 ];
 
 /// Without `--enforce` a program behaves as without winsan: same stdout (its work
@@ -1585,6 +1586,22 @@ fn rust_release_build_without_line_tables_names_its_functions() {
         "{}",
         r.stderr
     );
+}
+
+/// A SQLite database in a directory the program watches with inotify: its header is read
+/// without an event the watcher sees (through a mapping of the program's own fd), and the
+/// blocker is still SQLite's. (The transparency test compares the events.)
+#[test]
+fn sqlite_database_in_a_watched_directory_is_told_quietly() {
+    let Some(r) = run("py-inotify-sqlite", &[], "py_inotify_sqlite.py") else {
+        return;
+    };
+    assert_eq!(r.stdout, "0x200 data.db\n0x8 data.db\n", "{}", r.stderr);
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    let b = blockers(f);
+    assert_eq!(b.len(), 1, "{b:#?}");
+    assert_eq!(b[0]["runtime"], "sqlite", "{b:#?}");
 }
 
 /// A C program's findings name its own function and line, and code the preprocessor
