@@ -146,7 +146,7 @@ fn split_ops<'a>(s: &'a str, op: &str) -> Vec<&'a str> {
         match b[i] {
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' | b'}' => depth -= 1,
-            _ if depth == 0 && s[i..].starts_with(op) => {
+            _ if depth == 0 && b[i..].starts_with(op.as_bytes()) => {
                 out.push(&s[from..i]);
                 i += op.len();
                 from = i;
@@ -647,6 +647,9 @@ mod tests {
         assert_eq!(condition("(cfg!(unix))"), Some(false));
         assert_eq!(condition("x.is_file()"), None);
         assert_eq!(condition("#[cfg(unix)]"), Some(false));
+        // Not ASCII: no slicing inside a character.
+        assert_eq!(condition("name == \"é\" && cfg!(unix)"), Some(false));
+        assert_eq!(condition("ü || cfg!(windows)"), Some(true));
     }
 
     #[test]

@@ -1912,15 +1912,27 @@ impl Tracer {
             return allowed;
         }
         let native_stack = match caller_rt {
-            Runtime::Rust | Runtime::Crt | Runtime::Llvm | Runtime::Git => self.native.stack(pid, n.tid),
+            // Read from the program's binaries (their call frame and debugging
+            // information, parsed by gimli and addr2line): a panic there must not take
+            // the supervisor down either.
+            Runtime::Rust | Runtime::Crt | Runtime::Llvm | Runtime::Git => std::panic::catch_unwind(
+                std::panic::AssertUnwindSafe(|| self.native.stack(pid, n.tid)),
+            )
+            .unwrap_or_else(|_| {
+                self.native = NativeStacks::default();
+                vec![]
+            }),
             _ => vec![],
         };
         // Rust, C or C++ code compiled or run only for other systems (`#[cfg(unix)]`,
         // `if cfg!(unix)`, `#ifndef _WIN32`): the call never happens on Windows.
-        if native_stack
-            .iter()
-            .any(|f| !native::is_toolchain(&f.file) && self.native_sources.posix_only(&f.file, f.line))
-        {
+        let sources = &mut self.native_sources;
+        let posix_only = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            native_stack
+                .iter()
+                .any(|f| !native::is_toolchain(&f.file) && sources.posix_only(&f.file, f.line))
+        }));
+        if posix_only.unwrap_or(false) {
             return allowed;
         }
         let stack = match caller_rt {
