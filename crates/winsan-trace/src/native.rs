@@ -538,11 +538,26 @@ const LIBC_CALLERS: &[&str] = &[
 #[derive(Default)]
 pub struct NativeSources {
     files: crate::pysource::SourceFiles,
+    /// Answers so far (a line that makes a finding in a loop is asked again and again,
+    /// and each answer reads its whole file).
+    answers: std::collections::HashMap<(String, u32), bool>,
 }
 
 impl NativeSources {
     /// Whether the code at `line` of `file` is compiled or run only off Windows.
     pub fn posix_only(&mut self, file: &str, line: u32) -> bool {
+        if let Some(&a) = self.answers.get(&(file.to_owned(), line)) {
+            return a;
+        }
+        let a = self.posix_only_uncached(file, line);
+        if self.answers.len() >= 4096 {
+            self.answers.clear();
+        }
+        self.answers.insert((file.to_owned(), line), a);
+        a
+    }
+
+    fn posix_only_uncached(&mut self, file: &str, line: u32) -> bool {
         let rust = file.ends_with(".rs");
         let c = [".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx", ".inl"]
             .iter()
