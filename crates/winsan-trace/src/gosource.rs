@@ -130,16 +130,8 @@ pub fn helpers_called_before(src: &str, line: usize) -> Vec<String> {
         return vec![];
     };
     let mut out = vec![];
-    let mut indent = indentation(lines[start]);
-    let mut i = start;
-    while i > 0 && indent > 0 {
-        i -= 1;
+    for (i, k) in enclosing(&lines, start) {
         let text = code_of(lines[i]);
-        let k = indentation(lines[i]);
-        if text.is_empty() || k >= indent {
-            continue;
-        }
-        indent = k;
         let top = text.starts_with("func ");
         if top || (text.contains("func(") && text.ends_with('{')) {
             out.extend(
@@ -422,6 +414,24 @@ fn case_labels(text: &str) -> Option<Vec<&str>> {
         .collect()
 }
 
+/// The lines that open the blocks around line index `start` (gofmt's indentation tells
+/// them), innermost first: `(index, indentation)` each.
+fn enclosing(lines: &[&str], start: usize) -> Vec<(usize, usize)> {
+    let mut out = vec![];
+    let mut indent = indentation(lines[start]);
+    let mut i = start;
+    while i > 0 && indent > 0 {
+        i -= 1;
+        let k = indentation(lines[i]);
+        if code_of(lines[i]).is_empty() || k >= indent {
+            continue;
+        }
+        indent = k;
+        out.push((i, k));
+    }
+    out
+}
+
 /// Whether line `line` (1-based) of the Go source `src` runs only where GOOS is not
 /// windows (see the module documentation).
 pub fn line_is_posix_only(src: &str, line: usize) -> bool {
@@ -439,16 +449,8 @@ pub fn line_is_posix_only(src: &str, line: usize) -> bool {
             return true;
         }
     }
-    let mut indent = indentation(lines[start]);
-    let mut i = start;
-    while i > 0 && indent > 0 {
-        i -= 1;
+    for (i, k) in enclosing(&lines, start) {
         let text = code_of(lines[i]);
-        let k = indentation(lines[i]);
-        if text.is_empty() || k >= indent {
-            continue;
-        }
-        indent = k;
         if text.starts_with("func ") {
             // The function's own statements before the call's: a skip on Windows.
             return skips_on_windows(&lines, i + 1, start, k + 1);
