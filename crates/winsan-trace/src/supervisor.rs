@@ -796,6 +796,39 @@ impl Tracer {
         t.held()
     }
 
+    /// Whether the directory `t` (`st`) has no entries: read from it, or where a traced
+    /// process watches it or its parent (reading a directory is an inotify event:
+    /// `IN_OPEN`, `IN_ACCESS`, `IN_CLOSE_NOWRITE`), told by its size where the file
+    /// system makes that tell: tmpfs counts 20 bytes an entry and 40 for `.` and `..`
+    /// (`BOGO_DIRENT_SIZE`), btrfs the length of the names (twice). Elsewhere it is read.
+    fn dir_is_empty(&self, t: &Target, st: &Stat) -> Option<bool> {
+        if !self.watched.is_empty() && self.watched_around(t, st) {
+            let path = t.named().map(|p| p.access);
+            if let Some(quiet) = path.and_then(|p| quiet_dir_is_empty(&p, st)) {
+                return Some(quiet);
+            }
+        }
+        sys::dir_is_empty_at(t.dir(), t.cpath())
+    }
+
+    /// [`Tracer::dir_is_empty`] of the directory at `path` (`st`, if known).
+    fn dir_is_empty_named(&self, path: &std::path::Path, st: Option<&Stat>) -> bool {
+        let watched = !self.watched.is_empty()
+            && st.is_some_and(|st| {
+                self.watched.contains_key(&FileId::from_stat(st))
+                    || path
+                        .parent()
+                        .and_then(|d| std::fs::metadata(d).ok())
+                        .is_some_and(|d| self.watched.contains_key(&FileId::of(&d)))
+            });
+        if watched {
+            if let Some(quiet) = st.and_then(|st| quiet_dir_is_empty(path, st)) {
+                return quiet;
+            }
+        }
+        is_empty_dir(path)
+    }
+
     /// Whether a traced process watches the file `t` (`st`) or its directory.
     fn watched_around(&self, t: &Target, st: &Stat) -> bool {
         if self.watched.contains_key(&FileId::from_stat(st)) {
@@ -955,7 +988,7 @@ impl Tracer {
         // empty): its inode number may be reused.
         let tracked = !self.readonly_dirs.is_empty() && self.readonly_dirs.contains(&id);
         let readonly = tracked && st.mode & libc::S_IWUSR == 0 && !self.recovers_read_only_dir(n.tid, via_dirfd);
-        if tracked && sys::dir_is_empty_at(t.dir(), t.cpath()) == Some(true) {
+        if tracked && self.dir_is_empty(t, &st) == Some(true) {
             self.readonly_dirs.remove(&id);
         }
         // Delete-pending entries (legacy semantics only) that are still alive.
@@ -986,7 +1019,7 @@ impl Tracer {
             return None;
         }
         // Not empty on Linux: fails there too.
-        if sys::dir_is_empty_at(t.dir(), t.cpath()) != Some(true) {
+        if self.dir_is_empty(t, &st) != Some(true) {
             return None;
         }
         let p = match named {
@@ -1067,7 +1100,7 @@ impl Tracer {
         }
         let src = src.named()?;
         let dst = dst.named()?;
-        if dm.as_ref().is_some_and(|d| d.is_dir()) && !is_empty_dir(&dst.access) {
+        if dm.as_ref().is_some_and(|d| d.is_dir()) && !self.dir_is_empty_named(&dst.access, dm.as_ref()) {
             return None; // ENOTEMPTY on Linux
         }
         let mut files = vec![spec(&src.display, &sm)];
@@ -2100,6 +2133,18 @@ fn trivially_allowed(files: &[FileSpec], holders: &[LinuxHolder], pending: &[usi
                 ..
             }
         )
+}
+
+/// Whether the directory at `path` (`st`) is empty, told without reading it where the
+/// file system's directory size tells (see [`Tracer::dir_is_empty`]); `None` elsewhere.
+fn quiet_dir_is_empty(path: &std::path::Path, st: &Stat) -> Option<bool> {
+    const TMPFS_MAGIC: i64 = 0x0102_1994;
+    const BTRFS_SUPER_MAGIC: i64 = 0x9123_683E;
+    match sys::fs_type(path)? {
+        TMPFS_MAGIC => Some(st.size <= 40),
+        BTRFS_SUPER_MAGIC => Some(st.size == 0),
+        _ => None,
+    }
 }
 
 /// Whether `dir` has no entries (a rename onto it can replace it on Linux).

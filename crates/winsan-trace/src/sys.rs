@@ -771,6 +771,19 @@ pub fn pidfd_getfd(pidfd: &OwnedFd, fd: i32) -> io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(r as RawFd) })
 }
 
+/// The file system type (`statfs`'s `f_type`) of the file at `path`: no open, no
+/// inotify event.
+pub fn fs_type(path: &std::path::Path) -> Option<i64> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    // SAFETY: statfs is plain data, zero is a valid value.
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `c` is NUL-terminated, `st` a valid out-pointer.
+    cvt(unsafe { libc::statfs(c.as_ptr(), &mut st) }).ok()?;
+    #[allow(clippy::unnecessary_cast)]
+    Some(st.f_type as i64)
+}
+
 /// The first `buf.len()` (at most 4096) bytes of the regular file open as `fd`, read
 /// through a mapping: unlike `read`, that is no inotify event (`IN_ACCESS`), and `fd`
 /// (a copy of another process's) is not opened anew (`IN_OPEN`) nor closed for the last

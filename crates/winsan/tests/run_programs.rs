@@ -1588,6 +1588,38 @@ fn rust_release_build_without_line_tables_names_its_functions() {
     );
 }
 
+/// Removing a watched directory that is the program's working directory, on tmpfs: the
+/// finding needs to know that the directory is empty, which winsan tells from its size
+/// there instead of listing it, so the watcher sees the same events as without winsan.
+#[test]
+fn watched_working_directory_removed_on_tmpfs_is_told_empty_quietly() {
+    let tmpfs = Command::new("stat")
+        .args(["-f", "-c", "%T", "/dev/shm"])
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "tmpfs");
+    if !tmpfs {
+        eprintln!("SKIP: /dev/shm is not tmpfs here");
+        return;
+    }
+    let prog = compiled("c_inotify_rmdir_cwd.c");
+    let dir = |k: &str| format!("/dev/shm/winsan-cw-{k}-{}", std::process::id());
+    let (native_dir, traced_dir) = (dir("native"), dir("traced"));
+    for d in [&native_dir, &traced_dir] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+    let native = Command::new(&prog).arg(&native_dir).output().unwrap();
+    let Some(r) = run_argv("inotify-cwd", &[], vec![prog.clone(), traced_dir.clone()]) else {
+        return;
+    };
+    for d in [&native_dir, &traced_dir] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+    assert_eq!(r.stdout, String::from_utf8_lossy(&native.stdout), "{}", r.stderr);
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "directory-in-use");
+    assert_eq!(f["path"], format!("{traced_dir}/w/cw"));
+}
+
 /// A SQLite database in a directory the program watches with inotify: its header is read
 /// without an event the watcher sees (through a mapping of the program's own fd), and the
 /// blocker is still SQLite's. (The transparency test compares the events.)
