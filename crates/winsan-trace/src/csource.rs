@@ -261,6 +261,8 @@ pub fn line_is_posix_only(src: &str, line: usize) -> bool {
     let mut depth = 0usize;
     let mut windows_return: Option<usize> = None;
     let mut last_code = String::new();
+    // For each open brace: whether its block is a plain one (`{ ... }` as a statement).
+    let mut plain: Vec<bool> = vec![];
     let mut lines = text.lines().enumerate();
     while let Some((k, l)) = lines.next() {
         let compiled_on_windows = open.iter().map(|&(_, b)| b).fold(Some(true), and);
@@ -301,12 +303,21 @@ pub fn line_is_posix_only(src: &str, line: usize) -> bool {
                     && !(last_code.ends_with(')') || last_code.ends_with("else"))
                     && starts_return(&logical[i..])
                 {
-                    windows_return = Some(depth);
+                    // A return in plain blocks (`{ close(fd); return; }`) leaves the block
+                    // around them too.
+                    let inner_plain = plain.iter().rev().take_while(|&&p| p).count();
+                    windows_return = Some(depth - inner_plain.min(depth - 1));
                 }
                 match c {
-                    '{' => depth += 1,
+                    '{' => {
+                        depth += 1;
+                        // A block of its own, not the body of a function, `if`, loop,
+                        // `else`, `do`, `case` or an initializer.
+                        plain.push(last_code.is_empty() || last_code.ends_with([';', '{', '}']));
+                    }
                     '}' => {
                         depth = depth.saturating_sub(1);
+                        plain.pop();
                         if windows_return.is_some_and(|d| d > depth) {
                             windows_return = None;
                         }
@@ -454,6 +465,23 @@ void j(int fd) {
 #endif
     unlink("t9"); /* L */
 }
+void m(int fd) {
+#ifdef _WIN32
+    {
+        close(fd);
+        return;
+    }
+#endif
+    unlink("m"); /* M */
+}
+void n(int fd) {
+#ifdef _WIN32
+    if (fd) {
+        return;
+    }
+#endif
+    unlink("n"); /* N */
+}
 void i(int fd, int k) {
 #ifdef _WIN32
     if (fd < 0)
@@ -482,6 +510,8 @@ void i(int fd, int k) {
         assert!(!posix_only(src, "/* I */"));
         assert!(!posix_only(src, "/* J */"));
         assert!(posix_only(src, "/* K */"));
+        assert!(posix_only(src, "/* M */"));
+        assert!(!posix_only(src, "/* N */"));
     }
 
     #[test]
