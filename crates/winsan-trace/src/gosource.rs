@@ -391,6 +391,33 @@ fn condition_excludes_windows(cond: &str) -> bool {
 /// skips on Windows.
 fn condition_is_windows(cond: &str) -> bool {
     goos_equals(cond.trim()).is_some_and(|os| os.contains(&"windows"))
+        // `runtime.GOOS == "windows" || short`: true on Windows whatever the rest is
+        // (`&&` binds tighter, so a disjunct of its own is that test alone).
+        || top_level_disjuncts(cond).any(|part| part.trim() == "runtime.GOOS == \"windows\"")
+}
+
+/// `cond` split at its `||` outside parentheses and string literals.
+fn top_level_disjuncts(cond: &str) -> impl Iterator<Item = &str> {
+    let b = cond.as_bytes();
+    let (mut depth, mut quoted, mut from, mut parts) = (0i32, false, 0, vec![]);
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => quoted = !quoted,
+            b'\\' if quoted => i += 1,
+            b'(' if !quoted => depth += 1,
+            b')' if !quoted => depth -= 1,
+            b'|' if !quoted && depth == 0 && b.get(i + 1) == Some(&b'|') => {
+                parts.push(&cond[from..i]);
+                i += 1;
+                from = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    parts.push(&cond[from.min(cond.len())..]);
+    parts.into_iter()
 }
 
 fn indentation(line: &str) -> usize {
@@ -617,6 +644,12 @@ mod tests {
         assert!(helpers_called_before(src, line("// C")).is_empty());
         let sub = "func TestD(t *testing.T) {\n\tskipOnWindows(t)\n\tt.Run(\"s\", func(t *testing.T) {\n\t\tos.Remove(\"d\") // D\n\t})\n}\n";
         assert_eq!(helpers_called_before(sub, 4), ["skipOnWindows"]);
+        assert!(condition_is_windows(
+            "runtime.GOOS == \"windows\" || os.Getenv(\"CI\") != \"\""
+        ));
+        assert!(condition_is_windows("testing.Short() || runtime.GOOS == \"windows\""));
+        assert!(!condition_is_windows("runtime.GOOS == \"windows\" && testing.Short()"));
+        assert!(!condition_is_windows("x && y || z"));
         let dir = std::env::temp_dir().join(format!("winsan-go-helpers-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let (a, b) = (dir.join("a_test.go"), dir.join("helpers_test.go"));
