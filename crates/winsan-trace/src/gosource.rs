@@ -108,16 +108,72 @@ impl GoSources {
                     .take(256),
             );
         }
-        helpers.iter().any(|name| {
-            files.iter().any(|f| {
-                !name_excludes_windows(f)
-                    && self
-                        .files
-                        .get(f)
-                        .is_some_and(|src| !build_line_excludes_windows(&src) && helper_skips_on_windows(&src, name))
-            })
-        })
+        // A helper that skips, or calls (as a statement of its own) one that does, two
+        // levels down at most.
+        let mut asked = helpers;
+        for _ in 0..3 {
+            let mut next = vec![];
+            for name in &asked {
+                for f in &files {
+                    if name_excludes_windows(f) {
+                        continue;
+                    }
+                    let Some(src) = self.files.get(f) else {
+                        continue;
+                    };
+                    if build_line_excludes_windows(&src) {
+                        continue;
+                    }
+                    if helper_skips_on_windows(&src, name) {
+                        return true;
+                    }
+                    next.extend(helper_calls(&src, name));
+                }
+            }
+            next.retain(|n| !asked.contains(n));
+            if next.is_empty() {
+                return false;
+            }
+            asked = next;
+        }
+        false
     }
+}
+
+/// A statement that calls a function with the testing handle alone or first
+/// (`skipOnWindows(t)`, `requireSymlinks(t, dir)`): the function's name.
+fn testing_helper_call(line: &str) -> Option<String> {
+    let (name, args) = code_of(line).strip_suffix(')')?.split_once('(')?;
+    let first = args.split(',').next()?.trim();
+    let ident = |w: &str| !w.is_empty() && w.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
+    (ident(name) && matches!(first, "t" | "b" | "tb" | "f")).then(|| name.to_owned())
+}
+
+/// The lines of the body of the top-level function `name` of `src` (between its header
+/// and its closing brace).
+fn function_body(lines: &[&str], name: &str) -> Option<(usize, usize)> {
+    let header = format!("func {name}(");
+    let i = lines
+        .iter()
+        .position(|l| indentation(l) == 0 && code_of(l).starts_with(&header))?;
+    let end = lines[i + 1..]
+        .iter()
+        .position(|l| indentation(l) == 0 && code_of(l) == "}")
+        .map_or(lines.len(), |e| i + 1 + e);
+    Some((i + 1, end))
+}
+
+/// The helpers the function `name` of `src` calls as statements of its own.
+fn helper_calls(src: &str, name: &str) -> Vec<String> {
+    let lines: Vec<&str> = src.lines().collect();
+    let Some((from, to)) = function_body(&lines, name) else {
+        return vec![];
+    };
+    lines[from..to]
+        .iter()
+        .filter(|l| indentation(l) == 1)
+        .filter_map(|l| testing_helper_call(l))
+        .collect()
 }
 
 /// The functions the function around line `line` calls, as statements of its own before
@@ -138,13 +194,7 @@ pub fn helpers_called_before(src: &str, line: usize) -> Vec<String> {
                 lines[i + 1..start]
                     .iter()
                     .filter(|l| indentation(l) == k + 1)
-                    .filter_map(|l| {
-                        let (name, args) = code_of(l).strip_suffix(')')?.split_once('(')?;
-                        let first = args.split(',').next()?.trim();
-                        let ident =
-                            |w: &str| !w.is_empty() && w.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
-                        (ident(name) && matches!(first, "t" | "b" | "tb" | "f")).then(|| name.to_owned())
-                    }),
+                    .filter_map(|l| testing_helper_call(l)),
             );
             if top {
                 break;
@@ -160,18 +210,7 @@ pub fn helpers_called_before(src: &str, line: usize) -> Vec<String> {
 /// t.Skip(...) }` (a `return` there returns from the helper only).
 pub fn helper_skips_on_windows(src: &str, name: &str) -> bool {
     let lines: Vec<&str> = src.lines().collect();
-    let header = format!("func {name}(");
-    let Some(i) = lines
-        .iter()
-        .position(|l| indentation(l) == 0 && code_of(l).starts_with(&header))
-    else {
-        return false;
-    };
-    let end = lines[i + 1..]
-        .iter()
-        .position(|l| indentation(l) == 0 && code_of(l) == "}")
-        .map_or(lines.len(), |e| i + 1 + e);
-    skips_on_windows_by(&lines, i + 1, end, 1, false)
+    function_body(&lines, name).is_some_and(|(from, to)| skips_on_windows_by(&lines, from, to, 1, false))
 }
 
 /// Whether a file's name keeps it out of a Windows build: `x_linux.go`,
@@ -666,6 +705,11 @@ mod tests {
         assert!(sources.posix_only(a, line("// A")));
         assert!(!sources.posix_only(a, line("// B")));
         assert!(!sources.posix_only(a, line("// C")));
+        // A helper that calls one that skips.
+        let two = "package p\n\nfunc requirePosix(t *testing.T) {\n\tt.Helper()\n\tskipOnWindows(t)\n}\n\nfunc TestE(t *testing.T) {\n\trequirePosix(t)\n\tos.Remove(\"e\") // E\n}\n";
+        let e = dir.join("e_test.go");
+        std::fs::write(&e, two).unwrap();
+        assert!(sources.posix_only(e.to_str().unwrap(), 10));
         let _ = std::fs::remove_dir_all(&dir);
     }
 
