@@ -405,6 +405,15 @@ pub fn mapping_starts(pid: u32, id: FileId) -> Vec<u64> {
         .collect()
 }
 
+/// Where `pid` maps the start of the file `id` (a mapping at file offset 0), if it does.
+pub fn mapping_of_start(pid: u32, id: FileId) -> Option<u64> {
+    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).ok()?;
+    maps.lines()
+        .filter_map(maps_line)
+        .find(|m| m.is(id) && m.offset == 0)
+        .map(|m| m.start)
+}
+
 /// Processes whose working directory is strictly below `dir` (for renaming `dir`), as
 /// (pid, cwd path).
 pub fn cwds_below(pids: &[u32], dir: &str) -> Vec<(u32, String)> {

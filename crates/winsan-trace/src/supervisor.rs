@@ -811,22 +811,24 @@ impl Tracer {
         sys::dir_is_empty_at(t.dir(), t.cpath())
     }
 
-    /// [`Tracer::dir_is_empty`] of the directory at `path` (`st`, if known).
-    fn dir_is_empty_named(&self, path: &std::path::Path, st: Option<&Stat>) -> bool {
-        let watched = !self.watched.is_empty()
-            && st.is_some_and(|st| {
-                self.watched.contains_key(&FileId::from_stat(st))
-                    || path
-                        .parent()
-                        .and_then(|d| std::fs::metadata(d).ok())
-                        .is_some_and(|d| self.watched.contains_key(&FileId::of(&d)))
-            });
-        if watched {
-            if let Some(quiet) = st.and_then(|st| quiet_dir_is_empty(path, st)) {
+    /// [`Tracer::dir_is_empty`] of the directory at `path` (`st`).
+    fn dir_is_empty_named(&self, path: &std::path::Path, st: &Stat) -> bool {
+        if self.watched_at(path, FileId::from_stat(st)) {
+            if let Some(quiet) = quiet_dir_is_empty(path, st) {
                 return quiet;
             }
         }
         is_empty_dir(path)
+    }
+
+    /// [`Tracer::watched_around`] of the file `id` at `path`.
+    fn watched_at(&self, path: &std::path::Path, id: FileId) -> bool {
+        !self.watched.is_empty()
+            && (self.watched.contains_key(&id)
+                || path
+                    .parent()
+                    .and_then(|d| std::fs::metadata(d).ok())
+                    .is_some_and(|d| self.watched.contains_key(&FileId::of(&d))))
     }
 
     /// Whether a traced process watches the file `t` (`st`) or its directory.
@@ -1100,7 +1102,10 @@ impl Tracer {
         }
         let src = src.named()?;
         let dst = dst.named()?;
-        if dm.as_ref().is_some_and(|d| d.is_dir()) && !self.dir_is_empty_named(&dst.access, dm.as_ref()) {
+        if dm
+            .as_ref()
+            .is_some_and(|d| d.is_dir() && !self.dir_is_empty_named(&dst.access, d))
+        {
             return None; // ENOTEMPTY on Linux
         }
         let mut files = vec![spec(&src.display, &sm)];
@@ -1501,10 +1506,7 @@ impl Tracer {
             return false;
         };
         let id = FileId::of(&m);
-        let parent = std::path::Path::new(base)
-            .parent()
-            .and_then(|d| std::fs::metadata(d).ok());
-        if !self.watched.contains_key(&id) && !parent.is_some_and(|d| self.watched.contains_key(&FileId::of(&d))) {
+        if !self.watched_at(std::path::Path::new(base), id) {
             return runtime::is_sqlite_database(path);
         }
         let mut header = [0u8; 16];
@@ -1520,15 +1522,7 @@ impl Tracer {
         }
         // A mapping of its start.
         for &pid in &pids {
-            let Ok(maps) = std::fs::read_to_string(format!("/proc/{pid}/maps")) else {
-                continue;
-            };
-            let start = maps
-                .lines()
-                .filter_map(procscan::maps_line)
-                .find(|l| l.ino == id.ino && l.offset == 0)
-                .map(|l| l.start);
-            if let Some(start) = start {
+            if let Some(start) = procscan::mapping_of_start(pid, id) {
                 if sys::read_mem(pid, start, &mut header) == Some(header.len()) {
                     return &header == runtime::SQLITE_HEADER;
                 }
