@@ -177,6 +177,33 @@ impl Elf {
         self.symbols(SHT_SYMTAB, wanted)
     }
 
+    /// The dynamic symbols whose names begin with `prefix` (without it), each with the
+    /// 32-bit signed integer it labels: how V8's postmortem metadata (`v8dbg_*`) is
+    /// published. A symbol in a section without contents (`.bss`) labels 0.
+    pub fn dynamic_integers(&self, prefix: &[u8]) -> Option<Vec<(String, i32)>> {
+        const SHT_NOBITS: usize = 8;
+        let i = self.section_of_type(SHT_DYNSYM)?;
+        let (syms, names) = (self.contents(i, 64 << 20)?, self.contents(self.linked(i)?, 64 << 20)?);
+        let mut out = vec![];
+        for s in syms.chunks_exact(24) {
+            let Some(name) = name_at(&names, u32at(s, 0)).and_then(|n| n.strip_prefix(prefix)) else {
+                continue;
+            };
+            let (value, section) = (u64at(s, 8) as u64, u16at(s, 6));
+            let value = if section < self.shnum && self.kind(section) == SHT_NOBITS {
+                0
+            } else {
+                let mut b = [0u8; 4];
+                if self.read_at_vaddr(value, &mut b).is_none() {
+                    continue;
+                }
+                i32::from_le_bytes(b)
+            };
+            out.push((String::from_utf8_lossy(name).into_owned(), value));
+        }
+        Some(out)
+    }
+
     fn symbols<const N: usize>(&self, table: usize, wanted: [&[u8]; N]) -> Option<[Option<u64>; N]> {
         let i = self.section_of_type(table)?;
         let (syms, names) = (self.contents(i, 16 << 20)?, self.contents(self.linked(i)?, 16 << 20)?);

@@ -12,7 +12,8 @@
 //! [`syscalls`] is the trap table and the BPF program; [`procscan`] reads `/proc`;
 //! [`runtime`] tells runtimes apart ([`libuv`]: which libuv a Node runs; [`java`]: which
 //! JDK API a JVM's call comes from); [`pyframe`] reads a
-//! Python caller's frames and [`gostack`] a Go caller's, [`pysource`] and [`gosource`] their
+//! Python caller's frames, [`gostack`] a Go caller's, [`v8stack`] a Node caller's and
+//! [`native`] a Rust, C or C++ caller's, [`pysource`] and [`gosource`] their
 //! source for code that runs only off Windows; [`oracle`] asks the model; [`report`] prints;
 //! [`supervisor`] ties them together.
 
@@ -33,5 +34,6 @@ pub mod rustsource;
 pub mod supervisor;
 pub mod sys;
 pub mod syscalls;
+pub mod v8stack;
 
 pub use supervisor::{run, Options, Outcome, RunError};

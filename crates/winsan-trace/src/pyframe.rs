@@ -49,11 +49,13 @@ pub(crate) struct FrameAt {
 
 impl std::fmt::Display for PyFrame {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.line == 0 {
+        match (self.line, self.function.is_empty()) {
             // Where the line is not known (a binary without line tables): the file alone.
-            write!(f, "{} in {}", self.file, self.function)
-        } else {
-            write!(f, "{}:{} in {}", self.file, self.line, self.function)
+            (0, false) => write!(f, "{} in {}", self.file, self.function),
+            (0, true) => write!(f, "{}", self.file),
+            (_, false) => write!(f, "{}:{} in {}", self.file, self.line, self.function),
+            // Where the function's name is not known (JavaScript).
+            (_, true) => write!(f, "{}:{}", self.file, self.line),
         }
     }
 }

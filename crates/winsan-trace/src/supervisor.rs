@@ -20,6 +20,7 @@ use crate::report::{self, BlockerReport, Finding, Format};
 use crate::runtime::{self, Library, OnWindows, Runtime, RuntimeCache};
 use crate::sys::{self, Exit, Listener, Notif, Ready, Stat};
 use crate::syscalls::{self, Call};
+use crate::v8stack::{self, V8Stacks};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::{CStr, CString, OsString};
 use std::io::Write;
@@ -406,6 +407,7 @@ struct Tracer {
     java: JavaCallers,
     /// Go callers' frames, and the Go source files read for their platform checks.
     gostacks: GoStacks,
+    v8stacks: V8Stacks,
     /// Native callers' frames (Rust, C, C++) and their sources, read for `cfg` and `#if`.
     native: NativeStacks,
     native_sources: NativeSources,
@@ -510,6 +512,7 @@ impl Tracer {
             posix_only: Default::default(),
             java: Default::default(),
             gostacks: Default::default(),
+            v8stacks: Default::default(),
             native: Default::default(),
             native_sources: Default::default(),
             gosources: Default::default(),
@@ -1965,6 +1968,15 @@ impl Tracer {
         let stack = match caller_rt {
             Runtime::Python => self.pyframes.stack(pid, n.tid),
             Runtime::Go => gostack::shown(&go_stack),
+            // Read from V8's stack and heap: a panic there must not take the supervisor
+            // down either.
+            Runtime::Node => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                v8stack::shown(&self.v8stacks.stack(pid, n.tid))
+            }))
+            .unwrap_or_else(|_| {
+                self.v8stacks = V8Stacks::default();
+                vec![]
+            }),
             _ => native::shown(&native_stack),
         };
         // NamedTemporaryFile opened with O_TEMPORARY on Windows and its close makes no

@@ -136,7 +136,7 @@ fn interpreter(prog: &str) -> Vec<String> {
     match prog.rsplit('.').next() {
         Some("py") => vec![python(), path],
         Some("sh") => vec!["sh".into(), path],
-        Some("js") => vec!["node".into(), path],
+        Some("js") | Some("mjs") => vec!["node".into(), path],
         // Source-file mode (JEP 330): the JVM compiles the one class in memory.
         Some("java") => vec!["java".into(), path],
         Some("c") | Some("rs") | Some("go") => vec![compiled(prog)],
@@ -1295,6 +1295,68 @@ fn node_rename_onto_a_file_another_process_holds() {
     assert_eq!(b[0]["pid"], stdout_pid(&r));
     assert_eq!(b[0]["process"], "python3");
     assert_eq!(b[0]["fd"], 3);
+}
+
+/// The line of `tests/programs/PROG` that contains `marker`, from 1.
+fn line_of(prog: &str, marker: &str) -> u64 {
+    let src = std::fs::read_to_string(programs().join(prog)).unwrap();
+    src.lines().position(|l| l.contains(marker)).unwrap() as u64 + 1
+}
+
+/// A Node program's finding names the JavaScript frames that made the call (read from
+/// V8's stack and heap with node's postmortem metadata): the `fs.unlinkSync` line, its
+/// caller's and the callback's, and none of node's own modules.
+#[test]
+fn node_finding_names_the_javascript_frames() {
+    let Some(r) = run("node-frames", &[], "node_frames_nested.js") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["runtime"], "node");
+    let prog = "node_frames_nested.js";
+    // Node names a module by its real path.
+    let file = programs()
+        .join(prog)
+        .canonicalize()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let at: Vec<(String, u64)> = f["stack"]
+        .as_array()
+        .expect("a JavaScript stack")
+        .iter()
+        .map(|s| (s["file"].as_str().unwrap().to_owned(), s["line"].as_u64().unwrap()))
+        .collect();
+    let want: Vec<(String, u64)> = ["// the call", "// its caller", "// the callback"]
+        .iter()
+        .map(|m| (file.clone(), line_of(prog, m)))
+        .collect();
+    assert_eq!(at, want, "{f}");
+    assert!(
+        r.stderr.contains(&format!("  at {file}:{}\n", want[0].1)),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(blockers(f)[0]["pid"], stdout_pid(&r));
+}
+
+/// An ES module is named by its `file:` URL in V8: the finding gives its path (here with
+/// a space, `%20` in the URL) and line.
+#[test]
+fn node_es_module_finding_names_its_file_and_line() {
+    let Some(r) = run("node-esm", &[], "node_frames_esm.mjs") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "rename-target-in-use");
+    assert_eq!(f["target"], format!("{}/a dir/state.json", r.dir()));
+    let prog = "node_frames_esm.mjs";
+    let file = programs().join(prog).canonicalize().unwrap();
+    assert_eq!(f["stack"][0]["file"], file.to_str().unwrap());
+    assert_eq!(f["stack"][0]["line"], line_of(prog, "// the call"));
+    assert_eq!(f["stack"].as_array().unwrap().len(), 1, "{f}");
 }
 
 #[test]
