@@ -177,6 +177,46 @@ impl Elf {
         self.symbols(SHT_SYMTAB, wanted)
     }
 
+    /// The bytes a symbol of the static symbol table labels (its value and size), at
+    /// most `max`: a constant table of the program's, such as V8's bytecode sizes. The
+    /// tables are read in pieces (a node binary's are 10 MB and more).
+    pub fn static_symbol_bytes(&self, name: &[u8], max: usize) -> Option<Vec<u8>> {
+        const CHUNK: u64 = 1 << 20;
+        let i = self.section_of_type(SHT_SYMTAB)?;
+        let (str_offset, str_size) = self.section_range(self.linked(i)?)?;
+        let needle: Vec<u8> = [&[0u8][..], name, &[0u8][..]].concat();
+        // The name's offset in the string table (pieces overlap by the name's length).
+        let mut name_offset = None;
+        let mut at = 0;
+        while at < str_size && name_offset.is_none() {
+            let n = (str_size - at).min(CHUNK + needle.len() as u64);
+            let mut b = vec![0u8; n as usize];
+            self.file.read_exact_at(&mut b, str_offset + at).ok()?;
+            name_offset = b
+                .windows(needle.len())
+                .position(|w| w == needle)
+                .map(|p| at + p as u64 + 1);
+            at += CHUNK;
+        }
+        let name_offset = name_offset? as usize;
+        let (sym_offset, sym_size) = self.section_range(i)?;
+        let mut at = 0;
+        while at < sym_size {
+            let n = (sym_size - at).min(CHUNK / 24 * 24);
+            let mut b = vec![0u8; n as usize];
+            self.file.read_exact_at(&mut b, sym_offset + at).ok()?;
+            if let Some(s) = b.chunks_exact(24).find(|s| u32at(s, 0) == name_offset) {
+                let size = u64at(s, 16);
+                (size > 0 && size <= max).then_some(())?;
+                let mut out = vec![0u8; size];
+                self.read_at_vaddr(u64at(s, 8) as u64, &mut out)?;
+                return Some(out);
+            }
+            at += n;
+        }
+        None
+    }
+
     /// The dynamic symbols whose names begin with `prefix` (without it), each with the
     /// 32-bit signed integer it labels: how V8's postmortem metadata (`v8dbg_*`) is
     /// published. A symbol in a section without contents (`.bss`) labels 0.

@@ -217,11 +217,18 @@ pub fn fds_on(pid: u32, id: FileId) -> Vec<i32> {
         .collect()
 }
 
-/// The process's name (`comm`).
+/// The process's name (`comm`). Node 24 names its main thread `MainThread`
+/// (`uv_thread_setname`), and so the process: such a process is named by its executable.
 pub fn comm(pid: u32) -> String {
-    std::fs::read_to_string(format!("/proc/{pid}/comm"))
-        .map(|s| s.trim_end().to_owned())
-        .unwrap_or_else(|_| "?".into())
+    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).map(|s| s.trim_end().to_owned());
+    match comm {
+        Ok(c) if c == "MainThread" => std::fs::read_link(format!("/proc/{pid}/exe"))
+            .ok()
+            .and_then(|e| e.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or(c),
+        Ok(c) => c,
+        Err(_) => "?".into(),
+    }
 }
 
 /// The open flags of fd `fd` of `pid` (`/proc/PID/fdinfo`, octal).

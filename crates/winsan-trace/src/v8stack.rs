@@ -84,6 +84,14 @@ struct Layout {
     byte_array_length: u64,
     byte_array_data: u64,
     strings: Strings,
+    /// Baseline (Sparkplug) code: the type of `Code` objects, the offsets of a code
+    /// object's instruction start and size where the metadata has them, and the size of
+    /// each bytecode (`Bytecodes::kBytecodeSizes`, three rows: operand scale 1, 2, 4;
+    /// from the symbol table, absent from a stripped binary).
+    code_type: Option<u16>,
+    code_instruction_start: Option<u64>,
+    code_instruction_size: Option<u64>,
+    bytecode_sizes: Option<Vec<u8>>,
 }
 
 impl Layout {
@@ -91,7 +99,8 @@ impl Layout {
     /// without them, or for a build whose tagged values are not 8 bytes with 32-bit Smis
     /// (pointer compression: not node's default).
     fn of(f: std::fs::File) -> Option<Layout> {
-        let metadata = crate::elf::Elf::open(f)?.dynamic_integers(b"v8dbg_")?;
+        let elf = crate::elf::Elf::open(f)?;
+        let metadata = elf.dynamic_integers(b"v8dbg_")?;
         if metadata.is_empty() {
             return None;
         }
@@ -170,6 +179,12 @@ impl Layout {
             byte_array_length: field("ByteArray", &["length"]).unwrap_or(8),
             byte_array_data: 16,
             strings,
+            code_type: kind("Code"),
+            code_instruction_start: field("Code", &["instruction_start"]),
+            code_instruction_size: field("Code", &["instruction_size"]),
+            bytecode_sizes: elf
+                .static_symbol_bytes(b"_ZN2v88internal11interpreter9Bytecodes14kBytecodeSizesE", 3 << 10)
+                .filter(|b| b.len() % 3 == 0 && b.len() >= 3 * 4),
         })
     }
 }
@@ -275,8 +290,9 @@ impl Thread<'_> {
         Some(())
     }
 
-    /// The frame whose frame pointer is `fp` when it is a JavaScript frame.
-    fn frame(&self, fp: u64) -> Option<PyFrame> {
+    /// The frame whose frame pointer is `fp` when it is a JavaScript frame; `pc` is
+    /// where it is (the return address into it).
+    fn frame(&self, fp: u64, pc: u64) -> Option<PyFrame> {
         let l = self.layout;
         let function = self.word(fp.checked_add_signed(l.fp_function)?)?;
         let shared = self.field(function, l.function_shared)?;
@@ -290,7 +306,7 @@ impl Thread<'_> {
         let name = self
             .string(self.field(script, l.script_name)?, 4096)
             .unwrap_or_default();
-        let line = self.line(fp, script).unwrap_or(0);
+        let line = self.line(fp, pc, function, shared, script).unwrap_or(0);
         Some(PyFrame {
             file: script_path(&name),
             function: String::new(),
@@ -299,23 +315,84 @@ impl Thread<'_> {
         })
     }
 
-    /// The line (from 1) of an interpreted frame's current bytecode.
-    fn line(&self, fp: u64, script: u64) -> Option<u32> {
+    /// The line (from 1) of the bytecode an interpreted or baseline frame is at.
+    fn line(&self, fp: u64, pc: u64, function: u64, shared: u64, script: u64) -> Option<u32> {
         let l = self.layout;
         let bytecode = self.word(fp.checked_add_signed(l.fp_bytecode_array)?)?;
         if !self.is(bytecode, l.bytecode_type) {
             return None;
         }
-        // A baseline (Sparkplug) frame keeps its feedback vector where an interpreted
-        // frame keeps the offset: not a Smi.
-        let raw = Self::smi(self.word(fp.checked_add_signed(l.fp_bytecode_offset)?)?)?;
-        let offset = raw - (l.bytecode_data as i64 - 1);
         let length = Self::smi(self.field(bytecode, l.bytecode_length)?)?;
+        // A baseline (Sparkplug) frame keeps its feedback vector (or cell) where an
+        // interpreted frame keeps the offset, which is not a Smi then.
+        let offset = match Self::smi(self.word(fp.checked_add_signed(l.fp_bytecode_offset)?)?) {
+            Some(raw) => raw - (l.bytecode_data as i64 - 1),
+            None => self.baseline_offset(bytecode, length, pc, [function, shared])?,
+        };
         let position = self.positions(bytecode, length, offset)?;
         let source = self.field(script, l.script_source)?;
         let prefix = self.string(source, position.min(MAX_SOURCE))?;
         (prefix.chars().count() == position).then_some(())?;
         u32::try_from(prefix.matches('\n').count() + 1).ok()
+    }
+
+    /// The bytecode offset of a baseline frame at `pc`: its code object is the
+    /// function's or its shared info's (whichever holds the code `pc` is in), whose
+    /// bytecode offset table (V8's `bytecode-offset-iterator.h`) gives the size of the
+    /// machine code of the prologue and then of each bytecode in turn. The table is told
+    /// from the code object's other byte arrays by having one entry more than the
+    /// bytecode array has bytecodes.
+    fn baseline_offset(&self, bytecode: u64, length: i64, pc: u64, holders: [u64; 2]) -> Option<i64> {
+        let l = self.layout;
+        let (sizes, code_type) = (l.bytecode_sizes.as_deref()?, l.code_type?);
+        let n = usize::try_from(length).ok().filter(|&n| n <= 1 << 20)?;
+        let starts = bytecode_starts(&self.bytes(bytecode, l.bytecode_data, n)?, sizes)?;
+        for holder in holders {
+            for slot in (8..=72).step_by(8) {
+                let Some(code) = self.field(holder, slot).filter(|&c| self.is(c, code_type)) else {
+                    continue;
+                };
+                let words: Vec<u64> = (0..=12).filter_map(|i| self.field(code, i * 8)).collect();
+                // Where its instructions begin: the metadata's field, else any raw word
+                // at most 1 MiB below `pc`.
+                let begins: Vec<u64> = match l.code_instruction_start {
+                    Some(o) => self.field(code, o).into_iter().chain(code.checked_add(o - 1)).collect(),
+                    None => words.iter().copied().filter(|&w| w & 1 == 0).collect(),
+                };
+                let size = l
+                    .code_instruction_size
+                    .and_then(|o| self.bytes(code, o, 4))
+                    .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])));
+                for &table in words.iter().filter(|&&w| w & 1 == 1) {
+                    let Some(entries) = self.byte_array(table) else {
+                        continue;
+                    };
+                    for &begin in &begins {
+                        let Some(at) = pc
+                            .checked_sub(begin)
+                            .filter(|&at| at > 0 && size.is_none_or(|s| at <= s))
+                        else {
+                            continue;
+                        };
+                        if let Some(offset) = baseline_bytecode_offset(&entries, &starts, at) {
+                            return Some(offset);
+                        }
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// The bytes of a byte array (`ByteArray`, `TrustedByteArray`).
+    fn byte_array(&self, object: u64) -> Option<Vec<u8>> {
+        let l = self.layout;
+        if !self.kind(object).is_some_and(|k| l.byte_array_types.contains(&k)) {
+            return None;
+        }
+        let n = Self::smi(self.field(object, l.byte_array_length)?)?;
+        let n = usize::try_from(n).ok().filter(|&n| n > 0 && n < 1 << 24)?;
+        self.bytes(object, l.byte_array_data, n)
     }
 
     /// The script offset of bytecode `offset` of `bytecode` (`length` bytes), from its
@@ -327,20 +404,7 @@ impl Thread<'_> {
         (0..length).contains(&offset).then_some(())?;
         let mut found = None;
         for slot in (8..l.bytecode_data.saturating_sub(7)).step_by(8) {
-            let Some(table) = self.field(bytecode, slot) else {
-                continue;
-            };
-            if table & 1 == 0 || !self.kind(table).is_some_and(|k| l.byte_array_types.contains(&k)) {
-                continue;
-            }
-            let Some(n) = self.field(table, l.byte_array_length).and_then(Self::smi) else {
-                continue;
-            };
-            let Some(bytes) = usize::try_from(n)
-                .ok()
-                .filter(|&n| n > 0 && n < 1 << 24)
-                .and_then(|n| self.bytes(table, l.byte_array_data, n))
-            else {
+            let Some(bytes) = self.field(bytecode, slot).and_then(|t| self.byte_array(t)) else {
                 continue;
             };
             if let Some(p) = position_at(&bytes, length, offset) {
@@ -394,6 +458,60 @@ fn position_at(table: &[u8], length: i64, offset: i64) -> Option<usize> {
         return None;
     }
     usize::try_from(((raw >> 1) & ((1 << 30) - 1)) - 1).ok()
+}
+
+/// The offset of each bytecode of `code`, with `sizes` (`kBytecodeSizes`: a row per
+/// operand scale, each opcode's size with its operands). A `Wide` or `ExtraWide` prefix
+/// (opcodes 0 and 2, 1 and 3 with `DebugBreak`) scales the bytecode after it and counts
+/// as part of it. `None` when the bytes do not end on a bytecode boundary.
+fn bytecode_starts(code: &[u8], sizes: &[u8]) -> Option<Vec<i64>> {
+    let count = sizes.len() / 3;
+    let mut starts = vec![];
+    let mut i = 0;
+    while i < code.len() {
+        starts.push(i as i64);
+        let size = match code[i] {
+            0 | 2 => 1 + usize::from(*sizes.get(count + usize::from(*code.get(i + 1)?))?),
+            1 | 3 => 1 + usize::from(*sizes.get(2 * count + usize::from(*code.get(i + 1)?))?),
+            op => usize::from(*sizes.get(usize::from(op))?),
+        };
+        if size == 0 {
+            return None;
+        }
+        i += size;
+    }
+    (i == code.len()).then_some(starts)
+}
+
+/// The bytecode a baseline frame is at, `at` bytes into its machine code: the bytecode
+/// offset table holds unsigned VLQs (7 bits a byte, low first), the machine code size of
+/// the prologue (bytecode offset -1) and then of each bytecode; `None` unless the table
+/// has exactly one entry per bytecode besides the prologue's and `at` falls within it.
+fn baseline_bytecode_offset(table: &[u8], starts: &[i64], at: u64) -> Option<i64> {
+    let mut sizes = Vec::with_capacity(starts.len() + 1);
+    let (mut value, mut shift) = (0u64, 0u32);
+    for &b in table {
+        value |= u64::from(b & 0x7f).checked_shl(shift)?;
+        shift += 7;
+        if b & 0x80 == 0 {
+            sizes.push(value);
+            (value, shift) = (0, 0);
+        } else if shift > 35 {
+            return None;
+        }
+    }
+    if shift != 0 || sizes.len() != starts.len() + 1 {
+        return None;
+    }
+    let (mut end, mut offset) = (sizes[0], -1);
+    for (size, &start) in sizes[1..].iter().zip(starts) {
+        if end >= at {
+            break;
+        }
+        end += size;
+        offset = start;
+    }
+    (end >= at).then_some(offset)
 }
 
 /// A script's name as a path: node names a CommonJS module by its path and an ES module
@@ -477,6 +595,8 @@ impl V8Stacks {
 /// the entry frame.
 fn walk(t: &Thread, mut fp: u64, end: u64) -> Vec<PyFrame> {
     let mut out = vec![];
+    // The frame below: the return address into a frame is just above its frame pointer.
+    let mut callee = None;
     for _ in 0..MAX_FRAMES {
         let Some(marker) = fp.checked_add_signed(t.layout.fp_context).and_then(|a| t.word(a)) else {
             break;
@@ -486,7 +606,8 @@ fn walk(t: &Thread, mut fp: u64, end: u64) -> Vec<PyFrame> {
                 break;
             }
         } else {
-            match t.frame(fp) {
+            let pc = callee.and_then(|c: u64| t.word(c + 8)).unwrap_or(0);
+            match t.frame(fp, pc) {
                 Some(f) => out.push(f),
                 // The first frame above the exit frame that is not a typed one must be
                 // JavaScript: else this was not an exit frame.
@@ -495,7 +616,7 @@ fn walk(t: &Thread, mut fp: u64, end: u64) -> Vec<PyFrame> {
             }
         }
         match t.word(fp) {
-            Some(caller) if caller > fp && caller < end => fp = caller,
+            Some(caller) if caller > fp && caller < end => (callee, fp) = (Some(fp), caller),
             _ => break,
         }
     }
@@ -566,6 +687,40 @@ mod tests {
         ];
         assert_eq!(position_at(&live, 33, 28), Some(166));
         assert_eq!(position_at(&[0x80], 33, 0), None);
+    }
+
+    #[test]
+    fn baseline_code_maps_back_to_its_bytecodes() {
+        // Opcodes 0..=3 are the prefixes; 4 is one byte, 5 two, 6 three (scaled: 3, 5).
+        let mut sizes = vec![0u8; 3 * 8];
+        for (scale, row) in [
+            [1, 1, 1, 1, 1, 2, 3, 1],
+            [1, 1, 1, 1, 1, 3, 5, 1],
+            [1, 1, 1, 1, 1, 5, 9, 1],
+        ]
+        .iter()
+        .enumerate()
+        {
+            sizes[scale * 8..scale * 8 + 8].copy_from_slice(row);
+        }
+        // 4 | 5 x | 0 6 x x x x | 6 x x
+        let code = [4, 5, 0, 0, 6, 0, 0, 0, 0, 6, 0, 0];
+        let starts = bytecode_starts(&code, &sizes).unwrap();
+        assert_eq!(starts, [0, 1, 3, 9]);
+        assert_eq!(bytecode_starts(&code[..11], &sizes), None);
+        // Machine code: prologue 10 bytes, then 4, 200 (two VLQ bytes), 6, 8.
+        let table = [10, 4, 0xc8, 0x01, 6, 8];
+        assert_eq!(baseline_bytecode_offset(&table, &starts, 5), Some(-1));
+        assert_eq!(baseline_bytecode_offset(&table, &starts, 10), Some(-1));
+        assert_eq!(baseline_bytecode_offset(&table, &starts, 11), Some(0));
+        // A return address at the very end of a bytecode's code is that bytecode's call.
+        assert_eq!(baseline_bytecode_offset(&table, &starts, 214), Some(1));
+        assert_eq!(baseline_bytecode_offset(&table, &starts, 215), Some(3));
+        assert_eq!(baseline_bytecode_offset(&table, &starts, 228), Some(9));
+        assert_eq!(baseline_bytecode_offset(&table, &starts, 229), None);
+        // A table with another number of entries belongs to other code.
+        assert_eq!(baseline_bytecode_offset(&table[..5], &starts, 11), None);
+        assert_eq!(baseline_bytecode_offset(&[10, 0x80], &starts[..0], 1), None);
     }
 
     #[test]

@@ -1314,6 +1314,8 @@ fn node_finding_names_the_javascript_frames() {
     let f = r.only_finding();
     assert_eq!(f["kind"], "sharing-violation");
     assert_eq!(f["runtime"], "node");
+    // Also under Node 24, which names its main thread (and so the process) `MainThread`.
+    assert_eq!(f["process"], "node");
     let prog = "node_frames_nested.js";
     // Node names a module by its real path.
     let file = programs()
@@ -1340,6 +1342,49 @@ fn node_finding_names_the_javascript_frames() {
         r.stderr
     );
     assert_eq!(blockers(f)[0]["pid"], stdout_pid(&r));
+}
+
+/// A function that has run a few hundred times runs as baseline (Sparkplug) machine code,
+/// whose frames keep no bytecode offset: the line comes from the code object's bytecode
+/// offset table. As V8 tiers it up, and with every function compiled so at once.
+#[test]
+fn node_baseline_frames_name_their_lines() {
+    let prog = "node_frames_warm.js";
+    let path = programs()
+        .join(prog)
+        .canonicalize()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for (tag, flags) in [("tiered", &[][..]), ("always", &["--always-sparkplug"][..])] {
+        let argv = ["node"]
+            .iter()
+            .chain(flags)
+            .map(|s| s.to_string())
+            .chain([path.clone()])
+            .collect();
+        let Some(r) = run_argv(&format!("node-warm-{tag}"), &[], argv) else {
+            return;
+        };
+        let f = r.only_finding();
+        assert_eq!(f["kind"], "sharing-violation");
+        assert_eq!(f["path"], format!("{}/held", r.dir()));
+        let lines: Vec<(&str, u64)> = f["stack"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["file"].as_str().unwrap(), s["line"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (&path[..], line_of(prog, "// the call")),
+                (&path[..], line_of(prog, "// the callback"))
+            ],
+            "{tag}: {f}"
+        );
+    }
 }
 
 /// An ES module is named by its `file:` URL in V8: the finding gives its path (here with
