@@ -10,6 +10,7 @@
 use crate::gosource::GoSources;
 use crate::gostack::{self, GoStacks};
 use crate::java::{JavaApi, JavaCallers};
+use crate::jssource::JsSources;
 use crate::libuv::LibuvVersions;
 use crate::native::{self, NativeSources, NativeStacks};
 use crate::oracle::{self, FileSpec, Hold, HolderSpec, Op, Situation};
@@ -408,6 +409,7 @@ struct Tracer {
     /// Go callers' frames, and the Go source files read for their platform checks.
     gostacks: GoStacks,
     v8stacks: V8Stacks,
+    jssources: JsSources,
     /// Native callers' frames (Rust, C, C++) and their sources, read for `cfg` and `#if`.
     native: NativeStacks,
     native_sources: NativeSources,
@@ -513,6 +515,7 @@ impl Tracer {
             java: Default::default(),
             gostacks: Default::default(),
             v8stacks: Default::default(),
+            jssources: Default::default(),
             native: Default::default(),
             native_sources: Default::default(),
             gosources: Default::default(),
@@ -1996,6 +1999,14 @@ impl Tracer {
         // other process's open that Windows refuses, as said above.)
         if caller_rt == Runtime::Python && !(operation == "unlink" && ntf_close) && self.sources.posix_only(&stack) {
             return allowed;
+        }
+        // The same for JavaScript (`if (process.platform !== 'win32')`, a test skipped on
+        // Windows); the reading of its text must not take the supervisor down.
+        if caller_rt == Runtime::Node {
+            let js = &mut self.jssources;
+            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| js.posix_only(&stack))).unwrap_or(false) {
+                return allowed;
+            }
         }
         if operation == "unlink"
             && runtime::is_sqlite_shm_close(&sit.files[0].path, only_the_caller, &stack)

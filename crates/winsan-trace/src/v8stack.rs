@@ -4,26 +4,43 @@
 //! V8's `frame-constants.h`): at a frame pointer `fp` are the caller's frame pointer,
 //! above it the return address, below it either a *marker* (an even word: the type of a
 //! frame V8 made for itself, `StackFrame::TypeToMarker`) or the frame's context (a tagged
-//! pointer, odd: a JavaScript frame), then the function being run. An interpreted frame
-//! also holds its `BytecodeArray` and the offset of the bytecode it is at, for a caller
-//! the call it made. The bytecode array's source position table (VLQ-encoded pairs of
-//! code offset and script offset, V8's `source-position-table.cc`) turns that offset into
-//! a position in the script, whose source gives the line.
+//! pointer, odd: a JavaScript frame), then the function being run. Where the frame is in
+//! its function depends on how the function was compiled, which the return address into
+//! the frame tells:
+//!
+//! * **interpreted** (the return address is in the node binary's interpreter): the frame
+//!   holds its `BytecodeArray` and the offset of the bytecode it is at, for a caller the
+//!   call it made; the bytecode array's source position table (VLQ-encoded pairs of code
+//!   offset and script offset, V8's `source-position-table.cc`) turns that into a
+//!   position in the script, whose source gives the line;
+//! * **baseline** (Sparkplug machine code, compiled at run time): the code object that
+//!   holds the return address, found by its header, has a bytecode offset table that maps
+//!   the machine code back to bytecodes, walked with V8's bytecode sizes
+//!   (`Bytecodes::kBytecodeSizes`, read from the binary's symbol table);
+//! * **optimized** (Maglev, TurboFan): the code object's own source position table gives
+//!   the position and which inlined function it is in; its deoptimization data gives for
+//!   each inlined function the position of its call in its caller, so one machine frame
+//!   yields every function it runs.
+//!
+//! A function is named from its shared function info (the name, or its scope info).
 //!
 //! When a Node program calls `fs.unlinkSync`, V8 leaves JavaScript through an *exit*
 //! frame (`EXIT`, `BUILTIN_EXIT`, `API_CALLBACK_EXIT`...) into node's C++ binding,
 //! which makes the system call. Of a thread stopped in that call only the stack pointer
 //! can be read without ptrace (`/proc/TID/syscall`), so the exit frame is found by
 //! looking up the stack for a frame pointer whose marker is an exit type and whose chain
-//! leads to a JavaScript frame whose function, shared function info and script all have
-//! the types they must have. The offsets and type numbers are not guessed: node is built
-//! with V8's postmortem metadata (`v8_postmortem_support`), a `v8dbg_*` dynamic symbol
-//! for each (what llnode reads), which differ from one V8 version to the next.
+//! leads through JavaScript frames (function, shared function info and script each of
+//! the type it must be) to the entry frame. The offsets and type numbers are not
+//! guessed: node is built with V8's postmortem metadata (`v8_postmortem_support`), a
+//! `v8dbg_*` dynamic symbol for each (what llnode reads), which differ from one V8
+//! version to the next; what it lacks (where a bytecode array keeps its source position
+//! table, a code object's byte arrays) is told by decoding each candidate and checking it
+//! against what it must describe. Checked against node 18, 20, 22 and 24.
 //!
 //! An asynchronous call (`fs.unlink(path, callback)`, `fs.promises`) runs on a libuv
-//! worker thread, which has no JavaScript frames: it has no stack here. A frame of
-//! optimized code has its function and script but no line. Anything unexpected ends the
-//! walk with the frames found so far; nothing here can fail the program.
+//! worker thread, which has no JavaScript frames: it has no stack here. Anything
+//! unexpected ends the walk with the frames found so far; nothing here can fail the
+//! program.
 
 use std::collections::HashMap;
 use std::os::unix::fs::MetadataExt;
@@ -92,6 +109,23 @@ struct Layout {
     code_instruction_start: Option<u64>,
     code_instruction_size: Option<u64>,
     bytecode_sizes: Option<Vec<u8>>,
+    /// Code compiled at run time: the instruction stream objects its machine code lives
+    /// in (V8 11 and later), the code object's field pointing to its stream; fixed
+    /// arrays, and the deoptimization data's elements for inlining (`InliningPositions`,
+    /// `LiteralArray`).
+    instruction_stream_type: Option<u16>,
+    code_instruction_stream: Option<u64>,
+    fixed_array_types: Vec<u16>,
+    fixed_array_data: u64,
+    deopt_inlining_positions: u64,
+    deopt_literals: u64,
+    shared_wrapper_type: Option<u16>,
+    shared_wrapper_shared: Option<u64>,
+    /// Function names: the shared info's name or scope info, the scope info's layout.
+    shared_name: Option<u64>,
+    scope_info_type: Option<u16>,
+    scope_first_vars: Option<u64>,
+    scope_context_locals: Option<u64>,
 }
 
 impl Layout {
@@ -185,6 +219,26 @@ impl Layout {
             bytecode_sizes: elf
                 .static_symbol_bytes(b"_ZN2v88internal11interpreter9Bytecodes14kBytecodeSizesE", 3 << 10)
                 .filter(|b| b.len() % 3 == 0 && b.len() >= 3 * 4),
+            instruction_stream_type: kind("InstructionStream"),
+            code_instruction_stream: field("Code", &["instruction_stream"]),
+            fixed_array_types: [
+                kind("FixedArray"),
+                kind("TrustedFixedArray"),
+                kind("ProtectedFixedArray"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            fixed_array_data: field("FixedArray", &["data"]).unwrap_or(16),
+            // V8 10 (node 18) does not publish them: its values.
+            deopt_inlining_positions: get("DeoptimizationDataInliningPositionsIndex").map_or(7, |v| v as u64),
+            deopt_literals: get("DeoptimizationDataLiteralArrayIndex").map_or(2, |v| v as u64),
+            shared_wrapper_type: kind("SharedFunctionInfoWrapper"),
+            shared_wrapper_shared: field("SharedFunctionInfoWrapper", &["shared_info"]),
+            shared_name: field("SharedFunctionInfo", &["name_or_scope_info"]),
+            scope_info_type: kind("ScopeInfo"),
+            scope_first_vars: get("scopeinfo_idx_first_vars").map(|v| v as u64),
+            scope_context_locals: get("scopeinfo_idx_ncontextlocals").map(|v| v as u64),
         })
     }
 }
@@ -195,6 +249,8 @@ struct Thread<'a> {
     sp: u64,
     stack: &'a [u8],
     layout: &'a Layout,
+    /// The executable mappings of the node binary.
+    exe_code: Vec<(u64, u64)>,
 }
 
 impl Thread<'_> {
@@ -237,15 +293,20 @@ impl Thread<'_> {
         (word & 0xffff_ffff == 0).then_some((word as i64) >> 32)
     }
 
-    /// Up to `max` characters of a string (V8's representations: sequential, cons,
-    /// sliced, thin; an external string is not read).
-    fn string(&self, object: u64, max: usize) -> Option<String> {
-        let mut out = String::new();
-        self.string_into(object, max, &mut out, 0)?;
+    /// Up to `max` UTF-16 code units of a string (V8's representations: sequential,
+    /// cons, sliced, thin; an external string is not read): V8's script offsets count
+    /// those units.
+    fn units(&self, object: u64, max: usize) -> Option<Vec<u16>> {
+        let mut out = vec![];
+        self.units_into(object, max, &mut out, 0)?;
         Some(out)
     }
 
-    fn string_into(&self, object: u64, max: usize, out: &mut String, depth: u32) -> Option<()> {
+    fn string(&self, object: u64, max: usize) -> Option<String> {
+        Some(String::from_utf16_lossy(&self.units(object, max)?))
+    }
+
+    fn units_into(&self, object: u64, max: usize, out: &mut Vec<u16>, depth: u32) -> Option<()> {
         let s = &self.layout.strings;
         let kind = self.kind(object)?;
         if kind >= s.first_nonstring || depth > 64 {
@@ -260,45 +321,93 @@ impl Thread<'_> {
                 out.extend(
                     self.bytes(object, s.seq_one_byte_chars, want)?
                         .into_iter()
-                        .map(char::from),
+                        .map(u16::from),
                 );
             } else {
                 let b = self.bytes(object, s.seq_two_byte_chars, want * 2)?;
-                let units = b.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]]));
-                out.extend(char::decode_utf16(units).map(|c| c.unwrap_or('\u{fffd}')));
+                out.extend(b.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])));
             }
         } else if representation == s.cons {
-            self.string_into(self.field(object, s.cons_first)?, max, out, depth + 1)?;
+            self.units_into(self.field(object, s.cons_first)?, max, out, depth + 1)?;
             if out.len() < max {
-                self.string_into(self.field(object, s.cons_second)?, max, out, depth + 1)?;
+                self.units_into(self.field(object, s.cons_second)?, max, out, depth + 1)?;
             }
         } else if representation == s.thin {
-            self.string_into(self.field(object, s.thin_actual)?, max, out, depth + 1)?;
+            self.units_into(self.field(object, s.thin_actual)?, max, out, depth + 1)?;
         } else if representation == s.sliced {
             let offset = usize::try_from(Self::smi(self.field(object, s.sliced_offset)?)?).ok()?;
-            let mut whole = String::new();
-            self.string_into(
+            let mut whole = vec![];
+            self.units_into(
                 self.field(object, s.sliced_parent)?,
                 offset + want,
                 &mut whole,
                 depth + 1,
             )?;
-            out.extend(whole.chars().skip(offset).take(want));
+            out.extend(whole.iter().skip(offset).take(want));
         } else {
             return None;
         }
         Some(())
     }
 
-    /// The frame whose frame pointer is `fp` when it is a JavaScript frame; `pc` is
-    /// where it is (the return address into it).
-    fn frame(&self, fp: u64, pc: u64) -> Option<PyFrame> {
+    /// Whether executable code at `pc` is the node binary's own (its builtins, among
+    /// them the interpreter's): else it was compiled at run time.
+    fn in_binary(&self, pc: u64) -> bool {
+        self.exe_code.iter().any(|&(a, b)| a <= pc && pc < b)
+    }
+
+    /// The JavaScript frame whose frame pointer is `fp`, at `pc` (the return address into
+    /// it), with the functions inlined into it (optimized code), innermost first; `None`
+    /// when it is not one.
+    fn frames(&self, fp: u64, pc: u64) -> Option<Vec<PyFrame>> {
         let l = self.layout;
         let function = self.word(fp.checked_add_signed(l.fp_function)?)?;
         let shared = self.field(function, l.function_shared)?;
         if !self.is(shared, l.shared_type) {
             return None;
         }
+        let bytecode = || {
+            let b = self.word(fp.checked_add_signed(l.fp_bytecode_array)?)?;
+            self.is(b, l.bytecode_type)
+                .then(|| Some((b, Self::smi(self.field(b, l.bytecode_length)?)?)))
+                .flatten()
+        };
+        // Interpreted code runs in the binary's interpreter and keeps its bytecode offset
+        // in the frame; an on-stack-replaced frame keeps a stale one there, which the
+        // code's address tells apart.
+        if self.in_binary(pc) {
+            let at = bytecode().and_then(|(b, length)| {
+                let raw = Self::smi(self.word(fp.checked_add_signed(l.fp_bytecode_offset)?)?)?;
+                self.bytecode_position(b, length, raw - (l.bytecode_data as i64 - 1))
+            });
+            return Some(self.describe(shared, at).into_iter().collect());
+        }
+        let Some((code, start, size)) = self.code_at(pc) else {
+            return Some(self.describe(shared, None).into_iter().collect());
+        };
+        // Baseline code: its bytecode offset table maps `pc` to a bytecode.
+        if let Some((b, length)) = bytecode() {
+            if let Some(offset) = self.baseline_offset(b, length, code, pc - start) {
+                let at = self.bytecode_position(b, length, offset);
+                return Some(self.describe(shared, at).into_iter().collect());
+            }
+        }
+        // Optimized code: its own source position table, with the functions inlined.
+        let frames: Vec<PyFrame> = self
+            .optimized(code, pc - start, size, shared)
+            .into_iter()
+            .filter_map(|(sfi, at)| self.describe(sfi, Some(at)))
+            .collect();
+        if frames.is_empty() {
+            return Some(self.describe(shared, None).into_iter().collect());
+        }
+        Some(frames)
+    }
+
+    /// The frame of function `shared` at script offset `at`: its script's path, the line
+    /// there, and the function's name. `None` without a script (a builtin).
+    fn describe(&self, shared: u64, at: Option<usize>) -> Option<PyFrame> {
+        let l = self.layout;
         let script = self.field(shared, l.shared_script)?;
         if !self.is(script, l.script_type) {
             return None;
@@ -306,82 +415,252 @@ impl Thread<'_> {
         let name = self
             .string(self.field(script, l.script_name)?, 4096)
             .unwrap_or_default();
-        let line = self.line(fp, pc, function, shared, script).unwrap_or(0);
+        let line = at.and_then(|at| self.line(script, at)).unwrap_or(0);
         Some(PyFrame {
             file: script_path(&name),
-            function: String::new(),
+            function: self.function_name(shared).unwrap_or_default(),
             line,
             at: Default::default(),
         })
     }
 
-    /// The line (from 1) of the bytecode an interpreted or baseline frame is at.
-    fn line(&self, fp: u64, pc: u64, function: u64, shared: u64, script: u64) -> Option<u32> {
-        let l = self.layout;
-        let bytecode = self.word(fp.checked_add_signed(l.fp_bytecode_array)?)?;
-        if !self.is(bytecode, l.bytecode_type) {
-            return None;
-        }
-        let length = Self::smi(self.field(bytecode, l.bytecode_length)?)?;
-        // A baseline (Sparkplug) frame keeps its feedback vector (or cell) where an
-        // interpreted frame keeps the offset, which is not a Smi then.
-        let offset = match Self::smi(self.word(fp.checked_add_signed(l.fp_bytecode_offset)?)?) {
-            Some(raw) => raw - (l.bytecode_data as i64 - 1),
-            None => self.baseline_offset(bytecode, length, pc, [function, shared])?,
-        };
-        let position = self.positions(bytecode, length, offset)?;
-        let source = self.field(script, l.script_source)?;
-        let prefix = self.string(source, position.min(MAX_SOURCE))?;
-        (prefix.chars().count() == position).then_some(())?;
-        u32::try_from(prefix.matches('\n').count() + 1).ok()
+    /// The line (from 1) of script offset `at` (UTF-16 units): line ends are `\r\n`, `\n`,
+    /// `\r`, U+2028 and U+2029, as V8 counts them.
+    fn line(&self, script: u64, at: usize) -> Option<u32> {
+        let source = self.field(script, self.layout.script_source)?;
+        let units = self.units(source, at.min(MAX_SOURCE))?;
+        (units.len() == at).then_some(())?;
+        let ends = units
+            .iter()
+            .enumerate()
+            .filter(|&(i, &u)| {
+                u == 0x0a || u == 0x2028 || u == 0x2029 || (u == 0x0d && units.get(i + 1) != Some(&0x0a))
+            })
+            .count();
+        u32::try_from(ends + 1).ok()
     }
 
-    /// The bytecode offset of a baseline frame at `pc`: its code object is the
-    /// function's or its shared info's (whichever holds the code `pc` is in), whose
-    /// bytecode offset table (V8's `bytecode-offset-iterator.h`) gives the size of the
-    /// machine code of the prologue and then of each bytecode in turn. The table is told
-    /// from the code object's other byte arrays by having one entry more than the
-    /// bytecode array has bytecodes.
-    fn baseline_offset(&self, bytecode: u64, length: i64, pc: u64, holders: [u64; 2]) -> Option<i64> {
+    /// A function's name: `name_or_scope_info` is the name, or the function's scope info
+    /// holding it (after its context locals' names and infos and an optional saved class
+    /// variable, the function variable's name; else the inferred name). Flags (V8's
+    /// `ScopeFlags`, the same bits from V8 10 to 13): saved class variable bit 10,
+    /// function variable bits 12-13, inferred name bit 14; a module scope (type 5) holds
+    /// one more slot first from V8 13.
+    fn function_name(&self, shared: u64) -> Option<String> {
         let l = self.layout;
-        let (sizes, code_type) = (l.bytecode_sizes.as_deref()?, l.code_type?);
-        let n = usize::try_from(length).ok().filter(|&n| n <= 1 << 20)?;
-        let starts = bytecode_starts(&self.bytes(bytecode, l.bytecode_data, n)?, sizes)?;
-        for holder in holders {
-            for slot in (8..=72).step_by(8) {
-                let Some(code) = self.field(holder, slot).filter(|&c| self.is(c, code_type)) else {
+        let held = self.field(shared, l.shared_name?)?;
+        let kind = self.kind(held)?;
+        if kind < l.strings.first_nonstring {
+            return self.string(held, 1024);
+        }
+        if Some(kind) != l.scope_info_type {
+            return None;
+        }
+        let (first, locals) = (l.scope_first_vars?, l.scope_context_locals?);
+        let slot = |k: u64| self.field(held, 8 + 8 * k);
+        let flags_word = slot(0)?;
+        let flags = Self::smi(flags_word).unwrap_or(flags_word as u32 as i64) as u64;
+        let n = u64::try_from(Self::smi(slot(locals)?)?).ok().filter(|&n| n < 100_000)?;
+        let mut k = first;
+        if flags & 0xf == 5 && first > 3 {
+            k += 1;
+        }
+        k += if n < 75 { n } else { 1 } + n;
+        k += (flags >> 10) & 1;
+        let name_at = |k: u64| {
+            let w = slot(k)?;
+            (w & 1 == 1).then_some(())?;
+            self.string(w, 1024).filter(|s| !s.is_empty())
+        };
+        let mut name = None;
+        if (flags >> 12) & 3 != 0 {
+            // The function variable: its name, then its slot (a Smi).
+            Self::smi(slot(k + 1)?)?;
+            name = name_at(k);
+            k += 2;
+        }
+        if name.is_none() && (flags >> 14) & 1 == 1 {
+            name = name_at(k);
+        }
+        name
+    }
+
+    /// The code object that holds `pc`, compiled at run time: found by its header, looked
+    /// for down from `pc` (a word that points to a map of instruction streams, a map
+    /// being an object whose map is the meta map), and checked: the code object points
+    /// back to it and its instructions hold `pc`. With its instruction start and size.
+    fn code_at(&self, pc: u64) -> Option<(u64, u64, u64)> {
+        let l = self.layout;
+        let want = l.instruction_stream_type.or(l.code_type)?;
+        let mut maps: HashMap<u64, Option<u16>> = HashMap::new();
+        let mut map_kind = |w: u64| -> Option<u16> {
+            if maps.len() > 4096 && !maps.contains_key(&w) {
+                return None;
+            }
+            *maps.entry(w).or_insert_with(|| {
+                let meta = self.field(w, 0)?;
+                (self.field(meta, 0)? == meta).then_some(())?;
+                let b = self.bytes(w, l.map_instance_type, 2)?;
+                Some(u16::from_le_bytes([b[0], b[1]]))
+            })
+        };
+        const CHUNK: u64 = 8 << 10;
+        let top = pc & !7;
+        let mut chunk = vec![0u8; CHUNK as usize];
+        for base in (0..(2u64 << 20) / CHUNK).map(|i| top.saturating_sub((i + 1) * CHUNK)) {
+            if crate::sys::read_mem(self.tid, base + 8, &mut chunk)? != chunk.len() {
+                return None;
+            }
+            for i in (0..chunk.len() / 8).rev() {
+                let w = u64::from_le_bytes(chunk[i * 8..i * 8 + 8].try_into().ok()?);
+                if w & 3 != 1 || !(0x10000..1 << 47).contains(&w) || map_kind(w) != Some(want) {
                     continue;
-                };
-                let words: Vec<u64> = (0..=12).filter_map(|i| self.field(code, i * 8)).collect();
-                // Where its instructions begin: the metadata's field, else any raw word
-                // at most 1 MiB below `pc`.
-                let begins: Vec<u64> = match l.code_instruction_start {
-                    Some(o) => self.field(code, o).into_iter().chain(code.checked_add(o - 1)).collect(),
-                    None => words.iter().copied().filter(|&w| w & 1 == 0).collect(),
-                };
-                let size = l
-                    .code_instruction_size
-                    .and_then(|o| self.bytes(code, o, 4))
-                    .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])));
-                for &table in words.iter().filter(|&&w| w & 1 == 1) {
-                    let Some(entries) = self.byte_array(table) else {
-                        continue;
-                    };
-                    for &begin in &begins {
-                        let Some(at) = pc
-                            .checked_sub(begin)
-                            .filter(|&at| at > 0 && size.is_none_or(|s| at <= s))
-                        else {
-                            continue;
-                        };
-                        if let Some(offset) = baseline_bytecode_offset(&entries, &starts, at) {
-                            return Some(offset);
-                        }
-                    }
+                }
+                let header = base + 8 + 8 * i as u64 + 1;
+                if let Some(found) = self.code_of_header(header, pc) {
+                    return Some(found);
                 }
             }
         }
         None
+    }
+
+    fn code_of_header(&self, header: u64, pc: u64) -> Option<(u64, u64, u64)> {
+        let l = self.layout;
+        let (code, start) = if l.instruction_stream_type.is_none() {
+            // V8 10: the code object holds its instructions after a header of this size.
+            (header, header - 1 + l.code_instruction_start?)
+        } else {
+            let code_type = l.code_type?;
+            let code = (1..6)
+                .filter_map(|k| self.field(header, 8 * k))
+                .find(|&w| self.is(w, code_type))?;
+            let back = l
+                .code_instruction_stream
+                .or_else(|| (1..10).map(|k| 8 * k).find(|&k| self.field(code, k) == Some(header)))?;
+            (self.field(code, back)? == header).then_some(())?;
+            let start = self.field(code, l.code_instruction_start.unwrap_or(back + 8))?;
+            (header < start && start <= header + 512).then_some((code, start))?
+        };
+        let size = match l.code_instruction_size {
+            Some(o) => {
+                let b = self.bytes(code, o, 4)?;
+                u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            }
+            None => 1 << 20,
+        };
+        (start <= pc && pc < start + size).then_some((code, start, size))
+    }
+
+    /// The tagged fields of a code object's header (up to its instruction stream).
+    fn code_fields(&self, code: u64) -> impl Iterator<Item = u64> + '_ {
+        let end = self.layout.code_instruction_stream.unwrap_or(40);
+        (8..end).step_by(8).filter_map(move |k| self.field(code, k))
+    }
+
+    /// The bytecode offset of a baseline frame `at` bytes into its code: the bytecode
+    /// offset table (V8's `bytecode-offset-iterator.h`) among the code object's byte
+    /// arrays, told from the others by having one entry more than the bytecode array
+    /// has bytecodes.
+    fn baseline_offset(&self, bytecode: u64, length: i64, code: u64, at: u64) -> Option<i64> {
+        let l = self.layout;
+        let sizes = l.bytecode_sizes.as_deref()?;
+        let n = usize::try_from(length).ok().filter(|&n| n <= 1 << 20)?;
+        let starts = bytecode_starts(&self.bytes(bytecode, l.bytecode_data, n)?, sizes)?;
+        if at == 0 {
+            return Some(-1);
+        }
+        self.code_fields(code)
+            .filter_map(|t| self.byte_array(t))
+            .find_map(|table| baseline_bytecode_offset(&table, &starts, at))
+    }
+
+    /// The functions and script offsets of optimized code `at` bytes into it (of `size`),
+    /// innermost first: the code's source position table (the last of its byte arrays
+    /// that decodes as one) gives a position and an inlining id; the deoptimization data
+    /// (its fixed array holding a byte array at `InliningPositionsIndex`) gives for each
+    /// inlined function its caller's position and, through the literal array, its shared
+    /// function info.
+    fn optimized(&self, code: u64, at: u64, size: u64, shared: u64) -> Vec<(u64, usize)> {
+        let l = self.layout;
+        let mut out = vec![];
+        let Ok(size) = i64::try_from(size) else {
+            return out;
+        };
+        let Some(table) = self
+            .code_fields(code)
+            .filter_map(|t| self.byte_array(t))
+            .filter_map(|b| decode_positions(&b).filter(|t| t.iter().all(|&(c, _)| (0..=size).contains(&c))))
+            .last()
+        else {
+            return out;
+        };
+        // The return address is one past the call.
+        let Some(mut raw) = table
+            .iter()
+            .take_while(|&&(c, _)| c < at as i64)
+            .last()
+            .map(|&(_, r)| r)
+        else {
+            return out;
+        };
+        let element = |array: u64, i: u64| self.field(array, l.fixed_array_data + 8 * i);
+        let deopt = self.code_fields(code).find(|&d| {
+            self.kind(d).is_some_and(|k| l.fixed_array_types.contains(&k))
+                && self
+                    .field(d, 8)
+                    .and_then(Self::smi)
+                    .is_some_and(|n| n > l.deopt_inlining_positions as i64)
+                && element(d, l.deopt_inlining_positions)
+                    .and_then(|p| self.byte_array(p))
+                    .is_some()
+        });
+        for _ in 0..64 {
+            let Some(offset) = script_offset(raw) else {
+                return out;
+            };
+            let inlined = ((raw >> 31) & 0xffff) - 1;
+            if inlined < 0 {
+                out.push((shared, offset));
+                return out;
+            }
+            let Some(deopt) = deopt else {
+                return out;
+            };
+            let entry = element(deopt, l.deopt_inlining_positions)
+                .and_then(|p| self.byte_array(p))
+                .and_then(|b| {
+                    b.get(16 * inlined as usize..16 * inlined as usize + 12)
+                        .map(<[u8]>::to_vec)
+                });
+            let Some(entry) = entry else {
+                return out;
+            };
+            let parent = i64::from_le_bytes(entry[..8].try_into().unwrap_or_default());
+            let function = u64::from(u32::from_le_bytes(entry[8..12].try_into().unwrap_or_default()));
+            let sfi = element(deopt, l.deopt_literals)
+                .and_then(|lits| element(lits, function))
+                .map(|w| w & !2)
+                .and_then(|w| self.unwrap_shared(w));
+            let Some(sfi) = sfi else {
+                return out;
+            };
+            out.push((sfi, offset));
+            raw = parent;
+        }
+        out
+    }
+
+    /// A shared function info, or the wrapper that holds one (V8 13).
+    fn unwrap_shared(&self, w: u64) -> Option<u64> {
+        let l = self.layout;
+        let kind = self.kind(w)?;
+        if kind == l.shared_type {
+            return Some(w);
+        }
+        (Some(kind) == l.shared_wrapper_type).then_some(())?;
+        let inner = self.field(w, l.shared_wrapper_shared?)?;
+        self.is(inner, l.shared_type).then_some(inner)
     }
 
     /// The bytes of a byte array (`ByteArray`, `TrustedByteArray`).
@@ -396,29 +675,51 @@ impl Thread<'_> {
     }
 
     /// The script offset of bytecode `offset` of `bytecode` (`length` bytes), from its
-    /// source position table: the tagged header field holding a byte array that decodes
-    /// as one (code offsets within the bytecode, in order). `None` when the table was
-    /// not made (V8 makes them lazily: only once a stack trace needs one).
-    fn positions(&self, bytecode: u64, length: i64, offset: i64) -> Option<usize> {
+    /// source position table: the last tagged header field holding a byte array that
+    /// decodes as one (code offsets within the bytecode, in order) and is not the
+    /// handler table (whose 16-byte entries are ranges of the bytecode). `None` when the
+    /// table was not made (V8 makes them lazily: only once a stack trace needs one).
+    fn bytecode_position(&self, bytecode: u64, length: i64, offset: i64) -> Option<usize> {
         let l = self.layout;
-        (0..length).contains(&offset).then_some(())?;
+        (-1..length).contains(&offset).then_some(())?;
         let mut found = None;
         for slot in (8..l.bytecode_data.saturating_sub(7)).step_by(8) {
             let Some(bytes) = self.field(bytecode, slot).and_then(|t| self.byte_array(t)) else {
                 continue;
             };
-            if let Some(p) = position_at(&bytes, length, offset) {
-                found = Some(p);
+            if let Some(raw) = position_in(&bytes, length, offset) {
+                found = raw;
             }
         }
-        found
+        script_offset(found?)
     }
 }
 
-/// The script offset at bytecode `offset` in a source position table: that of the last
-/// entry at or before it. `None` when `table` does not decode as a table of a bytecode
-/// array of `length` bytes.
-fn position_at(table: &[u8], length: i64, offset: i64) -> Option<usize> {
+/// The raw position at bytecode `offset` in `bytes` (that of the last entry at or before
+/// it) when they are the source position table of a bytecode array of `length` bytes;
+/// `None` when they are not (another table of its, or of other code).
+fn position_in(bytes: &[u8], length: i64, offset: i64) -> Option<Option<i64>> {
+    if is_handler_table(bytes, length) {
+        return None;
+    }
+    let table = decode_positions(bytes)?;
+    if table.iter().any(|&(c, _)| c >= length) {
+        return None;
+    }
+    Some(
+        table
+            .iter()
+            .take_while(|&&(c, _)| c <= offset)
+            .last()
+            .map(|&(_, raw)| raw),
+    )
+}
+
+/// The entries of a source position table, `(code offset, raw position)` each, in order:
+/// zig-zag VLQ deltas from the function entry (code offset -1, position 0), the sign of
+/// the code offset delta telling a statement from an expression (V8's
+/// `source-position-table.cc`; so code offsets never decrease). `None` when empty.
+fn decode_positions(table: &[u8]) -> Option<Vec<(i64, i64)>> {
     let mut rest = table;
     let mut int = || -> Option<i64> {
         let (mut value, mut shift) = (0u64, 0);
@@ -431,33 +732,44 @@ fn position_at(table: &[u8], length: i64, offset: i64) -> Option<usize> {
                 break;
             }
         }
-        // Zig-zag.
         Some(((value >> 1) as i64) ^ -((value & 1) as i64))
     };
-    // Entries are deltas from the function entry (`kFunctionEntryBytecodeOffset`, -1);
-    // the sign of the code offset delta tells a statement from an expression.
-    let (mut code, mut position, mut at) = (-1i64, 0i64, None);
-    let entries = table.len();
-    for _ in 0..entries {
+    let (mut code, mut position, mut out) = (-1i64, 0i64, vec![]);
+    for _ in 0..table.len() {
         let Some(delta) = int() else {
             break;
         };
         code = code.checked_add(if delta >= 0 { delta } else { -(delta + 1) })?;
         position = position.checked_add(int()?)?;
-        if code >= length {
-            return None;
-        }
-        if code <= offset {
-            at = Some(position);
-        }
+        out.push((code, position));
     }
-    // `SourcePosition`: bit 0 says external (never in bytecode), then the script offset
-    // plus one in 30 bits.
-    let raw = at?;
+    (!out.is_empty()).then_some(out)
+}
+
+/// The script offset of a raw `SourcePosition`: bit 0 says external (never in code of
+/// a script), then the offset plus one in 30 bits, then the inlining id plus one.
+fn script_offset(raw: i64) -> Option<usize> {
     if raw & 1 != 0 {
         return None;
     }
     usize::try_from(((raw >> 1) & ((1 << 30) - 1)) - 1).ok()
+}
+
+/// Whether `bytes` are a bytecode array's handler table: 16-byte entries `{range start,
+/// range end, handler offset << 3 | prediction, context register}` within the bytecode.
+fn is_handler_table(bytes: &[u8], length: i64) -> bool {
+    bytes.len() % 16 == 0
+        && bytes.chunks_exact(16).all(|e| {
+            let int = |i: usize| i64::from(i32::from_le_bytes([e[i], e[i + 1], e[i + 2], e[i + 3]]));
+            let (start, end, handler, data) = (int(0), int(4), int(8), int(12));
+            0 <= start
+                && start < end
+                && end <= length
+                && handler >= 0
+                && handler >> 3 <= 2 * length
+                && -256 < data
+                && data < 65536
+        })
 }
 
 /// The offset of each bytecode of `code`, with `sizes` (`kBytecodeSizes`: a row per
@@ -571,56 +883,81 @@ impl V8Stacks {
         let mut stack = vec![0u8; STACK_BYTES];
         let n = crate::sys::read_mem(tid, sp, &mut stack)?;
         stack.truncate(n);
+        let (ino, path) = (m.ino(), std::fs::read_link(format!("/proc/{pid}/exe")).ok()?);
+        let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).ok()?;
+        let exe_code = maps
+            .lines()
+            .filter_map(crate::procscan::maps_line)
+            .filter(|l| l.perms.get(2) == Some(&b'x') && l.ino == ino && std::path::Path::new(l.path) == path)
+            .map(|l| (l.start, l.end))
+            .collect();
         let t = Thread {
             tid,
             sp,
             stack: &stack,
             layout,
+            exe_code,
         };
         let end = sp + n as u64;
         // The exit frame: its marker below its frame pointer, the caller's frame pointer
-        // (higher on the stack) at it; the first from which JavaScript frames follow.
-        (sp + 8..end.saturating_sub(8))
-            .step_by(8)
-            .filter(|&fp| {
-                t.word(fp - 8).is_some_and(|m| layout.exit.contains(&m))
-                    && t.word(fp).is_some_and(|caller| caller > fp && caller < end)
-            })
-            .map(|fp| walk(&t, fp, end))
-            .find(|frames| !frames.is_empty())
+        // (higher on the stack) at it, JavaScript frames above. Below the live one, in
+        // the C++ frames' unused slots, stale exit frames of earlier calls may remain
+        // whose chains join the live chain further up; above it, those of outer
+        // activations (JavaScript called back from C++) end at outer entry frames. So:
+        // of the chains that end at the innermost entry frame, the longest.
+        let mut best: (u64, Vec<PyFrame>) = (u64::MAX, vec![]);
+        let mut broken: Vec<PyFrame> = vec![];
+        for fp in (sp + 8..end.saturating_sub(8)).step_by(8) {
+            if !(t.word(fp - 8).is_some_and(|m| layout.exit.contains(&m))
+                && t.word(fp).is_some_and(|caller| caller > fp && caller < end))
+            {
+                continue;
+            }
+            match walk(&t, fp, end) {
+                (frames, _) if frames.is_empty() => {}
+                (frames, Some(entry)) if entry < best.0 || (entry == best.0 && frames.len() > best.1.len()) => {
+                    best = (entry, frames);
+                }
+                (frames, None) if broken.is_empty() => broken = frames,
+                _ => {}
+            }
+        }
+        Some(if best.1.is_empty() { broken } else { best.1 })
     }
 }
 
 /// The JavaScript frames of the frame pointer chain from `fp` (an exit frame's) up to
-/// the entry frame.
-fn walk(t: &Thread, mut fp: u64, end: u64) -> Vec<PyFrame> {
+/// the entry frame, and where the chain ended: the entry frame's frame pointer (the end
+/// of the chain, or the most frames read: `u64::MAX`), `None` if it broke off.
+fn walk(t: &Thread, mut fp: u64, end: u64) -> (Vec<PyFrame>, Option<u64>) {
     let mut out = vec![];
     // The frame below: the return address into a frame is just above its frame pointer.
     let mut callee = None;
     for _ in 0..MAX_FRAMES {
         let Some(marker) = fp.checked_add_signed(t.layout.fp_context).and_then(|a| t.word(a)) else {
-            break;
+            return (out, None);
         };
         if marker & 1 == 0 {
             if t.layout.entry.contains(&marker) {
-                break;
+                return (out, Some(fp));
             }
         } else {
             let pc = callee.and_then(|c: u64| t.word(c + 8)).unwrap_or(0);
-            match t.frame(fp, pc) {
-                Some(f) => out.push(f),
+            match t.frames(fp, pc) {
+                Some(f) => out.extend(f),
                 // The first frame above the exit frame that is not a typed one must be
                 // JavaScript: else this was not an exit frame.
-                None if out.is_empty() => return out,
+                None if out.is_empty() => return (out, None),
                 None => {}
             }
         }
         match t.word(fp) {
+            Some(0) => return (out, Some(u64::MAX)),
             Some(caller) if caller > fp && caller < end => (callee, fp) = (Some(fp), caller),
-            _ => break,
+            _ => return (out, None),
         }
     }
-    out
+    (out, Some(u64::MAX))
 }
 
 /// The frames worth showing: the program's, not node's own modules (`node:fs`,
@@ -661,6 +998,12 @@ mod tests {
             (code, pos) = (c, raw);
         }
         out
+    }
+
+    /// The script offset at bytecode `offset` of a bytecode array of `length` bytes whose
+    /// source position table is `t`.
+    fn position_at(t: &[u8], length: i64, offset: i64) -> Option<usize> {
+        script_offset(position_in(t, length, offset)??)
     }
 
     #[test]
@@ -721,6 +1064,22 @@ mod tests {
         // A table with another number of entries belongs to other code.
         assert_eq!(baseline_bytecode_offset(&table[..5], &starts, 11), None);
         assert_eq!(baseline_bytecode_offset(&[10, 0x80], &starts[..0], 1), None);
+    }
+
+    #[test]
+    fn a_handler_table_is_not_taken_for_positions() {
+        // One try range (bytecode 2..10, handler at 12, context register 3).
+        let mut handler = vec![];
+        for v in [2i32, 10, 12 << 3, 3] {
+            handler.extend(v.to_le_bytes());
+        }
+        assert!(is_handler_table(&handler, 20));
+        assert_eq!(position_in(&handler, 20, 5), None);
+        // Out of the bytecode's range: not its handler table.
+        assert!(!is_handler_table(&handler, 8));
+        assert_eq!(decode_positions(&[]), None);
+        assert_eq!(script_offset(3), None);
+        assert_eq!(script_offset(12), Some(5));
     }
 
     #[test]

@@ -1336,8 +1336,16 @@ fn node_finding_names_the_javascript_frames() {
         .map(|m| (file.clone(), line_of(prog, m)))
         .collect();
     assert_eq!(at, want, "{f}");
+    let names: Vec<&str> = f["stack"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["function"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["removeEntry", "cleanup", ""]);
     assert!(
-        r.stderr.contains(&format!("  at {file}:{}\n", want[0].1)),
+        r.stderr
+            .contains(&format!("  at {file}:{} in removeEntry\n", want[0].1)),
         "{}",
         r.stderr
     );
@@ -1385,6 +1393,71 @@ fn node_baseline_frames_name_their_lines() {
             "{tag}: {f}"
         );
     }
+}
+
+/// JavaScript run only off Windows is no finding: of five unlinks of held files, four
+/// are under a test of the platform (a branch, an else, an early return, an else-if
+/// chain); only the plain one is reported, at its line.
+#[test]
+fn node_code_run_only_off_windows_is_no_finding() {
+    let Some(r) = run("node-platform", &[], "node_platform_branches.js") else {
+        return;
+    };
+    assert_eq!(r.stdout, "done\n");
+    let f = r.only_finding();
+    assert_eq!(f["path"], format!("{}/plain", r.dir()));
+    assert_eq!(
+        f["stack"][0]["line"],
+        line_of("node_platform_branches.js", "refused on Windows")
+    );
+}
+
+/// Tests that node:test skips on Windows (by their options, or `it.skip` chosen by
+/// platform) are no finding; the test that runs everywhere is, named at its line (the
+/// call runs in an async function resumed from the microtask queue, below stale exit
+/// frames of earlier calls).
+#[test]
+fn node_tests_skipped_on_windows_are_no_finding() {
+    let Some(r) = run("node-test-skips", &[], "node_test_skips.mjs") else {
+        return;
+    };
+    // TAP (`# pass 3`) or, from Node 23, the spec reporter (`ℹ pass 3`).
+    assert!(r.stdout.contains("pass 3"), "{}", r.stdout);
+    let f = r.only_finding();
+    assert_eq!(f["path"], format!("{}/everywhere", r.dir()));
+    assert_eq!(
+        f["stack"][0]["line"],
+        line_of("node_test_skips.mjs", "refused on Windows")
+    );
+}
+
+/// Optimized code: after 20,000 calls V8 compiles `clean` with `remove` and node's
+/// `fs.unlinkSync` inlined into it, one machine frame for three functions. The finding
+/// still names each function at its line, from the code's source position table and its
+/// deoptimization data's inlining positions.
+#[test]
+fn node_optimized_frames_name_inlined_functions() {
+    let Some(r) = run("node-hot", &[], "node_frames_hot.js") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["path"], format!("{}/held", r.dir()));
+    let prog = "node_frames_hot.js";
+    let at: Vec<(&str, u64)> = f["stack"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["function"].as_str().unwrap(), s["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("remove", line_of(prog, "// the call")),
+            ("clean", line_of(prog, "// its caller")),
+            ("", line_of(prog, "// the callback"))
+        ],
+        "{f}"
+    );
 }
 
 /// An ES module is named by its `file:` URL in V8: the finding gives its path (here with

@@ -1,0 +1,962 @@
+//! Whether a JavaScript call runs on Windows at all, read from the program's source.
+//!
+//! Node programs keep their POSIX-only code apart by testing the platform at run time:
+//! `if (process.platform !== 'win32') { ... }`, the `else` of `if (process.platform ===
+//! 'win32')`, `if (isWindows) return;` before the call, and in tests a test or suite
+//! skipped there: `it.skipIf(isWindows)(...)` and `runIf` (Vitest), `test(name, { skip:
+//! process.platform === 'win32' }, fn)` (`node:test`), `(isWindows ? it.skip : it)(...)`
+//! (Jest, Mocha), also through a module-level name (`const itPosix = isWindows ? it.skip
+//! : it`), and Mocha's `if (isWindows) this.skip();`. What such code does on Linux never
+//! happens on Windows, so it is no finding.
+//!
+//! As for Python ([`crate::pysource`]) and Go ([`crate::gosource`]), this reads text, not a
+//! parse tree: comments and the insides of string, template and regular expression
+//! literals are blanked, braces give the blocks, and conditions are evaluated for Windows
+//! in three-valued logic from what is known of the platform (`process.platform`,
+//! `os.platform()`, `os.type()`, and module-level constants made of them). Anything else
+//! is taken to run on Windows, so that a finding is never dropped on a guess.
+
+use std::collections::HashMap;
+
+use crate::pyframe::PyFrame;
+
+/// The JavaScript source files read so far.
+#[derive(Default)]
+pub struct JsSources {
+    files: crate::pysource::SourceFiles,
+}
+
+impl JsSources {
+    /// Whether any frame of `stack` is at a line that runs only where the platform is not
+    /// Windows.
+    pub fn posix_only(&mut self, stack: &[PyFrame]) -> bool {
+        stack.iter().any(|f| {
+            f.line > 0
+                && [".js", ".mjs", ".cjs", ".jsx"].iter().any(|e| f.file.ends_with(e))
+                && self
+                    .files
+                    .get(&f.file)
+                    .is_some_and(|src| line_is_posix_only(&src, f.line as usize))
+        })
+    }
+}
+
+/// `src` with comments blanked (spaces, newlines kept) and the insides of string,
+/// template and regular expression literals replaced by `x` (their delimiters and a
+/// template's `${...}` code kept): the same length, byte for byte, so that offsets into
+/// it are offsets into `src`.
+fn mask(src: &str) -> String {
+    #[derive(Clone, Copy, PartialEq)]
+    enum In {
+        Code,
+        /// A template literal's text.
+        Template,
+    }
+    let b = src.as_bytes();
+    let mut out = b.to_vec();
+    // The states entered: code inside `${` remembers its brace depth.
+    let mut stack: Vec<(In, usize)> = vec![(In::Code, 0)];
+    let mut i = 0;
+    let blank = |out: &mut Vec<u8>, from: usize, to: usize, with: u8| {
+        for c in &mut out[from..to.min(b.len())] {
+            if *c != b'\n' {
+                *c = with;
+            }
+        }
+    };
+    while i < b.len() {
+        let (state, depth) = *stack.last().unwrap_or(&(In::Code, 0));
+        if state == In::Template {
+            match b[i] {
+                b'\\' => {
+                    blank(&mut out, i, i + 2, b'x');
+                    i += 2;
+                }
+                b'`' => {
+                    stack.pop();
+                    i += 1;
+                }
+                b'$' if b.get(i + 1) == Some(&b'{') => {
+                    stack.push((In::Code, 0));
+                    i += 2;
+                }
+                _ => {
+                    blank(&mut out, i, i + 1, b'x');
+                    i += 1;
+                }
+            }
+            continue;
+        }
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                let end = b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |p| i + p);
+                blank(&mut out, i, end, b' ');
+                i = end;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let end = src[i + 2..].find("*/").map_or(b.len(), |p| i + 2 + p + 2);
+                blank(&mut out, i, end, b' ');
+                i = end;
+            }
+            b'/' if regex_may_start(&out[..i]) => {
+                // A regular expression literal: to the `/` outside a class, on its line.
+                let mut j = i + 1;
+                let mut class = false;
+                while j < b.len() && b[j] != b'\n' {
+                    match b[j] {
+                        b'\\' => j += 1,
+                        b'[' => class = true,
+                        b']' => class = false,
+                        b'/' if !class => break,
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                blank(&mut out, i + 1, j, b'x');
+                i = j + 1;
+            }
+            q @ (b'\'' | b'"') => {
+                let mut j = i + 1;
+                while j < b.len() && b[j] != q && b[j] != b'\n' {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                blank(&mut out, i + 1, j, b'x');
+                i = j + 1;
+            }
+            b'`' => {
+                stack.push((In::Template, 0));
+                i += 1;
+            }
+            b'{' => {
+                if let Some(top) = stack.last_mut() {
+                    top.1 += 1;
+                }
+                i += 1;
+            }
+            b'}' if depth == 0 && stack.len() > 1 => {
+                // The end of a template's `${...}`.
+                stack.pop();
+                i += 1;
+            }
+            b'}' => {
+                if let Some(top) = stack.last_mut() {
+                    top.1 = top.1.saturating_sub(1);
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    // Only ASCII was written over whole characters' bytes: still UTF-8.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Whether a `/` after `before` (masked code) begins a regular expression rather than
+/// dividing: after an operator, an opening bracket, a comma or a keyword.
+fn regex_may_start(before: &[u8]) -> bool {
+    let text = before.trim_ascii_end();
+    let Some(&last) = text.last() else {
+        return true;
+    };
+    if b"(,=:[!&|?{};+-*%<>~^".contains(&last) {
+        return true;
+    }
+    let word_start = text
+        .iter()
+        .rposition(|c| !(c.is_ascii_alphanumeric() || *c == b'_' || *c == b'$'))
+        .map_or(0, |p| p + 1);
+    matches!(
+        &text[word_start..],
+        b"return"
+            | b"typeof"
+            | b"case"
+            | b"do"
+            | b"else"
+            | b"in"
+            | b"of"
+            | b"new"
+            | b"delete"
+            | b"void"
+            | b"throw"
+            | b"yield"
+            | b"await"
+    )
+}
+
+/// The source, its masked copy and its blocks.
+struct Js<'a> {
+    src: &'a str,
+    code: String,
+    /// Each `{ }` pair's offsets.
+    blocks: Vec<(usize, usize)>,
+    /// Module-level `const NAME = EXPR`.
+    consts: HashMap<String, String>,
+}
+
+impl<'a> Js<'a> {
+    fn new(src: &'a str) -> Js<'a> {
+        let code = mask(src);
+        let mut blocks = vec![];
+        let mut open = vec![];
+        for (i, c) in code.bytes().enumerate() {
+            match c {
+                b'{' => open.push(i),
+                b'}' => {
+                    if let Some(o) = open.pop() {
+                        blocks.push((o, i));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut js = Js {
+            src,
+            code,
+            blocks,
+            consts: HashMap::new(),
+        };
+        js.consts = js.module_constants();
+        js
+    }
+
+    /// `const NAME = EXPR` outside every block, up to the `;` or the line's end.
+    fn module_constants(&self) -> HashMap<String, String> {
+        let mut out = HashMap::new();
+        let mut at = 0;
+        for line in self.code.split_inclusive('\n') {
+            let start = at;
+            at += line.len();
+            if self.blocks.iter().any(|&(o, c)| o < start && start < c) {
+                continue;
+            }
+            let t = line.trim_start();
+            let lead = line.len() - t.len();
+            // Only `const`: a `let` or `var` may change before the code runs.
+            let Some(rest) = t.strip_prefix("const ") else {
+                continue;
+            };
+            let Some((name, _)) = rest.split_once('=') else {
+                continue;
+            };
+            let name = name.trim();
+            if name.is_empty()
+                || !name
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'$')
+            {
+                continue;
+            }
+            let value_start = start + lead + (t.len() - rest.len()) + rest.find('=').unwrap_or(0) + 1;
+            let end = self.code[value_start..at].find(';').map_or(at, |p| value_start + p);
+            out.insert(name.to_owned(), self.src[value_start..end].trim().to_owned());
+        }
+        out
+    }
+
+    /// The blocks around offset `at`, innermost first.
+    fn enclosing(&self, at: usize) -> Vec<(usize, usize)> {
+        let mut b: Vec<(usize, usize)> = self.blocks.iter().copied().filter(|&(o, c)| o < at && at < c).collect();
+        b.sort_by_key(|x| std::cmp::Reverse(x.0));
+        b
+    }
+
+    /// The offset of the `(` that matches the `)` at `close` (masked code).
+    fn open_paren(&self, close: usize) -> Option<usize> {
+        let b = self.code.as_bytes();
+        let mut depth = 0usize;
+        for i in (0..=close).rev() {
+            match b[i] {
+                b')' => depth += 1,
+                b'(' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(i);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The word (identifier or keyword) that ends at `end` (exclusive), and its start.
+    fn word_before(&self, end: usize) -> (&str, usize) {
+        let text = self.code[..end].trim_end();
+        let start = text
+            .bytes()
+            .rposition(|c| !(c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c == b'.'))
+            .map_or(0, |p| p + 1);
+        (&self.code[start..text.len()], start)
+    }
+
+    /// What comes before the block opening at `open`: `If(cond, start)` for `if (cond) {`
+    /// (start: where `if` begins), `Else(start)` for `else {` (start: where `else`
+    /// begins), `Function(start)` for a function's body (start: where the function
+    /// expression begins, as far as it can be told), `Other`.
+    fn header(&self, open: usize) -> Header {
+        let before = self.code[..open].trim_end();
+        let end = before.len();
+        if before.ends_with("=>") {
+            let params = self.code[..end - 2].trim_end();
+            let start = if params.ends_with(')') {
+                self.open_paren(params.len() - 1).unwrap_or(0)
+            } else {
+                self.word_before(params.len()).1
+            };
+            let (word, w) = self.word_before(start);
+            return Header::Function(if word == "async" { w } else { start });
+        }
+        if before.ends_with(')') {
+            let Some(p) = self.open_paren(end - 1) else {
+                return Header::Other;
+            };
+            let (word, w) = self.word_before(p);
+            return match word {
+                "if" => Header::If(self.src[p + 1..end - 1].to_owned(), w),
+                "for" | "while" | "switch" | "catch" | "with" => Header::Other,
+                _ => {
+                    // `function NAME(...)`, `async function (...)`, a method `name(...)`.
+                    let (kw, k) = self.word_before(w);
+                    let mut start = if word == "function" || kw == "function" {
+                        k.min(w)
+                    } else {
+                        w
+                    };
+                    let (a, s) = self.word_before(start);
+                    if a == "async" {
+                        start = s;
+                    }
+                    Header::Function(start)
+                }
+            };
+        }
+        match self.else_before(end) {
+            Some(e) => Header::Else(e),
+            None => Header::Other,
+        }
+    }
+
+    /// Whether code at offset `at` runs only where the platform is not Windows.
+    fn posix_only_at(&self, at: usize) -> bool {
+        for (open, close) in self.enclosing(at) {
+            match self.header(open) {
+                // Its own condition, and for `else if` the branches before it.
+                Header::If(cond, start)
+                    if self.eval(&cond, 0) == Some(false)
+                        || self.else_before(start).is_some_and(|e| self.chain_taken_on_windows(e)) =>
+                {
+                    return true;
+                }
+                Header::Else(start) if self.chain_taken_on_windows(start) => return true,
+                Header::Function(start) if self.skipped_test(start) => return true,
+                _ => {}
+            }
+            if self.exits_before(open, close, at) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Where the `else` just before offset `at` begins, if one is.
+    fn else_before(&self, at: usize) -> Option<usize> {
+        let rest = self.code[..at].trim_end().strip_suffix("else")?;
+        (!rest.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '.')).then_some(rest.len())
+    }
+
+    /// Whether an earlier branch of the `if`/`else if` chain whose `else` begins at
+    /// `start` is taken on Windows (so the `else` is not).
+    fn chain_taken_on_windows(&self, mut start: usize) -> bool {
+        for _ in 0..64 {
+            let before = self.code[..start].trim_end();
+            if !before.ends_with('}') {
+                return false;
+            }
+            let close = before.len() - 1;
+            let Some(&(open, _)) = self.blocks.iter().find(|&&(_, c)| c == close) else {
+                return false;
+            };
+            let Header::If(cond, if_start) = self.header(open) else {
+                return false;
+            };
+            if self.eval(&cond, 0) == Some(true) {
+                return true;
+            }
+            // `else if (...)`: go on with the chain before it.
+            match self.else_before(if_start) {
+                Some(e) => start = e,
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// Whether the block `open..close` leaves before `at` on Windows: `if (COND) return;`,
+    /// `if (COND) { ...; return; }` (also `throw`, Mocha's `this.skip()`), `COND` true
+    /// there, a statement of the block itself before `at`.
+    fn exits_before(&self, open: usize, close: usize, at: usize) -> bool {
+        let b = self.code.as_bytes();
+        let inner: Vec<(usize, usize)> = self
+            .blocks
+            .iter()
+            .copied()
+            .filter(|&(o, c)| o > open && c < close)
+            .collect();
+        let top_level = |i: usize| !inner.iter().any(|&(o, c)| o < i && i <= c);
+        let mut i = open + 1;
+        let end = at.min(close);
+        while let Some(p) = self.code.get(i..end).and_then(|t| t.find("if")) {
+            let k = i + p;
+            i = k + 2;
+            let word = k == 0
+                || !(b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'_' || b[k - 1] == b'$' || b[k - 1] == b'.');
+            let after = self.code[k + 2..].trim_start();
+            if !word || !after.starts_with('(') || !top_level(k) {
+                continue;
+            }
+            let paren = self.code.len() - after.len();
+            let Some(end) = self.close_paren(paren) else {
+                continue;
+            };
+            let cond = &self.src[paren + 1..end];
+            let body = self.code[end + 1..].trim_start();
+            let body_at = self.code.len() - body.len();
+            if body_at >= at {
+                continue;
+            }
+            let exits = if body.starts_with('{') {
+                match self.blocks.iter().find(|&&(o, _)| o == body_at) {
+                    Some(&(o, c)) if c < at => leaves(&self.code[o + 1..c]),
+                    _ => false,
+                }
+            } else {
+                let stmt = body.split([';', '\n']).next().unwrap_or("");
+                leaves(stmt)
+            };
+            if exits && self.eval(cond, 0) == Some(true) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The offset of the `)` that matches the `(` at `open` (masked code).
+    fn close_paren(&self, open: usize) -> Option<usize> {
+        let mut depth = 0usize;
+        for (i, c) in self.code.bytes().enumerate().skip(open) {
+            match c {
+                b'(' => depth += 1,
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(i);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// Whether the function expression beginning at `start` is a test or suite that is
+    /// skipped on Windows: an argument of `it.skipIf(C)(...)` with `C` true there (or
+    /// `runIf(C)` with `C` false), of `(C ? it.skip : it)(...)` or a module-level name
+    /// made so, or of `test(name, { skip: C }, fn)` with `C` truthy there.
+    fn skipped_test(&self, start: usize) -> bool {
+        // The call whose argument list holds `start`: the nearest unmatched `(` before.
+        let b = self.code.as_bytes();
+        let mut depth = 0usize;
+        let mut open = None;
+        for i in (0..start).rev() {
+            match b[i] {
+                b')' | b']' | b'}' => depth += 1,
+                b'(' | b'[' | b'{' if depth > 0 => depth -= 1,
+                b'(' => {
+                    open = Some(i);
+                    break;
+                }
+                b'[' | b'{' | b';' => return false,
+                _ => {}
+            }
+        }
+        let Some(open) = open else {
+            return false;
+        };
+        // The arguments before the function: `{ skip: C }`.
+        if let Some(p) = self.code[open + 1..start]
+            .find("skip:")
+            .or_else(|| self.code[open + 1..start].find("skip :"))
+        {
+            let value_start = open + 1 + p + self.code[open + 1 + p..].find(':').unwrap_or(0) + 1;
+            let end = self.code[value_start..start]
+                .find([',', '}'])
+                .map_or(start, |q| value_start + q);
+            if self.eval(&self.src[value_start..end], 0) == Some(true) {
+                return true;
+            }
+        }
+        let callee = self.code[..open].trim_end();
+        let end = callee.len();
+        let callee_text = if callee.ends_with(')') {
+            let Some(p) = self.open_paren(end - 1) else {
+                return false;
+            };
+            let before = self.code[..p].trim_end();
+            if before.ends_with(".skipIf") || before.ends_with(".runIf") {
+                // `it.skipIf(C)(...)`.
+                let cond = &self.src[p + 1..end - 1];
+                return match self.eval(cond, 0) {
+                    Some(v) => v == before.ends_with(".skipIf"),
+                    None => false,
+                };
+            }
+            if before.trim_end().is_empty() || before.ends_with(['(', ',', ';', '=', '{', '}']) {
+                // `(C ? it.skip : it)(...)`.
+                self.src[p + 1..end - 1].to_owned()
+            } else {
+                return false;
+            }
+        } else {
+            let (name, _) = self.word_before(end);
+            match self.consts.get(name) {
+                Some(value) => value.clone(),
+                None => return false,
+            }
+        };
+        self.skips(&callee_text, 0)
+    }
+
+    /// Whether `expr` (a test function chosen by platform: `C ? it.skip : it`) is a
+    /// skipped one on Windows.
+    fn skips(&self, expr: &str, depth: u32) -> bool {
+        let e = strip_parens(expr.trim());
+        if depth > 8 {
+            return false;
+        }
+        if let Some((cond, yes, no)) = ternary(e) {
+            return match self.eval(cond, depth + 1) {
+                Some(true) => self.skips(yes, depth + 1),
+                Some(false) => self.skips(no, depth + 1),
+                None => false,
+            };
+        }
+        e.ends_with(".skip") || self.consts.get(e).is_some_and(|v| self.skips(v, depth + 1))
+    }
+
+    /// `expr` evaluated on Windows, as a truth value: `Some(true)`, `Some(false)`, or
+    /// `None` when it depends on anything else.
+    fn eval(&self, expr: &str, depth: u32) -> Option<bool> {
+        if depth > 16 {
+            return None;
+        }
+        let e = strip_parens(expr.trim());
+        if let Some((cond, yes, no)) = ternary(e) {
+            let (y, n) = (self.eval(yes, depth + 1), self.eval(no, depth + 1));
+            return match self.eval(cond, depth + 1) {
+                Some(true) => y,
+                Some(false) => n,
+                None if y == n => y,
+                None => None,
+            };
+        }
+        let ors = split_top(e, "||");
+        if ors.len() > 1 {
+            let v: Vec<Option<bool>> = ors.iter().map(|x| self.eval(x, depth + 1)).collect();
+            return if v.contains(&Some(true)) {
+                Some(true)
+            } else if v.iter().all(|x| *x == Some(false)) {
+                Some(false)
+            } else {
+                None
+            };
+        }
+        let ands = split_top(e, "&&");
+        if ands.len() > 1 {
+            let v: Vec<Option<bool>> = ands.iter().map(|x| self.eval(x, depth + 1)).collect();
+            return if v.contains(&Some(false)) {
+                Some(false)
+            } else if v.iter().all(|x| *x == Some(true)) {
+                Some(true)
+            } else {
+                None
+            };
+        }
+        if let Some(rest) = e.strip_prefix('!') {
+            if !rest.starts_with('=') {
+                return self.eval(rest, depth + 1).map(|v| !v);
+            }
+        }
+        for (op, equal) in [("!==", false), ("===", true), ("!=", false), ("==", true)] {
+            if let Some((l, r)) = split_once_top(e, op) {
+                let (l, r) = (l.trim(), r.trim());
+                let value = platform_value(l)
+                    .zip(string_literal(r))
+                    .or_else(|| platform_value(r).zip(string_literal(l)));
+                return value.map(|(actual, literal)| (actual == literal) == equal);
+            }
+        }
+        match e {
+            "true" => return Some(true),
+            "false" | "null" | "undefined" | "0" | "''" | "\"\"" => return Some(false),
+            _ => {}
+        }
+        if string_literal(e).is_some_and(|s| !s.is_empty()) {
+            return Some(true);
+        }
+        let compact: String = e.chars().filter(|c| !c.is_whitespace()).collect();
+        let platform = ["process.platform", "os.platform()", "process.platform.toLowerCase()"];
+        for p in platform {
+            if compact == format!("{p}.startsWith('win')") || compact == format!("{p}.startsWith(\"win\")") {
+                return Some(true);
+            }
+            if compact == format!("/^win/.test({p})") || compact == format!("/^win32/.test({p})") {
+                return Some(true);
+            }
+        }
+        if e.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'$') {
+            if let Some(v) = self.consts.get(e) {
+                return self.eval(v, depth + 1);
+            }
+        }
+        None
+    }
+}
+
+/// What introduces a block.
+#[derive(Debug, PartialEq)]
+enum Header {
+    If(String, usize),
+    Else(usize),
+    Function(usize),
+    Other,
+}
+
+/// Whether a statement or block body always leaves: `return`, `throw`, Mocha's
+/// `this.skip()`, at its top level.
+fn leaves(body: &str) -> bool {
+    let words = |w: &str| {
+        body.match_indices(w).any(|(i, _)| {
+            let before = body[..i].chars().next_back();
+            let after = body[i + w.len()..].chars().next();
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
+                && !after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        })
+    };
+    !body.contains('{') && (words("return") || words("throw") || body.contains("this.skip()"))
+}
+
+/// The value on Windows of an expression naming the platform: `process.platform` and
+/// `os.platform()` are `win32`, `os.type()` is `Windows_NT`.
+fn platform_value(e: &str) -> Option<&'static str> {
+    let compact: String = e.chars().filter(|c| !c.is_whitespace()).collect();
+    match compact.as_str() {
+        "process.platform" | "os.platform()" | "require('os').platform()" | "require(\"os\").platform()" => {
+            Some("win32")
+        }
+        "os.type()" => Some("Windows_NT"),
+        _ => None,
+    }
+}
+
+/// The text of a plain string literal (no escapes, no template substitutions).
+fn string_literal(e: &str) -> Option<&str> {
+    let e = e.trim();
+    let q = e.chars().next()?;
+    if !matches!(q, '\'' | '"' | '`') || e.len() < 2 || !e.ends_with(q) {
+        return None;
+    }
+    let inner = &e[1..e.len() - 1];
+    let escaped = inner.contains(['\\', q]) || (q == '`' && inner.contains("${"));
+    (!escaped).then_some(inner)
+}
+
+/// `e` without parentheses around the whole of it.
+fn strip_parens(mut e: &str) -> &str {
+    while e.starts_with('(') && e.ends_with(')') {
+        let mut depth = 0i32;
+        let whole = e.char_indices().all(|(i, c)| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            depth > 0 || i == e.len() - 1
+        });
+        if !whole {
+            break;
+        }
+        e = e[1..e.len() - 1].trim();
+    }
+    e
+}
+
+/// The parts of `e` split at `op` outside parentheses, brackets and strings.
+fn split_top<'e>(e: &'e str, op: &str) -> Vec<&'e str> {
+    let mut out = vec![];
+    let mut rest = e;
+    while let Some((l, r)) = split_once_top(rest, op) {
+        out.push(l);
+        rest = r;
+    }
+    out.push(rest);
+    out
+}
+
+/// `e` split at the first `op` outside parentheses, brackets and strings, where it is not
+/// part of a longer operator (`==` of `===`, `!=` of `!==`).
+fn split_once_top<'e>(e: &'e str, op: &str) -> Option<(&'e str, &'e str)> {
+    let b = e.as_bytes();
+    let o = op.as_bytes();
+    let mut depth = 0i32;
+    let mut quote = None;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match quote {
+            Some(q) => {
+                if c == b'\\' {
+                    i += 1;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                b'\'' | b'"' | b'`' => quote = Some(c),
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth -= 1,
+                _ if depth == 0 && b[i..].starts_with(o) => {
+                    let prev = if i > 0 { b[i - 1] } else { b' ' };
+                    let next = b.get(i + o.len()).copied().unwrap_or(b' ');
+                    let glued = (o.ends_with(b"=") && next == b'=')
+                        || (o.starts_with(b"=") && matches!(prev, b'=' | b'!' | b'<' | b'>'));
+                    if !glued {
+                        // `op` is ASCII: `i` and `i + op.len()` are character boundaries.
+                        return Some((&e[..i], &e[i + o.len()..]));
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `cond ? yes : no` at the top level of `e`.
+fn ternary(e: &str) -> Option<(&str, &str, &str)> {
+    let (cond, rest) = split_once_top(e, "?")?;
+    if rest.starts_with(['.', '?']) || cond.ends_with('?') {
+        // Optional chaining or `??`.
+        return None;
+    }
+    let (yes, no) = split_once_top(rest, ":")?;
+    Some((cond, yes, no))
+}
+
+/// Whether line `line` (1-based) of the JavaScript source `src` runs only where the
+/// platform is not Windows.
+pub fn line_is_posix_only(src: &str, line: usize) -> bool {
+    let Some(start) = line.checked_sub(1).and_then(|n| {
+        if n == 0 {
+            return Some(0);
+        }
+        src.match_indices('\n').nth(n - 1).map(|(i, _)| i + 1)
+    }) else {
+        return false;
+    };
+    let text = &src[start..];
+    let at = start + (text.len() - text.trim_start_matches([' ', '\t']).len());
+    if at >= src.len() {
+        return false;
+    }
+    let js = Js::new(src);
+    js.posix_only_at(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether the line holding `marker` is POSIX-only.
+    fn posix_only(src: &str, marker: &str) -> bool {
+        let line = src.lines().position(|l| l.contains(marker)).expect(marker) + 1;
+        line_is_posix_only(src, line)
+    }
+
+    #[test]
+    fn literals_and_comments_are_masked_in_place() {
+        let src = "a = '{' + \"}\" // {\n/* } */ b = `x${ {c: 1}.c }y{` / 2; r = /[}/]{/.test(s);\n";
+        let m = mask(src);
+        assert_eq!(m.len(), src.len());
+        assert_eq!(m.matches('{').count(), m.matches('}').count(), "{m}");
+        assert!(m.contains("{c: 1}"), "{m}");
+        assert!(!m.contains("//"), "{m}");
+        assert!(m.contains("/ 2"), "{m}");
+    }
+
+    #[test]
+    fn platform_branches() {
+        let src = r#"
+const fs = require('fs');
+const isWin = process.platform === 'win32';
+const isPosix = !isWin;
+if (process.platform !== 'win32') {
+  fs.unlinkSync(a); // ne
+}
+if (process.platform === 'win32') {
+  other();
+} else {
+  fs.unlinkSync(a); // the else
+}
+if (process.platform === 'linux') {
+  fs.unlinkSync(a); // linux
+} else if (isWin) {
+  x();
+} else {
+  fs.unlinkSync(a); // else of else-if
+}
+if (isPosix && fs.existsSync(a)) {
+  fs.unlinkSync(a); // posix and
+}
+if (isWin || other) {
+  fs.unlinkSync(a); // win or
+}
+if (other) {
+  fs.unlinkSync(a); // unknown
+}
+if (os.platform() != "win32") fs.unlinkSync(a); // one line
+if (!process.platform.startsWith('win')) {
+  fs.unlinkSync(a); // starts with
+}
+if (process.platform === 'darwin' || process.platform === 'linux') {
+  fs.unlinkSync(a); // darwin or linux
+}
+fs.unlinkSync(a); // plain
+"#;
+        assert!(posix_only(src, "// ne"));
+        assert!(posix_only(src, "// the else"));
+        assert!(posix_only(src, "// linux"));
+        assert!(posix_only(src, "// else of else-if"));
+        assert!(posix_only(src, "// posix and"));
+        assert!(!posix_only(src, "// win or"));
+        assert!(!posix_only(src, "// unknown"));
+        assert!(posix_only(src, "// starts with"));
+        assert!(posix_only(src, "// darwin or linux"));
+        assert!(!posix_only(src, "// plain"));
+    }
+
+    #[test]
+    fn leaving_early_on_windows() {
+        let src = r#"
+function a(p) {
+  if (process.platform === 'win32') return;
+  fs.unlinkSync(p); // after return
+}
+function b(p) {
+  if (isWindows) {
+    log('skip');
+    return false;
+  }
+  fs.unlinkSync(p); // after block return
+}
+const isWindows = process.platform === 'win32';
+function c(p) {
+  if (isWindows) {
+    log('no return');
+  }
+  fs.unlinkSync(p); // no return
+}
+function d(p) {
+  fs.unlinkSync(p); // before return
+  if (isWindows) return;
+}
+function e(p) {
+  if (isWindows) {
+    for (const x of y) { return; }
+  }
+  fs.unlinkSync(p); // return in a loop
+}
+it('works', function () {
+  if (process.platform === 'win32') this.skip();
+  fs.unlinkSync(p); // mocha skip
+});
+"#;
+        assert!(posix_only(src, "// after return"));
+        assert!(posix_only(src, "// after block return"));
+        assert!(!posix_only(src, "// no return"));
+        assert!(!posix_only(src, "// before return"));
+        assert!(!posix_only(src, "// return in a loop"));
+        assert!(posix_only(src, "// mocha skip"));
+    }
+
+    #[test]
+    fn tests_skipped_on_windows() {
+        let src = r#"
+import { it, test, describe } from 'vitest';
+const isWindows = process.platform === 'win32';
+const itPosix = isWindows ? it.skip : it;
+it.skipIf(isWindows)('skipif', () => {
+  fs.unlinkSync(p); // skipIf
+});
+it.runIf(process.platform !== 'win32')('runif', async () => {
+  fs.unlinkSync(p); // runIf
+});
+describe.skipIf(process.platform === 'win32')('suite', () => {
+  it('inner', () => {
+    fs.unlinkSync(p); // in a skipped suite
+  });
+});
+test('node test', { skip: isWindows && 'no delete sharing' }, (t) => {
+  fs.unlinkSync(p); // node:test skip
+});
+test('node test 2', { skip: process.platform === 'win32' ? 'posix only' : false }, async function (t) {
+  fs.unlinkSync(p); // node:test ternary
+});
+(isWindows ? it.skip : it)('inline', () => {
+  fs.unlinkSync(p); // inline ternary
+});
+itPosix('named', () => {
+  fs.unlinkSync(p); // named
+});
+it.skipIf(process.platform === 'linux')('wrong way', () => {
+  fs.unlinkSync(p); // skipped on linux
+});
+test('plain', { timeout: 5 }, () => {
+  fs.unlinkSync(p); // plain test
+});
+"#;
+        for m in [
+            "// skipIf",
+            "// runIf",
+            "// in a skipped suite",
+            "// node:test skip",
+            "// node:test ternary",
+            "// inline ternary",
+            "// named",
+        ] {
+            assert!(posix_only(src, m), "{m}");
+        }
+        assert!(!posix_only(src, "// skipped on linux"));
+        assert!(!posix_only(src, "// plain test"));
+    }
+
+    #[test]
+    fn conditions() {
+        let js = Js::new("const W = os.type() === 'Windows_NT';\nconst L = `${a}`;\n");
+        assert_eq!(js.eval("W", 0), Some(true));
+        assert_eq!(js.eval("!W", 0), Some(false));
+        assert_eq!(js.eval("L", 0), None);
+        assert_eq!(js.eval("'win32' === process.platform", 0), Some(true));
+        assert_eq!(js.eval("process.platform === `win32`", 0), Some(true));
+        assert_eq!(js.eval("process.platform == x", 0), None);
+        assert_eq!(js.eval("a ?? b", 0), None);
+        assert_eq!(js.eval("(process.platform === 'win32')", 0), Some(true));
+        assert_eq!(js.eval("/^win/.test(process.platform)", 0), Some(true));
+        // Nothing panics on odd input.
+        for s in ["", "(", ")", "'", "a ? b", "!", "===", "x ? :", "é === 'é'"] {
+            let _ = js.eval(s, 0);
+            let _ = line_is_posix_only(s, 1);
+            let _ = line_is_posix_only(s, 3);
+        }
+    }
+}
