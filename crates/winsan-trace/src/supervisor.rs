@@ -408,6 +408,8 @@ struct Tracer {
     java: JavaCallers,
     /// Go callers' frames, and the Go source files read for their platform checks.
     gostacks: GoStacks,
+    /// Node callers' JavaScript frames (V8's), and the JavaScript source files read for
+    /// their platform checks.
     v8stacks: V8Stacks,
     jssources: JsSources,
     /// Native callers' frames (Rust, C, C++) and their sources, read for `cfg` and `#if`.
