@@ -191,6 +191,7 @@ struct Js<'a> {
     blocks: Vec<(usize, usize)>,
     /// Module-level `const NAME = EXPR`.
     consts: HashMap<String, String>,
+    imported: Imported,
 }
 
 impl<'a> Js<'a> {
@@ -209,11 +210,13 @@ impl<'a> Js<'a> {
                 _ => {}
             }
         }
+        let imported = Imported::of(src, &code);
         let mut js = Js {
             src,
             code,
             blocks,
             consts: HashMap::new(),
+            imported,
         };
         js.consts = js.module_constants();
         js
@@ -589,9 +592,9 @@ impl<'a> Js<'a> {
         for (op, equal) in [("!==", false), ("===", true), ("!=", false), ("==", true)] {
             if let Some((l, r)) = split_once_top(e, op) {
                 let (l, r) = (l.trim(), r.trim());
-                let value = platform_value(l)
+                let value = platform_value(l, &self.imported)
                     .zip(string_literal(r))
-                    .or_else(|| platform_value(r).zip(string_literal(l)));
+                    .or_else(|| platform_value(r, &self.imported).zip(string_literal(l)));
                 return value.map(|(actual, literal)| (actual == literal) == equal);
             }
         }
@@ -646,15 +649,59 @@ fn leaves(body: &str) -> bool {
 }
 
 /// The value on Windows of an expression naming the platform: `process.platform` and
-/// `os.platform()` are `win32`, `os.type()` is `Windows_NT`.
-fn platform_value(e: &str) -> Option<&'static str> {
+/// `os.platform()` are `win32`, `os.type()` is `Windows_NT`; so are `platform()` and
+/// `type()` where the file takes them from `os` (`import { platform } from 'node:os'`,
+/// `const { platform } = require('os')`).
+fn platform_value(e: &str, imported: &Imported) -> Option<&'static str> {
     let compact: String = e.chars().filter(|c| !c.is_whitespace()).collect();
     match compact.as_str() {
         "process.platform" | "os.platform()" | "require('os').platform()" | "require(\"os\").platform()" => {
             Some("win32")
         }
         "os.type()" => Some("Windows_NT"),
+        "platform()" if imported.platform => Some("win32"),
+        "type()" if imported.os_type => Some("Windows_NT"),
         _ => None,
+    }
+}
+
+/// Which of `os`'s functions the file takes by their own names.
+#[derive(Default)]
+struct Imported {
+    platform: bool,
+    os_type: bool,
+}
+
+impl Imported {
+    /// From `import { platform, type } from 'os'` (or `'node:os'`) and `const {
+    /// platform } = require('os')`, in `code` (masked: the module names are read from
+    /// `src` at the same offsets).
+    fn of(src: &str, code: &str) -> Imported {
+        let mut out = Imported::default();
+        for (i, _) in code.match_indices('{') {
+            let Some(close) = code[i..].find('}').map(|c| i + c) else {
+                continue;
+            };
+            let after = src[close + 1..].trim_start();
+            let from_os = ["from 'os'", "from \"os\"", "from 'node:os'", "from \"node:os\""]
+                .iter()
+                .any(|f| after.starts_with(f))
+                || [
+                    "= require('os')",
+                    "= require(\"os\")",
+                    "= require('node:os')",
+                    "= require(\"node:os\")",
+                ]
+                .iter()
+                .any(|f| after.starts_with(f));
+            if !from_os {
+                continue;
+            }
+            let names: Vec<&str> = code[i + 1..close].split(',').map(str::trim).collect();
+            out.platform |= names.contains(&"platform");
+            out.os_type |= names.contains(&"type");
+        }
+        out
     }
 }
 
@@ -938,6 +985,16 @@ test('plain', { timeout: 5 }, () => {
         }
         assert!(!posix_only(src, "// skipped on linux"));
         assert!(!posix_only(src, "// plain test"));
+    }
+
+    #[test]
+    fn os_functions_imported_by_name() {
+        let esm = "import { platform, tmpdir } from 'node:os';\nif (platform() !== 'win32') {\n  rm(); // here\n}\n";
+        assert!(posix_only(esm, "// here"));
+        let cjs = "const { type } = require('os');\nif (type() === 'Linux') {\n  rm(); // here\n}\n";
+        assert!(posix_only(cjs, "// here"));
+        let other = "import { platform } from './mine.js';\nif (platform() !== 'win32') {\n  rm(); // here\n}\n";
+        assert!(!posix_only(other, "// here"));
     }
 
     #[test]
