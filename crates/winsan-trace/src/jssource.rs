@@ -341,8 +341,12 @@ impl<'a> Js<'a> {
 
     /// Whether code at offset `at` runs only where the platform is not Windows.
     fn posix_only_at(&self, at: usize) -> bool {
+        // Inside a function declaration: it is hoisted, so it exists (and may be called
+        // from anywhere) even when its enclosing function returned before it.
+        let mut hoisted = false;
         for (open, close) in self.enclosing(at) {
-            match self.header(open) {
+            let header = self.header(open);
+            match header {
                 // Its own condition, and for `else if` the branches before it.
                 Header::If(cond, start)
                     if self.eval(&cond, 0) == Some(false)
@@ -354,11 +358,31 @@ impl<'a> Js<'a> {
                 Header::Function(start) if self.skipped_test(start) => return true,
                 _ => {}
             }
-            if self.exits_before(open, close, at) {
+            if !hoisted && self.exits_before(open, close, at) {
                 return true;
+            }
+            if let Header::Function(start) = header {
+                hoisted |= self.is_declaration(start);
             }
         }
         false
+    }
+
+    /// Whether the function beginning at `start` is a declaration (`function f() {}` or
+    /// `async function`, also exported, where a statement begins) rather than an
+    /// expression.
+    fn is_declaration(&self, start: usize) -> bool {
+        let text = &self.code[start..];
+        if !(text.starts_with("function") || text.starts_with("async function")) {
+            return false;
+        }
+        let mut before = self.code[..start].trim_end();
+        for word in ["default", "export"] {
+            if let Some(rest) = before.strip_suffix(word) {
+                before = rest.trim_end();
+            }
+        }
+        before.is_empty() || before.ends_with([';', '{', '}'])
     }
 
     /// Where the `else` just before offset `at` begins, if one is.
@@ -934,6 +958,32 @@ it('works', function () {
         assert!(!posix_only(src, "// before return"));
         assert!(!posix_only(src, "// return in a loop"));
         assert!(posix_only(src, "// mocha skip"));
+    }
+
+    #[test]
+    fn a_hoisted_function_is_not_left_by_its_parent_returning() {
+        let src = r#"
+const isWindows = process.platform === 'win32';
+function outer() {
+  if (isWindows) return inner;
+  function inner() {
+    fs.unlinkSync(p); // hoisted
+  }
+  const later = () => {
+    fs.unlinkSync(p); // never made on windows
+  };
+  return inner;
+}
+describe('suite', function () {
+  if (isWindows) return;
+  it('posix', function () {
+    fs.unlinkSync(p); // registered off windows only
+  });
+});
+"#;
+        assert!(!posix_only(src, "// hoisted"));
+        assert!(posix_only(src, "// never made on windows"));
+        assert!(posix_only(src, "// registered off windows only"));
     }
 
     #[test]

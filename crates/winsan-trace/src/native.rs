@@ -201,7 +201,7 @@ impl NativeStacks {
         }
         let mut out = vec![];
         let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
-        for (key, probe) in self.unwind(pid, tid).unwrap_or_default() {
+        for (key, probe) in self.unwind(pid, tid).map(|u| u.0).unwrap_or_default() {
             if let Some(Some(module)) = self.modules.get(&key) {
                 let own = exe.as_deref() == Some(std::path::Path::new(&module.shown));
                 module.name(probe, own, &mut out);
@@ -217,9 +217,22 @@ impl NativeStacks {
             .as_ref()
     }
 
+    /// Where unwinding thread `tid` of `pid` (stopped in a system call) stops: the stack
+    /// pointer of the first frame without call frame information (code compiled at run
+    /// time, or hand-written like V8's builtins) and its frame pointer when a frame below
+    /// saved it. x86-64 only.
+    pub fn stop(&mut self, pid: u32, tid: u32) -> Option<(u64, Option<u64>)> {
+        if !cfg!(target_arch = "x86_64") {
+            return None;
+        }
+        self.unwind(pid, tid).map(|u| u.1)
+    }
+
     /// The machine frames: each frame's file and the address in it to name it by (a
-    /// return address less one: the call instruction).
-    fn unwind(&mut self, pid: u32, tid: u32) -> Option<Vec<(Key, u64)>> {
+    /// return address less one: the call instruction); and the stack and frame pointers
+    /// where the walk stopped.
+    #[allow(clippy::type_complexity)]
+    fn unwind(&mut self, pid: u32, tid: u32) -> Option<(Vec<(Key, u64)>, (u64, Option<u64>))> {
         let (sp0, pc0) = crate::procscan::syscall_sp_pc(tid)?;
         let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).ok()?;
         let code: Vec<Code> = maps
@@ -346,7 +359,7 @@ impl NativeStacks {
             (sp, pc) = (cfa, ra);
         }
         self.ctx = Some(ctx);
-        Some(out)
+        Some((out, (sp, rbp)))
     }
 }
 

@@ -123,6 +123,7 @@ struct Layout {
     shared_wrapper_shared: Option<u64>,
     /// Function names: the shared info's name or scope info, the scope info's layout.
     shared_name: Option<u64>,
+    debug_info_type: Option<u16>,
     scope_info_type: Option<u16>,
     scope_first_vars: Option<u64>,
     scope_context_locals: Option<u64>,
@@ -236,6 +237,7 @@ impl Layout {
             shared_wrapper_type: kind("SharedFunctionInfoWrapper"),
             shared_wrapper_shared: field("SharedFunctionInfoWrapper", &["shared_info"]),
             shared_name: field("SharedFunctionInfo", &["name_or_scope_info"]),
+            debug_info_type: kind("DebugInfo"),
             scope_info_type: kind("ScopeInfo"),
             scope_first_vars: get("scopeinfo_idx_first_vars").map(|v| v as u64),
             scope_context_locals: get("scopeinfo_idx_ncontextlocals").map(|v| v as u64),
@@ -251,6 +253,20 @@ struct Thread<'a> {
     layout: &'a Layout,
     /// The executable mappings of the node binary.
     exe_code: Vec<(u64, u64)>,
+    /// The scripts read for their lines, by address.
+    scripts: std::cell::RefCell<HashMap<u64, std::rc::Rc<ScriptLines>>>,
+}
+
+/// A script's source in V8, and how its lines are its file's.
+struct ScriptLines {
+    units: Vec<u16>,
+    map: LineMap,
+}
+
+enum LineMap {
+    Same,
+    Mapped(SourceMap),
+    Unknown,
 }
 
 impl Thread<'_> {
@@ -408,36 +424,65 @@ impl Thread<'_> {
     /// there, and the function's name. `None` without a script (a builtin).
     fn describe(&self, shared: u64, at: Option<usize>) -> Option<PyFrame> {
         let l = self.layout;
-        let script = self.field(shared, l.shared_script)?;
-        if !self.is(script, l.script_type) {
-            return None;
-        }
+        let script = self.script_of(shared)?;
         let name = self
             .string(self.field(script, l.script_name)?, 4096)
             .unwrap_or_default();
-        let line = at.and_then(|at| self.line(script, at)).unwrap_or(0);
+        let path = script_path(&name);
+        let line = at.and_then(|at| self.line(script, &path, at)).unwrap_or(0);
         Some(PyFrame {
-            file: script_path(&name),
+            file: path,
             function: self.function_name(shared).unwrap_or_default(),
             line,
             at: Default::default(),
         })
     }
 
-    /// The line (from 1) of script offset `at` (UTF-16 units): line ends are `\r\n`, `\n`,
-    /// `\r`, U+2028 and U+2029, as V8 counts them.
-    fn line(&self, script: u64, at: usize) -> Option<u32> {
+    /// A function's script: its shared info's, or with a debug info there (node 18 and 20
+    /// under a debugger or collecting block coverage: `NODE_V8_COVERAGE`, c8), the debug
+    /// info's.
+    fn script_of(&self, shared: u64) -> Option<u64> {
+        let l = self.layout;
+        let held = self.field(shared, l.shared_script)?;
+        let kind = self.kind(held)?;
+        if kind == l.script_type {
+            return Some(held);
+        }
+        (Some(kind) == l.debug_info_type).then_some(())?;
+        (1..8)
+            .filter_map(|k| self.field(held, 8 * k))
+            .find(|&w| self.is(w, l.script_type))
+    }
+
+    /// The line (from 1) in the file `path` of script offset `at` (UTF-16 units), when it
+    /// can be told: V8's line where its source is the file's (or has the same line ends:
+    /// types stripped to spaces), else the line an inline source map gives (code a test
+    /// runner transformed: Vitest, babel-jest), else none.
+    fn line(&self, script: u64, path: &str, at: usize) -> Option<u32> {
+        let lines = self.script_lines(script, path)?;
+        let units = lines.units.get(..at)?;
+        let generated = line_ends(units).len();
+        match &lines.map {
+            LineMap::Same => u32::try_from(generated + 1).ok(),
+            LineMap::Mapped(map) => {
+                let start = line_ends(units).last().map_or(0, |&e| e + 1);
+                map.original_line(generated, at - start)
+            }
+            LineMap::Unknown => None,
+        }
+    }
+
+    /// A script's source and how its lines map to its file's, read once per stack.
+    fn script_lines(&self, script: u64, path: &str) -> Option<std::rc::Rc<ScriptLines>> {
+        if let Some(l) = self.scripts.borrow().get(&script) {
+            return Some(l.clone());
+        }
         let source = self.field(script, self.layout.script_source)?;
-        let units = self.units(source, at.min(MAX_SOURCE))?;
-        (units.len() == at).then_some(())?;
-        let ends = units
-            .iter()
-            .enumerate()
-            .filter(|&(i, &u)| {
-                u == 0x0a || u == 0x2028 || u == 0x2029 || (u == 0x0d && units.get(i + 1) != Some(&0x0a))
-            })
-            .count();
-        u32::try_from(ends + 1).ok()
+        let units = self.units(source, MAX_SOURCE)?;
+        let map = line_map(&units, path);
+        let lines = std::rc::Rc::new(ScriptLines { units, map });
+        self.scripts.borrow_mut().insert(script, lines.clone());
+        Some(lines)
     }
 
     /// A function's name: `name_or_scope_info` is the name, or the function's scope info
@@ -826,6 +871,157 @@ fn baseline_bytecode_offset(table: &[u8], starts: &[i64], at: u64) -> Option<i64
     (end >= at).then_some(offset)
 }
 
+/// The offsets of the line ends of `units` as V8 counts them: `\r\n` (at its `\n`), `\n`,
+/// `\r`, U+2028, U+2029.
+fn line_ends(units: &[u16]) -> Vec<usize> {
+    units
+        .iter()
+        .enumerate()
+        .filter(|&(i, &u)| u == 0x0a || u == 0x2028 || u == 0x2029 || (u == 0x0d && units.get(i + 1) != Some(&0x0a)))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// How the lines of a script's source (`units`) are those of its file `path`: the same
+/// (the file's text, a BOM aside, or with the same line ends), through the source's
+/// inline source map, or not known. A script without a readable file (node's own,
+/// `eval`) keeps its lines.
+fn line_map(units: &[u16], path: &str) -> LineMap {
+    let Ok(bytes) = std::fs::read(path) else {
+        return LineMap::Same;
+    };
+    let mut file: Vec<u16> = String::from_utf8_lossy(&bytes).encode_utf16().collect();
+    if file.first() == Some(&0xfeff) {
+        file.remove(0);
+    }
+    if file == units || line_ends(&file) == line_ends(units) {
+        return LineMap::Same;
+    }
+    match SourceMap::inline(&String::from_utf16_lossy(units), path) {
+        Some(map) => LineMap::Mapped(map),
+        None => LineMap::Unknown,
+    }
+}
+
+/// A source map's segments (ECMA-426, "Source map format"): per generated line, each
+/// segment's generated column and, when it maps into the file itself, its original line
+/// (0-based).
+struct SourceMap {
+    lines: Vec<Vec<(u64, Option<u64>)>>,
+}
+
+impl SourceMap {
+    /// The map of the `//# sourceMappingURL=data:...;base64,` comment of `source`,
+    /// keeping the segments that map into `path` (a source naming it, or the only one).
+    fn inline(source: &str, path: &str) -> Option<SourceMap> {
+        use base64::Engine;
+        let at = source.rfind("sourceMappingURL=data:")?;
+        let data = &source[at..];
+        let payload = &data[data.find("base64,")? + "base64,".len()..];
+        let payload = payload.split(|c: char| c.is_whitespace()).next()?;
+        let json = base64::engine::general_purpose::STANDARD.decode(payload).ok()?;
+        let map: serde_json::Value = serde_json::from_slice(&json).ok()?;
+        let sources: Vec<&str> = map["sources"]
+            .as_array()?
+            .iter()
+            .map(|s| s.as_str().unwrap_or(""))
+            .collect();
+        let root = map["sourceRoot"].as_str().unwrap_or("");
+        let dir = std::path::Path::new(path).parent().unwrap_or(std::path::Path::new("/"));
+        let own: Vec<bool> = sources
+            .iter()
+            .map(|s| {
+                let s = s.strip_prefix("file://").unwrap_or(s);
+                let joined = dir.join(root).join(s);
+                sources.len() == 1 || normalize(&joined) == normalize(std::path::Path::new(path))
+            })
+            .collect();
+        Self::parse(map["mappings"].as_str()?, &own)
+    }
+
+    /// The segments of `mappings` (base64 VLQ fields, relative to the segment before:
+    /// generated column (per line), source, original line, original column, name).
+    fn parse(mappings: &str, own: &[bool]) -> Option<SourceMap> {
+        let digit = |c: u8| -> Option<u64> {
+            Some(match c {
+                b'A'..=b'Z' => c - b'A',
+                b'a'..=b'z' => c - b'a' + 26,
+                b'0'..=b'9' => c - b'0' + 52,
+                b'+' => 62,
+                b'/' => 63,
+                _ => return None,
+            } as u64)
+        };
+        let (mut source, mut line) = (0i64, 0i64);
+        let mut lines = vec![];
+        for text in mappings.split(';') {
+            let mut column = 0i64;
+            let mut segments = vec![];
+            for segment in text.split(',').filter(|s| !s.is_empty()) {
+                let mut fields = [0i64; 5];
+                let mut n = 0;
+                let (mut value, mut shift) = (0u64, 0u32);
+                for &c in segment.as_bytes() {
+                    let d = digit(c)?;
+                    value |= (d & 0x1f).checked_shl(shift)?;
+                    shift += 5;
+                    if d & 0x20 == 0 {
+                        let v = (value >> 1) as i64;
+                        *fields.get_mut(n)? = if value & 1 == 1 { -v } else { v };
+                        n += 1;
+                        (value, shift) = (0, 0);
+                    } else if shift > 60 {
+                        return None;
+                    }
+                }
+                column += fields[0];
+                let original = if n >= 4 {
+                    source += fields[1];
+                    line += fields[2];
+                    let mine = usize::try_from(source)
+                        .ok()
+                        .and_then(|s| own.get(s))
+                        .copied()
+                        .unwrap_or(false);
+                    mine.then(|| u64::try_from(line).ok()).flatten()
+                } else {
+                    None
+                };
+                segments.push((u64::try_from(column).ok()?, original));
+            }
+            lines.push(segments);
+        }
+        Some(SourceMap { lines })
+    }
+
+    /// The original line (from 1) of generated line `line` (0-based), column `column`:
+    /// that of the last segment at or before the column.
+    fn original_line(&self, line: usize, column: usize) -> Option<u32> {
+        let segment = self
+            .lines
+            .get(line)?
+            .iter()
+            .take_while(|s| s.0 <= column as u64)
+            .last()?;
+        u32::try_from(segment.1? + 1).ok()
+    }
+}
+
+/// `p` with `.` and `..` resolved in its text.
+fn normalize(p: &std::path::Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A script's name as a path: node names a CommonJS module by its path and an ES module
 /// by its `file:` URL.
 fn script_path(name: &str) -> String {
@@ -855,6 +1051,8 @@ fn script_path(name: &str) -> String {
 pub struct V8Stacks {
     /// `(dev, ino)` of an executable → its V8's layout (`None`: no metadata).
     layouts: HashMap<(u64, u64), Option<Layout>>,
+    /// The unwinder of node's own C++ frames, between the system call and V8's exit frame.
+    native: crate::native::NativeStacks,
 }
 
 impl V8Stacks {
@@ -874,11 +1072,21 @@ impl V8Stacks {
         if self.layouts.len() >= 16 {
             self.layouts.clear();
         }
-        let layout = self
-            .layouts
+        self.layouts
             .entry((m.dev(), m.ino()))
             .or_insert_with(|| Layout::of(exe))
             .as_ref()?;
+        // Where node's C++ frames end (their call frame information unwinds them exactly):
+        // the exit frame is the first above, and its frame pointer the one restored there
+        // when a C++ frame saved it.
+        let native = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.native.stop(pid, tid)));
+        let (bottom, exit_fp) = native
+            .unwrap_or_else(|_| {
+                self.native = Default::default();
+                None
+            })
+            .unzip();
+        let layout = self.layouts.get(&(m.dev(), m.ino()))?.as_ref()?;
         let (sp, _) = crate::procscan::syscall_sp_pc(tid)?;
         let mut stack = vec![0u8; STACK_BYTES];
         let n = crate::sys::read_mem(tid, sp, &mut stack)?;
@@ -897,6 +1105,7 @@ impl V8Stacks {
             stack: &stack,
             layout,
             exe_code,
+            scripts: Default::default(),
         };
         let end = sp + n as u64;
         // The exit frame: its marker below its frame pointer, the caller's frame pointer
@@ -907,10 +1116,27 @@ impl V8Stacks {
         // of the chains that end at the innermost entry frame, the longest.
         let mut best: (u64, Vec<PyFrame>) = (u64::MAX, vec![]);
         let mut broken: Vec<PyFrame> = vec![];
-        for fp in (sp + 8..end.saturating_sub(8)).step_by(8) {
-            if !(t.word(fp - 8).is_some_and(|m| layout.exit.contains(&m))
-                && t.word(fp).is_some_and(|caller| caller > fp && caller < end))
+        let is_exit = |fp: u64| {
+            t.word(fp - 8).is_some_and(|m| layout.exit.contains(&m))
+                && t.word(fp).is_some_and(|caller| caller > fp && caller < end)
+        };
+        if let Some(fp) = exit_fp.flatten().filter(|&fp| is_exit(fp)) {
+            if let (frames, Some(_)) = walk(&t, fp, end) {
+                return Some(frames);
+            }
+        }
+        if let Some(bottom) = bottom {
+            if let Some((frames, Some(_))) = (bottom + 8..end.saturating_sub(8))
+                .step_by(8)
+                .filter(|&fp| is_exit(fp))
+                .map(|fp| walk(&t, fp, end))
+                .next()
             {
+                return Some(frames);
+            }
+        }
+        for fp in (sp + 8..end.saturating_sub(8)).step_by(8) {
+            if !is_exit(fp) {
                 continue;
             }
             match walk(&t, fp, end) {
@@ -1080,6 +1306,23 @@ mod tests {
         assert_eq!(decode_positions(&[]), None);
         assert_eq!(script_offset(3), None);
         assert_eq!(script_offset(12), Some(5));
+    }
+
+    #[test]
+    fn source_maps_give_the_file_lines() {
+        // Two generated lines above; generated line 2 maps to line 0, line 3 (from
+        // column 4) to line 5; a second source is another file.
+        let map = SourceMap::parse(";;AAAA;AAAA,IAKA,ECAA", &[true, false]).unwrap();
+        assert_eq!(map.original_line(0, 0), None);
+        assert_eq!(map.original_line(2, 7), Some(1));
+        assert_eq!(map.original_line(3, 3), Some(1));
+        assert_eq!(map.original_line(3, 4), Some(6));
+        assert_eq!(map.original_line(3, 9), None);
+        assert!(SourceMap::parse("A!", &[true]).is_none());
+        let units: Vec<u16> = "a\r\nb\rc\u{2028}d\n".encode_utf16().collect();
+        assert_eq!(line_ends(&units), [2, 4, 6, 8]);
+        // A script without a file keeps its lines.
+        assert!(matches!(line_map(&units, "node:fs"), LineMap::Same));
     }
 
     #[test]

@@ -76,11 +76,15 @@ Python blocks such as `if sys.platform != 'win32':`, the `else:` after `if os.na
 'nt':`, a test marked `skipif` on Windows; Go files that a Windows build leaves out
 (`_linux.go`, `//go:build !windows`) and blocks such as `if runtime.GOOS !=
 'windows'` or a test that skips itself on Windows (read from the source of each
-frame). Other languages' branches (`process.platform`, `cfg(windows)`) are not read;
-the known ones (cmd/go, lld, git, SQLite) are modelled. Python frames (a finding's
+frame); Rust's `#[cfg(unix)]` and `cfg!`, C's `#ifndef _WIN32`; JavaScript's `if
+(process.platform !== 'win32')`, early returns on Windows and tests skipped there
+(Vitest `skipIf`, node:test `{ skip }`, `it.skip` chosen by platform). Others' are not
+read; the known ones (cmd/go, lld, git, SQLite) are modelled. Python frames (a finding's
 location, os.rename told from os.replace, the except-clause and POSIX-only
 exemptions) are read for CPython 3.11 to 3.15 only; Go frames for Go 1.18 and later
-(from the binary's own line table and inline tree, go test's stripped binaries too).
+(from the binary's own line table and inline tree, go test's stripped binaries too);
+Node's from V8's frames for synchronous calls (node 18 to 24), not for asynchronous
+ones, which run on libuv's worker threads.
 Contract: shared/spec/run.md.";
 
 /// Options of `winsan run`.

@@ -1460,6 +1460,25 @@ fn node_optimized_frames_name_inlined_functions() {
     );
 }
 
+/// Code a test runner transformed (Vitest, babel-jest: lines added above the module and
+/// an inline source map back to the file): the finding gives the file's line, not the
+/// transformed code's, and the unlink under a platform test in the file is no finding.
+#[test]
+fn node_transformed_code_is_read_through_its_source_map() {
+    let Some(r) = run("node-transformed", &[], "node_frames_transformed.js") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["path"], format!("{}/everywhere", r.dir()));
+    let module = programs().join("node_transformed_module.js").canonicalize().unwrap();
+    assert_eq!(f["stack"][0]["file"], module.to_str().unwrap());
+    assert_eq!(
+        f["stack"][0]["line"],
+        line_of("node_transformed_module.js", "refused on Windows")
+    );
+    assert_eq!(f["stack"][0]["function"], "removeBoth");
+}
+
 /// An ES module is named by its `file:` URL in V8: the finding gives its path (here with
 /// a space, `%20` in the URL) and line.
 #[test]
