@@ -341,6 +341,9 @@ impl<'a> Js<'a> {
 
     /// Whether code at offset `at` runs only where the platform is not Windows.
     fn posix_only_at(&self, at: usize) -> bool {
+        if self.braceless_body_off_windows(at) {
+            return true;
+        }
         // Inside a function declaration: it is hoisted, so it exists (and may be called
         // from anywhere) even when its enclosing function returned before it.
         let mut hoisted = false;
@@ -366,6 +369,42 @@ impl<'a> Js<'a> {
             }
         }
         false
+    }
+
+    /// Whether the statement at `at` is the body of an `if` without braces that does not
+    /// run on Windows: on the line before (`if (!isWindows)` then the call) or on its
+    /// own line (`if (!isWindows) call();`, also `{ call(); }` there). (An `else` after
+    /// an `if` without braces is not read: taken to run on Windows.)
+    fn braceless_body_off_windows(&self, at: usize) -> bool {
+        let before = self.code[..at].trim_end();
+        if before.ends_with(')') {
+            if let Some(open) = self.open_paren(before.len() - 1) {
+                let (word, start) = self.word_before(open);
+                if word == "if" {
+                    let cond = &self.src[open + 1..before.len() - 1];
+                    if self.eval(cond, 0) == Some(false)
+                        || self.else_before(start).is_some_and(|e| self.chain_taken_on_windows(e))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        // `if (COND) call();` on one line, without an `else` there.
+        let line_end = self.code[at..].find('\n').map_or(self.code.len(), |i| at + i);
+        let line = &self.code[at..line_end];
+        if !line.starts_with("if") || line.contains("else") {
+            return false;
+        }
+        let after = self.code[at + 2..].trim_start();
+        let paren = self.code.len() - after.len();
+        if !after.starts_with('(') {
+            return false;
+        }
+        let Some(close) = self.close_paren(paren).filter(|&c| c < line_end) else {
+            return false;
+        };
+        !self.code[close + 1..line_end].trim().is_empty() && self.eval(&self.src[paren + 1..close], 0) == Some(false)
     }
 
     /// Whether the function beginning at `start` is a declaration (`function f() {}` or
@@ -914,6 +953,32 @@ fs.unlinkSync(a); // plain
         assert!(posix_only(src, "// starts with"));
         assert!(posix_only(src, "// darwin or linux"));
         assert!(!posix_only(src, "// plain"));
+    }
+
+    #[test]
+    fn bodies_without_braces() {
+        let src = r#"
+const isWindows = process.platform === 'win32';
+if (!isWindows)
+  fs.unlinkSync(a); // next line
+if (process.platform !== 'win32') fs.unlinkSync(a); // one line
+if (process.platform !== 'win32') { fs.unlinkSync(a); } // braces on one line
+if (isWindows) x();
+else
+  fs.unlinkSync(a); // braceless else
+if (isWindows) x(); else fs.unlinkSync(a); // else on the line
+if (other)
+  fs.unlinkSync(a); // unknown
+foo(bar)
+fs.unlinkSync(a); // after a call
+"#;
+        assert!(posix_only(src, "// next line"));
+        assert!(posix_only(src, "// one line"));
+        assert!(posix_only(src, "// braces on one line"));
+        assert!(!posix_only(src, "// braceless else"));
+        assert!(!posix_only(src, "// else on the line"));
+        assert!(!posix_only(src, "// unknown"));
+        assert!(!posix_only(src, "// after a call"));
     }
 
     #[test]
