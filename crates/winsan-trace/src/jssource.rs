@@ -271,7 +271,7 @@ impl<'a> Js<'a> {
             match b[i] {
                 b')' => depth += 1,
                 b'(' => {
-                    depth -= 1;
+                    depth = depth.checked_sub(1)?;
                     if depth == 0 {
                         return Some(i);
                     }
@@ -513,7 +513,7 @@ impl<'a> Js<'a> {
             match c {
                 b'(' => depth += 1,
                 b')' => {
-                    depth -= 1;
+                    depth = depth.checked_sub(1)?;
                     if depth == 0 {
                         return Some(i);
                     }

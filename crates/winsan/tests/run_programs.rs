@@ -1404,12 +1404,16 @@ fn node_code_run_only_off_windows_is_no_finding() {
         return;
     };
     assert_eq!(r.stdout, "done\n");
+    only_finding_at(&r, "plain", "node_platform_branches.js");
+}
+
+/// The one finding of `r`: of the file `name` of the work dir, made at the line of
+/// `tests/programs/PROG` marked "refused on Windows".
+fn only_finding_at<'r>(r: &'r Run, name: &str, prog: &str) -> &'r Value {
     let f = r.only_finding();
-    assert_eq!(f["path"], format!("{}/plain", r.dir()));
-    assert_eq!(
-        f["stack"][0]["line"],
-        line_of("node_platform_branches.js", "refused on Windows")
-    );
+    assert_eq!(f["path"], format!("{}/{name}", r.dir()));
+    assert_eq!(f["stack"][0]["line"], line_of(prog, "refused on Windows"), "{f}");
+    f
 }
 
 /// Tests that node:test skips on Windows (by their options, or `it.skip` chosen by
@@ -1423,12 +1427,7 @@ fn node_tests_skipped_on_windows_are_no_finding() {
     };
     // TAP (`# pass 3`) or, from Node 23, the spec reporter (`ℹ pass 3`).
     assert!(r.stdout.contains("pass 3"), "{}", r.stdout);
-    let f = r.only_finding();
-    assert_eq!(f["path"], format!("{}/everywhere", r.dir()));
-    assert_eq!(
-        f["stack"][0]["line"],
-        line_of("node_test_skips.mjs", "refused on Windows")
-    );
+    only_finding_at(&r, "everywhere", "node_test_skips.mjs");
 }
 
 /// Optimized code: after 20,000 calls V8 compiles `clean` with `remove` and node's
@@ -1468,14 +1467,9 @@ fn node_transformed_code_is_read_through_its_source_map() {
     let Some(r) = run("node-transformed", &[], "node_frames_transformed.js") else {
         return;
     };
-    let f = r.only_finding();
-    assert_eq!(f["path"], format!("{}/everywhere", r.dir()));
+    let f = only_finding_at(&r, "everywhere", "node_transformed_module.js");
     let module = programs().join("node_transformed_module.js").canonicalize().unwrap();
     assert_eq!(f["stack"][0]["file"], module.to_str().unwrap());
-    assert_eq!(
-        f["stack"][0]["line"],
-        line_of("node_transformed_module.js", "refused on Windows")
-    );
     assert_eq!(f["stack"][0]["function"], "removeBoth");
 }
 
