@@ -1109,11 +1109,15 @@ impl V8Stacks {
         };
         let end = sp + n as u64;
         // The exit frame: its marker below its frame pointer, the caller's frame pointer
-        // (higher on the stack) at it, JavaScript frames above. Below the live one, in
-        // the C++ frames' unused slots, stale exit frames of earlier calls may remain
-        // whose chains join the live chain further up; above it, those of outer
-        // activations (JavaScript called back from C++) end at outer entry frames. So:
-        // of the chains that end at the innermost entry frame, the longest.
+        // (higher on the stack) at it, JavaScript frames above up to an entry frame. It is
+        // the frame pointer restored where node's C++ frames end, else the first exit
+        // frame above them. Without that (their call frame information unreadable) it is
+        // looked for from the stack pointer: below the live one, in the C++ frames'
+        // unused slots, stale exit frames of earlier calls may remain whose chains join
+        // the live chain further up, even with an entry frame of their own between;
+        // above it, those of outer activations (JavaScript called back from C++) end at
+        // outer entry frames. So: of the chains that end at the innermost entry frame,
+        // the longest.
         let mut best: (u64, Vec<PyFrame>) = (u64::MAX, vec![]);
         let mut broken: Vec<PyFrame> = vec![];
         let is_exit = |fp: u64| {
