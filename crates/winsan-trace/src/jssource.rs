@@ -32,7 +32,9 @@ impl JsSources {
     pub fn posix_only(&mut self, stack: &[PyFrame]) -> bool {
         stack.iter().any(|f| {
             f.line > 0
-                && [".js", ".mjs", ".cjs", ".jsx"].iter().any(|e| f.file.ends_with(e))
+                && [".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"]
+                    .iter()
+                    .any(|e| f.file.ends_with(e))
                 && self
                     .files
                     .get(&f.file)
@@ -222,7 +224,9 @@ impl<'a> Js<'a> {
         js
     }
 
-    /// `const NAME = EXPR` outside every block, up to the `;` or the line's end.
+    /// `const NAME = EXPR` outside every block, up to the `;` or the line's end; also
+    /// `let` and `var` (what bundlers and compilers emit for `const`) when the file
+    /// assigns the name nowhere else.
     fn module_constants(&self) -> HashMap<String, String> {
         let mut out = HashMap::new();
         let mut at = 0;
@@ -234,14 +238,17 @@ impl<'a> Js<'a> {
             }
             let t = line.trim_start();
             let lead = line.len() - t.len();
-            // Only `const`: a `let` or `var` may change before the code runs.
-            let Some(rest) = t.strip_prefix("const ") else {
+            let Some((rest, constant)) = [("const ", true), ("let ", false), ("var ", false)]
+                .iter()
+                .find_map(|&(k, c)| t.strip_prefix(k).map(|r| (r, c)))
+            else {
                 continue;
             };
             let Some((name, _)) = rest.split_once('=') else {
                 continue;
             };
-            let name = name.trim();
+            // TypeScript: `const isWindows: boolean = ...`.
+            let name = name.split(':').next().unwrap_or(name).trim();
             if name.is_empty()
                 || !name
                     .bytes()
@@ -249,11 +256,38 @@ impl<'a> Js<'a> {
             {
                 continue;
             }
+            if !constant && self.assigned_more_than_once(name) {
+                continue;
+            }
             let value_start = start + lead + (t.len() - rest.len()) + rest.find('=').unwrap_or(0) + 1;
             let end = self.code[value_start..at].find(';').map_or(at, |p| value_start + p);
             out.insert(name.to_owned(), self.src[value_start..end].trim().to_owned());
         }
         out
+    }
+
+    /// Whether `name` is assigned (`=`, `+=`..., `++`, `--`) in more than one place.
+    fn assigned_more_than_once(&self, name: &str) -> bool {
+        let b = self.code.as_bytes();
+        let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+        self.code
+            .match_indices(name)
+            .filter(|&(i, _)| {
+                let end = i + name.len();
+                if (i > 0 && (ident(b[i - 1]) || b[i - 1] == b'.')) || b.get(end).is_some_and(|&c| ident(c)) {
+                    return false;
+                }
+                let after = self.code[end..].trim_start();
+                let before = self.code[..i].trim_end();
+                (after.starts_with('=') && !after.starts_with("=="))
+                    || ["+=", "-=", "*=", "/=", "||=", "&&=", "??=", "++", "--"]
+                        .iter()
+                        .any(|op| after.starts_with(op))
+                    || before.ends_with("++")
+                    || before.ends_with("--")
+            })
+            .count()
+            > 1
     }
 
     /// The blocks around offset `at`, innermost first.
@@ -404,7 +438,17 @@ impl<'a> Js<'a> {
         let Some(close) = self.close_paren(paren).filter(|&c| c < line_end) else {
             return false;
         };
-        !self.code[close + 1..line_end].trim().is_empty() && self.eval(&self.src[paren + 1..close], 0) == Some(false)
+        // The body must be on the line, whole: an `if (...) {` whose block goes on below
+        // holds no call on this line but in its condition, which runs everywhere.
+        let body = self.code[close + 1..line_end].trim();
+        let whole = match body.strip_prefix('{') {
+            Some(_) => {
+                let open = line_end - self.code[close + 1..line_end].trim_start().len();
+                self.blocks.iter().any(|&(o, c)| o == open && c < line_end)
+            }
+            None => !body.is_empty(),
+        };
+        whole && self.eval(&self.src[paren + 1..close], 0) == Some(false)
     }
 
     /// Whether the function beginning at `start` is a declaration (`function f() {}` or
@@ -979,6 +1023,9 @@ fs.unlinkSync(a); // after a call
         assert!(!posix_only(src, "// else on the line"));
         assert!(!posix_only(src, "// unknown"));
         assert!(!posix_only(src, "// after a call"));
+        // A call in the condition of an `if` whose block goes on below runs everywhere.
+        let cond = "if (fs.existsSync(a) && process.platform === 'darwin') { // condition\n  x();\n}\n";
+        assert!(!posix_only(cond, "// condition"));
     }
 
     #[test]
@@ -1110,6 +1157,19 @@ test('plain', { timeout: 5 }, () => {
         assert!(posix_only(cjs, "// here"));
         let other = "import { platform } from './mine.js';\nif (platform() !== 'win32') {\n  rm(); // here\n}\n";
         assert!(!posix_only(other, "// here"));
+    }
+
+    #[test]
+    fn let_and_var_constants_unless_assigned_again() {
+        let src = "var isWindows = process.platform === 'win32';\nlet seen = false;\nfunction a() { if (isWindows) return;\n  rm(); // var\n}\nfunction b() { if (seen) return;\n  rm(); // let assigned\n  seen = true;\n}\n";
+        assert!(posix_only(src, "// var"));
+        assert!(!posix_only(src, "// let assigned"));
+    }
+
+    #[test]
+    fn typescript_constants() {
+        let src = "const isWindows: boolean = process.platform === 'win32';\nif (!isWindows) {\n  rm(); // here\n}\n";
+        assert!(posix_only(src, "// here"));
     }
 
     #[test]

@@ -890,11 +890,11 @@ fn line_map(units: &[u16], path: &str) -> LineMap {
     let Ok(bytes) = std::fs::read(path) else {
         return LineMap::Same;
     };
-    let mut file: Vec<u16> = String::from_utf8_lossy(&bytes).encode_utf16().collect();
-    if file.first() == Some(&0xfeff) {
-        file.remove(0);
-    }
-    if file == units || line_ends(&file) == line_ends(units) {
+    // A byte order mark is no line (node's loaders keep it in one version, not another).
+    let file: Vec<u16> = String::from_utf8_lossy(&bytes).encode_utf16().collect();
+    let unmarked = |u: &[u16]| -> Vec<u16> { u.strip_prefix(&[0xfeff]).unwrap_or(u).to_vec() };
+    let (file, source) = (unmarked(&file), unmarked(units));
+    if file == source || line_ends(&file) == line_ends(&source) {
         return LineMap::Same;
     }
     match SourceMap::inline(&String::from_utf16_lossy(units), path) {
@@ -1327,6 +1327,17 @@ mod tests {
         assert_eq!(line_ends(&units), [2, 4, 6, 8]);
         // A script without a file keeps its lines.
         assert!(matches!(line_map(&units, "node:fs"), LineMap::Same));
+        // A byte order mark in the file or the source is no difference.
+        let dir = std::env::temp_dir().join(format!("winsan-bom-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("m.cjs");
+        std::fs::write(&file, "\u{feff}a\r\nb\rc\u{2028}d\n").unwrap();
+        let with_mark: Vec<u16> = "\u{feff}a\r\nb\rc\u{2028}d\n".encode_utf16().collect();
+        assert!(matches!(line_map(&units, file.to_str().unwrap()), LineMap::Same));
+        assert!(matches!(line_map(&with_mark, file.to_str().unwrap()), LineMap::Same));
+        let other: Vec<u16> = "x\n\na".encode_utf16().collect();
+        assert!(matches!(line_map(&other, file.to_str().unwrap()), LineMap::Unknown));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
