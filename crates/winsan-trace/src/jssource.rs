@@ -297,23 +297,31 @@ impl<'a> Js<'a> {
         b
     }
 
-    /// The offset of the `(` that matches the `)` at `close` (masked code).
-    fn open_paren(&self, close: usize) -> Option<usize> {
+    /// The offset of the parenthesis that matches the one at `at` (masked code): the
+    /// `(` of a `)`, searching back, or the `)` of a `(`, searching on.
+    fn matching_paren(&self, at: usize) -> Option<usize> {
         let b = self.code.as_bytes();
+        let (open, forward) = match b.get(at)? {
+            b'(' => (b'(', true),
+            b')' => (b')', false),
+            _ => return None,
+        };
         let mut depth = 0usize;
-        for i in (0..=close).rev() {
-            match b[i] {
-                b')' => depth += 1,
-                b'(' => {
-                    depth = depth.checked_sub(1)?;
-                    if depth == 0 {
-                        return Some(i);
-                    }
+        let mut i = at;
+        loop {
+            if b[i] == open {
+                depth += 1;
+            } else if b[i] == b'(' || b[i] == b')' {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i);
                 }
-                _ => {}
+            }
+            i = if forward { i + 1 } else { i.checked_sub(1)? };
+            if i >= b.len() {
+                return None;
             }
         }
-        None
     }
 
     /// The word (identifier or keyword) that ends at `end` (exclusive), and its start.
@@ -336,7 +344,7 @@ impl<'a> Js<'a> {
         if before.ends_with("=>") {
             let params = self.code[..end - 2].trim_end();
             let start = if params.ends_with(')') {
-                self.open_paren(params.len() - 1).unwrap_or(0)
+                self.matching_paren(params.len() - 1).unwrap_or(0)
             } else {
                 self.word_before(params.len()).1
             };
@@ -344,7 +352,7 @@ impl<'a> Js<'a> {
             return Header::Function(if word == "async" { w } else { start });
         }
         if before.ends_with(')') {
-            let Some(p) = self.open_paren(end - 1) else {
+            let Some(p) = self.matching_paren(end - 1) else {
                 return Header::Other;
             };
             let (word, w) = self.word_before(p);
@@ -354,11 +362,7 @@ impl<'a> Js<'a> {
                 _ => {
                     // `function NAME(...)`, `async function (...)`, a method `name(...)`.
                     let (kw, k) = self.word_before(w);
-                    let mut start = if word == "function" || kw == "function" {
-                        k.min(w)
-                    } else {
-                        w
-                    };
+                    let mut start = if kw == "function" { k } else { w };
                     let (a, s) = self.word_before(start);
                     if a == "async" {
                         start = s;
@@ -412,7 +416,7 @@ impl<'a> Js<'a> {
     fn braceless_body_off_windows(&self, at: usize) -> bool {
         let before = self.code[..at].trim_end();
         if before.ends_with(')') {
-            if let Some(open) = self.open_paren(before.len() - 1) {
+            if let Some(open) = self.matching_paren(before.len() - 1) {
                 let (word, start) = self.word_before(open);
                 if word == "if" {
                     let cond = &self.src[open + 1..before.len() - 1];
@@ -435,7 +439,7 @@ impl<'a> Js<'a> {
         if !after.starts_with('(') {
             return false;
         }
-        let Some(close) = self.close_paren(paren).filter(|&c| c < line_end) else {
+        let Some(close) = self.matching_paren(paren).filter(|&c| c < line_end) else {
             return false;
         };
         // The body must be on the line, whole: an `if (...) {` whose block goes on below
@@ -525,7 +529,7 @@ impl<'a> Js<'a> {
                 continue;
             }
             let paren = self.code.len() - after.len();
-            let Some(end) = self.close_paren(paren) else {
+            let Some(end) = self.matching_paren(paren) else {
                 continue;
             };
             let cond = &self.src[paren + 1..end];
@@ -548,24 +552,6 @@ impl<'a> Js<'a> {
             }
         }
         false
-    }
-
-    /// The offset of the `)` that matches the `(` at `open` (masked code).
-    fn close_paren(&self, open: usize) -> Option<usize> {
-        let mut depth = 0usize;
-        for (i, c) in self.code.bytes().enumerate().skip(open) {
-            match c {
-                b'(' => depth += 1,
-                b')' => {
-                    depth = depth.checked_sub(1)?;
-                    if depth == 0 {
-                        return Some(i);
-                    }
-                }
-                _ => {}
-            }
-        }
-        None
     }
 
     /// Whether the function expression beginning at `start` is a test or suite that is
@@ -608,7 +594,7 @@ impl<'a> Js<'a> {
         let callee = self.code[..open].trim_end();
         let end = callee.len();
         let callee_text = if callee.ends_with(')') {
-            let Some(p) = self.open_paren(end - 1) else {
+            let Some(p) = self.matching_paren(end - 1) else {
                 return false;
             };
             let before = self.code[..p].trim_end();

@@ -1303,6 +1303,30 @@ fn line_of(prog: &str, marker: &str) -> u64 {
     src.lines().position(|l| l.contains(marker)).unwrap() as u64 + 1
 }
 
+/// The real path of `tests/programs/PROG`: how node names a module.
+fn real_path(prog: &str) -> String {
+    programs()
+        .join(prog)
+        .canonicalize()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// A finding's frames: `(file, line, function)` each.
+fn js_frames(f: &Value) -> Vec<(String, u64, String)> {
+    f["stack"]
+        .as_array()
+        .expect("a JavaScript stack")
+        .iter()
+        .map(|s| {
+            let text = |k: &str| s[k].as_str().unwrap().to_owned();
+            (text("file"), s["line"].as_u64().unwrap(), text("function"))
+        })
+        .collect()
+}
+
 /// A Node program's finding names the JavaScript frames that made the call (read from
 /// V8's stack and heap with node's postmortem metadata): the `fs.unlinkSync` line, its
 /// caller's and the callback's, and none of node's own modules.
@@ -1317,32 +1341,16 @@ fn node_finding_names_the_javascript_frames() {
     // Also under Node 24, which names its main thread (and so the process) `MainThread`.
     assert_eq!(f["process"], "node");
     let prog = "node_frames_nested.js";
-    // Node names a module by its real path.
-    let file = programs()
-        .join(prog)
-        .canonicalize()
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let at: Vec<(String, u64)> = f["stack"]
-        .as_array()
-        .expect("a JavaScript stack")
-        .iter()
-        .map(|s| (s["file"].as_str().unwrap().to_owned(), s["line"].as_u64().unwrap()))
-        .collect();
-    let want: Vec<(String, u64)> = ["// the call", "// its caller", "// the callback"]
-        .iter()
-        .map(|m| (file.clone(), line_of(prog, m)))
-        .collect();
-    assert_eq!(at, want, "{f}");
-    let names: Vec<&str> = f["stack"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["function"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["removeEntry", "cleanup", ""]);
+    let file = real_path(prog);
+    let want: Vec<(String, u64, String)> = [
+        ("// the call", "removeEntry"),
+        ("// its caller", "cleanup"),
+        ("// the callback", ""),
+    ]
+    .iter()
+    .map(|(m, name)| (file.clone(), line_of(prog, m), name.to_string()))
+    .collect();
+    assert_eq!(js_frames(f), want, "{f}");
     assert!(
         r.stderr
             .contains(&format!("  at {file}:{} in removeEntry\n", want[0].1)),
@@ -1358,13 +1366,7 @@ fn node_finding_names_the_javascript_frames() {
 #[test]
 fn node_baseline_frames_name_their_lines() {
     let prog = "node_frames_warm.js";
-    let path = programs()
-        .join(prog)
-        .canonicalize()
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let path = real_path(prog);
     for (tag, flags) in [("tiered", &[][..]), ("always", &["--always-sparkplug"][..])] {
         let argv = ["node"]
             .iter()
@@ -1378,17 +1380,12 @@ fn node_baseline_frames_name_their_lines() {
         let f = r.only_finding();
         assert_eq!(f["kind"], "sharing-violation");
         assert_eq!(f["path"], format!("{}/held", r.dir()));
-        let lines: Vec<(&str, u64)> = f["stack"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| (s["file"].as_str().unwrap(), s["line"].as_u64().unwrap()))
-            .collect();
+        let lines: Vec<(String, u64)> = js_frames(f).into_iter().map(|(file, line, _)| (file, line)).collect();
         assert_eq!(
             lines,
             [
-                (&path[..], line_of(prog, "// the call")),
-                (&path[..], line_of(prog, "// the callback"))
+                (path.clone(), line_of(prog, "// the call")),
+                (path.clone(), line_of(prog, "// the callback"))
             ],
             "{tag}: {f}"
         );
@@ -1442,18 +1439,13 @@ fn node_optimized_frames_name_inlined_functions() {
     let f = r.only_finding();
     assert_eq!(f["path"], format!("{}/held", r.dir()));
     let prog = "node_frames_hot.js";
-    let at: Vec<(&str, u64)> = f["stack"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| (s["function"].as_str().unwrap(), s["line"].as_u64().unwrap()))
-        .collect();
+    let at: Vec<(u64, String)> = js_frames(f).into_iter().map(|(_, line, name)| (line, name)).collect();
     assert_eq!(
         at,
         [
-            ("remove", line_of(prog, "// the call")),
-            ("clean", line_of(prog, "// its caller")),
-            ("", line_of(prog, "// the callback"))
+            (line_of(prog, "// the call"), "remove".to_string()),
+            (line_of(prog, "// its caller"), "clean".to_string()),
+            (line_of(prog, "// the callback"), String::new())
         ],
         "{f}"
     );
@@ -1468,8 +1460,7 @@ fn node_transformed_code_is_read_through_its_source_map() {
         return;
     };
     let f = only_finding_at(&r, "everywhere", "node_transformed_module.js");
-    let module = programs().join("node_transformed_module.js").canonicalize().unwrap();
-    assert_eq!(f["stack"][0]["file"], module.to_str().unwrap());
+    assert_eq!(f["stack"][0]["file"], real_path("node_transformed_module.js"));
     assert_eq!(f["stack"][0]["function"], "removeBoth");
 }
 
@@ -1484,8 +1475,7 @@ fn node_es_module_finding_names_its_file_and_line() {
     assert_eq!(f["kind"], "rename-target-in-use");
     assert_eq!(f["target"], format!("{}/a dir/state.json", r.dir()));
     let prog = "node_frames_esm.mjs";
-    let file = programs().join(prog).canonicalize().unwrap();
-    assert_eq!(f["stack"][0]["file"], file.to_str().unwrap());
+    assert_eq!(f["stack"][0]["file"], real_path(prog));
     assert_eq!(f["stack"][0]["line"], line_of(prog, "// the call"));
     assert_eq!(f["stack"].as_array().unwrap().len(), 1, "{f}");
 }
