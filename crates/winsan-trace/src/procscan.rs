@@ -191,6 +191,17 @@ pub fn syscall_sp_pc(tid: u32) -> Option<(u64, u64)> {
     Some((hex()?, hex()?))
 }
 
+/// The arguments of the system call thread `tid` is blocked in (`/proc/TID/syscall`).
+pub fn syscall_args(tid: u32) -> Option<[u64; 6]> {
+    let s = std::fs::read_to_string(format!("/proc/{tid}/syscall")).ok()?;
+    let mut f = s.split_whitespace().skip(1);
+    let mut args = [0u64; 6];
+    for a in &mut args {
+        *a = u64::from_str_radix(f.next()?.strip_prefix("0x")?, 16).ok()?;
+    }
+    Some(args)
+}
+
 /// The executable mappings of `pid` of the files named `names[i]`: `(i, start, end)`.
 pub fn code_ranges(pid: u32, names: &[&str]) -> Vec<(usize, u64, u64)> {
     let Ok(maps) = std::fs::read_to_string(format!("/proc/{pid}/maps")) else {

@@ -38,14 +38,16 @@
 //! against what it must describe. Checked against node 18, 20, 22 and 24.
 //!
 //! An asynchronous call (`fs.unlink(path, callback)`, `fs.promises`) runs on a libuv
-//! worker thread, which has no JavaScript frames: it has no stack here. Anything
-//! unexpected ends the walk with the frames found so far; nothing here can fail the
-//! program.
+//! worker thread, which has no JavaScript frames: its frames are those waiting for it
+//! ([`waiting`]). Anything unexpected ends the walk with the frames found so far;
+//! nothing here can fail the program.
 
 use std::collections::HashMap;
 use std::os::unix::fs::MetadataExt;
 
 use crate::pyframe::PyFrame;
+
+mod waiting;
 
 /// At most this many frames are read, innermost first.
 const MAX_FRAMES: usize = 64;
@@ -127,6 +129,23 @@ struct Layout {
     scope_info_type: Option<u16>,
     scope_first_vars: Option<u64>,
     scope_context_locals: Option<u64>,
+    /// What an asynchronous call's waiters are read with ([`waiting`]): objects' sizes
+    /// and property arrays, promises and their reactions, async functions, closures'
+    /// contexts, where an uncompiled function starts.
+    map_instance_size: Option<u64>,
+    receiver_properties: Option<u64>,
+    property_array_type: Option<u16>,
+    promise_type: Option<u16>,
+    reaction_type: Option<u16>,
+    capability_type: Option<u16>,
+    async_function_type: Option<u16>,
+    async_generator_type: Option<u16>,
+    function_context: Option<u64>,
+    context_types: (Option<u16>, Option<u16>),
+    context_prev: Option<u64>,
+    context_scope_info: Option<u64>,
+    uncompiled_types: Vec<u16>,
+    uncompiled_start: Option<u64>,
 }
 
 impl Layout {
@@ -241,6 +260,31 @@ impl Layout {
             scope_info_type: kind("ScopeInfo"),
             scope_first_vars: get("scopeinfo_idx_first_vars").map(|v| v as u64),
             scope_context_locals: get("scopeinfo_idx_ncontextlocals").map(|v| v as u64),
+            map_instance_size: field("Map", &["instance_size_in_words"]),
+            receiver_properties: field("JSReceiver", &["raw_properties_or_hash"]),
+            property_array_type: kind("PropertyArray"),
+            promise_type: kind("JSPromise"),
+            reaction_type: kind("PromiseReaction"),
+            capability_type: kind("PromiseCapability"),
+            async_function_type: kind("JSAsyncFunctionObject"),
+            async_generator_type: kind("JSAsyncGeneratorObject"),
+            function_context: field("JSFunction", &["context"]),
+            context_types: (
+                get("FirstContextType").and_then(|v| u16::try_from(v).ok()),
+                get("LastContextType").and_then(|v| u16::try_from(v).ok()),
+            ),
+            context_prev: get("context_idx_prev").map(|v| v as u64),
+            context_scope_info: get("context_idx_scope_info").map(|v| v as u64),
+            uncompiled_types: [
+                "UncompiledDataWithoutPreparseData",
+                "UncompiledDataWithPreparseData",
+                "UncompiledDataWithoutPreparseDataWithJob",
+                "UncompiledDataWithPreparseDataAndJob",
+            ]
+            .into_iter()
+            .filter_map(kind)
+            .collect(),
+            uncompiled_start: field("UncompiledData", &["start_position"]),
         })
     }
 }
@@ -1151,6 +1195,10 @@ impl V8Stacks {
                 (frames, None) if broken.is_empty() => broken = frames,
                 _ => {}
             }
+        }
+        if best.1.is_empty() && broken.is_empty() {
+            // No JavaScript called: a libuv worker thread making an asynchronous call.
+            return Some(waiting::frames(&t, pid, &crate::procscan::syscall_args(tid)?));
         }
         Some(if best.1.is_empty() { broken } else { best.1 })
     }

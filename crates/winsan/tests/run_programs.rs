@@ -1413,6 +1413,50 @@ fn only_finding_at<'r>(r: &'r Run, name: &str, prog: &str) -> &'r Value {
     f
 }
 
+/// Asynchronous fs calls (`fs.promises`, callbacks) run on libuv's worker threads, where
+/// no JavaScript frame made them: a finding names the JavaScript waiting for the result,
+/// the async functions suspended at their `await`s (outermost last) or the callback
+/// given, at the line where it is defined; through node's own wrappers (`makeCallback`,
+/// `writeFile`'s open callback, a promise resolved by a callback, a promise returned
+/// from one of `fs.promises`' async functions). A call made only off Windows is none.
+#[test]
+fn node_async_calls_name_the_javascript_waiting_for_them() {
+    let prog = "node_async_waiters.js";
+    let Some(r) = run("node-async", &[], prog) else {
+        return;
+    };
+    let file = real_path(prog);
+    let at = |marker: &str, function: &str| (file.clone(), line_of(prog, marker), function.to_string());
+    let of = |name: &str| {
+        let path = format!("{}/{name}", r.dir());
+        let f = r.findings().iter().find(|f| f["path"] == path);
+        js_frames(f.unwrap_or_else(|| panic!("no finding for {path}\n{}", r.stderr)))
+    };
+    assert_eq!(r.findings().len(), 5, "{}", r.stderr);
+    for f in r.findings() {
+        assert_eq!(f["kind"], "mapped-file", "{f}");
+        assert_eq!(blockers(f)[0]["pid"], stdout_pid(&r));
+    }
+    assert_eq!(
+        of("awaited"),
+        [
+            at("// awaited in remove", "async remove"),
+            at("// awaited in cleanup", "async cleanup"),
+            at("await cleanup(new Store())", "async <anonymous>"),
+        ]
+    );
+    assert_eq!(of("then"), [at("// the then handlers", "callback <anonymous>")]);
+    assert_eq!(of("called-back"), [at("// the callback", "callback removed")]);
+    assert_eq!(of("written")[0], at("// resolved by writeFile", "async <anonymous>"));
+    assert_eq!(of("resolved")[0], at("// awaited later", "async <anonymous>"));
+    let line = line_of(prog, "// awaited in remove");
+    assert!(
+        r.stderr.contains(&format!("  at {file}:{line} in async remove\n")),
+        "{}",
+        r.stderr
+    );
+}
+
 /// Tests that node:test skips on Windows (by their options, or `it.skip` chosen by
 /// platform) are no finding; the test that runs everywhere is, named at its line (the
 /// call runs in an async function resumed from the microtask queue, below stale exit

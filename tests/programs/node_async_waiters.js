@@ -1,0 +1,42 @@
+// Asynchronous fs calls run on libuv's worker threads, where no JavaScript frame made
+// them: a finding names the JavaScript waiting for the result instead. Five calls a
+// Python child's mapping refuses on Windows (ERROR_USER_MAPPED_FILE), each awaited or
+// called back in another way, and one made only off Windows (no finding). Prints the
+// holder's pid.
+const fs = require('fs'); const fsp = require('fs/promises'); const path = require('path'); const cp = require('child_process');
+const d = process.argv[2];
+const names = ['awaited', 'then', 'called-back', 'written', 'resolved', 'posix'].map((n) => path.join(d, n));
+for (const p of names) fs.writeFileSync(p, 'data');
+const child = cp.spawn('python3', ['-c',
+  "import sys, mmap; fs = [open(p, 'r+b') for p in sys.argv[1:]]; ms = [mmap.mmap(f.fileno(), 0) for f in fs]; print('ready', flush=True); sys.stdin.read()", ...names],
+  { stdio: ['pipe', 'pipe', 'inherit'] });
+
+class Store {
+  async remove(p) {
+    await fsp.unlink(p); // awaited in remove
+  }
+}
+
+async function cleanup(store) {
+  await store.remove(names[0]); // awaited in cleanup
+}
+
+function callBack(p, done) {
+  fs.unlink(p, function removed(err) { // the callback
+    done(err);
+  });
+}
+
+child.stdout.once('data', async () => {
+  await cleanup(new Store());
+  await fsp.unlink(names[1]).then(() => {}, (err) => err); // the then handlers
+  await new Promise((resolve) => callBack(names[2], resolve));
+  await new Promise((resolve) => fs.writeFile(names[3], 'new', resolve)); // resolved by writeFile
+  const renamed = fsp.rename(names[4], path.join(d, 'renamed'));
+  await renamed; // awaited later
+  if (process.platform !== 'win32') {
+    await fsp.unlink(names[5]);
+  }
+  child.stdin.end();
+  child.on('exit', () => console.log(child.pid));
+});
