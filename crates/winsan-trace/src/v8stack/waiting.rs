@@ -72,7 +72,15 @@ pub(super) fn frames(t: &Thread, pid: u32, args: &[u64; 6]) -> Vec<PyFrame> {
     let Some(object) = t.word(req).and_then(|data| wrapper(t, data)) else {
         return vec![];
     };
-    event_loop_idle(pid);
+    let frames = waiters(t, object);
+    if !frames.is_empty() || !event_loop_idle(pid) {
+        return frames;
+    }
+    waiters(t, object)
+}
+
+/// The frames waiting on node's request object `object`, innermost first.
+fn waiters(t: &Thread, object: u64) -> Vec<PyFrame> {
     let mut walk = Walk {
         t,
         seen: HashSet::new(),
@@ -92,23 +100,27 @@ pub(super) fn frames(t: &Thread, pid: u32, args: &[u64; 6]) -> Vec<PyFrame> {
     walk.out
 }
 
-/// Waits (at most `IDLE_WAIT`) for the main thread of node process `pid` to be back in
-/// its event loop's `epoll_wait`: the worker may start the call before the JavaScript
-/// that made it has attached its handlers (an `await` just after the call, a promise
-/// returned from an async function, linked in a microtask); by then they are attached.
-fn event_loop_idle(pid: u32) {
+/// Whether the main thread of node process `pid` had to be waited for (at most
+/// `IDLE_WAIT`) to be back in its event loop's `epoll_wait`: the worker may start the
+/// call before the JavaScript that made it has attached its handlers (an `await` just
+/// after the call, a promise returned from an async function, linked in a microtask);
+/// by then they are attached. `false` when it was already there (nothing new to read).
+fn event_loop_idle(pid: u32) -> bool {
     // epoll_wait, epoll_pwait, epoll_pwait2 (x86-64).
     const EPOLL_WAIT: [&str; 3] = ["232", "281", "441"];
     let start = std::time::Instant::now();
+    let mut waited = false;
     while start.elapsed() < IDLE_WAIT {
         let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/syscall")) else {
-            return;
+            return waited;
         };
         if s.split_whitespace().next().is_some_and(|nr| EPOLL_WAIT.contains(&nr)) {
-            return;
+            return waited;
         }
+        waited = true;
         std::thread::sleep(std::time::Duration::from_micros(200));
     }
+    waited
 }
 
 /// The `uv_fs_t` whose call this is: a word on the stack that points to it (or to its
