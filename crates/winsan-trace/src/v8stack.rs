@@ -507,7 +507,16 @@ impl Thread<'_> {
         let units = lines.units.get(..at)?;
         let generated = line_ends(units).len();
         match &lines.map {
-            LineMap::Same => u32::try_from(generated + 1).ok(),
+            // A script compiled with a line offset (`vm.Script`'s `lineOffset`, kept
+            // after its name) counts its lines from there.
+            LineMap::Same => {
+                let offset = self
+                    .field(script, self.layout.script_name + 8)
+                    .and_then(Self::smi)
+                    .filter(|o| (0..10_000_000).contains(o))
+                    .unwrap_or(0);
+                u32::try_from(generated as i64 + 1 + offset).ok()
+            }
             LineMap::Mapped(map) => {
                 let start = line_ends(units).last().map_or(0, |&e| e + 1);
                 map.original_line(generated, at - start)
@@ -781,6 +790,26 @@ impl Thread<'_> {
             }
         }
         script_offset(found?)
+    }
+
+    /// The script offsets of every entry of a bytecode array's source position table
+    /// (found as by [`Thread::bytecode_position`]).
+    fn bytecode_positions(&self, bytecode: u64, length: i64) -> Vec<usize> {
+        let l = self.layout;
+        let mut found = vec![];
+        for slot in (8..l.bytecode_data.saturating_sub(7)).step_by(8) {
+            let Some(bytes) = self.field(bytecode, slot).and_then(|t| self.byte_array(t)) else {
+                continue;
+            };
+            if position_in(&bytes, length, 0).is_some() {
+                found = decode_positions(&bytes)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|(_, raw)| script_offset(raw))
+                    .collect();
+            }
+        }
+        found
     }
 }
 
@@ -1097,6 +1126,8 @@ pub struct V8Stacks {
     layouts: HashMap<(u64, u64), Option<Layout>>,
     /// The unwinder of node's own C++ frames, between the system call and V8's exit frame.
     native: crate::native::NativeStacks,
+    /// How long each process's main thread may still be waited for ([`waiting`]).
+    idle_budget: HashMap<u32, std::time::Duration>,
 }
 
 impl V8Stacks {
@@ -1198,7 +1229,11 @@ impl V8Stacks {
         }
         if best.1.is_empty() && broken.is_empty() {
             // No JavaScript called: a libuv worker thread making an asynchronous call.
-            return Some(waiting::frames(&t, pid, &crate::procscan::syscall_args(tid)?));
+            if self.idle_budget.len() > 4096 {
+                self.idle_budget.clear();
+            }
+            let budget = self.idle_budget.entry(pid).or_insert(waiting::IDLE_BUDGET);
+            return Some(waiting::frames(&t, pid, &crate::procscan::syscall_args(tid)?, budget));
         }
         Some(if best.1.is_empty() { broken } else { best.1 })
     }

@@ -1416,9 +1416,11 @@ fn only_finding_at<'r>(r: &'r Run, name: &str, prog: &str) -> &'r Value {
 /// Asynchronous fs calls (`fs.promises`, callbacks) run on libuv's worker threads, where
 /// no JavaScript frame made them: a finding names the JavaScript waiting for the result,
 /// the async functions suspended at their `await`s (outermost last) or the callback
-/// given, at the line where it is defined; through node's own wrappers (`makeCallback`,
-/// `writeFile`'s open callback, a promise resolved by a callback, a promise returned
-/// from one of `fs.promises`' async functions). A call made only off Windows is none.
+/// given, at the line where it is defined, and whoever awaits the promise it resolves;
+/// through node's own wrappers (`makeCallback`, `writeFile`'s open callback, `truncate`'s
+/// `ftruncate` on the descriptor its open gave, a promise returned from one of
+/// `fs.promises`' async functions), and in code compiled with a line offset. A call made
+/// only off Windows is none.
 #[test]
 fn node_async_calls_name_the_javascript_waiting_for_them() {
     let prog = "node_async_waiters.js";
@@ -1432,7 +1434,7 @@ fn node_async_calls_name_the_javascript_waiting_for_them() {
         let f = r.findings().iter().find(|f| f["path"] == path);
         js_frames(f.unwrap_or_else(|| panic!("no finding for {path}\n{}", r.stderr)))
     };
-    assert_eq!(r.findings().len(), 5, "{}", r.stderr);
+    assert_eq!(r.findings().len(), 8, "{}", r.stderr);
     for f in r.findings() {
         assert_eq!(f["kind"], "mapped-file", "{f}");
         assert_eq!(blockers(f)[0]["pid"], stdout_pid(&r));
@@ -1445,10 +1447,45 @@ fn node_async_calls_name_the_javascript_waiting_for_them() {
             at("await cleanup(new Store())", "async <anonymous>"),
         ]
     );
-    assert_eq!(of("then"), [at("// the then handlers", "callback <anonymous>")]);
-    assert_eq!(of("called-back"), [at("// the callback", "callback removed")]);
-    assert_eq!(of("written")[0], at("// resolved by writeFile", "async <anonymous>"));
-    assert_eq!(of("resolved")[0], at("// awaited later", "async <anonymous>"));
+    assert_eq!(
+        of("then"),
+        [
+            at("// the then handlers", "callback <anonymous>"),
+            at("// the then handlers", "async <anonymous>"),
+        ]
+    );
+    assert_eq!(
+        of("called-back"),
+        [
+            at("// the callback", "callback removed"),
+            at("callBack(names[2], resolve)", "async <anonymous>"),
+        ]
+    );
+    // The same callback once it has run (compiled: its start is its scope info's).
+    assert_eq!(
+        of("again"),
+        [
+            at("// the callback", "callback removed"),
+            at("// once its callback is compiled", "async <anonymous>"),
+        ]
+    );
+    assert_eq!(of("written"), [at("// resolved by writeFile", "async <anonymous>")]);
+    assert_eq!(of("resolved"), [at("// awaited later", "async <anonymous>")]);
+    assert_eq!(
+        of("truncated"),
+        [
+            at("// truncated by fd", "callback truncated"),
+            at("// truncated by fd", "async <anonymous>"),
+        ]
+    );
+    // vm code with `lineOffset: 100`: its second line is line 102.
+    assert_eq!(
+        of("generated"),
+        [
+            ("/virtual/generated.js".to_string(), 102, "async viaVm".to_string()),
+            at("// awaited through vm", "async <anonymous>"),
+        ]
+    );
     let line = line_of(prog, "// awaited in remove");
     assert!(
         r.stderr.contains(&format!("  at {file}:{line} in async remove\n")),

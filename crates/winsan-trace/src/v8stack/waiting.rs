@@ -33,27 +33,37 @@
 //! wrong ones.
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use super::Thread;
 use crate::pyframe::PyFrame;
 
 /// libuv's `uv_fs_t` (`uv.h`, x86-64; unchanged through libuv 1.x): `type` (an `int`,
-/// `UV_FS` = 6), `path`, `new_path`, and `work_req` (what the thread pool hands its
-/// worker, inside the request).
+/// `UV_FS` = 6), `fs_type` (`uv_fs_type`: `UV_FS_FTRUNCATE` = 9, `UV_FS_COPYFILE` = 29),
+/// `path`, `new_path`, `file`, and `work_req` (what the thread pool hands its worker,
+/// inside the request).
 const UV_FS: u32 = 6;
 const REQ_TYPE: u64 = 8;
 const REQ_PATH: u64 = 104;
 const REQ_NEW_PATH: u64 = 272;
+const REQ_FS_TYPE: u64 = 64;
+const REQ_FILE: u64 = 280;
+const UV_FS_FTRUNCATE: i32 = 9;
+const UV_FS_COPYFILE: i32 = 29;
 const REQ_WORK: u64 = 336;
-/// How long the main thread is given to get back to its event loop.
-const IDLE_WAIT: std::time::Duration = std::time::Duration::from_millis(20);
+/// How long the main thread is given to get back to its event loop, for one call and
+/// (`IDLE_BUDGET`) for all of a process's.
+const IDLE_WAIT: Duration = Duration::from_millis(20);
+pub(super) const IDLE_BUDGET: Duration = Duration::from_secs(1);
 /// How far up the worker's stack the request is looked for.
 const STACK_WORDS: usize = 2048;
 /// A context with at most this many slots for variables is a closure's own (a wrapper's,
 /// a callback's scope): all its functions are followed.
 const SMALL_CONTEXT: usize = 6;
+/// At most this many links are followed from the request.
+const MAX_DEPTH: u32 = 400;
 /// At most this many heap objects are visited from the request.
-const MAX_OBJECTS: usize = 256;
+const MAX_OBJECTS: usize = 1024;
 
 /// A JavaScript object's header (map, properties, elements) and the generator fields
 /// V8 lays out after it (`JSGeneratorObject`: function, context, receiver,
@@ -65,17 +75,16 @@ const GENERATOR_POSITION: u64 = 48;
 
 /// The frames waiting for the asynchronous fs call that thread `t` is making with the
 /// system call arguments `args`, innermost first; empty when `t` is not running one.
-pub(super) fn frames(t: &Thread, pid: u32, args: &[u64; 6]) -> Vec<PyFrame> {
+/// `budget`: how long the process's main thread may still be waited for.
+pub(super) fn frames(t: &Thread, pid: u32, args: &[u64; 6], budget: &mut Duration) -> Vec<PyFrame> {
     let Some(req) = request(t, args) else {
         return vec![];
     };
     let Some(object) = t.word(req).and_then(|data| wrapper(t, data)) else {
         return vec![];
     };
-    let frames = waiters(t, object);
-    if !frames.is_empty() || !event_loop_idle(pid) {
-        return frames;
-    }
+    let waited = event_loop_idle(pid, IDLE_WAIT.min(*budget));
+    *budget = budget.saturating_sub(waited);
     waiters(t, object)
 }
 
@@ -84,54 +93,48 @@ fn waiters(t: &Thread, object: u64) -> Vec<PyFrame> {
     let mut walk = Walk {
         t,
         seen: HashSet::new(),
-        out: vec![],
     };
-    let mut queue: std::collections::VecDeque<u64> = properties(t, object).into();
-    while let Some(o) = queue.pop_front() {
-        if walk.seen.len() >= MAX_OBJECTS {
-            break;
-        }
-        if walk.seen.insert(o) {
-            queue.extend(walk.visit(o));
-        }
-    }
-    // A `then` with both handlers of the program: one waiter.
-    walk.out.dedup_by(|a, b| a.file == b.file && a.line == b.line);
-    walk.out
+    properties(t, object)
+        .into_iter()
+        .find_map(|o| walk.follow(o, 0))
+        .unwrap_or_default()
 }
 
-/// Whether the main thread of node process `pid` had to be waited for (at most
-/// `IDLE_WAIT`) to be back in its event loop's `epoll_wait`: the worker may start the
-/// call before the JavaScript that made it has attached its handlers (an `await` just
-/// after the call, a promise returned from an async function, linked in a microtask);
-/// by then they are attached. `false` when it was already there (nothing new to read).
-fn event_loop_idle(pid: u32) -> bool {
+/// A frame, then those that wait for it.
+fn chain(frame: Option<PyFrame>, rest: Option<Vec<PyFrame>>) -> Option<Vec<PyFrame>> {
+    let mut out: Vec<PyFrame> = frame.into_iter().collect();
+    out.extend(rest.unwrap_or_default());
+    (!out.is_empty()).then_some(out)
+}
+
+/// Waits (at most `max`) for the main thread of node process `pid` to be back in its
+/// event loop's `epoll_wait`, and says how long it waited: the worker may start the call
+/// before the JavaScript that made it has attached its handlers (an `await` just after
+/// the call, a promise returned from an async function and linked in a microtask); by
+/// then they are attached.
+fn event_loop_idle(pid: u32, max: Duration) -> Duration {
     // epoll_wait, epoll_pwait, epoll_pwait2 (x86-64).
     const EPOLL_WAIT: [&str; 3] = ["232", "281", "441"];
     let start = std::time::Instant::now();
-    let mut waited = false;
-    while start.elapsed() < IDLE_WAIT {
+    while start.elapsed() < max {
         let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/syscall")) else {
-            return waited;
+            break;
         };
         if s.split_whitespace().next().is_some_and(|nr| EPOLL_WAIT.contains(&nr)) {
-            return waited;
+            break;
         }
-        waited = true;
-        std::thread::sleep(std::time::Duration::from_micros(200));
+        std::thread::sleep(Duration::from_micros(200));
     }
-    waited
+    start.elapsed()
 }
 
 /// The `uv_fs_t` whose call this is: a word on the stack that points to it (or to its
-/// `work_req`), its type `UV_FS` and its path one of the call's pointers.
+/// `work_req`), its type `UV_FS` and its path one of the call's pointers (or its file the
+/// call's descriptor).
 fn request(t: &Thread, args: &[u64; 6]) -> Option<u64> {
     let pointers: Vec<u64> = args.iter().copied().filter(|&a| a > 0x10000).collect();
-    if pointers.is_empty() {
-        return None;
-    }
     let is_request = |r: u64| {
-        let mut b = [0u8; REQ_NEW_PATH as usize + 8];
+        let mut b = [0u8; REQ_FILE as usize + 4];
         if crate::sys::read_mem(t.tid, r, &mut b) != Some(b.len()) {
             return false;
         }
@@ -141,7 +144,14 @@ fn request(t: &Thread, args: &[u64; 6]) -> Option<u64> {
                 .try_into()
                 .unwrap_or_default(),
         );
-        kind == UV_FS && (pointers.contains(&word(REQ_PATH)) || pointers.contains(&word(REQ_NEW_PATH)))
+        let int = |o: u64| i32::from_le_bytes(b[o as usize..o as usize + 4].try_into().unwrap_or_default());
+        kind == UV_FS
+            && (pointers.contains(&word(REQ_PATH))
+                || pointers.contains(&word(REQ_NEW_PATH))
+                // A call on the request's file descriptor (`ftruncate`), or on those
+                // `uv_fs_copyfile` opens itself.
+                || (int(REQ_FS_TYPE) == UV_FS_FTRUNCATE && i64::from(int(REQ_FILE)) == args[0] as i64)
+                || int(REQ_FS_TYPE) == UV_FS_COPYFILE)
     };
     let mut tried = HashSet::new();
     t.stack
@@ -202,73 +212,144 @@ fn properties(t: &Thread, object: u64) -> Vec<u64> {
 struct Walk<'a, 'b> {
     t: &'a Thread<'b>,
     seen: HashSet<u64>,
-    out: Vec<PyFrame>,
 }
 
 impl Walk<'_, '_> {
-    /// What an object of the chain leads to, recording the program's functions.
-    fn visit(&mut self, o: u64) -> Vec<u64> {
+    /// The frames waiting from `o` on: the first chain of waiters through it that names
+    /// any (a promise awaited by two functions is one chain, not both), `None` when none
+    /// does.
+    fn follow(&mut self, o: u64, depth: u32) -> Option<Vec<PyFrame>> {
         let t = self.t;
         let l = t.layout;
-        let Some(kind) = t.kind(o) else {
-            return vec![];
-        };
-        let fields = |from: u64, to: u64| -> Vec<u64> {
-            (from..to)
+        if depth > MAX_DEPTH || self.seen.len() >= MAX_OBJECTS || o & 1 == 0 || !self.seen.insert(o) {
+            return None;
+        }
+        let kind = t.kind(o)?;
+        if Some(kind) == l.promise_type {
+            return self.reactions(o, depth);
+        }
+        if Some(kind) == l.capability_type {
+            // A promise capability: its promise (then resolve, reject).
+            return (8..32)
                 .step_by(8)
                 .filter_map(|k| t.field(o, k))
-                .filter(|&w| w & 1 == 1)
-                .collect()
-        };
-        if Some(kind) == l.promise_type {
-            // `reactions_or_result`, then flags (a Smi) and node's embedder field.
-            return fields(JS_OBJECT_HEADER, JS_OBJECT_HEADER + 8)
-                .into_iter()
-                .filter(|&r| t.kind(r) == l.reaction_type)
-                .collect();
-        }
-        if Some(kind) == l.reaction_type || Some(kind) == l.capability_type {
-            // next, reject and fulfill handlers, the derived promise or capability.
-            return fields(8, 48);
+                .find_map(|w| self.follow(w, depth + 1));
         }
         if Some(kind) == l.async_function_type || Some(kind) == l.async_generator_type {
-            if let Some(frame) = self.suspended(o) {
-                self.out.push(frame);
-            }
+            let frame = self.suspended(o);
             // An async function's own promise: who awaits it.
-            if Some(kind) == l.async_function_type {
-                return fields(72, 104)
-                    .into_iter()
+            let rest = if Some(kind) == l.async_function_type {
+                (72..104)
+                    .step_by(8)
+                    .filter_map(|k| t.field(o, k))
                     .filter(|&p| t.kind(p) == l.promise_type)
-                    .collect();
-            }
-            return vec![];
-        }
-        if let Some(shared) = function_shared(t, o) {
-            if let Some(frame) = program_function(t, shared) {
-                self.out.push(frame);
-                return vec![];
-            }
-            // node's or V8's own closure (the wrapper of a callback, an await's or a
-            // promise's resolving functions): what its context holds for it. The
-            // context of a function of node's module scope is that whole scope, of a
-            // builtin the native context: of a large one, only the program's functions.
-            let Some(context) = l.function_context.and_then(|c| t.field(o, c)) else {
-                return vec![];
+                    .find_map(|p| self.follow(p, depth + 1))
+            } else {
+                None
             };
-            let slots = context_slots(t, context);
-            if slots.len() <= SMALL_CONTEXT {
-                return slots;
-            }
-            return slots
-                .into_iter()
-                .filter(|&w| match function_shared(t, w) {
-                    Some(shared) => program_function(t, shared).is_some(),
-                    None => true,
-                })
-                .collect();
+            return chain(frame, rest);
         }
-        vec![]
+        let shared = function_shared(t, o)?;
+        let context = l.function_context.and_then(|c| t.field(o, c))?;
+        if let Some(frame) = program_function(t, shared) {
+            // The program's callback, and whom it hands the result to where its own
+            // scope says (a promise's resolving function it closes over:
+            // `new Promise((resolve) => fs.unlink(p, (err) => resolve()))`, util.promisify
+            // and its kin).
+            return chain(Some(frame), self.scope(context, depth + 1, true));
+        }
+        // node's or V8's own closure (the wrapper of a callback, an await's or a promise's
+        // resolving functions): what its scope holds for it.
+        self.scope(context, depth + 1, false)
+    }
+
+    /// What a closure's scope (`context`, and the scopes around it) holds that waits:
+    /// promises, async functions, and functions. The context of a function of a module's
+    /// scope is that whole scope, of a builtin the native context: a large context is a
+    /// scope's boundary, where of node's (`program` false) only the program's functions
+    /// are followed, and of the program's (`program`: the scope of its callback) nothing
+    /// (its promises and functions may have nothing to do with this call). In the
+    /// program's scopes a function it may call or not (a library's wrapper calling the
+    /// callback it was given, which resolves a promise) is taken only when the chain
+    /// through it ends at an `await`.
+    fn scope(&mut self, context: u64, depth: u32, program: bool) -> Option<Vec<PyFrame>> {
+        let t = self.t;
+        let l = t.layout;
+        if depth > MAX_DEPTH || self.seen.len() >= MAX_OBJECTS || !self.seen.insert(context) {
+            return None;
+        }
+        let slots = context_slots(t, context);
+        let small = slots.len() <= SMALL_CONTEXT;
+        if program && !small {
+            return None;
+        }
+        for w in slots {
+            let (follow, must_reach_await) = match function_shared(t, w) {
+                // A function of the program's scope (the callback a library wrapper
+                // calls): only if the chain through it ends at an await.
+                Some(s) if program => (true, t.script_of(s).is_some()),
+                Some(s) => (small || program_function(t, s).is_some(), false),
+                None => (true, false),
+            };
+            if !follow {
+                continue;
+            }
+            match self.follow(w, depth + 1) {
+                Some(found) if !must_reach_await || found.iter().any(|f| f.function.starts_with("async ")) => {
+                    return Some(found)
+                }
+                _ => {}
+            }
+        }
+        // The enclosing scope, where the variables of the function around are
+        // (`fs.truncate`'s callback, kept by the closure inside its open callback).
+        let previous = t.field(context, 16 + 8 * l.context_prev?)?;
+        (small && is_context(t, previous)).then_some(())?;
+        self.scope(previous, depth + 1, program)
+    }
+
+    /// The waiters of a pending promise: its reactions (`reactions_or_result`, a list
+    /// linked by `next`, the last attached first), in the order they were attached; of
+    /// each the handler (fulfill, else reject: the same waiter) and then the promise
+    /// `then` derived, which waits in turn.
+    fn reactions(&mut self, promise: u64, depth: u32) -> Option<Vec<PyFrame>> {
+        let t = self.t;
+        let l = t.layout;
+        let mut list = vec![];
+        let mut r = t.field(promise, JS_OBJECT_HEADER)?;
+        while t.kind(r) == l.reaction_type && list.len() < 16 && !list.contains(&r) {
+            list.push(r);
+            let Some(next) = t.field(r, 8) else { break };
+            r = next;
+        }
+        list.into_iter().rev().find_map(|r| {
+            // After `next`: the reject and fulfill handlers, the derived promise or
+            // capability, and (before or after them, by V8 version) the embedder's data:
+            // told apart by their types.
+            let fields: Vec<u64> = (16..56).step_by(8).filter_map(|k| t.field(r, k)).collect();
+            let derived = fields
+                .iter()
+                .copied()
+                .find(|&w| {
+                    t.kind(w)
+                        .is_some_and(|k| Some(k) == l.promise_type || Some(k) == l.capability_type)
+                })
+                .unwrap_or(0);
+            let mut handlers: Vec<u64> = fields
+                .into_iter()
+                .filter(|&w| function_shared(t, w).is_some())
+                .collect();
+            handlers.reverse();
+            let handler = handlers.into_iter().find_map(|h| self.follow(h, depth + 1));
+            match handler {
+                Some(mut frames) if frames.last().is_some_and(|f| f.function.starts_with("callback ")) => {
+                    frames.extend(self.follow(derived, depth + 1).unwrap_or_default());
+                    Some(frames)
+                }
+                Some(frames) => Some(frames),
+                None => self.follow(derived, depth + 1),
+            }
+        })
     }
 
     /// An async function suspended at an `await`: its function at the line of it.
@@ -315,8 +396,11 @@ fn program_function(t: &Thread, shared: u64) -> Option<PyFrame> {
     Some(frame)
 }
 
-/// Where a function's source starts: its uncompiled data's start position, or (compiled)
-/// the position of its first bytecode.
+/// Where a function's source starts: its uncompiled data's start position or, once it
+/// is compiled, its scope info's (V8's `PositionInfo`, where the slots before it depend
+/// on the scope's flags: found as the pair of Smis `start < end` closest around every
+/// position of the function's bytecode; an arrow function's expression body ends at
+/// its last).
 fn start_position(t: &Thread, shared: u64) -> Option<usize> {
     let l = t.layout;
     let data = shared_data(t, shared);
@@ -330,7 +414,29 @@ fn start_position(t: &Thread, shared: u64) -> Option<usize> {
         }
     }
     let (b, length) = bytecode_of(t, shared)?;
-    t.bytecode_position(b, length, 0)
+    let positions = t.bytecode_positions(b, length);
+    let (&first, &last) = (positions.iter().min()?, positions.iter().max()?);
+    let scope = t
+        .field(shared, l.shared_name?)
+        .filter(|&s| l.scope_info_type.is_some() && t.kind(s) == l.scope_info_type)?;
+    let slots: Vec<Option<i64>> = (1..64).map(|k| t.field(scope, 8 * k).and_then(Thread::smi)).collect();
+    let source = t.field(t.script_of(shared)?, l.script_source)?;
+    let b = t.bytes(source, l.strings.length, 4)?;
+    let length = usize::try_from(i32::from_le_bytes(b.try_into().ok()?)).ok()?;
+    position_info(&slots, first, last, length)
+}
+
+/// The start of the closest pair of consecutive Smis `start < end` among a scope info's
+/// slots (`None`: not a Smi) around the positions `first..=last`, within a script of
+/// `length` characters.
+fn position_info(slots: &[Option<i64>], first: usize, last: usize, length: usize) -> Option<usize> {
+    slots
+        .windows(2)
+        .filter_map(|w| {
+            let (start, end) = (usize::try_from(w[0]?).ok()?, usize::try_from(w[1]?).ok()?);
+            (start <= first && last <= end && start < end && end <= length).then_some(start)
+        })
+        .max()
 }
 
 /// The tagged fields of a shared function info (its function data among them: V8 12 and
@@ -359,14 +465,10 @@ fn bytecode_of(t: &Thread, shared: u64) -> Option<(u64, i64)> {
         .and_then(with_length)
 }
 
-/// The slots of a context (not its scope info nor the context it is in: those hold the
-/// whole enclosing scope, not what this closure was made for).
+/// The variables' slots of a context (not its scope info nor the context it is in).
 fn context_slots(t: &Thread, context: u64) -> Vec<u64> {
     let l = t.layout;
-    let (Some(first), Some(last)) = (l.context_types.0, l.context_types.1) else {
-        return vec![];
-    };
-    if !t.kind(context).is_some_and(|k| (first..=last).contains(&k)) {
+    if !is_context(t, context) {
         return vec![];
     }
     let n = t.field(context, 8).and_then(Thread::smi).unwrap_or(0).clamp(0, 16) as u64;
@@ -375,6 +477,13 @@ fn context_slots(t: &Thread, context: u64) -> Vec<u64> {
         .filter_map(|i| t.field(context, 16 + 8 * i))
         .filter(|&w| w & 1 == 1)
         .collect()
+}
+
+fn is_context(t: &Thread, o: u64) -> bool {
+    let (Some(first), Some(last)) = t.layout.context_types else {
+        return false;
+    };
+    t.kind(o).is_some_and(|k| (first..=last).contains(&k))
 }
 
 #[cfg(test)]
@@ -388,6 +497,34 @@ mod tests {
         // new_path, then file, flags, mode, nbufs, bufs, off, uid, gid, atime, mtime.
         assert_eq!(REQ_PATH, 64 + 5 * 8);
         assert_eq!(REQ_NEW_PATH, REQ_PATH + 8 + 12 * 8 + 4 * 16);
+        assert_eq!(REQ_FILE, REQ_NEW_PATH + 8);
         assert_eq!(REQ_WORK, REQ_NEW_PATH + 8 + 4 * 4 + 8 + 8 + 4 + 4 + 8 + 8);
+    }
+
+    #[test]
+    fn a_compiled_function_starts_at_its_scope_infos_position() {
+        // The slots of an arrow function's scope info (node 20): flags, counts, names
+        // and infos, then start and end, its expression body ending at its last position.
+        let slots = [
+            Some(5730370),
+            Some(1),
+            Some(0),
+            None,
+            Some(-1),
+            None,
+            Some(608),
+            Some(648),
+            None,
+            Some(20),
+            Some(51052544),
+        ];
+        assert_eq!(position_info(&slots, 608, 648, 1000), Some(608));
+        assert_eq!(position_info(&slots, 610, 640, 1000), Some(608));
+        // A position outside it: not this function's pair, nor a count and a bit field
+        // (past the end of the script).
+        assert_eq!(position_info(&slots, 600, 640, 1000), None);
+        // Of two pairs around the positions, the closer.
+        let nested = [Some(100), Some(900), Some(300), Some(400)];
+        assert_eq!(position_info(&nested, 310, 390, 1000), Some(300));
     }
 }
