@@ -1,11 +1,11 @@
 // Asynchronous fs calls run on libuv's worker threads, where no JavaScript frame made
-// them: a finding names the JavaScript waiting for the result instead. Eight calls a
+// them: a finding names the JavaScript waiting for the result instead. Nine calls a
 // Python child's mapping refuses on Windows (ERROR_USER_MAPPED_FILE), each awaited or
 // called back in another way, and one made only off Windows (no finding). Prints the
 // holder's pid.
 const fs = require('fs'); const fsp = require('fs/promises'); const path = require('path'); const cp = require('child_process');
 const d = process.argv[2];
-const names = ['awaited', 'then', 'called-back', 'written', 'resolved', 'truncated', 'again', 'generated', 'posix'].map((n) => path.join(d, n));
+const names = ['awaited', 'then', 'called-back', 'written', 'resolved', 'truncated', 'again', 'generated', 'yielded', 'posix'].map((n) => path.join(d, n));
 for (const p of names) fs.writeFileSync(p, 'data');
 const child = cp.spawn('python3', ['-c',
   "import sys, mmap; fs = [open(p, 'r+b') for p in sys.argv[1:]]; ms = [mmap.mmap(f.fileno(), 0) for f in fs]; print('ready', flush=True); sys.stdin.read()", ...names],
@@ -19,6 +19,13 @@ class Store {
 
 async function cleanup(store) {
   await store.remove(names[0]); // awaited in cleanup
+}
+
+async function* removing(ps) {
+  for (const p of ps) {
+    await fsp.unlink(p); // in an async generator
+    yield p;
+  }
 }
 
 function callBack(p, done) {
@@ -44,8 +51,11 @@ child.stdout.once('data', async () => {
     resolve();
   }));
   await viaVm(fsp, names[7]); // awaited through vm
+  for await (const p of removing([names[8]])) { // consumed by for await
+    void p;
+  }
   if (process.platform !== 'win32') {
-    await fsp.unlink(names[8]);
+    await fsp.unlink(names[9]);
   }
   child.stdin.end();
   child.on('exit', () => console.log(child.pid));

@@ -140,6 +140,7 @@ struct Layout {
     capability_type: Option<u16>,
     async_function_type: Option<u16>,
     async_generator_type: Option<u16>,
+    generator_request_type: Option<u16>,
     function_context: Option<u64>,
     context_types: (Option<u16>, Option<u16>),
     context_prev: Option<u64>,
@@ -268,6 +269,7 @@ impl Layout {
             capability_type: kind("PromiseCapability"),
             async_function_type: kind("JSAsyncFunctionObject"),
             async_generator_type: kind("JSAsyncGeneratorObject"),
+            generator_request_type: kind("AsyncGeneratorRequest"),
             function_context: field("JSFunction", &["context"]),
             context_types: (
                 get("FirstContextType").and_then(|v| u16::try_from(v).ok()),

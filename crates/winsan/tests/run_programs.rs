@@ -1419,8 +1419,8 @@ fn only_finding_at<'r>(r: &'r Run, name: &str, prog: &str) -> &'r Value {
 /// given, at the line where it is defined, and whoever awaits the promise it resolves;
 /// through node's own wrappers (`makeCallback`, `writeFile`'s open callback, `truncate`'s
 /// `ftruncate` on the descriptor its open gave, a promise returned from one of
-/// `fs.promises`' async functions), and in code compiled with a line offset. A call made
-/// only off Windows is none.
+/// `fs.promises`' async functions), from an async generator to its `for await`, and in
+/// code compiled with a line offset. A call made only off Windows is none.
 #[test]
 fn node_async_calls_name_the_javascript_waiting_for_them() {
     let prog = "node_async_waiters.js";
@@ -1434,7 +1434,7 @@ fn node_async_calls_name_the_javascript_waiting_for_them() {
         let f = r.findings().iter().find(|f| f["path"] == path);
         js_frames(f.unwrap_or_else(|| panic!("no finding for {path}\n{}", r.stderr)))
     };
-    assert_eq!(r.findings().len(), 8, "{}", r.stderr);
+    assert_eq!(r.findings().len(), 9, "{}", r.stderr);
     for f in r.findings() {
         assert_eq!(f["kind"], "mapped-file", "{f}");
         assert_eq!(blockers(f)[0]["pid"], stdout_pid(&r));
@@ -1484,6 +1484,14 @@ fn node_async_calls_name_the_javascript_waiting_for_them() {
         [
             ("/virtual/generated.js".to_string(), 102, "async viaVm".to_string()),
             at("// awaited through vm", "async <anonymous>"),
+        ]
+    );
+    // An async generator, and the `for await` that consumes it.
+    assert_eq!(
+        of("yielded"),
+        [
+            at("// in an async generator", "async removing"),
+            at("// consumed by for await", "async <anonymous>"),
         ]
     );
     let line = line_of(prog, "// awaited in remove");

@@ -237,16 +237,24 @@ impl Walk<'_, '_> {
         }
         if Some(kind) == l.async_function_type || Some(kind) == l.async_generator_type {
             let frame = self.suspended(o);
-            // An async function's own promise: who awaits it.
-            let rest = if Some(kind) == l.async_function_type {
-                (72..104)
-                    .step_by(8)
-                    .filter_map(|k| t.field(o, k))
-                    .filter(|&p| t.kind(p) == l.promise_type)
-                    .find_map(|p| self.follow(p, depth + 1))
+            // An async function's own promise: who awaits it; an async generator's
+            // queue of requests (`AsyncGeneratorRequest`: next, resume mode, value,
+            // promise), the first of which is what its consumer awaits (`for await`).
+            let after: Vec<u64> = (72..104).step_by(8).filter_map(|k| t.field(o, k)).collect();
+            let promise = if Some(kind) == l.async_function_type {
+                after.into_iter().find(|&p| t.kind(p) == l.promise_type)
             } else {
-                None
+                after
+                    .into_iter()
+                    .find(|&q| l.generator_request_type.is_some() && t.kind(q) == l.generator_request_type)
+                    .and_then(|q| {
+                        (8..40)
+                            .step_by(8)
+                            .filter_map(|k| t.field(q, k))
+                            .find(|&p| t.kind(p) == l.promise_type)
+                    })
             };
+            let rest = promise.and_then(|p| self.follow(p, depth + 1));
             return chain(frame, rest);
         }
         let shared = function_shared(t, o)?;
