@@ -185,17 +185,16 @@ impl Elf {
         let i = self.section_of_type(SHT_SYMTAB)?;
         let (str_offset, str_size) = self.section_range(self.linked(i)?)?;
         let needle: Vec<u8> = [&[0u8][..], name, &[0u8][..]].concat();
+        let finder = memchr::memmem::Finder::new(&needle);
         // The name's offset in the string table (pieces overlap by the name's length).
         let mut name_offset = None;
         let mut at = 0;
+        let mut b = vec![];
         while at < str_size && name_offset.is_none() {
             let n = (str_size - at).min(CHUNK + needle.len() as u64);
-            let mut b = vec![0u8; n as usize];
+            b.resize(n as usize, 0);
             self.file.read_exact_at(&mut b, str_offset + at).ok()?;
-            name_offset = b
-                .windows(needle.len())
-                .position(|w| w == needle)
-                .map(|p| at + p as u64 + 1);
+            name_offset = finder.find(&b).map(|p| at + p as u64 + 1);
             at += CHUNK;
         }
         let name_offset = name_offset? as usize;
@@ -226,7 +225,12 @@ impl Elf {
         let (syms, names) = (self.contents(i, 64 << 20)?, self.contents(self.linked(i)?, 64 << 20)?);
         let mut out = vec![];
         for s in syms.chunks_exact(24) {
-            let Some(name) = name_at(&names, u32at(s, 0)).and_then(|n| n.strip_prefix(prefix)) else {
+            // Most names do not begin so: told before their ends are looked for.
+            let o = u32at(s, 0);
+            if names.get(o..o + prefix.len()) != Some(prefix) {
+                continue;
+            }
+            let Some(name) = name_at(&names, o).and_then(|n| n.strip_prefix(prefix)) else {
                 continue;
             };
             let (value, section) = (u64at(s, 8) as u64, u16at(s, 6));
