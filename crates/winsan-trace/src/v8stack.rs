@@ -39,7 +39,7 @@
 //!
 //! An asynchronous call (`fs.unlink(path, callback)`, `fs.promises`) runs on a libuv
 //! worker thread, which has no JavaScript frames: its frames are those waiting for it
-//! ([`waiting`]). Anything unexpected ends the walk with the frames found so far;
+//! (the `waiting` module). Anything unexpected ends the walk with the frames found so far;
 //! nothing here can fail the program.
 
 use std::collections::HashMap;

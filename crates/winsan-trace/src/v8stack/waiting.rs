@@ -9,8 +9,9 @@
 //!
 //! * the request: the worker's stack holds a pointer to it (libuv passes it down to the
 //!   call), told from other words by its type (`UV_FS`) and its `path` (or `new_path`)
-//!   being the very pointer the system call was given (libuv's `uv_fs_t`, whose layout
-//!   is libuv's stable ABI: the same from node 18 to 24);
+//!   being the very pointer the system call was given, or its `file` the descriptor
+//!   (`ftruncate`; `copyfile` opens its own) (libuv's `uv_fs_t`, whose layout is
+//!   libuv's stable ABI: the same from node 18 to 24);
 //! * its `data`: node's request wrap (`FSReqCallback`, `FSReqPromise`; `ReqWrap::
 //!   Dispatched` sets it), a C++ object whose `BaseObject` holds a global handle to its
 //!   JavaScript object, which in turn holds the C++ object's address in an embedder
@@ -23,14 +24,20 @@
 //!   the closure V8 made for an `await`, whose context holds the suspended async
 //!   function (`JSAsyncFunctionObject`: its function, and in `input_or_debug_pos` the
 //!   bytecode offset it is suspended at, V8's `JSGeneratorObject::code_offset`), whose
-//!   own promise leads on to whoever awaits it: V8's async stack trace, walked the same
-//!   way its `CaptureAsyncStackTrace` does.
+//!   own promise leads on to whoever awaits it (an async generator's: the request its
+//!   `for await` consumer awaits): V8's async stack trace, walked the same way its
+//!   `CaptureAsyncStackTrace` does;
+//! * from a callback of the program, the promise it resolves (a resolving function in
+//!   its scope) and on from there.
 //!
-//! An async function is named `async NAME` at the line of its `await` (as V8 names it in
-//! an `Error`'s stack); a callback `callback NAME` at the line where it is defined. The
-//! main thread runs while this is read, so every object is checked for the type it must
-//! have and anything else ends the walk: a half-made chain gives fewer frames, not
-//! wrong ones.
+//! The walk is depth first and gives one chain: a promise awaited by two functions
+//! shows one of them. An async function is named `async NAME` at the line of its
+//! `await` (as V8 names it in an `Error`'s stack); a callback `callback NAME` at the line
+//! where it is defined. The worker may start before the JavaScript that made the call
+//! has attached its handlers, so the main thread is first given a moment to get back to
+//! its event loop. It runs on while this is read, so every object is checked for the
+//! type it must have and anything else ends the walk: a half-made chain gives fewer
+//! frames, not wrong ones.
 
 use std::collections::HashSet;
 use std::time::Duration;
