@@ -127,7 +127,14 @@ fn event_loop_idle(pid: u32, max: Duration) -> Duration {
         let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/syscall")) else {
             break;
         };
-        if s.split_whitespace().next().is_some_and(|nr| EPOLL_WAIT.contains(&nr)) {
+        let call = s.split_whitespace().next().unwrap_or_default();
+        // Back in its event loop; or stopped in a call of those winsan traps, which may
+        // be waiting for this very supervisor: no JavaScript runs before it returns.
+        if EPOLL_WAIT.contains(&call)
+            || call
+                .parse()
+                .is_ok_and(|nr: libc::c_long| crate::syscalls::TABLE.iter().any(|&(n, ..)| n == nr))
+        {
             break;
         }
         std::thread::sleep(Duration::from_micros(200));
