@@ -229,14 +229,32 @@ pub fn human(f: &Finding) -> String {
     s
 }
 
+/// The frame a finding is annotated at: the innermost with a line in the program's own
+/// code, not in a dependency or the language's library (`node_modules`, `site-packages`,
+/// a Python installation's `lib/python3.X`, cargo's registry, Go's module cache, Rust's
+/// std), where the program's author can act; else the innermost with a line.
+pub fn annotated(stack: &[crate::pyframe::PyFrame]) -> Option<&crate::pyframe::PyFrame> {
+    const NOT_THE_PROGRAMS: [&str; 7] = [
+        "/node_modules/",
+        "/site-packages/",
+        "/dist-packages/",
+        "/lib/python3",
+        "/.cargo/registry/",
+        "/go/pkg/mod/",
+        "/rustc/",
+    ];
+    let with_line = || stack.iter().filter(|s| s.line > 0);
+    with_line()
+        .find(|s| !NOT_THE_PROGRAMS.iter().any(|d| s.file.contains(d)))
+        .or_else(|| with_line().next())
+}
+
 /// A GitHub Actions `::error` annotation.
-/// With the caller's innermost source frame as the annotation's file and line.
+/// With the caller's innermost source frame of its own code as the annotation's file and
+/// line ([`annotated`]).
 pub fn github(f: &Finding) -> String {
     let msg = human(f).replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
-    let at = f
-        .stack
-        .iter()
-        .find(|s| s.line > 0)
+    let at = annotated(&f.stack)
         .map(|s| format!("file={},line={},", s.file.replace(',', "%2C"), s.line))
         .unwrap_or_default();
     format!("::error {at}title=winsan {}::{}\n", f.kind, msg)
@@ -278,10 +296,11 @@ pub struct JsonReport<'a> {
 }
 
 /// A SARIF 2.1.0 log of the findings.
-/// A SARIF location: the source line of the caller's innermost frame when known (so code
-/// scanning annotates the program), otherwise the file operated on.
+/// A SARIF location: the source line of the caller's innermost frame of its own code when
+/// known (so code scanning annotates the program: [`annotated`]), otherwise the file
+/// operated on.
 fn location(f: &Finding) -> serde_json::Value {
-    match f.stack.iter().find(|s| s.line > 0) {
+    match annotated(&f.stack) {
         Some(s) => serde_json::json!({"physicalLocation": {
             "artifactLocation": {"uri": format!("file://{}", s.file)},
             "region": {"startLine": s.line.max(1)},
@@ -327,6 +346,27 @@ pub fn sarif(findings: &[Finding]) -> serde_json::Value {
 mod tests {
     use super::*;
     const SV: Win32Error = Win32Error::ERROR_SHARING_VIOLATION;
+
+    #[test]
+    fn annotations_point_at_the_programs_own_code() {
+        let frame = |file: &str, line| crate::pyframe::PyFrame {
+            file: file.into(),
+            function: String::new(),
+            line,
+            at: Default::default(),
+        };
+        let stack = [
+            frame("/app/node_modules/universalify/index.js", 8),
+            frame("/root/.pyenv/versions/3.11.7/lib/python3.11/shutil.py", 0),
+            frame("/usr/lib/python3.11/shutil.py", 725),
+            frame("/app/src/clean.js", 21),
+            frame("/app/src/main.js", 3),
+        ];
+        assert_eq!(annotated(&stack).unwrap().file, "/app/src/clean.js");
+        // Only dependencies: the innermost with a line.
+        assert_eq!(annotated(&stack[..3]).unwrap().line, 8);
+        assert!(annotated(&stack[1..2]).is_none());
+    }
 
     #[test]
     fn python_texts() {
