@@ -411,6 +411,8 @@ struct Tracer {
     /// Node callers' JavaScript frames (V8's), and the JavaScript source files read for
     /// their platform checks.
     v8stacks: V8Stacks,
+    /// Java callers' frames (HotSpot's interpreted frames).
+    javastacks: crate::javastack::JavaStacks,
     jssources: JsSources,
     /// Native callers' frames (Rust, C, C++) and their sources, read for `cfg` and `#if`.
     native: NativeStacks,
@@ -517,6 +519,7 @@ impl Tracer {
             java: Default::default(),
             gostacks: Default::default(),
             v8stacks: Default::default(),
+            javastacks: Default::default(),
             jssources: Default::default(),
             native: Default::default(),
             native_sources: Default::default(),
@@ -1980,6 +1983,14 @@ impl Tracer {
             }))
             .unwrap_or_else(|_| {
                 self.v8stacks = V8Stacks::default();
+                vec![]
+            }),
+            // Read from the JVM's memory: a panic there must not take the supervisor down.
+            Runtime::Java => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                crate::javastack::shown(&self.javastacks.stack(pid, n.tid))
+            }))
+            .unwrap_or_else(|_| {
+                self.javastacks = Default::default();
                 vec![]
             }),
             _ => native::shown(&native_stack),

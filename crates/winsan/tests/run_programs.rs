@@ -2217,6 +2217,52 @@ fn java_delete_of_an_open_stream_is_a_sharing_violation() {
     assert_eq!(b[0]["pid"], f["pid"], "the JVM's own FileOutputStream");
     assert_eq!(b[0]["access"], serde_json::json!(["write"]));
     assert_eq!(b[0]["share"], serde_json::json!(["read", "write"]));
+    // A class of the default package: its source file alone.
+    let line = line_of("JavaRemoveOpen.java", "Files.delete");
+    assert_eq!(
+        js_frames(f),
+        [(
+            "JavaRemoveOpen.java".to_string(),
+            line,
+            "JavaRemoveOpen.main".to_string()
+        )]
+    );
+}
+
+/// A Java finding names its frames (HotSpot's interpreted frames, read with the JVM's
+/// own map of its structures): the program's methods innermost first, in their source
+/// files under their package's path, at their lines; the JDK's own frames (Files.delete
+/// and below) and the lambda's hidden class left out.
+#[test]
+fn java_finding_names_the_java_frames() {
+    if !java_available() {
+        return;
+    }
+    let prog = "JavaFrames.java";
+    let Some(r) = run("java-frames", &[], prog) else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    let file = "com/example/frames/JavaFrames.java".to_string();
+    let at = |marker: &str, function: &str| (file.clone(), line_of(prog, marker), function.to_string());
+    assert_eq!(
+        js_frames(f),
+        [
+            at("// the call", "com.example.frames.JavaFrames.remove"),
+            at("// its caller", "com.example.frames.JavaFrames.clean"),
+            at("// the thread's lambda", "com.example.frames.JavaFrames.lambda$main$0"),
+        ],
+        "{}",
+        r.stderr
+    );
+    let line = line_of(prog, "// the call");
+    assert!(
+        r.stderr
+            .contains(&format!("  at {file}:{line} in com.example.frames.JavaFrames.remove\n")),
+        "{}",
+        r.stderr
+    );
 }
 
 /// A file an NIO writer holds can be deleted on Windows (NIO shares delete), and so can a

@@ -1,0 +1,392 @@
+//! A Java caller's frames, read from the JVM's memory with HotSpot's own map of it.
+//!
+//! HotSpot publishes the layout of its structures for its Serviceability Agent (what
+//! `jhsdb` reads a live or dead JVM with): `libjvm.so` exports `gHotSpotVMStructs`, an
+//! array of `{type name, field name, type string, is static, offset, address}` entries
+//! (`vmStructs.cpp`), `gHotSpotVMTypes` (sizes) and `gHotSpotVMIntConstants`, with the
+//! entries' own layout in `gHotSpotVMStructEntry*Offset` variables. Nothing here guesses
+//! an offset of HotSpot's: each comes from those tables, read once per JVM.
+//!
+//! From them: the JVM's Java threads (`ThreadsSMRSupport::_java_thread_list`), the one
+//! whose `OSThread::_thread_id` is the caller, and its `JavaFrameAnchor`: the frame
+//! pointer of the last Java frame, set while the thread runs native code (a JDK JNI
+//! method making the system call). Interpreted frames are walked from there: below each
+//! frame pointer the interpreter keeps the frame's `Method*` and its bytecode pointer
+//! (x86-64 `frame_x86.hpp`: `interpreter_frame_method_offset` = -3 words,
+//! `interpreter_frame_bcp_offset` = -8), and above it the caller's frame pointer and the
+//! return address, which must lie in the interpreter's code for the caller to be one
+//! (`AbstractInterpreter::_code`: the stub queue it is generated into). A method is
+//! named from its constant pool (`ConstMethod::_name_index`, the holder class's name,
+//! the class's `SourceFile`), its line from the compressed line number table after its
+//! bytecodes (`CompressedLineNumberReadStream`: a byte `bci_delta << 3 | line_delta`, or
+//! 0xFF and two signed UNSIGNED5 numbers; 0 ends it). A frame that is not interpreted
+//! (code the JIT compiled) ends the walk: the frames found so far are given. Checked on
+//! OpenJDK 17 (x86-64).
+
+use std::collections::HashMap;
+
+use crate::pyframe::PyFrame;
+
+/// At most this many frames are read.
+const MAX_FRAMES: usize = 64;
+/// `frame_x86.hpp`: where an interpreted frame keeps its method and bytecode pointer,
+/// in words from its frame pointer.
+const INTERPRETER_FRAME_METHOD: i64 = -3;
+const INTERPRETER_FRAME_BCP: i64 = -8;
+
+/// What the walk needs of one JVM: field offsets (or, for static fields, addresses),
+/// type sizes and constants, from its own tables.
+struct Jvm {
+    /// The `libjvm.so` mapping this was read from (a restarted or exec'd JVM differs).
+    base: u64,
+    fields: HashMap<(String, String), u64>,
+    sizes: HashMap<String, u64>,
+    has_line_numbers: u16,
+    /// The interpreter's code: `[start, end)`.
+    interpreter: (u64, u64),
+}
+
+/// The Java frames of JVM threads, with each JVM's tables.
+#[derive(Default)]
+pub struct JavaStacks {
+    jvms: HashMap<u32, Option<Jvm>>,
+}
+
+impl JavaStacks {
+    /// The Java frames of thread `tid` of JVM `pid`, stopped in a system call made from
+    /// native code called from Java, innermost first; empty when they cannot be read.
+    pub fn stack(&mut self, pid: u32, tid: u32) -> Vec<PyFrame> {
+        if !cfg!(target_arch = "x86_64") {
+            return vec![];
+        }
+        let Some(base) = libjvm(pid).map(|(base, _)| base) else {
+            return vec![];
+        };
+        if self
+            .jvms
+            .get(&pid)
+            .is_some_and(|j| j.as_ref().is_some_and(|j| j.base != base))
+        {
+            self.jvms.remove(&pid);
+        }
+        if self.jvms.len() >= 64 {
+            self.jvms.clear();
+        }
+        let jvm = self.jvms.entry(pid).or_insert_with(|| Jvm::read(pid));
+        jvm.as_ref().and_then(|j| j.frames(pid, tid)).unwrap_or_default()
+    }
+}
+
+/// The start of `libjvm.so`'s first mapping in `pid`, and its path.
+fn libjvm(pid: u32) -> Option<(u64, String)> {
+    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).ok()?;
+    maps.lines()
+        .filter_map(crate::procscan::maps_line)
+        .find(|m| m.offset == 0 && m.path.ends_with("/libjvm.so"))
+        .map(|m| (m.start, m.path.to_owned()))
+}
+
+/// Reads of the JVM's memory.
+struct Mem(u32);
+
+impl Mem {
+    fn bytes(&self, a: u64, n: usize) -> Option<Vec<u8>> {
+        let mut b = vec![0u8; n];
+        (crate::sys::read_mem(self.0, a, &mut b)? == n).then_some(b)
+    }
+    fn u64(&self, a: u64) -> Option<u64> {
+        Some(u64::from_le_bytes(self.bytes(a, 8)?.try_into().ok()?))
+    }
+    fn u32(&self, a: u64) -> Option<u32> {
+        Some(u32::from_le_bytes(self.bytes(a, 4)?.try_into().ok()?))
+    }
+    fn u16(&self, a: u64) -> Option<u16> {
+        Some(u16::from_le_bytes(self.bytes(a, 2)?.try_into().ok()?))
+    }
+    /// A C string of the JVM's (its tables' names).
+    fn c_string(&self, a: u64) -> Option<String> {
+        let mut out = vec![];
+        for chunk in 0..4 {
+            let b = self
+                .bytes(a + 64 * chunk, 64)
+                .or_else(|| self.bytes(a + 64 * chunk, 1))?;
+            match b.iter().position(|&c| c == 0) {
+                Some(end) => {
+                    out.extend_from_slice(&b[..end]);
+                    return String::from_utf8(out).ok();
+                }
+                None => out.extend_from_slice(&b),
+            }
+        }
+        None
+    }
+}
+
+impl Jvm {
+    /// The tables of the JVM `pid` (`None`: not a HotSpot with them, or unreadable).
+    fn read(pid: u32) -> Option<Jvm> {
+        let (base, path) = libjvm(pid)?;
+        let elf = crate::elf::Elf::open(std::fs::File::open(&path).ok()?)?;
+        const NAMES: [&[u8]; 15] = [
+            b"gHotSpotVMStructs",
+            b"gHotSpotVMStructEntryArrayStride",
+            b"gHotSpotVMStructEntryTypeNameOffset",
+            b"gHotSpotVMStructEntryFieldNameOffset",
+            b"gHotSpotVMStructEntryIsStaticOffset",
+            b"gHotSpotVMStructEntryOffsetOffset",
+            b"gHotSpotVMStructEntryAddressOffset",
+            b"gHotSpotVMTypes",
+            b"gHotSpotVMTypeEntryArrayStride",
+            b"gHotSpotVMTypeEntryTypeNameOffset",
+            b"gHotSpotVMTypeEntrySizeOffset",
+            b"gHotSpotVMIntConstants",
+            b"gHotSpotVMIntConstantEntryArrayStride",
+            b"gHotSpotVMIntConstantEntryNameOffset",
+            b"gHotSpotVMIntConstantEntryValueOffset",
+        ];
+        let symbols = elf.dynamic_symbols(NAMES)?;
+        let m = Mem(pid);
+        // Each is a variable of libjvm's: read its value.
+        let mut v = [0u64; 15];
+        for (slot, s) in v.iter_mut().zip(symbols) {
+            *slot = m.u64(base + s?)?;
+        }
+        let [structs, stride, type_name, field_name, is_static, offset, address, types, type_stride, type_type_name, type_size, ints, int_stride, int_name, int_value] =
+            v;
+        let mut fields = HashMap::new();
+        for entry in (0..20_000).map(|i| structs + i * stride) {
+            let Some(t) = m.u64(entry + type_name).filter(|&p| p != 0).and_then(|p| m.c_string(p)) else {
+                break;
+            };
+            let Some(f) = m.u64(entry + field_name).and_then(|p| m.c_string(p)) else {
+                continue;
+            };
+            let value = if m.u32(entry + is_static)? != 0 {
+                m.u64(entry + address)?
+            } else {
+                m.u64(entry + offset)?
+            };
+            fields.insert((t, f), value);
+        }
+        let mut sizes = HashMap::new();
+        for entry in (0..20_000).map(|i| types + i * type_stride) {
+            let Some(t) = m
+                .u64(entry + type_type_name)
+                .filter(|&p| p != 0)
+                .and_then(|p| m.c_string(p))
+            else {
+                break;
+            };
+            sizes.insert(t, m.u64(entry + type_size)?);
+        }
+        let mut has_line_numbers = None;
+        for entry in (0..20_000).map(|i| ints + i * int_stride) {
+            let Some(n) = m.u64(entry + int_name).filter(|&p| p != 0).and_then(|p| m.c_string(p)) else {
+                break;
+            };
+            if n == "ConstMethod::_has_linenumber_table" {
+                has_line_numbers = u16::try_from(m.u32(entry + int_value)?).ok();
+                break;
+            }
+        }
+        let mut jvm = Jvm {
+            base,
+            fields,
+            sizes,
+            has_line_numbers: has_line_numbers?,
+            interpreter: (0, 0),
+        };
+        // The interpreter's stub queue: its buffer and size.
+        let queue = m.u64(jvm.field("AbstractInterpreter", "_code")?)?;
+        let start = m.u64(queue + jvm.field("StubQueue", "_stub_buffer")?)?;
+        let size = m.u32(queue + jvm.field("StubQueue", "_buffer_limit")?)?;
+        jvm.interpreter = (start, start + u64::from(size));
+        Some(jvm)
+    }
+
+    fn field(&self, class: &str, name: &str) -> Option<u64> {
+        self.fields.get(&(class.to_owned(), name.to_owned())).copied()
+    }
+
+    /// The Java thread of OS thread `tid`: its `JavaThread*`.
+    fn thread(&self, m: &Mem, tid: u32) -> Option<u64> {
+        let list = m.u64(self.field("ThreadsSMRSupport", "_java_thread_list")?)?;
+        let n = m.u32(list + self.field("ThreadsList", "_length")?)?.min(100_000);
+        let threads = m.u64(list + self.field("ThreadsList", "_threads")?)?;
+        let (osthread, thread_id) = (
+            self.field("JavaThread", "_osthread")?,
+            self.field("OSThread", "_thread_id")?,
+        );
+        (0..u64::from(n)).find_map(|i| {
+            let t = m.u64(threads + 8 * i)?;
+            let os = m.u64(t + osthread)?;
+            (m.u32(os + thread_id)? == tid).then_some(t)
+        })
+    }
+
+    fn frames(&self, pid: u32, tid: u32) -> Option<Vec<PyFrame>> {
+        let m = Mem(pid);
+        let thread = self.thread(&m, tid)?;
+        let anchor = thread + self.field("JavaThread", "_anchor")?;
+        let mut fp = m.u64(anchor + self.field("JavaFrameAnchor", "_last_Java_fp")?)?;
+        // The last Java frame must be interpreted too (its pc in the interpreter: the
+        // native method entry's); compiled code (the JIT's native wrapper) keeps no frame
+        // pointer there.
+        let mut pc = m.u64(anchor + self.field("JavaFrameAnchor", "_last_Java_pc")?)?;
+        if pc == 0 {
+            let sp = m.u64(anchor + self.field("JavaFrameAnchor", "_last_Java_sp")?)?;
+            pc = m.u64(sp.checked_sub(8)?)?;
+        }
+        if !(self.interpreter.0..self.interpreter.1).contains(&pc) {
+            return None;
+        }
+        let mut out = vec![];
+        while fp != 0 && out.len() < MAX_FRAMES {
+            let at = |words: i64| fp.checked_add_signed(8 * words);
+            let method = m.u64(at(INTERPRETER_FRAME_METHOD)?)?;
+            let Some(frame) = self.describe(&m, method, m.u64(at(INTERPRETER_FRAME_BCP)?)?) else {
+                break;
+            };
+            out.push(frame);
+            // The caller: interpreted only if the return address is in the interpreter.
+            let ret = m.u64(fp + 8)?;
+            if !(self.interpreter.0..self.interpreter.1).contains(&ret) {
+                break;
+            }
+            let caller = m.u64(fp)?;
+            if caller <= fp {
+                break;
+            }
+            fp = caller;
+        }
+        Some(out)
+    }
+
+    /// The frame of `method` at bytecode pointer `bcp`: `Class.method` (the class's
+    /// name with dots), in the class's source file (its package's path before it), at
+    /// the line of the bytecode (0: a native method, or no line number table).
+    fn describe(&self, m: &Mem, method: u64, bcp: u64) -> Option<PyFrame> {
+        let cm = m.u64(method + self.field("Method", "_constMethod")?)?;
+        let cp = m.u64(cm + self.field("ConstMethod", "_constants")?)?;
+        let holder = m.u64(cp + self.field("ConstantPool", "_pool_holder")?)?;
+        let length = m.u32(cp + self.field("ConstantPool", "_length")?)?;
+        let pool = cp + *self.sizes.get("ConstantPool")?;
+        let symbol = |index: u16| -> Option<String> {
+            (index > 0 && u32::from(index) < length).then_some(())?;
+            self.symbol(m, m.u64(pool + 8 * u64::from(index))?)
+        };
+        let class = self.symbol(m, m.u64(holder + self.field("Klass", "_name")?)?)?;
+        let name = symbol(m.u16(cm + self.field("ConstMethod", "_name_index")?)?)?;
+        let valid = |s: &str| !s.is_empty() && s.chars().all(|c| !c.is_control());
+        (valid(&class) && valid(&name)).then_some(())?;
+        let source = m
+            .u16(cp + self.field("ConstantPool", "_source_file_name_index")?)
+            .and_then(symbol)
+            .unwrap_or_default();
+        let file = match (class.rsplit_once('/'), source.is_empty()) {
+            (_, true) => String::new(),
+            (Some((package, _)), false) => format!("{package}/{source}"),
+            (None, false) => source,
+        };
+        let code = cm + *self.sizes.get("ConstMethod")?;
+        let size = m.u16(cm + self.field("ConstMethod", "_code_size")?)?;
+        let flags = m.u16(cm + self.field("ConstMethod", "_flags")?)?;
+        let bci = bcp.checked_sub(code).filter(|&b| b < u64::from(size));
+        let line = match bci {
+            Some(bci) if flags & self.has_line_numbers != 0 => {
+                let table = m
+                    .bytes(code + u64::from(size), 4096)
+                    .or_else(|| m.bytes(code + u64::from(size), 256))?;
+                line_at(&table, bci).unwrap_or(0)
+            }
+            _ => 0,
+        };
+        Some(PyFrame {
+            file,
+            function: format!("{}.{name}", class.replace('/', ".")),
+            line,
+            at: Default::default(),
+        })
+    }
+
+    /// A `Symbol`'s text.
+    fn symbol(&self, m: &Mem, s: u64) -> Option<String> {
+        let n = m.u16(s + self.field("Symbol", "_length")?)?;
+        let body = m.bytes(s + self.field("Symbol", "_body")?, usize::from(n))?;
+        String::from_utf8(body).ok()
+    }
+}
+
+/// The line of bytecode `bci` from a compressed line number table (HotSpot's
+/// `CompressedLineNumberReadStream`): the line of the last entry at or before it.
+fn line_at(table: &[u8], bci: u64) -> Option<u32> {
+    let mut rest = table;
+    let mut byte = || -> Option<u8> {
+        let (&b, tail) = rest.split_first()?;
+        rest = tail;
+        Some(b)
+    };
+    // UNSIGNED5 (`unsigned5.hpp`, no excluded bytes): a byte under 192 ends the number;
+    // each byte adds its value shifted by six bits more than the last.
+    let unsigned5 = |byte: &mut dyn FnMut() -> Option<u8>| -> Option<u32> {
+        let mut sum = 0u32;
+        for i in 0..5 {
+            let b = u32::from(byte()?);
+            sum = sum.wrapping_add(b << (6 * i));
+            if b < 192 {
+                break;
+            }
+        }
+        Some(sum)
+    };
+    let signed = |v: u32| ((v >> 1) as i32) ^ -((v & 1) as i32);
+    let (mut at, mut line, mut found) = (0i64, 0i64, None);
+    loop {
+        let b = byte()?;
+        if b == 0 {
+            return found;
+        }
+        if b == 0xFF {
+            at += i64::from(signed(unsigned5(&mut byte)?));
+            line += i64::from(signed(unsigned5(&mut byte)?));
+        } else {
+            at += i64::from(b >> 3);
+            line += i64::from(b & 7);
+        }
+        if at > bci as i64 {
+            return found;
+        }
+        found = u32::try_from(line).ok();
+    }
+}
+
+/// The frames worth showing: the program's, not the JDK's own (`java.`, `javax.`,
+/// `jdk.`, `sun.`, `com.sun.`) nor classes without a source (a lambda's hidden class).
+pub fn shown(stack: &[PyFrame]) -> Vec<PyFrame> {
+    const JDK: [&str; 5] = ["java.", "javax.", "jdk.", "sun.", "com.sun."];
+    stack
+        .iter()
+        .filter(|f| !f.file.is_empty() && !JDK.iter().any(|p| f.function.starts_with(p)))
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_numbers_are_read_from_the_compressed_table() {
+        // (bci 0, line 3), (bci 4, line 5): short form; (bci 100, line 40): long form,
+        // 0xFF then the signed deltas 96 (zig-zag 192: UNSIGNED5 0xC0 0x00) and 35 (70).
+        let table = [3, 4 << 3 | 2, 0xFF, 0xC0, 0x00, 70, 0];
+        assert_eq!(line_at(&table, 0), Some(3));
+        assert_eq!(line_at(&table, 3), Some(3));
+        assert_eq!(line_at(&table, 4), Some(5));
+        assert_eq!(line_at(&table, 99), Some(5));
+        assert_eq!(line_at(&table, 100), Some(40));
+        assert_eq!(line_at(&table, 5000), Some(40));
+        // Truncated: what was read so far is not trusted without its end.
+        assert_eq!(line_at(&table[..2], 10), None);
+    }
+}
