@@ -94,6 +94,13 @@ impl Mem {
         let mut b = vec![0u8; n];
         (crate::sys::read_mem(self.0, a, &mut b)? == n).then_some(b)
     }
+    /// Up to `n` bytes from `a`, as many as can be read (the end of a mapping).
+    fn readable_prefix(&self, a: u64, n: usize) -> Option<Vec<u8>> {
+        let mut b = vec![0u8; n];
+        let got = crate::sys::read_mem(self.0, a, &mut b)?;
+        b.truncate(got);
+        (got > 0).then_some(b)
+    }
     fn u64(&self, a: u64) -> Option<u64> {
         Some(u64::from_le_bytes(self.bytes(a, 8)?.try_into().ok()?))
     }
@@ -283,8 +290,10 @@ impl Jvm {
             .u16(cp + self.field("ConstantPool", "_source_file_name_index")?)
             .and_then(symbol)
             .unwrap_or_default();
+        // Without a `SourceFile` attribute (`javac -g:none`, an obfuscated jar): the
+        // class file.
         let file = match (class.rsplit_once('/'), source.is_empty()) {
-            (_, true) => String::new(),
+            (_, true) => format!("{class}.class"),
             (Some((package, _)), false) => format!("{package}/{source}"),
             (None, false) => source,
         };
@@ -294,10 +303,13 @@ impl Jvm {
         let bci = bcp.checked_sub(code).filter(|&b| b < u64::from(size));
         let line = match bci {
             Some(bci) if flags & self.has_line_numbers != 0 => {
-                let table = m
-                    .bytes(code + u64::from(size), 4096)
-                    .or_else(|| m.bytes(code + u64::from(size), 256))?;
-                line_at(&table, bci).unwrap_or(0)
+                // Read in growing pieces until the table ends in what was read (a few
+                // bytes per line of the method).
+                let start = code + u64::from(size);
+                [1 << 12, 1 << 16, 1 << 20]
+                    .into_iter()
+                    .find_map(|n| line_at(&m.readable_prefix(start, n)?, bci))
+                    .unwrap_or(0)
             }
             _ => 0,
         };
@@ -313,12 +325,14 @@ impl Jvm {
     fn symbol(&self, m: &Mem, s: u64) -> Option<String> {
         let n = m.u16(s + self.field("Symbol", "_length")?)?;
         let body = m.bytes(s + self.field("Symbol", "_body")?, usize::from(n))?;
-        String::from_utf8(body).ok()
+        modified_utf8(&body)
     }
 }
 
 /// The line of bytecode `bci` from a compressed line number table (HotSpot's
-/// `CompressedLineNumberReadStream`): the line of the last entry at or before it.
+/// `CompressedLineNumberReadStream`), as `Method::line_number_from_bci` finds it: the
+/// entry at `bci`, else the one closest before it (the table need not be in bytecode
+/// order). `None` without one, or when the table does not end within `table`.
 fn line_at(table: &[u8], bci: u64) -> Option<u32> {
     let mut rest = table;
     let mut byte = || -> Option<u8> {
@@ -340,11 +354,13 @@ fn line_at(table: &[u8], bci: u64) -> Option<u32> {
         Some(sum)
     };
     let signed = |v: u32| ((v >> 1) as i32) ^ -((v & 1) as i32);
-    let (mut at, mut line, mut found) = (0i64, 0i64, None);
+    let bci = i64::try_from(bci).ok()?;
+    let (mut at, mut line) = (0i64, 0i64);
+    let (mut best, mut exact) = (None::<(i64, i64)>, None);
     loop {
         let b = byte()?;
         if b == 0 {
-            return found;
+            break;
         }
         if b == 0xFF {
             at += i64::from(signed(unsigned5(&mut byte)?));
@@ -353,20 +369,49 @@ fn line_at(table: &[u8], bci: u64) -> Option<u32> {
             at += i64::from(b >> 3);
             line += i64::from(b & 7);
         }
-        if at > bci as i64 {
-            return found;
+        if at == bci && exact.is_none() {
+            exact = Some(line);
+        } else if at < bci && best.is_none_or(|(a, _)| at >= a) {
+            best = Some((at, line));
         }
-        found = u32::try_from(line).ok();
     }
+    u32::try_from(exact.or(best.map(|(_, l)| l))?).ok()
+}
+
+/// The text of a `Symbol`: Java's modified UTF-8 (a character beyond U+FFFF is two
+/// surrogates of three bytes each, NUL is two bytes).
+fn modified_utf8(b: &[u8]) -> Option<String> {
+    let mut units = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c = u16::from(b[i]);
+        let cont = |k: usize| {
+            b.get(i + k)
+                .filter(|&&x| x & 0xC0 == 0x80)
+                .map(|&x| u16::from(x & 0x3F))
+        };
+        let (unit, n) = match b[i] {
+            0x01..=0x7F => (c, 1),
+            0xC0..=0xDF => ((c & 0x1F) << 6 | cont(1)?, 2),
+            0xE0..=0xEF => ((c & 0x0F) << 12 | cont(1)? << 6 | cont(2)?, 3),
+            _ => return None,
+        };
+        units.push(unit);
+        i += n;
+    }
+    String::from_utf16(&units).ok()
 }
 
 /// The frames worth showing: the program's, not the JDK's own (`java.`, `javax.`,
-/// `jdk.`, `sun.`, `com.sun.`) nor classes without a source (a lambda's hidden class).
+/// `jdk.`, `sun.`, `com.sun.`) nor those of hidden classes the JVM made (a lambda's:
+/// `Main$$Lambda$1+0x...`).
 pub fn shown(stack: &[PyFrame]) -> Vec<PyFrame> {
     const JDK: [&str; 5] = ["java.", "javax.", "jdk.", "sun.", "com.sun."];
+    let hidden =
+        |f: &PyFrame| f.function.contains("$$Lambda") || f.function.contains("+0x") || f.function.contains("/0x");
     stack
         .iter()
-        .filter(|f| !f.file.is_empty() && !JDK.iter().any(|p| f.function.starts_with(p)))
+        .filter(|f| !hidden(f) && !JDK.iter().any(|p| f.function.starts_with(p)))
         .cloned()
         .collect()
 }
@@ -388,5 +433,23 @@ mod tests {
         assert_eq!(line_at(&table, 5000), Some(40));
         // Truncated: what was read so far is not trusted without its end.
         assert_eq!(line_at(&table[..2], 10), None);
+        // Out of bytecode order (another compiler's, an instrumenting agent's): the entry
+        // at the bytecode, else the closest before it, wherever it stands. (bci 8, line
+        // 12): zig-zag 16 and 24; then (bci 0, line 11): deltas -8 and -1, zig-zag 15, 1.
+        let unsorted = [0xFF, 16, 24, 0xFF, 15, 1, 0];
+        assert_eq!(line_at(&unsorted, 8), Some(12));
+        assert_eq!(line_at(&unsorted, 9), Some(12));
+        assert_eq!(line_at(&unsorted, 5), Some(11));
+        assert_eq!(line_at(&[0], 0), None);
+    }
+
+    #[test]
+    fn symbols_are_modified_utf8() {
+        assert_eq!(modified_utf8("dëlété".as_bytes()).as_deref(), Some("dëlété"));
+        // U+1D453 (a mathematical italic f): two surrogates of three bytes each.
+        let f = [0xED, 0xA0, 0xB5, 0xED, 0xB1, 0x93];
+        assert_eq!(modified_utf8(&f).as_deref(), Some("\u{1D453}"));
+        assert_eq!(modified_utf8(&[0xC0, 0x80]).as_deref(), Some("\0"));
+        assert_eq!(modified_utf8(&[0xFF]), None);
     }
 }
