@@ -128,6 +128,18 @@ impl JavaCallers {
         });
     }
 
+    /// Forgets the recorded opens of the file `id`, which no name holds any more.
+    pub fn forget(&mut self, id: FileId) {
+        // A name a creating open recorded may be this file's (it is not removed yet).
+        let pids: Vec<u32> = self.opens.keys().copied().collect();
+        for pid in pids {
+            self.resolve(pid);
+        }
+        for history in self.opens.values_mut() {
+            history.retain(|e| !matches!(e.file, Recorded::Id(x) if x == id));
+        }
+    }
+
     /// Whether no open is recorded.
     pub fn is_empty(&self) -> bool {
         self.opens.is_empty()

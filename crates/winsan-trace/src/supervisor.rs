@@ -922,6 +922,7 @@ impl Tracer {
         // model cannot refuse that (`trivially_allowed`, tested against the oracle), and
         // with no holder nothing becomes delete-pending.
         if !held && !readonly(&st) {
+            self.forget_java_opens(&st);
             return None;
         }
         let p = t.named()?;
@@ -942,7 +943,19 @@ impl Tracer {
         if a.name_remains {
             self.pending.insert(p.display.clone(), id);
         }
+        if a.errno.is_none() && !a.name_remains {
+            self.forget_java_opens(&st);
+        }
         a.errno
+    }
+
+    /// A file's last name is removed: the JVMs' records of its opens through NIO are
+    /// forgotten (they are by file identity, and its inode number may be the next new
+    /// file's).
+    fn forget_java_opens(&mut self, st: &Stat) {
+        if st.nlink == 1 && !self.java.is_empty() {
+            self.java.forget(FileId::from_stat(st));
+        }
     }
 
     /// Whether the caller's way of removing a directory gets past its read-only attribute

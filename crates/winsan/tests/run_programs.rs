@@ -2265,6 +2265,24 @@ fn java_finding_names_the_java_frames() {
     );
 }
 
+/// The JVM's records of its NIO opens go with the file: a new file that gets a deleted
+/// one's inode number is judged by its own open (a java.io stream: no FILE_SHARE_DELETE).
+#[test]
+fn java_nio_record_of_a_deleted_file_is_not_a_new_files() {
+    if !java_available() {
+        return;
+    }
+    let prog = "JavaInodeReused.java";
+    let Some(r) = run("java-inode-reused", &[], prog) else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["path"], format!("{}/held", r.dir()));
+    assert_eq!(blockers(f)[0]["share"], serde_json::json!(["read", "write"]));
+    assert_eq!(f["stack"][0]["line"], line_of(prog, "// refused on Windows"));
+}
+
 /// A file an NIO writer holds can be deleted on Windows (NIO shares delete), and so can a
 /// DELETE_ON_CLOSE file; the same name held by a java.io stream cannot, also when an NIO
 /// write of it came between (an fd is judged by the open that made it).
