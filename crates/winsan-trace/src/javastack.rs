@@ -114,15 +114,15 @@ impl Mem {
     fn c_string(&self, a: u64) -> Option<String> {
         let mut out = vec![];
         for chunk in 0..4 {
-            let b = self
-                .bytes(a + 64 * chunk, 64)
-                .or_else(|| self.bytes(a + 64 * chunk, 1))?;
+            // What can be read (a name near the end of a mapping ends before it).
+            let b = self.readable_prefix(a + 64 * chunk, 64)?;
             match b.iter().position(|&c| c == 0) {
                 Some(end) => {
                     out.extend_from_slice(&b[..end]);
                     return String::from_utf8(out).ok();
                 }
-                None => out.extend_from_slice(&b),
+                None if b.len() == 64 => out.extend_from_slice(&b),
+                None => return None,
             }
         }
         None
