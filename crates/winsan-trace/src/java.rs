@@ -128,15 +128,14 @@ impl JavaCallers {
         });
     }
 
-    /// Forgets the recorded opens of the file `id`, which no name holds any more.
-    pub fn forget(&mut self, id: FileId) {
-        // A name a creating open recorded may be this file's (it is not removed yet).
-        let pids: Vec<u32> = self.opens.keys().copied().collect();
-        for pid in pids {
-            self.resolve(pid);
-        }
+    /// Forgets the recorded opens of the file `id` at `path` (recorded by that name if
+    /// an open created it), which no name holds any more.
+    pub fn forget(&mut self, id: FileId, path: &str) {
         for history in self.opens.values_mut() {
-            history.retain(|e| !matches!(e.file, Recorded::Id(x) if x == id));
+            history.retain(|e| match &e.file {
+                Recorded::Id(x) => *x != id,
+                Recorded::Name(n) => n != path,
+            });
         }
     }
 

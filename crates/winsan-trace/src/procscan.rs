@@ -185,21 +185,26 @@ pub fn tgid(tid: u32) -> u32 {
 /// The user stack pointer and program counter of thread `tid`, stopped in a system call
 /// (`/proc/TID/syscall`: the number, six arguments, then both).
 pub fn syscall_sp_pc(tid: u32) -> Option<(u64, u64)> {
-    let s = std::fs::read_to_string(format!("/proc/{tid}/syscall")).ok()?;
-    let mut f = s.split_whitespace().skip(7);
-    let mut hex = || u64::from_str_radix(f.next()?.strip_prefix("0x")?, 16).ok();
-    Some((hex()?, hex()?))
+    let w = syscall_words(tid)?;
+    Some((w[7], w[8]))
 }
 
-/// The arguments of the system call thread `tid` is blocked in (`/proc/TID/syscall`).
+/// The arguments of the system call thread `tid` is blocked in.
 pub fn syscall_args(tid: u32) -> Option<[u64; 6]> {
+    syscall_words(tid)?[1..7].try_into().ok()
+}
+
+/// `/proc/TID/syscall` of a thread blocked in a system call: its number, six arguments,
+/// stack pointer and program counter.
+fn syscall_words(tid: u32) -> Option<[u64; 9]> {
     let s = std::fs::read_to_string(format!("/proc/{tid}/syscall")).ok()?;
-    let mut f = s.split_whitespace().skip(1);
-    let mut args = [0u64; 6];
-    for a in &mut args {
-        *a = u64::from_str_radix(f.next()?.strip_prefix("0x")?, 16).ok()?;
+    let mut f = s.split_whitespace();
+    let mut w = [0u64; 9];
+    w[0] = f.next()?.parse().ok()?;
+    for x in &mut w[1..] {
+        *x = u64::from_str_radix(f.next()?.strip_prefix("0x")?, 16).ok()?;
     }
-    Some(args)
+    Some(w)
 }
 
 /// The executable mappings of `pid` of the files named `names[i]`: `(i, start, end)`.

@@ -922,7 +922,11 @@ impl Tracer {
         // model cannot refuse that (`trivially_allowed`, tested against the oracle), and
         // with no holder nothing becomes delete-pending.
         if !held && !readonly(&st) {
-            self.forget_java_opens(&st);
+            if st.nlink == 1 && !self.java.is_empty() {
+                if let Some(p) = t.named() {
+                    self.forget_java_opens(&st, &p.display);
+                }
+            }
             return None;
         }
         let p = t.named()?;
@@ -944,7 +948,7 @@ impl Tracer {
             self.pending.insert(p.display.clone(), id);
         }
         if a.errno.is_none() && !a.name_remains {
-            self.forget_java_opens(&st);
+            self.forget_java_opens(&st, &p.display);
         }
         a.errno
     }
@@ -952,9 +956,9 @@ impl Tracer {
     /// A file's last name is removed: the JVMs' records of its opens through NIO are
     /// forgotten (they are by file identity, and its inode number may be the next new
     /// file's).
-    fn forget_java_opens(&mut self, st: &Stat) {
+    fn forget_java_opens(&mut self, st: &Stat, path: &str) {
         if st.nlink == 1 && !self.java.is_empty() {
-            self.java.forget(FileId::from_stat(st));
+            self.java.forget(FileId::from_stat(st), path);
         }
     }
 

@@ -774,65 +774,55 @@ impl Thread<'_> {
         self.bytes(object, l.byte_array_data, n)
     }
 
-    /// The script offset of bytecode `offset` of `bytecode` (`length` bytes), from its
-    /// source position table: the last tagged header field holding a byte array that
-    /// decodes as one (code offsets within the bytecode, in order) and is not the
-    /// handler table (whose 16-byte entries are ranges of the bytecode). `None` when the
-    /// table was not made (V8 makes them lazily: only once a stack trace needs one).
-    fn bytecode_position(&self, bytecode: u64, length: i64, offset: i64) -> Option<usize> {
+    /// The source position table of `bytecode` (`length` bytes), decoded: the last
+    /// tagged header field holding a byte array that decodes as one (code offsets within
+    /// the bytecode, in order) and is not the handler table (whose 16-byte entries are
+    /// ranges of the bytecode). `None` when the table was not made (V8 makes them lazily:
+    /// only once a stack trace needs one).
+    fn position_table(&self, bytecode: u64, length: i64) -> Option<Vec<(i64, i64)>> {
         let l = self.layout;
-        (-1..length).contains(&offset).then_some(())?;
-        let mut found = None;
-        for slot in (8..l.bytecode_data.saturating_sub(7)).step_by(8) {
-            let Some(bytes) = self.field(bytecode, slot).and_then(|t| self.byte_array(t)) else {
-                continue;
-            };
-            if let Some(raw) = position_in(&bytes, length, offset) {
-                found = raw;
-            }
-        }
-        script_offset(found?)
+        (8..l.bytecode_data.saturating_sub(7))
+            .step_by(8)
+            .filter_map(|slot| self.field(bytecode, slot).and_then(|t| self.byte_array(t)))
+            .filter_map(|bytes| position_table(&bytes, length))
+            .last()
     }
 
-    /// The script offsets of every entry of a bytecode array's source position table
-    /// (found as by [`Thread::bytecode_position`]).
+    /// The script offset of bytecode `offset` of `bytecode` (`length` bytes), from its
+    /// source position table.
+    fn bytecode_position(&self, bytecode: u64, length: i64, offset: i64) -> Option<usize> {
+        (-1..length).contains(&offset).then_some(())?;
+        script_offset(position_at(&self.position_table(bytecode, length)?, offset)?)
+    }
+
+    /// The script offsets of every entry of a bytecode array's source position table.
     fn bytecode_positions(&self, bytecode: u64, length: i64) -> Vec<usize> {
-        let l = self.layout;
-        let mut found = vec![];
-        for slot in (8..l.bytecode_data.saturating_sub(7)).step_by(8) {
-            let Some(bytes) = self.field(bytecode, slot).and_then(|t| self.byte_array(t)) else {
-                continue;
-            };
-            if position_in(&bytes, length, 0).is_some() {
-                found = decode_positions(&bytes)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter_map(|(_, raw)| script_offset(raw))
-                    .collect();
-            }
-        }
-        found
+        self.position_table(bytecode, length)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(_, raw)| script_offset(raw))
+            .collect()
     }
 }
 
-/// The raw position at bytecode `offset` in `bytes` (that of the last entry at or before
-/// it) when they are the source position table of a bytecode array of `length` bytes;
-/// `None` when they are not (another table of its, or of other code).
-fn position_in(bytes: &[u8], length: i64, offset: i64) -> Option<Option<i64>> {
+/// `bytes` decoded, when they are the source position table of a bytecode array of
+/// `length` bytes; `None` when they are not (another table of its, or of other code).
+fn position_table(bytes: &[u8], length: i64) -> Option<Vec<(i64, i64)>> {
     if is_handler_table(bytes, length) {
         return None;
     }
     let table = decode_positions(bytes)?;
-    if table.iter().any(|&(c, _)| c >= length) {
-        return None;
-    }
-    Some(
-        table
-            .iter()
-            .take_while(|&&(c, _)| c <= offset)
-            .last()
-            .map(|&(_, raw)| raw),
-    )
+    table.iter().all(|&(c, _)| c < length).then_some(table)
+}
+
+/// The raw position at bytecode `offset` in a source position table: that of the last
+/// entry at or before it.
+fn position_at(table: &[(i64, i64)], offset: i64) -> Option<i64> {
+    table
+        .iter()
+        .take_while(|&&(c, _)| c <= offset)
+        .last()
+        .map(|&(_, raw)| raw)
 }
 
 /// The entries of a source position table, `(code offset, raw position)` each, in order:
@@ -1317,8 +1307,8 @@ mod tests {
 
     /// The script offset at bytecode `offset` of a bytecode array of `length` bytes whose
     /// source position table is `t`.
-    fn position_at(t: &[u8], length: i64, offset: i64) -> Option<usize> {
-        script_offset(position_in(t, length, offset)??)
+    fn offset_at(t: &[u8], length: i64, offset: i64) -> Option<usize> {
+        script_offset(super::position_at(&position_table(t, length)?, offset)?)
     }
 
     #[test]
@@ -1334,17 +1324,17 @@ mod tests {
             (28, 166, true),
             (32, 177, true),
         ]);
-        assert_eq!(position_at(&t, 33, 28), Some(166));
-        assert_eq!(position_at(&t, 33, 27), Some(11));
-        assert_eq!(position_at(&t, 33, 0), Some(0));
+        assert_eq!(offset_at(&t, 33, 28), Some(166));
+        assert_eq!(offset_at(&t, 33, 27), Some(11));
+        assert_eq!(offset_at(&t, 33, 0), Some(0));
         // The same bytes read as the table of a shorter bytecode array: not its table.
-        assert_eq!(position_at(&t, 30, 28), None);
+        assert_eq!(offset_at(&t, 30, 28), None);
         // Node 20's bytes for it, as read from a live process.
         let live = [
             0x01, 0x04, 0x03, 0x00, 0x26, 0x2c, 0x07, 0x00, 0x09, 0x00, 0x04, 0xec, 0x04, 0x08, 0x2c,
         ];
-        assert_eq!(position_at(&live, 33, 28), Some(166));
-        assert_eq!(position_at(&[0x80], 33, 0), None);
+        assert_eq!(offset_at(&live, 33, 28), Some(166));
+        assert_eq!(offset_at(&[0x80], 33, 0), None);
     }
 
     #[test]
@@ -1389,7 +1379,7 @@ mod tests {
             handler.extend(v.to_le_bytes());
         }
         assert!(is_handler_table(&handler, 20));
-        assert_eq!(position_in(&handler, 20, 5), None);
+        assert_eq!(position_table(&handler, 20), None);
         // Out of the bytecode's range: not its handler table.
         assert!(!is_handler_table(&handler, 8));
         assert_eq!(decode_positions(&[]), None);
