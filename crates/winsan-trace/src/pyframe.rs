@@ -498,33 +498,63 @@ struct Seen {
     builtin: (String, String),
 }
 
+/// The memory that tells whether a thread is at its last call site again (the thread
+/// state, for 3.11 and 3.12 the `_PyCFrame`, and the frame), so that a caller can read it
+/// together with other ranges ([`crate::sys::Batch`]) and hand the bytes to
+/// [`PyFrames::calling_after`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeenRanges {
+    ranges: [(u64, u64); 3],
+    len: usize,
+}
+
+impl SeenRanges {
+    pub fn ranges(&self) -> &[(u64, u64)] {
+        &self.ranges[..self.len]
+    }
+}
+
 impl Seen {
-    /// Whether thread `tid` is at this call site again, in one read of three ranges:
-    /// the thread state, the `_PyCFrame` (3.11, 3.12) and the frame (the thread is
-    /// stopped, so the three are consistent).
-    fn still(&self, tid: u32, t: &PyThread) -> bool {
+    /// The ranges that tell whether the thread is at this call site again.
+    fn ranges(&self, t: &PyThread) -> SeenRanges {
         let l = t.interp.layout;
-        let (field, lo, hi) = l.tstate_range();
+        let (_, lo, hi) = l.tstate_range();
         let frame_len = l.frame_code.max(l.frame_instr).max(self.slot) + 8;
         let tstate = (t.tstate + lo, hi - lo);
         let frame = (self.at.frame, frame_len);
-        let (via, direct);
-        let ranges: &[(u64, u64)] = match l.tstate_frame {
-            Frame::ViaCFrame { current_frame, .. } => {
-                via = [tstate, (self.at.cframe + current_frame, 8), frame];
-                &via
-            }
-            Frame::Direct(_) => {
-                direct = [tstate, frame];
-                &direct
-            }
-        };
+        match l.tstate_frame {
+            Frame::ViaCFrame { current_frame, .. } => SeenRanges {
+                ranges: [tstate, (self.at.cframe + current_frame, 8), frame],
+                len: 3,
+            },
+            Frame::Direct(_) => SeenRanges {
+                ranges: [tstate, frame, (0, 0)],
+                len: 2,
+            },
+        }
+    }
+
+    /// Whether thread `tid` is at this call site again, in one read of [`Seen::ranges`]
+    /// (the thread is stopped, so they are consistent).
+    fn still(&self, tid: u32, t: &PyThread) -> bool {
+        let ranges = self.ranges(t);
         let mut b = [0u8; 4096];
-        let total: u64 = ranges.iter().map(|r| r.1).sum();
+        let total: u64 = ranges.ranges().iter().map(|r| r.1).sum();
         let Some(b) = b.get_mut(..total as usize) else {
             return false;
         };
-        if sys::read_mem_ranges(tid, ranges, b) != Some(b.len()) {
+        if sys::read_mem_ranges(tid, ranges.ranges(), b) != Some(b.len()) {
+            return false;
+        }
+        self.still_in(tid, t, b)
+    }
+
+    /// [`Seen::still`] on the bytes of [`Seen::ranges`], read.
+    fn still_in(&self, tid: u32, t: &PyThread, b: &[u8]) -> bool {
+        let l = t.interp.layout;
+        let (field, lo, hi) = l.tstate_range();
+        let frame_len = l.frame_code.max(l.frame_instr).max(self.slot) + 8;
+        if b.len() as u64 != self.ranges(t).ranges().iter().map(|r| r.1).sum::<u64>() {
             return false;
         }
         let (ts, rest) = b.split_at((hi - lo) as usize);
@@ -661,13 +691,34 @@ impl PyFrames {
     /// (same frame, code and instruction, same callable in the same slot), one read of
     /// the thread's memory confirms it.
     pub fn calling(&mut self, tid: u32, wanted: &[Builtin]) -> Option<usize> {
+        self.calling_after(tid, wanted, None)
+    }
+
+    /// The ranges to read for thread `tid`'s next [`PyFrames::calling_after`]: where it
+    /// last called a wanted builtin. `None` when it has not (or is not a CPython's).
+    pub fn seen_ranges(&self, tid: u32) -> Option<SeenRanges> {
+        match self.threads.get(&tid) {
+            Some(Ok(t)) => t.seen.as_ref().map(|s| s.ranges(t)),
+            _ => None,
+        }
+    }
+
+    /// [`PyFrames::calling`], given [`PyFrames::seen_ranges`] and their bytes already
+    /// read (ignored if the thread's last call site is no longer the one they are of).
+    pub fn calling_after(&mut self, tid: u32, wanted: &[Builtin], read: Option<(SeenRanges, &[u8])>) -> Option<usize> {
         if self.threads.len() > 4096 {
             self.threads.clear();
         }
         let position = |b: &(String, String)| wanted.iter().position(|w| w.0 == b.0 && w.1 == b.1);
         if let Some(Ok(t)) = self.threads.get(&tid) {
-            if let Some(seen) = t.seen.as_ref().filter(|s| s.still(tid, t)) {
-                return position(&seen.builtin);
+            if let Some(seen) = &t.seen {
+                let still = match read {
+                    Some((ranges, b)) if ranges == seen.ranges(t) => seen.still_in(tid, t, b),
+                    _ => seen.still(tid, t),
+                };
+                if still {
+                    return position(&seen.builtin);
+                }
             }
         }
         let (interp, at) = self.thread(tid)?;

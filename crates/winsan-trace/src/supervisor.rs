@@ -550,7 +550,7 @@ impl Tracer {
     /// told by the JNI function that called `rename` ([`crate::java`]).
     /// Linux runs each pair as the same `rename`. Asked only for renames onto an
     /// existing name.
-    fn renames_without_replace(&mut self, n: &Notif) -> bool {
+    fn renames_without_replace(&mut self, n: &Notif, seen: Option<(pyframe::SeenRanges, &[u8])>) -> bool {
         const OS_RENAME: [pyframe::Builtin; 2] = [("posix", "rename"), ("posix", "replace")];
         // A thread already read as CPython's needs no runtime lookup (this runs for every
         // rename onto an existing name).
@@ -560,7 +560,7 @@ impl Tracer {
             self.caller_runtime(n)
         };
         match rt {
-            Runtime::Python => self.pyframes.calling(n.tid, &OS_RENAME) == Some(0),
+            Runtime::Python => self.pyframes.calling_after(n.tid, &OS_RENAME, seen) == Some(0),
             Runtime::Java => self.java.caller(procscan::tgid(n.tid), n.tid) == Some(JavaApi::Io),
             _ => false,
         }
@@ -688,9 +688,14 @@ impl Tracer {
     /// and find where to look it up from. `None` when it cannot be read or is empty (the
     /// call then fails on Linux: no AT_EMPTY_PATH for the calls we decide).
     fn target(&mut self, n: &Notif, dirfd: Option<usize>, arg: usize) -> Option<Target> {
+        self.target_after(n, dirfd, arg, None)
+    }
+
+    /// [`Tracer::target`], given the first bytes of the path already read ([`sys::Batch`]).
+    fn target_after(&mut self, n: &Notif, dirfd: Option<usize>, arg: usize, first: Option<&[u8]>) -> Option<Target> {
         let mut path = self.take_buf();
         path.resize(PREFIX_ROOM, 0);
-        let ok = sys::read_cstring_into(n.tid, n.args[arg], &mut path);
+        let ok = sys::read_cstring_into_after(n.tid, n.args[arg], first, &mut path);
         let fd = dirfd.map(|i| n.args[i] as i32 as i64).unwrap_or(AT_FDCWD);
         let mut t = Target {
             tid: n.tid,
@@ -1083,23 +1088,45 @@ impl Tracer {
         if flags & libc::RENAME_WHITEOUT != 0 {
             return None;
         }
-        let src = self.target(n, from.0, from.1)?;
-        let dst = self.target(n, to.0, to.1)?;
+        // Both paths, and the Python frame `renames_without_replace` may need, in one read.
+        let mut batch = sys::Batch::default();
+        let (a, b) = (batch.add_cstring(n.args[from.1]), batch.add_cstring(n.args[to.1]));
+        let seen = self.pyframes.seen_ranges(n.tid);
+        // (index of the first, of the last) of the frame's ranges in the batch.
+        let seen_at = seen.and_then(|s| {
+            let mut at = s.ranges().iter().map(|&(addr, len)| batch.add(addr, len));
+            let first = at.next()??;
+            at.try_fold(first, |_, i| i).map(|last| (first, last))
+        });
+        batch.read(n.tid);
+        let first = |i: Option<usize>| i.and_then(|i| batch.get(i, i));
+        let seen = seen.zip(seen_at.and_then(|(f, l)| batch.get(f, l)));
+        let src = self.target_after(n, from.0, from.1, first(a))?;
+        let dst = self.target_after(n, to.0, to.1, first(b))?;
         if flags & libc::RENAME_EXCHANGE != 0 {
             // Both names are replaced: each is the target of a rename of the other (the
             // second pair is resolved again: a `Target` owns its fds).
-            if let Some(errno) = self.rename_one(l, n, src, dst, 0) {
+            if let Some(errno) = self.rename_one(l, n, src, dst, 0, None) {
                 return Some(errno);
             }
             let src = self.target(n, to.0, to.1)?;
             let dst = self.target(n, from.0, from.1)?;
-            return self.rename_one(l, n, src, dst, 0);
+            return self.rename_one(l, n, src, dst, 0, None);
         }
-        self.rename_one(l, n, src, dst, flags)
+        self.rename_one(l, n, src, dst, flags, seen)
     }
 
     /// One rename (`flags` without `RENAME_EXCHANGE`).
-    fn rename_one(&mut self, l: &Listener, n: &Notif, mut src: Target, mut dst: Target, flags: u32) -> Option<i32> {
+    /// `seen`: the caller's Python frame, already read ([`PyFrames::seen_ranges`]).
+    fn rename_one(
+        &mut self,
+        l: &Listener,
+        n: &Notif,
+        mut src: Target,
+        mut dst: Target,
+        flags: u32,
+        seen: Option<(pyframe::SeenRanges, &[u8])>,
+    ) -> Option<i32> {
         let sm = self.stat(&mut src, true)?;
         let dm = self.stat(&mut dst, true);
         if let Some(dm) = &dm {
@@ -1114,7 +1141,7 @@ impl Tracer {
         let dst_held = dm.is_some_and(|d| d.is_file() && self.held(&dst, &d) != Some(false));
         // A new name could still be delete-pending on Windows (legacy semantics only).
         let maybe_pending = dm.is_none() && !self.pending.is_empty();
-        let replace = dm.is_none() || !self.renames_without_replace(n);
+        let replace = dm.is_none() || !self.renames_without_replace(n, seen);
         // Fast path: files (not directories) nobody holds, none read-only, the target not
         // possibly delete-pending, a rename that replaces: nothing the model could refuse
         // (`trivially_allowed`).
