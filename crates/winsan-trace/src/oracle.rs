@@ -176,6 +176,15 @@ pub enum Tool {
     /// (`src/file/imp/windows.rs` `persist`), without std's POSIX-rename fallback, so a
     /// target anyone has open is refused even when every holder shares delete.
     TempfilePersist,
+    /// A JVM calling through `java.io` (`File`, `FileOutputStream`, `RandomAccessFile`):
+    /// `File.delete` clears the read-only attribute before it deletes
+    /// (`removeFileOrDirectory` in OpenJDK's `WinNTFileSystem_md.c`: `SetFileAttributesW`
+    /// to `FILE_ATTRIBUTE_NORMAL`, then `DeleteFileW` or `RemoveDirectoryW`), and its
+    /// failures are a `false` or a `FileNotFoundException`.
+    JavaIo,
+    /// A JVM calling through `java.nio.file` (`Files`, `FileChannel`): the calls as
+    /// made, failures as `WindowsException.translateToIOException` throws them.
+    JavaNio,
 }
 
 /// The answer.
@@ -607,6 +616,14 @@ fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult
                     r => ("DeleteFileW".into(), r),
                 }
             }
+            Runtime::Java if sit.caller_tool == Some(Tool::JavaIo) => {
+                // The attribute call's result is not looked at.
+                let _ = m.set_file_attributes(&w[file], FILE_ATTRIBUTE_NORMAL);
+                (
+                    "SetFileAttributesW(FILE_ATTRIBUTE_NORMAL), DeleteFileW (File.delete)".into(),
+                    m.delete_file(&w[file]),
+                )
+            }
             Runtime::Git => {
                 // compat/mingw.c mingw_unlink: `_wchmod(path, 0666)` ("read-only files
                 // cannot be removed"), then `_wunlink`.
@@ -657,6 +674,13 @@ fn perform(m: &mut System, sit: &Situation, w: &[String]) -> (String, CallResult
             (
                 "CreateFileW(DELETE) + SetFileInformationByHandle(FileDispositionInfoEx, POSIX_SEMANTICS|IGNORE_READONLY_ATTRIBUTE)".into(),
                 posix_delete(m, &w[file], flags),
+            )
+        }
+        Op::RemoveDirectory { file } if rt == Runtime::Java && sit.caller_tool == Some(Tool::JavaIo) => {
+            let _ = m.set_file_attributes(&w[file], FILE_ATTRIBUTE_NORMAL);
+            (
+                "SetFileAttributesW(FILE_ATTRIBUTE_NORMAL), RemoveDirectoryW (File.delete)".into(),
+                m.remove_directory(&w[file]),
             )
         }
         Op::RemoveDirectory { file } => ("RemoveDirectoryW".into(), m.remove_directory(&w[file])),

@@ -3,7 +3,7 @@
 //! [`translate()`] picks the per-runtime error text and the errno `--enforce` answers with
 //! from `winsan_model::translate`.
 
-use crate::oracle::Kind;
+use crate::oracle::{Kind, Tool};
 use crate::runtime::Runtime;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -91,7 +91,14 @@ impl Finding {
 /// runtime's call style: CPython's `open()` goes through the C runtime (`[Errno 13]`),
 /// its `os.*` calls through Win32 (`[WinError 32]`); Node names the libuv syscall; Go
 /// prints an `*os.PathError` or, for two names, an `*os.LinkError`.
-pub fn translate(runtime: Runtime, operation: &str, e: Win32Error, path: &str, target: Option<&str>) -> (String, i32) {
+pub fn translate(
+    runtime: Runtime,
+    tool: Option<Tool>,
+    operation: &str,
+    e: Win32Error,
+    path: &str,
+    target: Option<&str>,
+) -> (String, i32) {
     let errno = translate::enforce_errno(e, runtime);
     let text = match runtime {
         Runtime::Python => {
@@ -117,15 +124,7 @@ pub fn translate(runtime: Runtime, operation: &str, e: Win32Error, path: &str, t
             }
         }
         Runtime::Rust => translate::rust_error(e).display,
-        // File.renameTo (the only rename of Java's that does not replace) returns false.
-        Runtime::Java if operation == "rename" && e == Win32Error::ERROR_ALREADY_EXISTS => {
-            "false (File.renameTo)".to_owned()
-        }
-        // Not verified against the runtimes: the shapes of their usual exceptions.
-        Runtime::Java => format!(
-            "java.nio.file.FileSystemException: {path}: {}",
-            translate::message(e).trim_end_matches('.')
-        ),
+        Runtime::Java => java_message(tool, operation, e, path, target),
         Runtime::DotNet => {
             if e == Win32Error::ERROR_SHARING_VIOLATION {
                 format!("System.IO.IOException: The process cannot access the file '{path}' because it is being used by another process.")
@@ -170,6 +169,46 @@ pub fn translate(runtime: Runtime, operation: &str, e: Win32Error, path: &str, t
         }
     };
     (text, errno)
+}
+
+/// What a JVM shows for the Windows error `e` of `operation`, by the API that made the
+/// call (`tool`: [`Tool::JavaIo`] or [`Tool::JavaNio`], told by the JNI library; a call
+/// of neither is shown as NIO's). The JDK's native code drops the system message's final
+/// period (`getLastErrorString`, `WindowsNativeDispatcher.FormatMessage`).
+///
+/// * `java.io` (OpenJDK `WinNTFileSystem_md.c`, `io_util_md.c`): `File.delete`,
+///   `File.renameTo` and `File.mkdir` return `false`; `FileOutputStream` and
+///   `RandomAccessFile` throw `FileNotFoundException("PATH (REASON)")`;
+///   `RandomAccessFile.setLength` an `IOException` with the reason.
+/// * `java.nio.file` (`WindowsException.translateToIOException`): `NoSuchFileException`,
+///   `FileAlreadyExistsException`, `AccessDeniedException` with the names only
+///   (`SOURCE -> TARGET` for a move), else `FileSystemException` with the reason;
+///   `Files.delete` of a directory that is not empty: `DirectoryNotEmptyException`.
+fn java_message(tool: Option<Tool>, operation: &str, e: Win32Error, path: &str, target: Option<&str>) -> String {
+    use Win32Error::*;
+    let reason = translate::message(e).trim_end_matches('.');
+    if tool == Some(Tool::JavaIo) {
+        return match operation {
+            "unlink" | "rmdir" => "false (File.delete)".to_owned(),
+            "rename" => "false (File.renameTo)".to_owned(),
+            "mkdir" => "false (File.mkdir)".to_owned(),
+            "open" => format!("java.io.FileNotFoundException: {path} ({reason})"),
+            _ => format!("java.io.IOException: {reason}"),
+        };
+    }
+    let names = match target {
+        Some(t) => format!("{path} -> {t}"),
+        None => path.to_owned(),
+    };
+    match e {
+        ERROR_DIR_NOT_EMPTY | ERROR_ALREADY_EXISTS if matches!(operation, "unlink" | "rmdir") => {
+            format!("java.nio.file.DirectoryNotEmptyException: {path}")
+        }
+        ERROR_FILE_NOT_FOUND | ERROR_PATH_NOT_FOUND => format!("java.nio.file.NoSuchFileException: {names}"),
+        ERROR_FILE_EXISTS | ERROR_ALREADY_EXISTS => format!("java.nio.file.FileAlreadyExistsException: {names}"),
+        ERROR_ACCESS_DENIED => format!("java.nio.file.AccessDeniedException: {names}"),
+        _ => format!("java.nio.file.FileSystemException: {names}: {reason}"),
+    }
 }
 
 /// How the runtime "fails" with `message`, for the human report.
@@ -370,48 +409,102 @@ mod tests {
 
     #[test]
     fn python_texts() {
-        let (m, e) = translate(Runtime::Python, "unlink", SV, "/tmp/a", None);
+        let (m, e) = translate(Runtime::Python, None, "unlink", SV, "/tmp/a", None);
         assert_eq!(m, "PermissionError: [WinError 32] The process cannot access the file because it is being used by another process: '/tmp/a'");
         assert_eq!(e, libc::EACCES);
-        let (m, _) = translate(Runtime::Python, "open", SV, "/tmp/a", None);
+        let (m, _) = translate(Runtime::Python, None, "open", SV, "/tmp/a", None);
         assert_eq!(m, "PermissionError: [Errno 13] Permission denied: '/tmp/a'");
     }
 
     #[test]
     fn node_codes() {
-        let (m, e) = translate(Runtime::Node, "unlink", SV, "/tmp/a", None);
+        let (m, e) = translate(Runtime::Node, None, "unlink", SV, "/tmp/a", None);
         assert_eq!(m, "Error: EBUSY: resource busy or locked, unlink '/tmp/a'");
         assert_eq!(e, libc::EBUSY);
         assert_eq!(
-            translate(Runtime::Node, "unlink", Win32Error::ERROR_ACCESS_DENIED, "/a", None).1,
+            translate(
+                Runtime::Node,
+                None,
+                "unlink",
+                Win32Error::ERROR_ACCESS_DENIED,
+                "/a",
+                None
+            )
+            .1,
             libc::EPERM
         );
         assert_eq!(
-            translate(Runtime::Crt, "rmdir", Win32Error::ERROR_DIR_NOT_EMPTY, "/a", None).1,
+            translate(Runtime::Crt, None, "rmdir", Win32Error::ERROR_DIR_NOT_EMPTY, "/a", None).1,
             libc::ENOTEMPTY
         );
     }
 
     #[test]
     fn other_runtimes() {
-        let (m, e) = translate(Runtime::Rust, "unlink", SV, "/a", None);
+        let (m, e) = translate(Runtime::Rust, None, "unlink", SV, "/a", None);
         assert_eq!(
             m,
             "The process cannot access the file because it is being used by another process. (os error 32)"
         );
         assert_eq!(e, libc::ENOLCK, "Uncategorized on Windows, Uncategorized on Linux");
-        let (m, e) = translate(Runtime::Go, "rename", Win32Error::ERROR_ACCESS_DENIED, "/a", Some("/b"));
+        let (m, e) = translate(
+            Runtime::Go,
+            None,
+            "rename",
+            Win32Error::ERROR_ACCESS_DENIED,
+            "/a",
+            Some("/b"),
+        );
         assert_eq!(m, "rename /a /b: Access is denied.");
         assert_eq!(e, libc::EACCES);
-        let (m, _) = translate(Runtime::Crt, "unlink", SV, "/a", None);
+        let (m, _) = translate(Runtime::Crt, None, "unlink", SV, "/a", None);
         assert_eq!(m, "errno 13 (EACCES): Permission denied");
         let (m, _) = translate(
             Runtime::Python,
+            None,
             "rename",
             Win32Error::ERROR_ACCESS_DENIED,
             "/a",
             Some("/b"),
         );
         assert_eq!(m, "PermissionError: [WinError 5] Access is denied: '/a' -> '/b'");
+    }
+
+    #[test]
+    fn java_texts_by_api() {
+        use Win32Error::*;
+        let java = |tool, op, e, target| translate(Runtime::Java, tool, op, e, "/a", target).0;
+        let (io, nio) = (Some(Tool::JavaIo), Some(Tool::JavaNio));
+        assert_eq!(java(io, "unlink", SV, None), "false (File.delete)");
+        assert_eq!(
+            java(io, "rename", ERROR_ALREADY_EXISTS, Some("/b")),
+            "false (File.renameTo)"
+        );
+        assert_eq!(java(io, "rename", SV, Some("/b")), "false (File.renameTo)");
+        assert_eq!(
+            java(io, "open", SV, None),
+            "java.io.FileNotFoundException: /a (The process cannot access the file because it is being used by another process)"
+        );
+        assert_eq!(
+            java(io, "truncate", ERROR_USER_MAPPED_FILE, None),
+            "java.io.IOException: The requested operation cannot be performed on a file with a user-mapped section open"
+        );
+        assert_eq!(
+            java(nio, "unlink", ERROR_ACCESS_DENIED, None),
+            "java.nio.file.AccessDeniedException: /a"
+        );
+        assert_eq!(
+            java(nio, "rename", ERROR_ACCESS_DENIED, Some("/b")),
+            "java.nio.file.AccessDeniedException: /a -> /b"
+        );
+        assert_eq!(
+            java(nio, "rmdir", ERROR_DIR_NOT_EMPTY, None),
+            "java.nio.file.DirectoryNotEmptyException: /a"
+        );
+        assert_eq!(
+            java(None, "unlink", SV, None),
+            "java.nio.file.FileSystemException: /a: The process cannot access the file because it is being used by another process"
+        );
+        assert_eq!(verb("java", "false (File.delete)"), "would return");
     }
 }

@@ -1957,7 +1957,14 @@ impl Tracer {
                 }
             })
             .collect();
-        let caller_tool = runtime::tool(caller_rt, || procscan::comm(pid), &files, &op);
+        let caller_tool = match caller_rt {
+            // java.io or java.nio, told by the JNI library that made the call.
+            Runtime::Java => self.java.caller(pid, n.tid).map(|api| match api {
+                JavaApi::Io => oracle::Tool::JavaIo,
+                JavaApi::Nio => oracle::Tool::JavaNio,
+            }),
+            _ => runtime::tool(caller_rt, || procscan::comm(pid), &files, &op),
+        };
         let sit = Situation {
             config: self.config,
             files,
@@ -2088,7 +2095,7 @@ impl Tracer {
         {
             // Handled by the program: no finding. Under --enforce the call still fails,
             // so that the handler runs as on Windows (and its calls are judged).
-            let (_, errno) = report::translate(caller_rt, operation, refusal.win32, "", None);
+            let (_, errno) = report::translate(caller_rt, sit.caller_tool, operation, refusal.win32, "", None);
             return Answer {
                 errno: self.enforce.then_some(errno),
                 name_remains: false,
@@ -2096,7 +2103,14 @@ impl Tracer {
         }
         let path = sit.files[0].path.clone();
         let win32 = refusal.win32.code();
-        let (message, errno) = report::translate(caller_rt, operation, refusal.win32, &path, target.as_deref());
+        let (message, errno) = report::translate(
+            caller_rt,
+            sit.caller_tool,
+            operation,
+            refusal.win32,
+            &path,
+            target.as_deref(),
+        );
         let sqlite_maps: Vec<bool> = verdict
             .blockers
             .iter()

@@ -2212,6 +2212,12 @@ fn java_delete_of_an_open_stream_is_a_sharing_violation() {
     assert_eq!(f["path"], format!("{}/j.dat", r.dir()));
     assert_eq!(f["runtime"], "java", "the JDK launcher links libjli.so");
     assert_eq!(f["error"], "ERROR_SHARING_VIOLATION");
+    let j = format!("{}/j.dat", r.dir());
+    assert_eq!(
+        f["java"],
+        format!("java.nio.file.FileSystemException: {j}: The process cannot access the file because it is being used by another process"),
+        "Files.delete: WindowsException.translateToIOException, the message's final period dropped"
+    );
     let b = blockers(f);
     assert_eq!(b.len(), 1);
     assert_eq!(b[0]["pid"], f["pid"], "the JVM's own FileOutputStream");
@@ -2227,6 +2233,60 @@ fn java_delete_of_an_open_stream_is_a_sharing_violation() {
             "JavaRemoveOpen.main".to_string()
         )]
     );
+}
+
+/// Java's two file APIs as each behaves on Windows: java.io's File.delete clears the
+/// read-only attribute first (no finding, file or directory) and returns false for a file
+/// a stream holds; NIO's Files.delete of a read-only file is refused
+/// (AccessDeniedException), and so is a FileOutputStream of one (FileNotFoundException):
+/// each finding with what its API returns or throws on Windows.
+#[test]
+fn java_findings_follow_the_api_java_io_delete_clears_read_only() {
+    if !java_available() {
+        return;
+    }
+    let prog = "JavaApis.java";
+    let Some(r) = run("java-apis", &[], prog) else {
+        return;
+    };
+    assert_eq!(r.stdout, "true\ntrue\ntrue\n", "Linux deletes all three");
+    let f = r.findings();
+    let found: Vec<_> = f
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap(),
+                f["operation"].as_str().unwrap(),
+                f["path"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let at = |name: &str| format!("{}/{name}", r.dir());
+    let (held, nio, out) = (at("held"), at("nio"), at("out"));
+    let mut want = vec![
+        ("sharing-violation", "unlink", held.as_str()),
+        ("read-only", "unlink", nio.as_str()),
+    ];
+    // Only root may write a read-only file on Linux; anyone else's open fails there too.
+    let root = std::fs::metadata(r.dir()).is_ok_and(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0);
+    if root {
+        want.push(("read-only", "open", out.as_str()));
+        assert_eq!(
+            f[2]["java"],
+            format!("java.io.FileNotFoundException: {out} (Access is denied)")
+        );
+        assert_eq!(f[2]["stack"][0]["line"], line_of(prog, "new FileOutputStream(readOnly"));
+    }
+    assert_eq!(found, want);
+    assert_eq!(f[0]["java"], "false (File.delete)");
+    assert_eq!(
+        f[0]["windows_call"],
+        "SetFileAttributesW(FILE_ATTRIBUTE_NORMAL), DeleteFileW (File.delete)"
+    );
+    assert_eq!(f[0]["stack"][0]["line"], line_of(prog, "held.delete()"));
+    assert_eq!(f[1]["java"], format!("java.nio.file.AccessDeniedException: {nio}"));
+    assert_eq!(f[1]["windows_call"], "DeleteFileW");
+    assert_eq!(f[1]["stack"][0]["line"], line_of(prog, "Files.delete(readOnly"));
 }
 
 /// A Java finding names its frames (HotSpot's interpreted frames, read with the JVM's
