@@ -19,9 +19,21 @@
 //! named from its constant pool (`ConstMethod::_name_index`, the holder class's name,
 //! the class's `SourceFile`), its line from the compressed line number table after its
 //! bytecodes (`CompressedLineNumberReadStream`: a byte `bci_delta << 3 | line_delta`, or
-//! 0xFF and two signed UNSIGNED5 numbers; 0 ends it). A frame that is not interpreted
-//! (code the JIT compiled) ends the walk: the frames found so far are given. Checked on
-//! OpenJDK 17 (x86-64).
+//! 0xFF and two signed UNSIGNED5 numbers; 0 ends it).
+//!
+//! Code the JIT compiled is found in the code cache (`CodeCache::_heaps`: each heap's
+//! segment map leads back from a pc to the start of its block, `CodeHeap::find_start`),
+//! as an `nmethod` (a compiled method, or the wrapper compiled for a native one). Its
+//! frame has a fixed size (`CodeBlob::_frame_size` words, the return address last and
+//! the caller's frame pointer below it: `frame::sender_for_compiled_frame`), and the pc
+//! of each call in it has a `PcDesc`, whose scope (`ScopeDesc`, in the nmethod's debug
+//! information: CompressedStream numbers for the caller scope's offset, the method's
+//! index in the nmethod's metadata, the bytecode index + 1) names the method and
+//! bytecode, then those of the methods it was inlined into, one scope after another.
+//! An interpreted frame called from compiled code keeps its caller's stack pointer below
+//! its frame pointer (`interpreter_frame_sender_sp_offset` = -1). Anything else (a stub,
+//! the call stub Java was entered through) ends the walk, as does a pc with no
+//! `PcDesc`: the frames found so far are given. Checked on OpenJDK 17 (x86-64).
 
 use std::collections::HashMap;
 
@@ -33,6 +45,9 @@ const MAX_FRAMES: usize = 64;
 /// in words from its frame pointer.
 const INTERPRETER_FRAME_METHOD: i64 = -3;
 const INTERPRETER_FRAME_BCP: i64 = -8;
+const INTERPRETER_FRAME_SENDER_SP: i64 = -1;
+/// At most this many inlined scopes are read of one compiled frame.
+const MAX_SCOPES: usize = 64;
 
 /// What the walk needs of one JVM: field offsets (or, for static fields, addresses),
 /// type sizes and constants, from its own tables.
@@ -44,6 +59,17 @@ struct Jvm {
     has_line_numbers: u16,
     /// The interpreter's code: `[start, end)`.
     interpreter: (u64, u64),
+    /// The code cache's heaps (`CodeHeap*`), where compiled code is.
+    code_heaps: Vec<u64>,
+}
+
+/// Where a walk is: a frame's stack pointer (its unextended one, for a compiled frame
+/// called through an adapter), frame pointer and pc.
+#[derive(Clone, Copy, Debug)]
+struct At {
+    sp: u64,
+    fp: u64,
+    pc: u64,
 }
 
 /// The Java frames of JVM threads, with each JVM's tables.
@@ -202,12 +228,29 @@ impl Jvm {
             sizes,
             has_line_numbers: has_line_numbers?,
             interpreter: (0, 0),
+            code_heaps: vec![],
         };
         // The interpreter's stub queue: its buffer and size.
         let queue = m.u64(jvm.field("AbstractInterpreter", "_code")?)?;
         let start = m.u64(queue + jvm.field("StubQueue", "_stub_buffer")?)?;
         let size = m.u32(queue + jvm.field("StubQueue", "_buffer_limit")?)?;
         jvm.interpreter = (start, start + u64::from(size));
+        // The code cache's heaps (without them only interpreted frames are read).
+        let heaps = jvm
+            .field("CodeCache", "_heaps")
+            .and_then(|a| m.u64(a))
+            .filter(|&h| h != 0);
+        // A `GrowableArray`'s length and elements are where any instance's are.
+        let (len, data) = (
+            jvm.field("GrowableArrayBase", "_len"),
+            jvm.field("GrowableArray<int>", "_data"),
+        );
+        if let (Some(heaps), Some(len), Some(data)) = (heaps, len, data) {
+            let n = m.u32(heaps + len).unwrap_or(0).min(8);
+            if let Some(data) = m.u64(heaps + data) {
+                jvm.code_heaps = (0..u64::from(n)).filter_map(|i| m.u64(data + 8 * i)).collect();
+            }
+        }
         Some(jvm)
     }
 
@@ -235,44 +278,179 @@ impl Jvm {
         let m = Mem(pid);
         let thread = self.thread(&m, tid)?;
         let anchor = thread + self.field("JavaThread", "_anchor")?;
-        let mut fp = m.u64(anchor + self.field("JavaFrameAnchor", "_last_Java_fp")?)?;
-        // The last Java frame must be interpreted too (its pc in the interpreter: the
-        // native method entry's); compiled code (the JIT's native wrapper) keeps no frame
-        // pointer there.
+        let sp = m.u64(anchor + self.field("JavaFrameAnchor", "_last_Java_sp")?)?;
+        let fp = m.u64(anchor + self.field("JavaFrameAnchor", "_last_Java_fp")?)?;
         let mut pc = m.u64(anchor + self.field("JavaFrameAnchor", "_last_Java_pc")?)?;
         if pc == 0 {
-            let sp = m.u64(anchor + self.field("JavaFrameAnchor", "_last_Java_sp")?)?;
             pc = m.u64(sp.checked_sub(8)?)?;
         }
-        if !(self.interpreter.0..self.interpreter.1).contains(&pc) {
-            return None;
-        }
+        let mut at = At { sp, fp, pc };
         let mut out = vec![];
-        while fp != 0 && out.len() < MAX_FRAMES {
-            let at = |words: i64| fp.checked_add_signed(8 * words);
-            let method = m.u64(at(INTERPRETER_FRAME_METHOD)?)?;
-            let Some(frame) = self.describe(&m, method, m.u64(at(INTERPRETER_FRAME_BCP)?)?) else {
-                break;
+        while out.len() < MAX_FRAMES {
+            let next = if self.interpreted(at.pc) {
+                self.interpreted_frame(&m, at, &mut out)
+            } else {
+                self.compiled_frame(&m, at, &mut out)
             };
-            out.push(frame);
-            // The caller: interpreted only if the return address is in the interpreter.
-            let ret = m.u64(fp + 8)?;
-            if !(self.interpreter.0..self.interpreter.1).contains(&ret) {
-                break;
+            match next {
+                Some(n) if n.sp > at.sp || (n.sp == at.sp && n.fp > at.fp) => at = n,
+                _ => break,
             }
-            let caller = m.u64(fp)?;
-            if caller <= fp {
-                break;
-            }
-            fp = caller;
         }
         Some(out)
     }
 
-    /// The frame of `method` at bytecode pointer `bcp`: `Class.method` (the class's
-    /// name with dots), in the class's source file (its package's path before it), at
-    /// the line of the bytecode (0: a native method, or no line number table).
-    fn describe(&self, m: &Mem, method: u64, bcp: u64) -> Option<PyFrame> {
+    fn interpreted(&self, pc: u64) -> bool {
+        (self.interpreter.0..self.interpreter.1).contains(&pc)
+    }
+
+    /// An interpreted frame (its frame pointer `at.fp`): its method at its bytecode, and
+    /// where its caller is (`frame::sender_for_interpreter_frame`).
+    fn interpreted_frame(&self, m: &Mem, at: At, out: &mut Vec<PyFrame>) -> Option<At> {
+        let fp = at.fp;
+        let word = |words: i64| m.u64(fp.checked_add_signed(8 * words)?);
+        let method = word(INTERPRETER_FRAME_METHOD)?;
+        let bci = word(INTERPRETER_FRAME_BCP)?.checked_sub(self.code_of(m, method)?);
+        out.push(self.describe(m, method, bci)?);
+        let pc = word(1)?;
+        if self.interpreted(pc) {
+            Some(At {
+                sp: fp + 16,
+                fp: word(0)?,
+                pc,
+            })
+        } else {
+            // A compiled caller's frame is sized from its stack pointer before the
+            // adapter that called this frame extended it.
+            Some(At {
+                sp: word(INTERPRETER_FRAME_SENDER_SP)?,
+                fp: word(0)?,
+                pc,
+            })
+        }
+    }
+
+    /// A compiled frame (`at.pc` in an nmethod): its scopes, innermost first (the method
+    /// the pc is in, then each it was inlined into), and where its caller is.
+    fn compiled_frame(&self, m: &Mem, at: At, out: &mut Vec<PyFrame>) -> Option<At> {
+        let blob = self.blob_at(m, at.pc)?;
+        let name = m.c_string(m.u64(blob + self.field("CodeBlob", "_name")?)?)?;
+        if name != "nmethod" && name != "native nmethod" {
+            return None; // a stub: the call stub Java was entered through, an adapter
+        }
+        let frame_size = m.u32(blob + self.field("CodeBlob", "_frame_size")?)?;
+        let code = m.u64(blob + self.field("CodeBlob", "_code_begin")?)?;
+        let scopes = if name == "native nmethod" {
+            // A native method's wrapper: no scopes, the method itself.
+            let method = m.u64(blob + self.field("CompiledMethod", "_method")?)?;
+            vec![self.describe(m, method, None)?]
+        } else {
+            self.scopes(m, blob, at.pc.checked_sub(code)?)?
+        };
+        out.extend(scopes);
+        let sender_sp = at.sp.checked_add(8 * u64::from(frame_size))?;
+        Some(At {
+            sp: sender_sp,
+            fp: m.u64(sender_sp.checked_sub(16)?)?,
+            pc: m.u64(sender_sp.checked_sub(8)?)?,
+        })
+    }
+
+    /// The scopes of nmethod `nm` at code offset `offset` (a return address: a call's
+    /// `PcDesc`), innermost first; `None` when no `PcDesc` is there.
+    fn scopes(&self, m: &Mem, nm: u64, offset: u64) -> Option<Vec<PyFrame>> {
+        let int = |f: &str| -> Option<u64> { m.u32(nm + self.field("nmethod", f)?).map(u64::from) };
+        let (pcs, pcs_end) = (nm + int("_scopes_pcs_offset")?, nm + int("_dependencies_offset")?);
+        let metadata = nm + int("_metadata_offset")?;
+        let data = m.u64(nm + self.field("CompiledMethod", "_scopes_data_begin")?)?;
+        let desc = *self.sizes.get("PcDesc")?;
+        let (pc_offset, decode) = (
+            self.field("PcDesc", "_pc_offset")?,
+            self.field("PcDesc", "_scope_decode_offset")?,
+        );
+        let count = pcs_end.checked_sub(pcs)? / desc;
+        if count > 100_000 || desc == 0 {
+            return None;
+        }
+        let table = m.bytes(pcs, usize::try_from(count * desc).ok()?)?;
+        let field = |row: &[u8], at: u64| -> Option<u32> {
+            Some(u32::from_le_bytes(
+                row.get(at as usize..at as usize + 4)?.try_into().ok()?,
+            ))
+        };
+        let row = table
+            .chunks_exact(desc as usize)
+            .find(|row| field(row, pc_offset).map(u64::from) == Some(offset))?;
+        let mut scope = field(row, decode)?;
+        let mut frames = vec![];
+        // serialized_null (0) ends the chain of scopes.
+        while scope != 0 && frames.len() < MAX_SCOPES {
+            let bytes = m.readable_prefix(data + u64::from(scope), 16)?;
+            let mut pos = 0;
+            let sender = unsigned5(&bytes, &mut pos)?;
+            let index = unsigned5(&bytes, &mut pos)?;
+            // The bytecode index + 1 (InvocationEntryBci is -1).
+            let bci = unsigned5(&bytes, &mut pos)?.checked_sub(1);
+            // `CompiledMethod::metadata_at`: index 0 is no method.
+            let method = m.u64(metadata + 8 * u64::from(index.checked_sub(1)?))?;
+            frames.push(self.describe(m, method, bci.map(u64::from))?);
+            if sender >= scope {
+                break; // a caller's scope is written before its callee's
+            }
+            scope = sender;
+        }
+        (!frames.is_empty()).then_some(frames)
+    }
+
+    /// The code blob that holds `pc`: the start of its block in the heap that holds it,
+    /// led to by the heap's segment map (`CodeHeap::find_start`: each byte says how many
+    /// segments back to step, 0 at a block's first, 0xFF for a free one).
+    fn blob_at(&self, m: &Mem, pc: u64) -> Option<u64> {
+        let memory = self.field("CodeHeap", "_memory")?;
+        let segmap = self.field("CodeHeap", "_segmap")?;
+        let (low, high, low_boundary) = (
+            self.field("VirtualSpace", "_low")?,
+            self.field("VirtualSpace", "_high")?,
+            self.field("VirtualSpace", "_low_boundary")?,
+        );
+        let log2 = self.field("CodeHeap", "_log2_segment_size")?;
+        let used = self.field("HeapBlock::Header", "_used")?;
+        let block_header = *self.sizes.get("HeapBlock")?;
+        self.code_heaps.iter().find_map(|&heap| {
+            let start = m.u64(heap + memory + low)?;
+            let bound = m.u64(heap + memory + low_boundary)?;
+            let end = m.u64(heap + memory + high)?;
+            if !(bound.min(start)..end).contains(&pc) {
+                return None;
+            }
+            let shift = m.u32(heap + log2)?;
+            if shift > 20 {
+                return None;
+            }
+            let map = m.u64(heap + segmap + low)?;
+            let mut segment = (pc - start) >> shift;
+            for _ in 0..4096 {
+                match m.bytes(map + segment, 1)?[0] {
+                    0 => break,
+                    0xFF => return None,
+                    back => segment = segment.checked_sub(u64::from(back))?,
+                }
+            }
+            let block = start + (segment << shift);
+            (m.bytes(block + used, 1)?[0] != 0).then_some(block + block_header)
+        })
+    }
+
+    /// Where `method`'s bytecodes start.
+    fn code_of(&self, m: &Mem, method: u64) -> Option<u64> {
+        let cm = m.u64(method + self.field("Method", "_constMethod")?)?;
+        Some(cm + *self.sizes.get("ConstMethod")?)
+    }
+
+    /// The frame of `method` at bytecode index `bci`: `Class.method` (the class's name
+    /// with dots), in the class's source file (its package's path before it), at the
+    /// line of the bytecode (0: a native method, or no line number table).
+    fn describe(&self, m: &Mem, method: u64, bci: Option<u64>) -> Option<PyFrame> {
         let cm = m.u64(method + self.field("Method", "_constMethod")?)?;
         let cp = m.u64(cm + self.field("ConstMethod", "_constants")?)?;
         let holder = m.u64(cp + self.field("ConstantPool", "_pool_holder")?)?;
@@ -300,7 +478,7 @@ impl Jvm {
         let code = cm + *self.sizes.get("ConstMethod")?;
         let size = m.u16(cm + self.field("ConstMethod", "_code_size")?)?;
         let flags = m.u16(cm + self.field("ConstMethod", "_flags")?)?;
-        let bci = bcp.checked_sub(code).filter(|&b| b < u64::from(size));
+        let bci = bci.filter(|&b| b < u64::from(size));
         let line = match bci {
             Some(bci) if flags & self.has_line_numbers != 0 => {
                 // Read in growing pieces until the table ends in what was read (a few
@@ -334,37 +512,20 @@ impl Jvm {
 /// entry at `bci`, else the one closest before it (the table need not be in bytecode
 /// order). `None` without one, or when the table does not end within `table`.
 fn line_at(table: &[u8], bci: u64) -> Option<u32> {
-    let mut rest = table;
-    let mut byte = || -> Option<u8> {
-        let (&b, tail) = rest.split_first()?;
-        rest = tail;
-        Some(b)
-    };
-    // UNSIGNED5 (`unsigned5.hpp`, no excluded bytes): a byte under 192 ends the number;
-    // each byte adds its value shifted by six bits more than the last.
-    let unsigned5 = |byte: &mut dyn FnMut() -> Option<u8>| -> Option<u32> {
-        let mut sum = 0u32;
-        for i in 0..5 {
-            let b = u32::from(byte()?);
-            sum = sum.wrapping_add(b << (6 * i));
-            if b < 192 {
-                break;
-            }
-        }
-        Some(sum)
-    };
     let signed = |v: u32| ((v >> 1) as i32) ^ -((v & 1) as i32);
     let bci = i64::try_from(bci).ok()?;
     let (mut at, mut line) = (0i64, 0i64);
     let (mut best, mut exact) = (None::<(i64, i64)>, None);
+    let mut pos = 0;
     loop {
-        let b = byte()?;
+        let b = *table.get(pos)?;
+        pos += 1;
         if b == 0 {
             break;
         }
         if b == 0xFF {
-            at += i64::from(signed(unsigned5(&mut byte)?));
-            line += i64::from(signed(unsigned5(&mut byte)?));
+            at += i64::from(signed(unsigned5(table, &mut pos)?));
+            line += i64::from(signed(unsigned5(table, &mut pos)?));
         } else {
             at += i64::from(b >> 3);
             line += i64::from(b & 7);
@@ -376,6 +537,22 @@ fn line_at(table: &[u8], bci: u64) -> Option<u32> {
         }
     }
     u32::try_from(exact.or(best.map(|(_, l)| l))?).ok()
+}
+
+/// A number of HotSpot's `CompressedReadStream` at `pos` (UNSIGNED5 with no excluded
+/// bytes, `compressedStream.cpp`): a byte under 192 ends it; each byte adds its value
+/// shifted by six bits more than the last; at most five bytes.
+fn unsigned5(b: &[u8], pos: &mut usize) -> Option<u32> {
+    let mut sum = 0u32;
+    for i in 0..5 {
+        let x = u32::from(*b.get(*pos)?);
+        *pos += 1;
+        sum = sum.wrapping_add(x << (6 * i));
+        if x < 192 {
+            break;
+        }
+    }
+    Some(sum)
 }
 
 /// The text of a `Symbol`: Java's modified UTF-8 (a character beyond U+FFFF is two

@@ -86,7 +86,8 @@ exemptions) are read for CPython 3.11 to 3.15 only; Go frames for Go 1.18 and la
 Node's from V8's frames (node 18 to 24); an asynchronous call (fs.promises, a
 callback) runs on a libuv worker thread with no JavaScript frame, and is named by the
 JavaScript waiting for it: `async F` at its await, `callback F` where it is defined;
-Java's from HotSpot's interpreted frames (compiled code ends the walk).
+Java's from HotSpot's interpreted frames and the JIT's compiled code, inlined methods
+included (OpenJDK 17).
 Contract: shared/spec/run.md.";
 
 /// Options of `winsan run`.

@@ -2325,6 +2325,46 @@ fn java_finding_names_the_java_frames() {
     );
 }
 
+/// Through code the JIT compiled: after a warm-up (`-Xbatch`: compilations finish before
+/// the code runs on) `clean` is compiled with `remove` and the JDK's delete path inlined
+/// into it; its frames are read from the nmethod's scopes, the same as interpreted ones.
+/// `-XX:+PrintCompilation` shows that `clean` was compiled (the test would otherwise
+/// pass through the interpreter).
+#[test]
+fn java_finding_names_frames_the_jit_compiled() {
+    if !java_available() {
+        return;
+    }
+    let prog = "JavaCompiledFrames.java";
+    let path = programs().join(prog);
+    let argv = ["java", "-Xbatch", "-XX:+PrintCompilation", path.to_str().unwrap()];
+    let Some(r) = run_argv("java-compiled", &[], argv.map(String::from).to_vec()) else {
+        return;
+    };
+    assert!(
+        r.stdout.contains("com.example.jit.JavaCompiledFrames::clean ("),
+        "clean was compiled: {}",
+        r.stdout
+    );
+    assert_eq!(r.stdout.lines().last(), Some("true"), "Linux deletes it");
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["path"], format!("{}/held", r.dir()));
+    assert_eq!(f["java"], "false (File.delete)");
+    let file = "com/example/jit/JavaCompiledFrames.java".to_string();
+    let at = |marker: &str, function: &str| (file.clone(), line_of(prog, marker), function.to_string());
+    assert_eq!(
+        js_frames(f),
+        [
+            at("// the call", "com.example.jit.JavaCompiledFrames.remove"),
+            at("// its caller", "com.example.jit.JavaCompiledFrames.clean"),
+            at("// the finding", "com.example.jit.JavaCompiledFrames.main"),
+        ],
+        "{}",
+        r.stderr
+    );
+}
+
 /// The JVM's records of its NIO opens go with the file: a new file that gets a deleted
 /// one's inode number is judged by its own open (a java.io stream: no FILE_SHARE_DELETE).
 #[test]
