@@ -56,6 +56,9 @@ pub struct Outcome {
     pub trapped: u64,
     /// Supervisor peak RSS in KiB.
     pub peak_rss_kib: Option<u64>,
+    /// Processes the program started were still running when it exited (after the
+    /// linger time): they run on, their calls answered unjudged by a helper.
+    pub outlived: bool,
 }
 
 /// Why winsan itself could not run the program.
@@ -202,6 +205,7 @@ pub fn run(opts: Options) -> Result<Outcome, RunError> {
         findings: tracer.findings,
         trapped: tracer.trapped,
         peak_rss_kib: sys::peak_rss_kib(),
+        outlived: handed_over,
     })
 }
 
@@ -373,6 +377,15 @@ const DIRFD_SLOTS: usize = 2;
 /// over.
 const PROC_CACHE_MAX: usize = 128;
 
+/// A name left delete-pending (legacy semantics): the deleted file, and when it was
+/// created, so that a later file given the same inode number (the first one's last fd
+/// closed, its number reused) is not taken for it.
+#[derive(Clone, Copy, Debug)]
+struct Pending {
+    id: FileId,
+    born: Option<(i64, u32)>,
+}
+
 /// The per-run state of the notification thread.
 struct Tracer {
     config: Config,
@@ -396,7 +409,7 @@ struct Tracer {
     watched: HashMap<FileId, std::path::PathBuf>,
     /// Names that are delete-pending on Windows (a legacy delete, by `--delete legacy` or by
     /// the runtime's own call, while a holder kept the file), with the file that keeps them.
-    pending: BTreeMap<String, FileId>,
+    pending: BTreeMap<String, Pending>,
     /// Files created by a `tempfile.NamedTemporaryFile` that Windows would open with
     /// `O_TEMPORARY` (see [`pyframe::opens_with_o_temporary`]): path → the creating process.
     temporary: HashMap<String, u32>,
@@ -950,7 +963,10 @@ impl Tracer {
         // legacy DeleteFileW with a holder sharing delete leaves it; libuv's and Cygwin's
         // POSIX deletes, Rust's POSIX fallback and lld's rename aside do not.
         if a.name_remains {
-            self.pending.insert(p.display.clone(), id);
+            let born = CString::new(p.access.as_os_str().as_bytes())
+                .ok()
+                .and_then(|c| sys::birth_time(&c));
+            self.pending.insert(p.display.clone(), Pending { id, born });
         }
         if a.errno.is_none() && !a.name_remains {
             self.forget_java_opens(&st, &p.display);
@@ -1032,17 +1048,19 @@ impl Tracer {
         if !self.pending.is_empty() {
             let p = t.named()?;
             let prefix = format!("{}/", p.display);
-            let cands: Vec<(String, FileId)> = self
+            let cands: Vec<String> = self
                 .pending
-                .iter()
-                .filter(|(k, _)| k.starts_with(&prefix) && !k[prefix.len()..].contains('/'))
-                .map(|(k, v)| (k.clone(), *v))
+                .keys()
+                .filter(|k| k.starts_with(&prefix) && !k[prefix.len()..].contains('/'))
+                .cloned()
                 .collect();
-            for (k, fid) in cands {
-                if self.scan(&[fid], &[false]).is_empty() {
-                    self.pending.remove(&k);
-                } else {
-                    kids.push((k, fid));
+            for k in cands {
+                if let Some(fid) = self.pending.get(&k).map(|p| p.id) {
+                    if self.pending_holders(&k).is_empty() {
+                        self.pending.remove(&k);
+                    } else {
+                        kids.push((k, fid));
+                    }
                 }
             }
             named = Some(p);
@@ -1592,14 +1610,35 @@ impl Tracer {
     }
 
     fn pending_alive(&mut self, path: &str) -> bool {
-        let Some(&id) = self.pending.get(path) else {
+        if !self.pending.contains_key(path) {
             return false;
-        };
-        if self.scan(&[id], &[false]).is_empty() {
+        }
+        if self.pending_holders(path).is_empty() {
             self.pending.remove(path);
             return false;
         }
         true
+    }
+
+    /// The fds and mappings that still hold the deleted file of the delete-pending name
+    /// `path`: the traced processes' holders of its inode, less fds whose file was born
+    /// at another time (a new file given the inode number after the deleted one's last
+    /// fd closed, often at the same fd number).
+    fn pending_holders(&mut self, path: &str) -> Vec<LinuxHolder> {
+        let Some(&Pending { id, born }) = self.pending.get(path) else {
+            return vec![];
+        };
+        let mut holders = self.scan(&[id], &[false]);
+        if let Some(born) = born {
+            holders.retain(|h| {
+                let Some(fd) = h.fd else { return true };
+                CString::new(format!("/proc/{}/fd/{fd}", h.pid))
+                    .ok()
+                    .and_then(|c| sys::birth_time(&c))
+                    .is_none_or(|b| b == born)
+            });
+        }
+        holders
     }
 
     /// `truncate(path, len)` (`fd` None) or `ftruncate(fd, len)`.
@@ -1672,10 +1711,7 @@ impl Tracer {
     /// Who keeps the delete-pending name `path` alive: each fd (or mapping) of the deleted
     /// file, as a blocker with `what: "pending"`.
     fn pending_blockers(&mut self, path: &str) -> Vec<BlockerReport> {
-        let Some(&id) = self.pending.get(path) else {
-            return vec![];
-        };
-        let holders = self.scan(&[id], &[false]);
+        let holders = self.pending_holders(path);
         let origins = self.origins(&holders);
         holders
             .iter()

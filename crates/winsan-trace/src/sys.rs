@@ -766,6 +766,17 @@ impl Stat {
 
 /// `fstatat(dir, path)`; `dir` may be `libc::AT_FDCWD`. `nofollow`: do not follow a final
 /// symlink.
+/// When the file at `path` was created (`statx`'s `stx_btime`: seconds, nanoseconds), if
+/// its file system keeps it (tmpfs, ext4, xfs, btrfs do). With its inode number it tells
+/// a file from a later one that was given the same number.
+pub fn birth_time(path: &CStr) -> Option<(i64, u32)> {
+    // SAFETY: statx is plain data, zero is a valid value.
+    let mut stx: libc::statx = unsafe { std::mem::zeroed() };
+    // SAFETY: `path` is NUL-terminated, `stx` a valid out-pointer.
+    let r = unsafe { libc::statx(libc::AT_FDCWD, path.as_ptr(), 0, libc::STATX_BTIME, &mut stx) };
+    (r == 0 && stx.stx_mask & libc::STATX_BTIME != 0).then_some((stx.stx_btime.tv_sec, stx.stx_btime.tv_nsec))
+}
+
 pub fn stat_at(dir: RawFd, path: &CStr, nofollow: bool) -> io::Result<Stat> {
     // SAFETY: stat is plain data, zero is a valid value.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };

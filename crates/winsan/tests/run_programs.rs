@@ -1111,6 +1111,32 @@ fn node_unlink_semantics_follow_its_libuv() {
     assert_eq!(b[0]["what"], "pending");
 }
 
+/// A delete-pending name lives while its deleted file is open: a new file that got the
+/// same fd number and inode number after the last fd closed keeps nothing pending (no
+/// finding for re-creating the name or removing its directory); a name whose file is
+/// still open is refused.
+#[test]
+fn a_reused_inode_number_keeps_no_name_pending() {
+    let prog = "node_pending_inode_reused.js";
+    let Some(r) = run("node-pending-reused", &[], prog) else {
+        return;
+    };
+    let out: Vec<&str> = r.stdout.split_whitespace().collect();
+    let uv: Vec<u32> = out[0].split('.').map(|p| p.parse().unwrap()).collect();
+    if (uv[0], uv[1]) >= (1, 49) {
+        r.no_findings();
+        return;
+    }
+    if out[1] != "true" {
+        eprintln!("the fd or inode number was not reused here: the case did not arise");
+    }
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "delete-pending");
+    assert_eq!(f["operation"], "open");
+    assert_eq!(f["path"], format!("{}/held", r.dir()));
+    assert_eq!(f["stack"][0]["line"], line_of(prog, "// refused on Windows"));
+}
+
 /// multiprocessing's fork workers copy the parent's fds; on Windows its spawned workers
 /// inherit no handle. Only the file a worker opened itself is in the way.
 #[test]
@@ -2172,6 +2198,12 @@ fn descendants_outliving_winsan_keep_working() {
     };
     assert_eq!(r.stdout, "started\n");
     r.no_findings();
+    assert!(
+        r.stderr
+            .contains("winsan: processes the program started still run; they go on unwatched"),
+        "the user is told: {}",
+        r.stderr
+    );
     // winsan has exited; only now may the background process go on.
     std::fs::write(r.dir.join("go"), "").unwrap();
     let done = r.dir.join("after.done");
