@@ -880,7 +880,20 @@ pub fn enforce(e: Win32Error, runtime: Runtime) -> Errno {
     match runtime {
         // Git for Windows sets errno from the C runtime's call, EACCES after its retries.
         // LLVM's mapWindowsError gives the std::errc of the C runtime's errno.
-        Runtime::Crt | Runtime::Java | Runtime::DotNet | Runtime::Git | Runtime::Llvm => crt,
+        Runtime::Crt | Runtime::DotNet | Runtime::Git | Runtime::Llvm => crt,
+        // NIO throws by class: on Windows `WindowsException.translateToIOException`
+        // (ERROR_ACCESS_DENIED: AccessDeniedException; not found: NoSuchFileException;
+        // exists: FileAlreadyExistsException; else FileSystemException), on Linux
+        // `UnixException`'s (EACCES, ENOENT, EEXIST; else FileSystemException). An errno
+        // of the same class; java.io's calls fail alike for any errno (false,
+        // FileNotFoundException).
+        Runtime::Java => match e {
+            Win32Error::ERROR_ACCESS_DENIED => Errno::EACCES,
+            Win32Error::ERROR_FILE_NOT_FOUND | Win32Error::ERROR_PATH_NOT_FOUND => Errno::ENOENT,
+            Win32Error::ERROR_FILE_EXISTS | Win32Error::ERROR_ALREADY_EXISTS => Errno::EEXIST,
+            _ if matches!(crt, Errno::EACCES | Errno::ENOENT | Errno::EEXIST) => Errno::EBUSY,
+            _ => crt,
+        },
         Runtime::Cygwin => cygwin_errno(e),
         Runtime::Python => {
             if python_class(crt) == python_class(python_errno(e)) {
@@ -1275,7 +1288,22 @@ mod tests {
             assert_eq!(linux_rust_kind(rust), rust_kind(e), "rust {e}");
             let go = enforce(e, Runtime::Go);
             assert_eq!(linux_go_is(go), go_is(e), "go {e}");
+            // NIO's exception class: the same on both sides.
+            let nio_class = |n: Errno| match n {
+                Errno::EACCES => "AccessDenied",
+                Errno::ENOENT => "NoSuchFile",
+                Errno::EEXIST => "FileAlreadyExists",
+                _ => "FileSystem",
+            };
+            let windows_class = match e {
+                ERROR_ACCESS_DENIED => "AccessDenied",
+                ERROR_FILE_NOT_FOUND | ERROR_PATH_NOT_FOUND => "NoSuchFile",
+                ERROR_FILE_EXISTS | ERROR_ALREADY_EXISTS => "FileAlreadyExists",
+                _ => "FileSystem",
+            };
+            assert_eq!(nio_class(enforce(e, Runtime::Java)), windows_class, "java {e}");
         }
+        assert_eq!(enforce_errno(ERROR_SHARING_VIOLATION, Runtime::Java), 16);
     }
 
     #[test]

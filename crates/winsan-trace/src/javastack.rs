@@ -31,21 +31,28 @@
 //! index in the nmethod's metadata, the bytecode index + 1) names the method and
 //! bytecode, then those of the methods it was inlined into, one scope after another.
 //! An interpreted frame called from compiled code keeps its caller's stack pointer below
-//! its frame pointer (`interpreter_frame_sender_sp_offset` = -1). Anything else (a stub,
-//! the call stub Java was entered through) ends the walk, as does a pc with no
-//! `PcDesc`: the frames found so far are given. Checked on OpenJDK 17 (x86-64).
+//! its frame pointer (`interpreter_frame_sender_sp_offset` = -1). A frame whose code was
+//! made invalid returns to its deoptimization handler and keeps its real pc in its own
+//! frame (`nmethod::_orig_pc_offset`). Where the VM called Java from its own code (a
+//! class initializer, a first reflective call) the call stub's entry frame holds the
+//! `JavaCallWrapper` with the anchor of the Java frame that called into the VM, and the
+//! walk goes on from there. Anything else (another stub) ends the walk, as does a pc
+//! with no `PcDesc`: the frames found so far are given. Checked on OpenJDK 17 (x86-64).
 
 use std::collections::HashMap;
 
 use crate::pyframe::PyFrame;
 
 /// At most this many frames are read.
-const MAX_FRAMES: usize = 64;
+const MAX_FRAMES: usize = 256;
 /// `frame_x86.hpp`: where an interpreted frame keeps its method and bytecode pointer,
 /// in words from its frame pointer.
 const INTERPRETER_FRAME_METHOD: i64 = -3;
 const INTERPRETER_FRAME_BCP: i64 = -8;
 const INTERPRETER_FRAME_SENDER_SP: i64 = -1;
+/// `frame_x86.hpp` (not Windows): where an entry frame (the call stub the VM calls Java
+/// through) keeps its `JavaCallWrapper*`, in words from its frame pointer.
+const ENTRY_FRAME_CALL_WRAPPER: i64 = -6;
 /// At most this many inlined scopes are read of one compiled frame.
 const MAX_SCOPES: usize = 64;
 
@@ -286,8 +293,13 @@ impl Jvm {
         }
         let mut at = At { sp, fp, pc };
         let mut out = vec![];
+        let call_stub_return = self
+            .field("StubRoutines", "_call_stub_return_address")
+            .and_then(|a| m.u64(a));
         while out.len() < MAX_FRAMES {
-            let next = if self.interpreted(at.pc) {
+            let next = if Some(at.pc) == call_stub_return {
+                self.entry_frame(&m, at)
+            } else if self.interpreted(at.pc) {
                 self.interpreted_frame(&m, at, &mut out)
             } else {
                 self.compiled_frame(&m, at, &mut out)
@@ -330,6 +342,25 @@ impl Jvm {
         }
     }
 
+    /// An entry frame: the VM called Java (a class initializer, a first reflective call,
+    /// a thread's start) from its own code, which was called from Java in turn. The
+    /// `JavaCallWrapper` of the call keeps the anchor of the Java frame before it (an
+    /// empty one: no Java frame below).
+    fn entry_frame(&self, m: &Mem, at: At) -> Option<At> {
+        let wrapper = m.u64(at.fp.checked_add_signed(8 * ENTRY_FRAME_CALL_WRAPPER)?)?;
+        let anchor = wrapper + self.field("JavaCallWrapper", "_anchor")?;
+        let sp = m.u64(anchor + self.field("JavaFrameAnchor", "_last_Java_sp")?)?;
+        if sp == 0 {
+            return None;
+        }
+        let fp = m.u64(anchor + self.field("JavaFrameAnchor", "_last_Java_fp")?)?;
+        let pc = match m.u64(anchor + self.field("JavaFrameAnchor", "_last_Java_pc")?)? {
+            0 => m.u64(sp.checked_sub(8)?)?,
+            pc => pc,
+        };
+        Some(At { sp, fp, pc })
+    }
+
     /// A compiled frame (`at.pc` in an nmethod): its scopes, innermost first (the method
     /// the pc is in, then each it was inlined into), and where its caller is.
     fn compiled_frame(&self, m: &Mem, at: At, out: &mut Vec<PyFrame>) -> Option<At> {
@@ -345,7 +376,21 @@ impl Jvm {
             let method = m.u64(blob + self.field("CompiledMethod", "_method")?)?;
             vec![self.describe(m, method, None)?]
         } else {
-            self.scopes(m, blob, at.pc.checked_sub(code)?)?
+            // Code made invalid while this frame was in it (a class loaded that undoes
+            // an assumption) returns to its deoptimization handler; the frame keeps the
+            // pc it would have returned to (`CompiledMethod::get_original_pc`).
+            let handlers = [
+                self.field("CompiledMethod", "_deopt_handler_begin"),
+                self.field("CompiledMethod", "_deopt_mh_handler_begin"),
+            ];
+            let deopt = handlers.into_iter().flatten().any(|f| m.u64(blob + f) == Some(at.pc));
+            let pc = if deopt {
+                let offset = m.u32(blob + self.field("nmethod", "_orig_pc_offset")?)?;
+                m.u64(at.sp.checked_add(u64::from(offset))?)?
+            } else {
+                at.pc
+            };
+            self.scopes(m, blob, pc.checked_sub(code)?)?
         };
         out.extend(scopes);
         let sender_sp = at.sp.checked_add(8 * u64::from(frame_size))?;

@@ -2369,7 +2369,14 @@ fn java_finding_names_frames_the_jit_compiled() {
     }
     let prog = "JavaCompiledFrames.java";
     let path = programs().join(prog);
-    let argv = ["java", "-Xbatch", "-XX:+PrintCompilation", path.to_str().unwrap()];
+    let argv = [
+        "java",
+        "-Xbatch",
+        "-XX:+PrintCompilation",
+        "-XX:CompileCommand=quiet",
+        "-XX:CompileCommand=dontinline,com.example.jit.JavaCompiledFrames::load",
+        path.to_str().unwrap(),
+    ];
     let Some(r) = run_argv("java-compiled", &[], argv.map(String::from).to_vec()) else {
         return;
     };
@@ -2378,15 +2385,21 @@ fn java_finding_names_frames_the_jit_compiled() {
         "clean was compiled: {}",
         r.stdout
     );
-    assert_eq!(r.stdout.lines().last(), Some("true"), "Linux deletes it");
-    let f = r.only_finding();
-    assert_eq!(f["kind"], "sharing-violation");
-    assert_eq!(f["path"], format!("{}/held", r.dir()));
-    assert_eq!(f["java"], "false (File.delete)");
+    assert!(
+        r.stdout.contains("com.example.jit.JavaCompiledFrames::walk (") && r.stdout.contains("made not entrant"),
+        "walk was compiled, then made invalid: {}",
+        r.stdout
+    );
+    assert!(r.stdout.lines().any(|l| l == "true"), "Linux deletes it");
+    let f = r.findings();
+    assert_eq!(f.len(), 2, "{f:#?}");
+    assert_eq!(f[0]["kind"], "sharing-violation");
+    assert_eq!(f[0]["path"], format!("{}/held", r.dir()));
+    assert_eq!(f[0]["java"], "false (File.delete)");
     let file = "com/example/jit/JavaCompiledFrames.java".to_string();
     let at = |marker: &str, function: &str| (file.clone(), line_of(prog, marker), function.to_string());
     assert_eq!(
-        js_frames(f),
+        js_frames(&f[0]),
         [
             at("// the call", "com.example.jit.JavaCompiledFrames.remove"),
             at("// its caller", "com.example.jit.JavaCompiledFrames.clean"),
@@ -2394,6 +2407,58 @@ fn java_finding_names_frames_the_jit_compiled() {
         ],
         "{}",
         r.stderr
+    );
+    assert_eq!(f[1]["path"], format!("{}/bird", r.dir()));
+    assert_eq!(
+        js_frames(&f[1]),
+        [
+            at(
+                "// the call that deoptimizes",
+                "com.example.jit.JavaCompiledFrames.load"
+            ),
+            at("// the deoptimized caller", "com.example.jit.JavaCompiledFrames.walk"),
+            at("// the second finding", "com.example.jit.JavaCompiledFrames.main"),
+        ],
+        "{}",
+        r.stderr
+    );
+}
+
+/// Through calls the VM makes itself (a class initializer, a first reflective call): the
+/// walk goes on past the VM's call stub to the Java that called into the VM.
+#[test]
+fn java_finding_names_frames_across_the_vms_own_calls() {
+    if !java_available() {
+        return;
+    }
+    let prog = "JavaVmCalls.java";
+    let Some(r) = run("java-vm-calls", &[], prog) else {
+        return;
+    };
+    let f = r.findings();
+    assert_eq!(f.len(), 2, "{f:#?}");
+    let at = |marker: &str, function: &str| {
+        (
+            "JavaVmCalls.java".to_string(),
+            line_of(prog, marker),
+            function.to_string(),
+        )
+    };
+    assert_eq!(f[0]["path"], format!("{}/clinit", r.dir()));
+    assert_eq!(
+        js_frames(&f[0]),
+        [
+            at("// the initializer's call", "JavaVmCalls$Holder.<clinit>"),
+            at("// the VM initializes Holder", "JavaVmCalls.main"),
+        ]
+    );
+    assert_eq!(f[1]["path"], format!("{}/reflect", r.dir()));
+    assert_eq!(
+        js_frames(&f[1]),
+        [
+            at("// the reflective call", "JavaVmCalls.test"),
+            at("// invoked reflectively", "JavaVmCalls.main"),
+        ]
     );
 }
 
