@@ -284,14 +284,7 @@ impl Jvm {
     fn frames(&self, pid: u32, tid: u32) -> Option<Vec<PyFrame>> {
         let m = Mem(pid);
         let thread = self.thread(&m, tid)?;
-        let anchor = thread + self.field("JavaThread", "_anchor")?;
-        let sp = m.u64(anchor + self.field("JavaFrameAnchor", "_last_Java_sp")?)?;
-        let fp = m.u64(anchor + self.field("JavaFrameAnchor", "_last_Java_fp")?)?;
-        let mut pc = m.u64(anchor + self.field("JavaFrameAnchor", "_last_Java_pc")?)?;
-        if pc == 0 {
-            pc = m.u64(sp.checked_sub(8)?)?;
-        }
-        let mut at = At { sp, fp, pc };
+        let mut at = self.last_java_frame(&m, thread + self.field("JavaThread", "_anchor")?)?;
         let mut out = vec![];
         let call_stub_return = self
             .field("StubRoutines", "_call_stub_return_address")
@@ -348,7 +341,12 @@ impl Jvm {
     /// empty one: no Java frame below).
     fn entry_frame(&self, m: &Mem, at: At) -> Option<At> {
         let wrapper = m.u64(at.fp.checked_add_signed(8 * ENTRY_FRAME_CALL_WRAPPER)?)?;
-        let anchor = wrapper + self.field("JavaCallWrapper", "_anchor")?;
+        self.last_java_frame(m, wrapper + self.field("JavaCallWrapper", "_anchor")?)
+    }
+
+    /// The last Java frame a `JavaFrameAnchor` at `anchor` records (its pc, when not
+    /// recorded, the return address below its stack pointer); `None` when it records none.
+    fn last_java_frame(&self, m: &Mem, anchor: u64) -> Option<At> {
         let sp = m.u64(anchor + self.field("JavaFrameAnchor", "_last_Java_sp")?)?;
         if sp == 0 {
             return None;
