@@ -334,6 +334,14 @@ struct Opcodes {
     /// The forward jump to the next clause when the exception does not match.
     pop_jump_if_false: u8,
     pop_jump_caches: usize,
+    /// An `except*` clause's: its handler starts with `BUILD_LIST`, `COPY` (and in 3.11
+    /// `SWAP`), the clause tests with `CHECK_EG_MATCH`, then `COPY 1` and a jump on
+    /// `None` (`POP_JUMP_FORWARD_IF_NONE` in 3.11) to a `POP_TOP` before the next clause.
+    check_eg_match: u8,
+    copy: u8,
+    build_list: u8,
+    swap: u8,
+    pop_jump_if_none: u8,
 }
 
 const OPS311: Opcodes = Opcodes {
@@ -350,6 +358,11 @@ const OPS311: Opcodes = Opcodes {
     attr_shift: 0,
     pop_jump_if_false: 114,
     pop_jump_caches: 0,
+    check_eg_match: 37,
+    copy: 120,
+    build_list: 103,
+    swap: 99,
+    pop_jump_if_none: 129,
 };
 
 const OPS312: Opcodes = Opcodes {
@@ -366,6 +379,11 @@ const OPS312: Opcodes = Opcodes {
     attr_shift: 1,
     pop_jump_if_false: 114,
     pop_jump_caches: 0,
+    check_eg_match: 37,
+    copy: 120,
+    build_list: 103,
+    swap: 99,
+    pop_jump_if_none: 129,
 };
 
 const OPS313: Opcodes = Opcodes {
@@ -382,6 +400,11 @@ const OPS313: Opcodes = Opcodes {
     attr_shift: 1,
     pop_jump_if_false: 97,
     pop_jump_caches: 1,
+    check_eg_match: 6,
+    copy: 61,
+    build_list: 47,
+    swap: 115,
+    pop_jump_if_none: 98,
 };
 
 /// 3.14 and 3.15 (`Lib/_opcode_metadata.py`): after the jump to the next clause comes a
@@ -400,6 +423,11 @@ const OPS314: Opcodes = Opcodes {
     attr_shift: 1,
     pop_jump_if_false: 100,
     pop_jump_caches: 1,
+    check_eg_match: 5,
+    copy: 59,
+    build_list: 46,
+    swap: 117,
+    pop_jump_if_none: 101,
 };
 
 const OPS315: Opcodes = Opcodes {
@@ -416,6 +444,11 @@ const OPS315: Opcodes = Opcodes {
     attr_shift: 1,
     pop_jump_if_false: 99,
     pop_jump_caches: 1,
+    check_eg_match: 5,
+    copy: 57,
+    build_list: 44,
+    swap: 116,
+    pop_jump_if_none: 100,
 };
 
 /// The same in every version: `PyVarObject.ob_size`, `PyBytesObject.ob_sval`,
@@ -1129,7 +1162,7 @@ fn handler_at(table: &[u8], index: u64) -> Option<u64> {
 /// The names (indexes into `co_names`) each `except` clause of the handler at the start
 /// of `code` tests, in order: `PUSH_EXC_INFO`, then per clause the loads of its classes
 /// (`LOAD_GLOBAL`, `LOAD_NAME`, `LOAD_ATTR`, `BUILD_TUPLE`), `CHECK_EXC_MATCH` and the
-/// jump to the next clause; a bare `except:` (its `POP_TOP` drops the exception at once)
+/// jump to the next clause (`except*` clauses: see [`Opcodes::check_eg_match`]); a bare `except:` (its `POP_TOP` drops the exception at once)
 /// is [`BARE_EXCEPT`]. `None` when the handler is not that (a `finally`, a `with` block's
 /// exit, an instrumented or unknown instruction).
 fn except_clauses(code: &[u8], ops: &Opcodes) -> Option<Vec<Vec<u64>>> {
@@ -1161,18 +1194,38 @@ fn except_clauses(code: &[u8], ops: &Opcodes) -> Option<Vec<Vec<u64>>> {
             pc += 1;
         } else if op == ops.build_tuple {
             pc += 1;
-        } else if op == ops.check_exc_match {
+        } else if clause.is_empty() && clauses.is_empty() && [ops.build_list, ops.copy, ops.swap].contains(&op) {
+            // An `except*` handler's start: the list of what its clauses raise.
+            pc += 1;
+        } else if op == ops.check_exc_match || op == ops.check_eg_match {
             clauses.push(std::mem::take(&mut clause));
-            // The jump to the next clause, perhaps after an EXTENDED_ARG.
-            let (mut at, mut high) = (pc + 1, 0u32);
+            let star = op == ops.check_eg_match;
+            // The jump to the next clause (after `except*`'s `COPY 1`), perhaps after an
+            // EXTENDED_ARG.
+            let (mut at, mut high) = (pc + 1 + usize::from(star), 0u32);
+            if star && unit(pc + 1).map(|u| u.0) != Some(ops.copy) {
+                return Some(clauses);
+            }
             if let Some((_, a)) = unit(at).filter(|u| u.0 == ops.extended_arg) {
                 (at, high) = (at + 1, a);
             }
             let (jump, offset) = unit(at)?;
-            if jump != ops.pop_jump_if_false || clauses.len() >= 8 {
+            let want = if star {
+                ops.pop_jump_if_none
+            } else {
+                ops.pop_jump_if_false
+            };
+            if jump != want || clauses.len() >= 8 {
                 return Some(clauses);
             }
             pc = at + 1 + ops.pop_jump_caches + ((high << 8) | offset) as usize;
+            if star {
+                // The exception that did not match is dropped before the next clause.
+                if unit(pc).map(|u| u.0) != Some(ops.pop_top) {
+                    return Some(clauses);
+                }
+                pc += 1;
+            }
         } else {
             return (!clauses.is_empty()).then_some(clauses);
         }
@@ -1426,6 +1479,15 @@ mod tests {
         code.push([102, 0]); // RERAISE: no more clauses
         let bytes: Vec<u8> = code.concat();
         assert_eq!(except_clauses(&bytes, &OPS313), Some(vec![vec![1], vec![2]]));
+        // `try: ... except* OSError: ... except* (ValueError, KeyError) as e: ...`
+        // (3.13): BUILD_LIST, COPY 2; per clause its loads, CHECK_EG_MATCH, COPY 1,
+        // POP_JUMP_IF_NONE (a cache) to a POP_TOP before the next clause.
+        let mut star: Vec<[u8; 2]> = vec![[33, 0], [47, 0], [61, 2], [92, 1], [6, 0], [61, 1], [98, 5], [0, 0]];
+        star.extend([[32, 0], [79, 4], [45, 3], [32, 0], [79, 1]]); // the clause's body
+        star.extend([[32, 0], [92, 2], [92, 3], [52, 2], [6, 0], [61, 1], [98, 13], [0, 0]]);
+        star.extend([[90, 4]; 13]);
+        star.push([102, 0]);
+        assert_eq!(except_clauses(&star.concat(), &OPS313), Some(vec![vec![1], vec![2, 3]]));
         // A finally block or a with block's exit is no except clause.
         assert_eq!(except_clauses(&[33, 0, 102, 0], &OPS313), None);
         assert_eq!(except_clauses(&[33, 0, 44, 0], &OPS313), None);

@@ -3047,6 +3047,24 @@ fn caught_renames_in_every_handler_shape_and_the_uncaught_ones() {
     );
 }
 
+/// `except*` clauses (exception groups) catch a rename's FileExistsError too, by their
+/// classes (read from `CHECK_EG_MATCH` handlers); clauses of other classes do not.
+#[test]
+fn renames_caught_by_except_star() {
+    if !python_frames_readable() {
+        return;
+    }
+    let prog = "py_rename_caught_star.py";
+    let Some(r) = run("rename-caught-star", &[], prog) else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "rename-target-exists");
+    assert_eq!(f["path"], format!("{}/other.new", r.dir()));
+    assert_eq!(f["stack"][0]["line"], line_of(prog, "# the finding"));
+    assert_eq!(r.stdout.trim(), "done", "Linux replaces: no handler runs");
+}
+
 /// A tracer's instrumented bytecode is read as the code it replaced: a caught rename is
 /// still caught, under coverage or a debugger.
 #[test]
