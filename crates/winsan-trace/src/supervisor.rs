@@ -2206,6 +2206,13 @@ impl Tracer {
             count: 1,
             stack,
         };
+        // The frames and exemptions above were read from a thread that may have left the
+        // call meanwhile (a signal, such as Go's preemption, interrupts the wait; the call
+        // is issued again and judged afresh): what was read is its own only if the
+        // notification is still pending now.
+        if !l.id_valid(n.id) {
+            return Answer::default();
+        }
         if let Some(old) = self.findings.iter_mut().find(|f| f.same_as(&finding)) {
             old.count += 1;
             return Answer {
