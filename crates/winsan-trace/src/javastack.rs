@@ -486,7 +486,11 @@ impl Jvm {
 
     /// Where `method`'s bytecodes start.
     fn code_of(&self, m: &Mem, method: u64) -> Option<u64> {
-        let cm = m.u64(method + self.field("Method", "_constMethod")?)?;
+        self.bytecodes(m.u64(method + self.field("Method", "_constMethod")?)?)
+    }
+
+    /// Where the bytecodes of the `ConstMethod` at `cm` start: right after it.
+    fn bytecodes(&self, cm: u64) -> Option<u64> {
         Some(cm + *self.sizes.get("ConstMethod")?)
     }
 
@@ -518,7 +522,7 @@ impl Jvm {
             (Some((package, _)), false) => format!("{package}/{source}"),
             (None, false) => source,
         };
-        let code = cm + *self.sizes.get("ConstMethod")?;
+        let code = self.bytecodes(cm)?;
         let size = m.u16(cm + self.field("ConstMethod", "_code_size")?)?;
         let flags = m.u16(cm + self.field("ConstMethod", "_flags")?)?;
         let bci = bci.filter(|&b| b < u64::from(size));

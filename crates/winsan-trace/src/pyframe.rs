@@ -586,8 +586,10 @@ impl Seen {
     fn still_in(&self, tid: u32, t: &PyThread, b: &[u8]) -> bool {
         let l = t.interp.layout;
         let (field, lo, hi) = l.tstate_range();
-        let frame_len = l.frame_code.max(l.frame_instr).max(self.slot) + 8;
-        if b.len() as u64 != self.ranges(t).ranges().iter().map(|r| r.1).sum::<u64>() {
+        let ranges = self.ranges(t);
+        // The frame is the last range.
+        let frame_len = ranges.ranges().last().map_or(0, |r| r.1);
+        if b.len() as u64 != ranges.ranges().iter().map(|r| r.1).sum::<u64>() {
             return false;
         }
         let (ts, rest) = b.split_at((hi - lo) as usize);
@@ -1162,8 +1164,8 @@ fn handler_at(table: &[u8], index: u64) -> Option<u64> {
 /// The names (indexes into `co_names`) each `except` clause of the handler at the start
 /// of `code` tests, in order: `PUSH_EXC_INFO`, then per clause the loads of its classes
 /// (`LOAD_GLOBAL`, `LOAD_NAME`, `LOAD_ATTR`, `BUILD_TUPLE`), `CHECK_EXC_MATCH` and the
-/// jump to the next clause (`except*` clauses: see [`Opcodes::check_eg_match`]); a bare `except:` (its `POP_TOP` drops the exception at once)
-/// is [`BARE_EXCEPT`]. `None` when the handler is not that (a `finally`, a `with` block's
+/// jump to the next clause (`except*` clauses: see [`Opcodes::check_eg_match`]); a bare
+/// `except:` (its `POP_TOP` drops the exception at once) is [`BARE_EXCEPT`]. `None` when the handler is not that (a `finally`, a `with` block's
 /// exit, an instrumented or unknown instruction).
 fn except_clauses(code: &[u8], ops: &Opcodes) -> Option<Vec<Vec<u64>>> {
     let unit = |pc: usize| -> Option<(u8, u32)> { Some((*code.get(2 * pc)?, *code.get(2 * pc + 1)? as u32)) };

@@ -1110,12 +1110,7 @@ impl Tracer {
         let mut batch = sys::Batch::default();
         let (a, b) = (batch.add_cstring(n.args[from.1]), batch.add_cstring(n.args[to.1]));
         let seen = self.pyframes.seen_ranges(n.tid);
-        // (index of the first, of the last) of the frame's ranges in the batch.
-        let seen_at = seen.and_then(|s| {
-            let mut at = s.ranges().iter().map(|&(addr, len)| batch.add(addr, len));
-            let first = at.next()??;
-            at.try_fold(first, |_, i| i).map(|last| (first, last))
-        });
+        let seen_at = seen.and_then(|s| batch.add_all(s.ranges()));
         batch.read(n.tid);
         let first = |i: Option<usize>| i.and_then(|i| batch.get(i, i));
         let seen = seen.zip(seen_at.and_then(|(f, l)| batch.get(f, l)));

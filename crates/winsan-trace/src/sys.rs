@@ -486,6 +486,16 @@ impl Batch {
         Some(self.len - 1)
     }
 
+    /// Adds `ranges` one after the other: the indexes of the first and the last, `None`
+    /// when not all fit (those that did stay, unused).
+    pub fn add_all(&mut self, ranges: &[(u64, u64)]) -> Option<(usize, usize)> {
+        let first = self.len;
+        for &(addr, len) in ranges {
+            self.add(addr, len)?;
+        }
+        (self.len > first).then(|| (first, self.len - 1))
+    }
+
     /// Adds the first bytes of a string at `addr` (as [`read_cstring_into`] would first
     /// read them: not past the end of `addr`'s page), for [`read_cstring_into_after`].
     pub fn add_cstring(&mut self, addr: u64) -> Option<usize> {
@@ -764,8 +774,6 @@ impl Stat {
     }
 }
 
-/// `fstatat(dir, path)`; `dir` may be `libc::AT_FDCWD`. `nofollow`: do not follow a final
-/// symlink.
 /// When the file at `path` was created (`statx`'s `stx_btime`: seconds, nanoseconds), if
 /// its file system keeps it (tmpfs, ext4, xfs, btrfs do). With its inode number it tells
 /// a file from a later one that was given the same number.
@@ -777,6 +785,8 @@ pub fn birth_time(path: &CStr) -> Option<(i64, u32)> {
     (r == 0 && stx.stx_mask & libc::STATX_BTIME != 0).then_some((stx.stx_btime.tv_sec, stx.stx_btime.tv_nsec))
 }
 
+/// `fstatat(dir, path)`; `dir` may be `libc::AT_FDCWD`. `nofollow`: do not follow a final
+/// symlink.
 pub fn stat_at(dir: RawFd, path: &CStr, nofollow: bool) -> io::Result<Stat> {
     // SAFETY: stat is plain data, zero is a valid value.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
@@ -1041,6 +1051,13 @@ mod tests {
         ));
         assert_eq!(out, short.as_bytes_with_nul());
 
+        // Several at once: their first and last index, read as one span.
+        let mut b = Batch::default();
+        let w = word.as_ptr() as u64;
+        assert_eq!(b.add_all(&[(w, 4), (w + 4, 4)]), Some((0, 1)));
+        b.read(me);
+        assert_eq!(b.get(0, 1), Some(&word[..]));
+        assert_eq!(Batch::default().add_all(&[]), None);
         // Full: ranges past its room are not batched.
         let mut b = Batch::default();
         assert!((0..8).all(|_| b.add(word.as_ptr() as u64, 8).is_some()));
