@@ -37,7 +37,12 @@
 //! class initializer, a first reflective call) the call stub's entry frame holds the
 //! `JavaCallWrapper` with the anchor of the Java frame that called into the VM, and the
 //! walk goes on from there. Anything else (another stub) ends the walk, as does a pc
-//! with no `PcDesc`: the frames found so far are given. Checked on OpenJDK 17 (x86-64).
+//! with no `PcDesc`: the frames found so far are given.
+//!
+//! What changed between releases is told by the tables themselves (a field's or a
+//! constant's name: `ConstMethodFlags` in 21, `CompiledMethod` merged into `nmethod` and
+//! the debug information moved out of the code cache by 25) or, for the compressed
+//! numbers' encoding, by the release. Checked on OpenJDK 17, 21 and 25 (x86-64).
 
 use std::collections::HashMap;
 
@@ -63,7 +68,11 @@ struct Jvm {
     base: u64,
     fields: HashMap<(String, String), u64>,
     sizes: HashMap<String, u64>,
-    has_line_numbers: u16,
+    /// The bit of `ConstMethod`'s flags that says it has a line number table.
+    has_line_numbers: u32,
+    /// The excess of HotSpot's compressed numbers (`UNSIGNED5`): 1 from JDK 20 on, where
+    /// no byte of one is zero; 0 before.
+    excess: u32,
     /// The interpreter's code: `[start, end)`.
     interpreter: (u64, u64),
     /// The code cache's heaps (`CodeHeap*`), where compiled code is.
@@ -219,21 +228,30 @@ impl Jvm {
             };
             sizes.insert(t, m.u64(entry + type_size)?);
         }
+        // JDK 21 moved the flag to `ConstMethodFlags` (`_misc_` names, a `u4` of flags).
         let mut has_line_numbers = None;
         for entry in (0..20_000).map(|i| ints + i * int_stride) {
             let Some(n) = m.u64(entry + int_name).filter(|&p| p != 0).and_then(|p| m.c_string(p)) else {
                 break;
             };
-            if n == "ConstMethod::_has_linenumber_table" {
-                has_line_numbers = u16::try_from(m.u32(entry + int_value)?).ok();
+            if n == "ConstMethod::_has_linenumber_table" || n == "ConstMethodFlags::_misc_has_linenumber_table" {
+                has_line_numbers = Some(m.u32(entry + int_value)?);
                 break;
             }
         }
+        // The release (`Abstract_VM_Version::_s_vm_release`, "21.0.5+11-..."): its
+        // compressed streams are `UNSIGNED5` with an excess of 1 from JDK 20 on (checked
+        // on 21 and 25; 17's have none).
+        let release = fields
+            .get(&("Abstract_VM_Version".to_owned(), "_s_vm_release".to_owned()))
+            .and_then(|&a| m.c_string(m.u64(a)?))?;
+        let major: u32 = release.split(['.', '+', '-']).next()?.parse().ok()?;
         let mut jvm = Jvm {
             base,
             fields,
             sizes,
             has_line_numbers: has_line_numbers?,
+            excess: u32::from(major >= 20),
             interpreter: (0, 0),
             code_heaps: vec![],
         };
@@ -271,7 +289,9 @@ impl Jvm {
         let n = m.u32(list + self.field("ThreadsList", "_length")?)?.min(100_000);
         let threads = m.u64(list + self.field("ThreadsList", "_threads")?)?;
         let (osthread, thread_id) = (
-            self.field("JavaThread", "_osthread")?,
+            // `Thread`'s since JDK 25.
+            self.field("JavaThread", "_osthread")
+                .or_else(|| self.field("Thread", "_osthread"))?,
             self.field("OSThread", "_thread_id")?,
         );
         (0..u64::from(n)).find_map(|i| {
@@ -368,20 +388,26 @@ impl Jvm {
             return None; // a stub: the call stub Java was entered through, an adapter
         }
         let frame_size = m.u32(blob + self.field("CodeBlob", "_frame_size")?)?;
-        let code = m.u64(blob + self.field("CodeBlob", "_code_begin")?)?;
+        // An address in JDK 17 and 21, an offset from the blob in 25.
+        let code = match self.field("CodeBlob", "_code_begin") {
+            Some(f) => m.u64(blob + f)?,
+            None => self.at_offset(m, blob, blob, "CodeBlob", "_code_offset")?,
+        };
         let scopes = if name == "native nmethod" {
             // A native method's wrapper: no scopes, the method itself.
-            let method = m.u64(blob + self.field("CompiledMethod", "_method")?)?;
-            vec![self.describe(m, method, None)?]
+            vec![self.describe(m, m.u64(blob + self.compiled("_method")?)?, None)?]
         } else {
             // Code made invalid while this frame was in it (a class loaded that undoes
             // an assumption) returns to its deoptimization handler; the frame keeps the
-            // pc it would have returned to (`CompiledMethod::get_original_pc`).
-            let handlers = [
-                self.field("CompiledMethod", "_deopt_handler_begin"),
-                self.field("CompiledMethod", "_deopt_mh_handler_begin"),
-            ];
-            let deopt = handlers.into_iter().flatten().any(|f| m.u64(blob + f) == Some(at.pc));
+            // pc it would have returned to (`CompiledMethod::get_original_pc`). The
+            // handlers' addresses in JDK 17 and 21, their offsets from the blob in 25.
+            let handler = |name: &str| match self.field("CompiledMethod", &format!("{name}_begin")) {
+                Some(f) => m.u64(blob + f),
+                None => self.at_offset(m, blob, blob, "nmethod", &format!("{name}_offset")),
+            };
+            let deopt = ["_deopt_handler", "_deopt_mh_handler"]
+                .into_iter()
+                .any(|h| handler(h) == Some(at.pc));
             let pc = if deopt {
                 let offset = m.u32(blob + self.field("nmethod", "_orig_pc_offset")?)?;
                 m.u64(at.sp.checked_add(u64::from(offset))?)?
@@ -402,10 +428,7 @@ impl Jvm {
     /// The scopes of nmethod `nm` at code offset `offset` (a return address: a call's
     /// `PcDesc`), innermost first; `None` when no `PcDesc` is there.
     fn scopes(&self, m: &Mem, nm: u64, offset: u64) -> Option<Vec<PyFrame>> {
-        let int = |f: &str| -> Option<u64> { m.u32(nm + self.field("nmethod", f)?).map(u64::from) };
-        let (pcs, pcs_end) = (nm + int("_scopes_pcs_offset")?, nm + int("_dependencies_offset")?);
-        let metadata = nm + int("_metadata_offset")?;
-        let data = m.u64(nm + self.field("CompiledMethod", "_scopes_data_begin")?)?;
+        let (pcs, pcs_end, data, metadata) = self.debug_info(m, nm)?;
         let desc = *self.sizes.get("PcDesc")?;
         let (pc_offset, decode) = (
             self.field("PcDesc", "_pc_offset")?,
@@ -430,10 +453,10 @@ impl Jvm {
         while scope != 0 && frames.len() < MAX_SCOPES {
             let bytes = m.readable_prefix(data + u64::from(scope), 16)?;
             let mut pos = 0;
-            let sender = unsigned5(&bytes, &mut pos)?;
-            let index = unsigned5(&bytes, &mut pos)?;
+            let sender = unsigned5(&bytes, &mut pos, self.excess)?;
+            let index = unsigned5(&bytes, &mut pos, self.excess)?;
             // The bytecode index + 1 (InvocationEntryBci is -1).
-            let bci = unsigned5(&bytes, &mut pos)?.checked_sub(1);
+            let bci = unsigned5(&bytes, &mut pos, self.excess)?.checked_sub(1);
             // `CompiledMethod::metadata_at`: index 0 is no method.
             let method = m.u64(metadata + 8 * u64::from(index.checked_sub(1)?))?;
             frames.push(self.describe(m, method, bci.map(u64::from))?);
@@ -443,6 +466,53 @@ impl Jvm {
             scope = sender;
         }
         (!frames.is_empty()).then_some(frames)
+    }
+
+    /// Where nmethod `nm`'s `PcDesc`s start and end, where its scopes' data starts and
+    /// where its metadata is. In JDK 17 and 21 all are in the nmethod (offsets from it, the
+    /// scopes' data an address of `CompiledMethod`'s); in JDK 25 the first three are in
+    /// a separate immutable blob (`_immutable_data`, offsets from it) and the metadata
+    /// follows the relocations in a mutable one (`CodeBlob::_mutable_data` +
+    /// `_relocation_size`). Which it is, the fields present tell. Checked on 17, 21, 25.
+    fn debug_info(&self, m: &Mem, nm: u64) -> Option<(u64, u64, u64, u64)> {
+        let int = |base: u64, f: &str| self.at_offset(m, nm, base, "nmethod", f);
+        if let Some(f) = self.field("nmethod", "_immutable_data") {
+            let immutable = m.u64(nm + f)?;
+            let (pcs, data) = (
+                int(immutable, "_scopes_pcs_offset")?,
+                int(immutable, "_scopes_data_offset")?,
+            );
+            // The scopes' data follows the `PcDesc`s, or the `PcDesc`s end the blob.
+            let pcs_end = if data > pcs {
+                data
+            } else {
+                int(immutable, "_immutable_data_size")?
+            };
+            let mutable = m.u64(nm + self.field("CodeBlob", "_mutable_data")?)?;
+            let metadata = self.at_offset(m, nm, mutable, "CodeBlob", "_relocation_size")?;
+            Some((pcs, pcs_end, data, metadata))
+        } else {
+            let data = m.u64(nm + self.compiled("_scopes_data_begin")?)?;
+            Some((
+                int(nm, "_scopes_pcs_offset")?,
+                int(nm, "_dependencies_offset")?,
+                data,
+                int(nm, "_metadata_offset")?,
+            ))
+        }
+    }
+
+    /// `base` plus the `int` field `class::name` of the object at `object`.
+    fn at_offset(&self, m: &Mem, object: u64, base: u64, class: &str, name: &str) -> Option<u64> {
+        let v = m.u32(object + self.field(class, name)?)? as i32;
+        base.checked_add_signed(i64::from(v))
+    }
+
+    /// A field of a compiled method: `CompiledMethod`'s in JDK 17 and 21, `nmethod`'s in
+    /// 25 (the two classes merged).
+    fn compiled(&self, name: &str) -> Option<u64> {
+        self.field("CompiledMethod", name)
+            .or_else(|| self.field("nmethod", name))
     }
 
     /// The code blob that holds `pc`: the start of its block in the heap that holds it,
@@ -524,7 +594,10 @@ impl Jvm {
         };
         let code = self.bytecodes(cm)?;
         let size = m.u16(cm + self.field("ConstMethod", "_code_size")?)?;
-        let flags = m.u16(cm + self.field("ConstMethod", "_flags")?)?;
+        let flags = match self.field("ConstMethod", "_flags") {
+            Some(f) => u32::from(m.u16(cm + f)?),
+            None => m.u32(cm + self.field("ConstMethod", "_flags._flags")?)?,
+        };
         let bci = bci.filter(|&b| b < u64::from(size));
         let line = match bci {
             Some(bci) if flags & self.has_line_numbers != 0 => {
@@ -533,7 +606,7 @@ impl Jvm {
                 let start = code + u64::from(size);
                 [1 << 12, 1 << 16, 1 << 20]
                     .into_iter()
-                    .find_map(|n| line_at(&m.readable_prefix(start, n)?, bci))
+                    .find_map(|n| line_at(&m.readable_prefix(start, n)?, bci, self.excess))
                     .unwrap_or(0)
             }
             _ => 0,
@@ -558,7 +631,7 @@ impl Jvm {
 /// `CompressedLineNumberReadStream`), as `Method::line_number_from_bci` finds it: the
 /// entry at `bci`, else the one closest before it (the table need not be in bytecode
 /// order). `None` without one, or when the table does not end within `table`.
-fn line_at(table: &[u8], bci: u64) -> Option<u32> {
+fn line_at(table: &[u8], bci: u64, excess: u32) -> Option<u32> {
     let signed = |v: u32| ((v >> 1) as i32) ^ -((v & 1) as i32);
     let bci = i64::try_from(bci).ok()?;
     let (mut at, mut line) = (0i64, 0i64);
@@ -571,8 +644,8 @@ fn line_at(table: &[u8], bci: u64) -> Option<u32> {
             break;
         }
         if b == 0xFF {
-            at += i64::from(signed(unsigned5(table, &mut pos)?));
-            line += i64::from(signed(unsigned5(table, &mut pos)?));
+            at += i64::from(signed(unsigned5(table, &mut pos, excess)?));
+            line += i64::from(signed(unsigned5(table, &mut pos, excess)?));
         } else {
             at += i64::from(b >> 3);
             line += i64::from(b & 7);
@@ -586,15 +659,19 @@ fn line_at(table: &[u8], bci: u64) -> Option<u32> {
     u32::try_from(exact.or(best.map(|(_, l)| l))?).ok()
 }
 
-/// A number of HotSpot's `CompressedReadStream` at `pos` (UNSIGNED5 with no excluded
-/// bytes, `compressedStream.cpp`): a byte under 192 ends it; each byte adds its value
-/// shifted by six bits more than the last; at most five bytes.
-fn unsigned5(b: &[u8], pos: &mut usize) -> Option<u32> {
+/// A number of HotSpot's `CompressedReadStream` at `pos` (`UNSIGNED5`): a byte under 192
+/// ends it; each byte adds its value less `excess` shifted by six bits more than the
+/// last; at most five bytes. With an excess of 1 (JDK 20 on) no byte is zero: a zero
+/// first byte is no number, a zero after the first ends the number before it.
+fn unsigned5(b: &[u8], pos: &mut usize, excess: u32) -> Option<u32> {
     let mut sum = 0u32;
     for i in 0..5 {
         let x = u32::from(*b.get(*pos)?);
+        if x < excess {
+            return (i > 0).then_some(sum);
+        }
         *pos += 1;
-        sum = sum.wrapping_add(x << (6 * i));
+        sum = sum.wrapping_add((x - excess) << (6 * i));
         if x < 192 {
             break;
         }
@@ -647,24 +724,51 @@ mod tests {
     #[test]
     fn line_numbers_are_read_from_the_compressed_table() {
         // (bci 0, line 3), (bci 4, line 5): short form; (bci 100, line 40): long form,
-        // 0xFF then the signed deltas 96 (zig-zag 192: UNSIGNED5 0xC0 0x00) and 35 (70).
-        let table = [3, 4 << 3 | 2, 0xFF, 0xC0, 0x00, 70, 0];
-        assert_eq!(line_at(&table, 0), Some(3));
-        assert_eq!(line_at(&table, 3), Some(3));
-        assert_eq!(line_at(&table, 4), Some(5));
-        assert_eq!(line_at(&table, 99), Some(5));
-        assert_eq!(line_at(&table, 100), Some(40));
-        assert_eq!(line_at(&table, 5000), Some(40));
-        // Truncated: what was read so far is not trusted without its end.
-        assert_eq!(line_at(&table[..2], 10), None);
+        // 0xFF then the signed deltas 96 (zig-zag 192: UNSIGNED5 0xC0 0x00 before JDK 20,
+        // 0xC1 0x01 with its excess of 1 after) and 35 (zig-zag 70: 70, or 71).
+        let jdk17 = [3, 4 << 3 | 2, 0xFF, 0xC0, 0x00, 70, 0];
+        let jdk21 = [3, 4 << 3 | 2, 0xFF, 0xC1, 0x01, 71, 0];
+        for (table, excess) in [(&jdk17, 0), (&jdk21, 1)] {
+            assert_eq!(line_at(table, 0, excess), Some(3));
+            assert_eq!(line_at(table, 3, excess), Some(3));
+            assert_eq!(line_at(table, 4, excess), Some(5));
+            assert_eq!(line_at(table, 99, excess), Some(5));
+            assert_eq!(line_at(table, 100, excess), Some(40));
+            assert_eq!(line_at(table, 5000, excess), Some(40));
+            // Truncated: what was read so far is not trusted without its end.
+            assert_eq!(line_at(&table[..2], 10, excess), None);
+        }
+        // Each table read the other way is wrong: the excess matters.
+        assert_ne!(line_at(&jdk21, 100, 0), Some(40));
+        assert_ne!(line_at(&jdk17, 100, 1), Some(40));
         // Out of bytecode order (another compiler's, an instrumenting agent's): the entry
         // at the bytecode, else the closest before it, wherever it stands. (bci 8, line
         // 12): zig-zag 16 and 24; then (bci 0, line 11): deltas -8 and -1, zig-zag 15, 1.
         let unsorted = [0xFF, 16, 24, 0xFF, 15, 1, 0];
-        assert_eq!(line_at(&unsorted, 8), Some(12));
-        assert_eq!(line_at(&unsorted, 9), Some(12));
-        assert_eq!(line_at(&unsorted, 5), Some(11));
-        assert_eq!(line_at(&[0], 0), None);
+        assert_eq!(line_at(&unsorted, 8, 0), Some(12));
+        assert_eq!(line_at(&unsorted, 9, 0), Some(12));
+        assert_eq!(line_at(&unsorted, 5, 0), Some(11));
+        assert_eq!(line_at(&[0], 0, 0), None);
+    }
+
+    #[test]
+    fn compressed_numbers_with_and_without_excess() {
+        let read = |b: &[u8], excess| {
+            let mut pos = 0;
+            unsigned5(b, &mut pos, excess).map(|v| (v, pos))
+        };
+        // One byte under 192; two bytes: the second shifted by six bits.
+        assert_eq!(read(&[5], 0), Some((5, 1)));
+        assert_eq!(read(&[6], 1), Some((5, 1)));
+        assert_eq!(read(&[0xC0, 0x00], 0), Some((192, 2)));
+        assert_eq!(read(&[0xC1, 0x01], 1), Some((192, 2)));
+        assert_eq!(read(&[0xFF, 0xFF, 0xFF, 0xFF, 0xFF], 0).map(|(_, p)| p), Some(5));
+        // With an excess no byte is zero: a zero first byte is no number, a zero later
+        // ends the number before it (unread).
+        assert_eq!(read(&[0], 1), None);
+        assert_eq!(read(&[0xC1, 0x00], 1), Some((192, 1)));
+        assert_eq!(read(&[0], 0), Some((0, 1)));
+        assert_eq!(read(&[0xC0], 0), None, "cut short");
     }
 
     #[test]

@@ -87,7 +87,7 @@ Node's from V8's frames (node 18 to 24); an asynchronous call (fs.promises, a
 callback) runs on a libuv worker thread with no JavaScript frame, and is named by the
 JavaScript waiting for it: `async F` at its await, `callback F` where it is defined;
 Java's from HotSpot's interpreted frames and the JIT's compiled code, inlined methods
-included (OpenJDK 17). Processes still running a second after the program exits go on
+included (OpenJDK 17, 21, 25). Processes still running a second after the program exits go on
 unwatched (winsan says so): their later calls are not judged.
 Contract: shared/spec/run.md.";
 

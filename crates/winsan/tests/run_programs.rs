@@ -138,10 +138,34 @@ fn interpreter(prog: &str) -> Vec<String> {
         Some("sh") => vec!["sh".into(), path],
         Some("js") | Some("mjs") => vec!["node".into(), path],
         // Source-file mode (JEP 330): the JVM compiles the one class in memory.
-        Some("java") => vec!["java".into(), path],
+        Some("java") => vec!["java".into(), java_source(prog)],
         Some("c") | Some("rs") | Some("go") => vec![compiled(prog)],
         _ => vec![path],
     }
+}
+
+/// The path to run Java program `prog` from: from JDK 22 on the source launcher wants a
+/// program in a package under a directory of its package's path, so such a program is
+/// copied to one (the frames winsan names come from the classes, not from this path).
+fn java_source(prog: &str) -> String {
+    let src = programs().join(prog);
+    let text = std::fs::read_to_string(&src).unwrap();
+    let Some(package) = text
+        .lines()
+        .find_map(|l| l.strip_prefix("package ").and_then(|p| p.strip_suffix(';')))
+    else {
+        return src.to_str().unwrap().to_owned();
+    };
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("java-src")
+        .join(package.replace('.', "/"));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Written aside and renamed: another test's JVM may be reading the copy.
+    let copy = dir.join(prog);
+    let aside = dir.join(format!("{prog}.{:?}", std::thread::current().id()));
+    std::fs::write(&aside, text).unwrap();
+    std::fs::rename(&aside, &copy).unwrap();
+    copy.to_str().unwrap().to_owned()
 }
 
 /// Run `prog` (a file of tests/programs, given a fresh work dir as its argument) under
@@ -2368,14 +2392,14 @@ fn java_finding_names_frames_the_jit_compiled() {
         return;
     }
     let prog = "JavaCompiledFrames.java";
-    let path = programs().join(prog);
+    let path = java_source(prog);
     let argv = [
         "java",
         "-Xbatch",
         "-XX:+PrintCompilation",
         "-XX:CompileCommand=quiet",
         "-XX:CompileCommand=dontinline,com.example.jit.JavaCompiledFrames::load",
-        path.to_str().unwrap(),
+        &path,
     ];
     let Some(r) = run_argv("java-compiled", &[], argv.map(String::from).to_vec()) else {
         return;
