@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Usage: .ci/node.sh MAJOR DIR
 #
-# Puts the newest Node.js MAJOR (18, 22, 24: beside the machine's own) in DIR and prints
+# Puts the newest Node.js MAJOR (18, 22, 24, 26: beside the machine's own) in DIR and prints
 # the directory of its `node`. winsan reads V8's frames of a Node caller with the
 # postmortem metadata of each node binary, whose layouts differ from one V8 to the next,
 # and libuv's delete semantics changed in Node 22, so CI runs the Node programs with each

@@ -233,12 +233,13 @@ pub fn fds_on(pid: u32, id: FileId) -> Vec<i32> {
         .collect()
 }
 
-/// The process's name (`comm`). Node 24 names its main thread `MainThread`
-/// (`uv_thread_setname`), and so the process: such a process is named by its executable.
+/// The process's name (`comm`). Node 24 names its main thread `MainThread`, node 25 and
+/// 26 `node-MainThread` (`uv_thread_setname`), and so the process: such a process is
+/// named by its executable.
 pub fn comm(pid: u32) -> String {
     let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).map(|s| s.trim_end().to_owned());
     match comm {
-        Ok(c) if c == "MainThread" => std::fs::read_link(format!("/proc/{pid}/exe"))
+        Ok(c) if c == "MainThread" || c == "node-MainThread" => std::fs::read_link(format!("/proc/{pid}/exe"))
             .ok()
             .and_then(|e| e.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or(c),

@@ -106,11 +106,14 @@ pub fn translate(
             translate::python_os_error_with_dest(e, Some(path), target, via).to_string()
         }
         Runtime::Node => {
-            let syscall = match operation {
-                "unlink" | "rmdir" | "rename" | "mkdir" | "link" => operation,
-                _ => "open",
+            let (syscall, path) = match operation {
+                "unlink" | "rmdir" | "rename" | "mkdir" | "link" => (operation, Some(path)),
+                // `fs.truncate` opens the file, then truncates the descriptor: its error
+                // is `ftruncate`'s, which names no path.
+                "truncate" => ("ftruncate", None),
+                _ => ("open", Some(path)),
             };
-            format!("Error: {}", translate::node_message(e, syscall, Some(path), target))
+            format!("Error: {}", translate::node_message(e, syscall, path, target))
         }
         Runtime::Go => {
             let op = match operation {
@@ -421,6 +424,9 @@ mod tests {
         let (m, e) = translate(Runtime::Node, None, "unlink", SV, "/tmp/a", None);
         assert_eq!(m, "Error: EBUSY: resource busy or locked, unlink '/tmp/a'");
         assert_eq!(e, libc::EBUSY);
+        // A truncation fails in `ftruncate`, on the descriptor `fs.truncate` opened.
+        let (m, _) = translate(Runtime::Node, None, "truncate", SV, "/tmp/a", None);
+        assert_eq!(m, "Error: EBUSY: resource busy or locked, ftruncate");
         assert_eq!(
             translate(
                 Runtime::Node,

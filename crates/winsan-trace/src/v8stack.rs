@@ -35,7 +35,9 @@
 //! `v8dbg_*` dynamic symbol for each (what llnode reads), which differ from one V8
 //! version to the next; what it lacks (where a bytecode array keeps its source position
 //! table, a code object's byte arrays) is told by decoding each candidate and checking it
-//! against what it must describe. Checked against node 18, 20, 22 and 24.
+//! against what it must describe. Checked against node 18, 20, 22, 24, 25 and 26 (V8 14
+//! changed how source position tables encode code offsets, and boxes some closure
+//! variables in context cells).
 //!
 //! An asynchronous call (`fs.unlink(path, callback)`, `fs.promises`) runs on a libuv
 //! worker thread, which has no JavaScript frames: its frames are those waiting for it
@@ -78,6 +80,20 @@ struct Strings {
     thin_actual: u64,
 }
 
+/// How a source position table encodes the code offset of an entry (the script position
+/// that follows it is a zig-zag VLQ delta in both).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Positions {
+    /// V8 before 14 (node 18 to 24): a zig-zag VLQ delta, negative for an expression
+    /// position (`-delta - 1`), as `source-position-table.cc` writes it.
+    #[default]
+    Signed,
+    /// V8 14 (node 25 and 26): an unsigned VLQ of `delta << 2 | 2 | is_statement`. Read
+    /// off the tables of live processes against `node --print-bytecode`'s positions; bit
+    /// 1 was set in every entry seen and is not read.
+    Tagged,
+}
+
 /// The offsets (within a heap object, untagged) and type numbers of one V8 build.
 #[derive(Clone, Debug, Default)]
 struct Layout {
@@ -103,6 +119,8 @@ struct Layout {
     byte_array_length: u64,
     byte_array_data: u64,
     strings: Strings,
+    /// How source position tables encode their code offsets.
+    positions: Positions,
     /// Baseline (Sparkplug) code: the type of `Code` objects, the offsets of a code
     /// object's instruction start and size where the metadata has them, and the size of
     /// each bytecode (`Bytecodes::kBytecodeSizes`, three rows: operand scale 1, 2, 4;
@@ -145,6 +163,7 @@ struct Layout {
     context_types: (Option<u16>, Option<u16>),
     context_prev: Option<u64>,
     context_scope_info: Option<u64>,
+    context_cell_type: Option<u16>,
     uncompiled_types: Vec<u16>,
     uncompiled_start: Option<u64>,
 }
@@ -206,6 +225,19 @@ impl Layout {
             sliced_offset: field("SlicedString", &["offset"])?,
             thin_actual: field("ThinString", &["actual"])?,
         };
+        // V8's version (`Version::major_`, in the symbol table); where the binary has none,
+        // a frame type that first came with V8 14.
+        let positions = match elf.static_symbol_bytes(b"_ZN2v88internal7Version6major_E", 4) {
+            Some(b) if b.len() == 4 => {
+                if i32::from_le_bytes(b.try_into().ok()?) >= 14 {
+                    Positions::Tagged
+                } else {
+                    Positions::Signed
+                }
+            }
+            _ if get("frametype_WasmStackEntryFrame").is_some() => Positions::Tagged,
+            _ => Positions::Signed,
+        };
         let byte_array_types: Vec<u16> = [kind("ByteArray"), kind("TrustedByteArray")]
             .into_iter()
             .flatten()
@@ -234,6 +266,7 @@ impl Layout {
             byte_array_length: field("ByteArray", &["length"]).unwrap_or(8),
             byte_array_data: 16,
             strings,
+            positions,
             code_type: kind("Code"),
             code_instruction_start: field("Code", &["instruction_start"]),
             code_instruction_size: field("Code", &["instruction_size"]),
@@ -277,6 +310,7 @@ impl Layout {
             ),
             context_prev: get("context_idx_prev").map(|v| v as u64),
             context_scope_info: get("context_idx_scope_info").map(|v| v as u64),
+            context_cell_type: kind("ContextCell"),
             uncompiled_types: [
                 "UncompiledDataWithoutPreparseData",
                 "UncompiledDataWithPreparseData",
@@ -690,7 +724,9 @@ impl Thread<'_> {
         let Some(table) = self
             .code_fields(code)
             .filter_map(|t| self.byte_array(t))
-            .filter_map(|b| decode_positions(&b).filter(|t| t.iter().all(|&(c, _)| (0..=size).contains(&c))))
+            .filter_map(|b| {
+                decode_positions(&b, l.positions).filter(|t| t.iter().all(|&(c, _)| (0..=size).contains(&c)))
+            })
             .last()
         else {
             return out;
@@ -784,7 +820,7 @@ impl Thread<'_> {
         (8..l.bytecode_data.saturating_sub(7))
             .step_by(8)
             .filter_map(|slot| self.field(bytecode, slot).and_then(|t| self.byte_array(t)))
-            .filter_map(|bytes| position_table(&bytes, length))
+            .filter_map(|bytes| position_table(&bytes, length, l.positions))
             .last()
     }
 
@@ -807,11 +843,11 @@ impl Thread<'_> {
 
 /// `bytes` decoded, when they are the source position table of a bytecode array of
 /// `length` bytes; `None` when they are not (another table of its, or of other code).
-fn position_table(bytes: &[u8], length: i64) -> Option<Vec<(i64, i64)>> {
+fn position_table(bytes: &[u8], length: i64, encoding: Positions) -> Option<Vec<(i64, i64)>> {
     if is_handler_table(bytes, length) {
         return None;
     }
-    let table = decode_positions(bytes)?;
+    let table = decode_positions(bytes, encoding)?;
     table.iter().all(|&(c, _)| c < length).then_some(table)
 }
 
@@ -826,12 +862,12 @@ fn position_at(table: &[(i64, i64)], offset: i64) -> Option<i64> {
 }
 
 /// The entries of a source position table, `(code offset, raw position)` each, in order:
-/// zig-zag VLQ deltas from the function entry (code offset -1, position 0), the sign of
-/// the code offset delta telling a statement from an expression (V8's
-/// `source-position-table.cc`; so code offsets never decrease). `None` when empty.
-fn decode_positions(table: &[u8]) -> Option<Vec<(i64, i64)>> {
+/// VLQ deltas from the function entry (code offset -1, position 0), the code offset's
+/// delta telling a statement from an expression as `encoding` says (so code offsets
+/// never decrease), the position's zig-zag. `None` when empty.
+fn decode_positions(table: &[u8], encoding: Positions) -> Option<Vec<(i64, i64)>> {
     let mut rest = table;
-    let mut int = || -> Option<i64> {
+    let mut vlq = || -> Option<u64> {
         let (mut value, mut shift) = (0u64, 0);
         loop {
             let (&b, tail) = rest.split_first()?;
@@ -842,15 +878,23 @@ fn decode_positions(table: &[u8]) -> Option<Vec<(i64, i64)>> {
                 break;
             }
         }
-        Some(((value >> 1) as i64) ^ -((value & 1) as i64))
+        Some(value)
     };
+    let zigzag = |v: u64| ((v >> 1) as i64) ^ -((v & 1) as i64);
     let (mut code, mut position, mut out) = (-1i64, 0i64, vec![]);
     for _ in 0..table.len() {
-        let Some(delta) = int() else {
+        let Some(raw) = vlq() else {
             break;
         };
-        code = code.checked_add(if delta >= 0 { delta } else { -(delta + 1) })?;
-        position = position.checked_add(int()?)?;
+        let delta = match encoding {
+            Positions::Signed => match zigzag(raw) {
+                d if d >= 0 => d,
+                d => -(d + 1),
+            },
+            Positions::Tagged => i64::try_from(raw >> 2).ok()?,
+        };
+        code = code.checked_add(delta)?;
+        position = position.checked_add(zigzag(vlq()?))?;
         out.push((code, position));
     }
     (!out.is_empty()).then_some(out)
@@ -1308,7 +1352,10 @@ mod tests {
     /// The script offset at bytecode `offset` of a bytecode array of `length` bytes whose
     /// source position table is `t`.
     fn offset_at(t: &[u8], length: i64, offset: i64) -> Option<usize> {
-        script_offset(super::position_at(&position_table(t, length)?, offset)?)
+        script_offset(super::position_at(
+            &position_table(t, length, Positions::Signed)?,
+            offset,
+        )?)
     }
 
     #[test]
@@ -1335,6 +1382,24 @@ mod tests {
         ];
         assert_eq!(offset_at(&live, 33, 28), Some(166));
         assert_eq!(offset_at(&[0x80], 33, 0), None);
+    }
+
+    #[test]
+    fn v8_14_tags_code_offsets() {
+        // `cleanup` of node_frames_nested.js, as node 24 (V8 13.6) and node 26 (V8 14.6)
+        // wrote its table, read from live processes; `node --print-bytecode` gives its
+        // entries: the function entry, 495 S> at 0, 495 E> at 3, 525 S> at 8.
+        let v13 = [1, 160, 15, 2, 32, 7, 0, 10, 120];
+        let v14 = [2, 160, 15, 7, 32, 14, 0, 23, 120];
+        let want = vec![(-1, 976), (0, 992), (3, 992), (8, 1052)];
+        assert_eq!(decode_positions(&v13, Positions::Signed), Some(want.clone()));
+        assert_eq!(decode_positions(&v14, Positions::Tagged), Some(want));
+        // Read the old way, V8 14's code offsets run past the 9 bytes of bytecode.
+        assert_eq!(position_table(&v14, 9, Positions::Signed), None);
+        assert_eq!(
+            script_offset(position_at(&position_table(&v14, 9, Positions::Tagged).unwrap(), 7).unwrap()),
+            Some(495)
+        );
     }
 
     #[test]
@@ -1379,10 +1444,10 @@ mod tests {
             handler.extend(v.to_le_bytes());
         }
         assert!(is_handler_table(&handler, 20));
-        assert_eq!(position_table(&handler, 20), None);
+        assert_eq!(position_table(&handler, 20, Positions::Signed), None);
         // Out of the bytecode's range: not its handler table.
         assert!(!is_handler_table(&handler, 8));
-        assert_eq!(decode_positions(&[]), None);
+        assert_eq!(decode_positions(&[], Positions::Signed), None);
         assert_eq!(script_offset(3), None);
         assert_eq!(script_offset(12), Some(5));
     }

@@ -11,14 +11,16 @@
 //!   call), told from other words by its type (`UV_FS`) and its `path` (or `new_path`)
 //!   being the very pointer the system call was given, or its `file` the descriptor
 //!   (`ftruncate`; `copyfile` opens its own) (libuv's `uv_fs_t`, whose layout is
-//!   libuv's stable ABI: the same from node 18 to 24);
+//!   libuv's stable ABI: the same from node 18 to 26);
 //! * its `data`: node's request wrap (`FSReqCallback`, `FSReqPromise`; `ReqWrap::
 //!   Dispatched` sets it), a C++ object whose `BaseObject` holds a global handle to its
 //!   JavaScript object, which in turn holds the C++ object's address in an embedder
-//!   field (`BaseObject::kSlot`): each is checked against the other;
+//!   field (`BaseObject::kSlot`): each is checked against the other. A request made
+//!   synchronously inside a job of node's own has none: the job's object is the first
+//!   such C++ object the worker's stack points to;
 //! * the JavaScript object's properties: `oncomplete` (the callback, wrapped by
-//!   `fs.makeCallback` in a closure whose context holds the program's function) or
-//!   `promise` (`fs.promises`);
+//!   `fs.makeCallback` in a closure whose context holds the program's function),
+//!   `ondone` (a job's callback) or `promise` (`fs.promises`);
 //! * from a promise, its reactions (`PromiseReaction`: the handlers `then` and `await`
 //!   attached, and the promise they derive): a program's function given to `then`, or
 //!   the closure V8 made for an `await`, whose context holds the suspended async
@@ -87,7 +89,14 @@ pub(super) fn frames(t: &Thread, pid: u32, args: &[u64; 6], budget: &mut Duratio
     let Some(req) = request(t, args) else {
         return vec![];
     };
-    let Some(object) = t.word(req).and_then(|data| wrapper(t, data)) else {
+    // Node's request wrap; for a request made without one (a synchronous call in a job
+    // of node's own: node 26's `fs.writeFile` opens, writes and closes in one trip to the
+    // thread pool), the job's, found on the worker's stack.
+    let Some(object) = t
+        .word(req)
+        .and_then(|data| wrapper(t, data))
+        .or_else(|| job_on_stack(t))
+    else {
         return vec![];
     };
     let waited = event_loop_idle(pid, IDLE_WAIT.min(*budget));
@@ -175,6 +184,17 @@ fn request(t: &Thread, args: &[u64; 6]) -> Option<u64> {
         .filter(|&w| w & 7 == 0 && w > 0x10000 && w < 1 << 47)
         .flat_map(|w| [w, w.wrapping_sub(REQ_WORK)])
         .find(|&r| tried.len() < 4096 && tried.insert(r) && is_request(r))
+}
+
+/// The JavaScript object of the first of node's C++ objects a word of the worker's stack
+/// points to (the job running on it).
+fn job_on_stack(t: &Thread) -> Option<u64> {
+    t.stack
+        .chunks_exact(8)
+        .take(STACK_WORDS)
+        .map(|w| u64::from_le_bytes(w.try_into().unwrap_or_default()))
+        .filter(|&w| w & 7 == 0 && w > 0x10000 && w < 1 << 47)
+        .find_map(|w| wrapper(t, w))
 }
 
 /// The JavaScript object of node's request wrap at `data`: a global handle among the C++
@@ -498,6 +518,12 @@ fn context_slots(t: &Thread, context: u64) -> Vec<u64> {
         .filter(|&i| Some(i) != l.context_prev && Some(i) != l.context_scope_info)
         .filter_map(|i| t.field(context, 16 + 8 * i))
         .filter(|&w| w & 1 == 1)
+        // V8 14 boxes some variables in a `ContextCell`: its value is its first field
+        // (read off live cells of V8 14.1 and 14.6; the metadata does not name it).
+        .filter_map(|w| match l.context_cell_type {
+            Some(cell) if t.kind(w) == Some(cell) => t.field(w, 8).filter(|&v| v & 1 == 1),
+            _ => Some(w),
+        })
         .collect()
 }
 
