@@ -36,8 +36,10 @@
 //! frame (`nmethod::_orig_pc_offset`). Where the VM called Java from its own code (a
 //! class initializer, a first reflective call) the call stub's entry frame holds the
 //! `JavaCallWrapper` with the anchor of the Java frame that called into the VM, and the
-//! walk goes on from there. Anything else (another stub) ends the walk, as does a pc
-//! with no `PcDesc`: the frames found so far are given.
+//! walk goes on from there; a runtime stub compiled code called the VM through (C1's
+//! patching stubs, which run a class initializer) has a fixed-size frame and is stepped
+//! over when it returns into Java. Anything else ends the walk, as does a pc with no
+//! `PcDesc`: the frames found so far are given.
 //!
 //! What changed between releases is told by the tables themselves (a field's or a
 //! constant's name: `ConstMethodFlags` in 21, `CompiledMethod` merged into `nmethod` and
@@ -384,10 +386,19 @@ impl Jvm {
     fn compiled_frame(&self, m: &Mem, at: At, out: &mut Vec<PyFrame>) -> Option<At> {
         let blob = self.blob_at(m, at.pc)?;
         let name = m.c_string(m.u64(blob + self.field("CodeBlob", "_name")?)?)?;
-        if name != "nmethod" && name != "native nmethod" {
-            return None; // a stub: the call stub Java was entered through, an adapter
-        }
         let frame_size = m.u32(blob + self.field("CodeBlob", "_frame_size")?)?;
+        if name != "nmethod" && name != "native nmethod" {
+            // A runtime stub compiled code called the VM through (C1's patching stubs:
+            // a class initializer run from compiled code): no Java of its own, a frame of
+            // fixed size like a compiled one. Stepped over when it returns into Java.
+            let sender = self.sender_of_fixed(m, at, frame_size)?;
+            let java = self.interpreted(sender.pc)
+                || self
+                    .blob_at(m, sender.pc)
+                    .and_then(|b| m.c_string(m.u64(b + self.field("CodeBlob", "_name")?)?))
+                    .is_some_and(|n| n == "nmethod");
+            return java.then_some(sender);
+        }
         // An address in JDK 17 and 21, an offset from the blob in 25.
         let code = match self.field("CodeBlob", "_code_begin") {
             Some(f) => m.u64(blob + f)?,
@@ -417,6 +428,14 @@ impl Jvm {
             self.scopes(m, blob, pc.checked_sub(code)?)?
         };
         out.extend(scopes);
+        self.sender_of_fixed(m, at, frame_size)
+    }
+
+    /// The caller of a frame of `frame_size` words at `at` (compiled code, a runtime
+    /// stub): the return address last, the caller's frame pointer below it
+    /// (`frame::sender_for_compiled_frame`).
+    fn sender_of_fixed(&self, m: &Mem, at: At, frame_size: u32) -> Option<At> {
+        (frame_size > 0).then_some(())?;
         let sender_sp = at.sp.checked_add(8 * u64::from(frame_size))?;
         Some(At {
             sp: sender_sp,

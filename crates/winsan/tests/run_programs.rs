@@ -2486,6 +2486,54 @@ fn java_finding_names_frames_across_the_vms_own_calls() {
     );
 }
 
+/// Through a runtime stub: code C1 compiled reaches a class not yet initialized through a
+/// patching stub, which calls the VM, which runs the class initializer; the walk steps
+/// over the stub's frame to the compiled caller. `-XX:+PrintCompilation` shows that the
+/// caller was compiled before the call.
+#[test]
+fn java_finding_names_frames_across_a_runtime_stub() {
+    if !java_available() {
+        return;
+    }
+    let prog = "JavaStubFrames.java";
+    let argv = [
+        "java",
+        "-Xbatch",
+        "-XX:TieredStopAtLevel=1",
+        "-XX:+PrintCompilation",
+        &java_source(prog),
+    ]
+    .map(String::from)
+    .to_vec();
+    let Some(r) = run_argv("java-stub", &[], argv) else {
+        return;
+    };
+    assert!(
+        r.stdout.contains("JavaStubFrames::rare ("),
+        "rare was compiled: {}",
+        r.stdout
+    );
+    let f = r.only_finding();
+    assert_eq!(f["path"], format!("{}/late", r.dir()));
+    let at = |marker: &str, function: &str| {
+        (
+            "JavaStubFrames.java".to_string(),
+            line_of(prog, marker),
+            function.to_string(),
+        )
+    };
+    assert_eq!(
+        js_frames(f),
+        [
+            at("// the initializer's call", "JavaStubFrames$Late.<clinit>"),
+            at("// the compiled caller", "JavaStubFrames.rare"),
+            at("// the first rare call", "JavaStubFrames.main"),
+        ],
+        "{}",
+        r.stderr
+    );
+}
+
 /// The JVM's records of its NIO opens go with the file: a new file that gets a deleted
 /// one's inode number is judged by its own open (a java.io stream: no FILE_SHARE_DELETE).
 #[test]
