@@ -15,17 +15,7 @@ if [ -x "$goroot/bin/go" ] && "$goroot/bin/go" version >/dev/null 2>&1; then
   echo "$goroot"
   exit 0
 fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs"
-echo 'deb [trusted=yes] http://deb.debian.org/debian sid main' >"$work/sources.list"
-apt=(-o "Dir::Etc::SourceList=$work/sources.list" -o Dir::Etc::SourceParts=/dev/null
-  -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache" -o APT::Architecture=amd64
-  -o APT::Architectures::=amd64 -o APT::Sandbox::User=root)
-apt-get "${apt[@]}" update -qq >/dev/null
-(cd "$work/debs" && apt-get "${apt[@]}" download -qq "golang-$ver-go" "golang-$ver-src" >/dev/null)
 rm -rf "$dest"
-mkdir -p "$dest"
-for deb in "$work"/debs/*.deb; do dpkg-deb -x "$deb" "$dest"; done
+"$(dirname "$0")/sid-fetch.sh" "$dest" "golang-$ver-go" "golang-$ver-src"
 "$goroot/bin/go" version >&2
 echo "$goroot"

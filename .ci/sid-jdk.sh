@@ -22,19 +22,9 @@ fi
 command -v patchelf >/dev/null || {
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends patchelf >/dev/null
 }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs"
-echo 'deb [trusted=yes] http://deb.debian.org/debian sid main' >"$work/sources.list"
-apt=(-o "Dir::Etc::SourceList=$work/sources.list" -o Dir::Etc::SourceParts=/dev/null
-  -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache" -o APT::Architecture=amd64
-  -o APT::Architectures::=amd64 -o APT::Sandbox::User=root)
-apt-get "${apt[@]}" update -qq >/dev/null
-(cd "$work/debs" && apt-get "${apt[@]}" download -qq "openjdk-$major-jre-headless" \
-  "openjdk-$major-jdk-headless" libc6 libstdc++6 libgcc-s1 zlib1g >/dev/null)
 rm -rf "$dest"
-mkdir -p "$dest"
-for deb in "$work"/debs/*.deb; do dpkg-deb -x "$deb" "$dest"; done
+"$(dirname "$0")/sid-fetch.sh" "$dest" "openjdk-$major-jre-headless" "openjdk-$major-jdk-headless" \
+  libc6 libstdc++6 libgcc-s1 zlib1g
 # Debian keeps the JDK's configuration in /etc and links to it from the JDK: link to
 # the copy in DIR instead.
 find "$dest/usr/lib/jvm" -type l -lname '/etc/*' | while read -r l; do
@@ -48,6 +38,8 @@ find "$(readlink -f "$jdk")" -type f \( -name '*.so' -o -path '*/bin/*' \) | whi
   patchelf --add-rpath "$lib" "$f"
 done
 # What the program tests use: source-file mode needs the compiler.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 printf 'public class Hello { public static void main(String[] a) { } }\n' >"$work/Hello.java"
 "$jdk/bin/java" "$work/Hello.java" >&2
 echo "$jdk/bin"

@@ -22,18 +22,8 @@ fi
 command -v patchelf >/dev/null || {
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends patchelf >/dev/null
 }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs"
-echo 'deb [trusted=yes] http://deb.debian.org/debian sid main' >"$work/sources.list"
-apt=(-o "Dir::Etc::SourceList=$work/sources.list" -o Dir::Etc::SourceParts=/dev/null
-  -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache" -o APT::Architecture=amd64
-  -o APT::Architectures::=amd64 -o APT::Sandbox::User=root)
-apt-get "${apt[@]}" update -qq >/dev/null
-(cd "$work/debs" && apt-get "${apt[@]}" download -qq "python$ver-minimal" "libpython$ver-minimal" \
-  "libpython$ver-stdlib" libc6 >/dev/null)
-mkdir -p "$dest"
-for deb in "$work"/debs/*.deb; do dpkg-deb -x "$deb" "$dest"; done
+"$(dirname "$0")/sid-fetch.sh" "$dest" "python$ver-minimal" "libpython$ver-minimal" \
+  "libpython$ver-stdlib" libc6
 patchelf --set-interpreter "$lib/ld-linux-x86-64.so.2" --set-rpath "$lib" "$py"
 # What the program tests use: a version that cannot load these is not worth running.
 "$py" -c 'import sqlite3, ctypes, mmap, multiprocessing, tempfile, shutil, json' >&2
