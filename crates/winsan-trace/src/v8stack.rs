@@ -166,6 +166,39 @@ struct Layout {
     context_cell_type: Option<u16>,
     uncompiled_types: Vec<u16>,
     uncompiled_start: Option<u64>,
+    /// Named properties ([`Named`]): an event emitter's listeners.
+    named: Option<Named>,
+    js_array_type: Option<u16>,
+    symbol_type: Option<u16>,
+    js_object_elements: Option<u64>,
+}
+
+/// Where V8 keeps an object's named properties (what llnode reads them with): a map in
+/// dictionary mode (`bit_field3`) keeps them in a `NameDictionary` (a hash table of
+/// key, value and details entries after its prefix); else the map's descriptors give
+/// each key and details (a `Smi`: its location, and a field's index: in the object
+/// after its in-object start, or in its property array beyond them), or hold the value.
+#[derive(Clone, Copy, Debug, Default)]
+struct Named {
+    map_bit_field3: u64,
+    dictionary_shift: u32,
+    own_mask: u32,
+    own_shift: u32,
+    map_descriptors: u64,
+    map_inobject_start: u64,
+    descriptors_header: u64,
+    desc_size: u64,
+    desc_key: u64,
+    desc_details: u64,
+    desc_value: u64,
+    index_mask: i64,
+    index_shift: i64,
+    location_mask: i64,
+    location_shift: i64,
+    location_field: i64,
+    /// The index of a `NameDictionary`'s first entry, and an entry's size.
+    dict_entries: u64,
+    dict_entry_size: u64,
 }
 
 impl Layout {
@@ -321,6 +354,34 @@ impl Layout {
             .filter_map(kind)
             .collect(),
             uncompiled_start: field("UncompiledData", &["start_position"]),
+            named: (|| {
+                let int = |n: &str| get(n).and_then(|v| u32::try_from(v).ok());
+                Some(Named {
+                    map_bit_field3: field("Map", &["bit_field3"])?,
+                    dictionary_shift: int("bit_field3_is_dictionary_map_shift")?,
+                    own_mask: int("bit_field3_number_of_own_descriptors_mask")?,
+                    own_shift: int("bit_field3_number_of_own_descriptors_shift")?,
+                    map_descriptors: field("Map", &["instance_descriptors"])?,
+                    map_inobject_start: field("Map", &["inobject_properties_start_or_constructor_function_index"])?,
+                    descriptors_header: field("DescriptorArray", &["header_size"])?,
+                    desc_size: u64::from(int("prop_desc_size")?),
+                    desc_key: u64::from(int("prop_desc_key")?),
+                    desc_details: u64::from(int("prop_desc_details")?),
+                    desc_value: u64::from(int("prop_desc_value")?),
+                    index_mask: get("prop_index_mask")?.into(),
+                    index_shift: get("prop_index_shift")?.into(),
+                    location_mask: get("prop_location_mask")?.into(),
+                    location_shift: get("prop_location_shift")?.into(),
+                    location_field: get("prop_location_Field")?.into(),
+                    dict_entries: u64::from(
+                        int("namedictionary_prefix_start_index")? + int("namedictionaryshape_prefix_size")?,
+                    ),
+                    dict_entry_size: u64::from(int("namedictionaryshape_entry_size")?),
+                })
+            })(),
+            js_array_type: kind("JSArray"),
+            symbol_type: kind("Symbol"),
+            js_object_elements: field("JSObject", &["elements"]),
         })
     }
 }

@@ -84,8 +84,9 @@ location, os.rename told from os.replace, the except-clause and POSIX-only
 exemptions) are read for CPython 3.11 to 3.15 only; Go frames for Go 1.18 and later
 (from the binary's own line table and inline tree, go test's stripped binaries too);
 Node's from V8's frames (node 18 to 26); an asynchronous call (fs.promises, a
-callback) runs on a libuv worker thread with no JavaScript frame, and is named by the
-JavaScript waiting for it: `async F` at its await, `callback F` where it is defined;
+callback, a file stream) runs on a libuv worker thread with no JavaScript frame, and
+is named by the JavaScript waiting for it: `async F` at its await, `callback F` where
+it is defined (a stream's listeners);
 Java's from HotSpot's interpreted frames and the JIT's compiled code, inlined methods
 included (OpenJDK 17, 21, 25). Processes still running a second after the program exits go on
 unwatched (winsan says so): their later calls are not judged.

@@ -1552,6 +1552,49 @@ fn node_async_calls_name_the_javascript_waiting_for_them() {
     );
 }
 
+/// A file stream's open runs on a libuv worker thread: a finding names who waits for the
+/// stream, its listeners (an `error` listener first: it is what a failed open reaches) and
+/// `pipeline`'s promise awaited through node's end-of-stream listeners. A stream opened
+/// only off Windows, waited for through the callback its `end` keeps, is none.
+#[test]
+fn node_file_streams_name_who_waits_for_them() {
+    let prog = "node_stream_waiters.js";
+    let Some(r) = run("node-streams", &[], prog) else {
+        return;
+    };
+    let file = real_path(prog);
+    let at = |marker: &str, function: &str| (file.clone(), line_of(prog, marker), function.to_string());
+    let of = |name: &str| {
+        let path = format!("{}/{name}", r.dir());
+        let f = r.findings().iter().find(|f| f["path"] == path);
+        js_frames(f.unwrap_or_else(|| panic!("no finding for {path}\n{}", r.stderr)))
+    };
+    assert_eq!(r.findings().len(), 3, "{}", r.stderr);
+    for f in r.findings() {
+        assert_eq!(f["kind"], "mapped-file", "{f}");
+        assert_eq!(f["operation"], "open", "{f}");
+        assert_eq!(blockers(f)[0]["pid"], stdout_pid(&r));
+    }
+    assert_eq!(
+        of("piped"),
+        [
+            at("// awaited pipeline", "async save"),
+            at("// saved", "async <anonymous>"),
+        ]
+    );
+    assert_eq!(
+        of("handled"),
+        [
+            at("// the error listener", "callback failed"),
+            at("saveWithHandler(names[1], resolve)", "async <anonymous>"),
+        ]
+    );
+    assert_eq!(
+        of("finished"),
+        [at("saveAndLog(names[2], resolve)", "async <anonymous>")]
+    );
+}
+
 /// Tests that node:test skips on Windows (by their options, or `it.skip` chosen by
 /// platform) are no finding; the test that runs everywhere is, named at its line (the
 /// call runs in an async function resumed from the microtask queue, below stale exit

@@ -30,7 +30,12 @@
 //!   `for await` consumer awaits): V8's async stack trace, walked the same way its
 //!   `CaptureAsyncStackTrace` does;
 //! * from a callback of the program, the promise it resolves (a resolving function in
-//!   its scope) and on from there.
+//!   its scope) and on from there;
+//! * from an event emitter in a scope (a file stream, whose open this is): its
+//!   listeners (`_events`, an `error` listener first), then the callbacks its
+//!   `_writableState` keeps for its end, read as named properties (the map's
+//!   descriptors, or its dictionary) with V8's metadata as llnode does; node's own
+//!   listeners (`pipeline`'s end-of-stream ones) are followed only to an `await`.
 //!
 //! The walk is depth first and gives one chain: a promise awaited by two functions
 //! shows one of them. An async function is named `async NAME` at the line of its
@@ -291,7 +296,11 @@ impl Walk<'_, '_> {
             let rest = promise.and_then(|p| self.follow(p, depth + 1));
             return chain(frame, rest);
         }
-        let shared = function_shared(t, o)?;
+        let Some(shared) = function_shared(t, o) else {
+            // An event emitter (a file stream, whose open this may be): the listeners
+            // waiting for its events.
+            return self.listeners(o, depth);
+        };
         let context = l.function_context.and_then(|c| t.field(o, c))?;
         if let Some(frame) = program_function(t, shared) {
             // The program's callback, and whom it hands the result to where its own
@@ -303,6 +312,47 @@ impl Walk<'_, '_> {
         // node's or V8's own closure (the wrapper of a callback, an await's or a promise's
         // resolving functions): what its scope holds for it.
         self.scope(context, depth + 1, false)
+    }
+
+    /// The listeners of event emitter `o` (its `_events`: each a function or an array of
+    /// them), those of the events a failed or finished call is told by first; then, for
+    /// a stream, the callbacks its state keeps for when it finishes (`end(data, cb)`:
+    /// arrays of functions among the properties of `_writableState`).
+    fn listeners(&mut self, o: u64, depth: u32) -> Option<Vec<PyFrame>> {
+        const FIRST: [&str; 5] = ["error", "open", "ready", "finish", "close"];
+        let t = self.t;
+        let own = named(t, o, 24);
+        let property = |name: &str| {
+            own.iter()
+                .find(|&&(k, _)| t.string(k, 32).as_deref() == Some(name))
+                .map(|&(_, v)| v)
+        };
+        let mut entries: Vec<(usize, u64)> = property("_events")
+            .map(|events| named(t, events, 32))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| {
+                let name = t.string(k, 16).unwrap_or_default();
+                (FIRST.iter().position(|&f| f == name).unwrap_or(FIRST.len()), v)
+            })
+            .collect();
+        entries.sort_by_key(|&(rank, _)| rank);
+        let state = property("_writableState").map(|s| named(t, s, 64)).unwrap_or_default();
+        let is_array = |v: u64| t.kind(v).is_some() && t.kind(v) == t.layout.js_array_type;
+        let mut functions: Vec<u64> = entries
+            .into_iter()
+            .flat_map(|(_, v)| if is_array(v) { array_elements(t, v, 8) } else { vec![v] })
+            .collect();
+        functions.extend(
+            state
+                .into_iter()
+                .filter(|&(_, v)| is_array(v))
+                .flat_map(|(_, v)| array_elements(t, v, 8)),
+        );
+        functions
+            .into_iter()
+            .filter(|&f| function_shared(t, f).is_some())
+            .find_map(|f| self.follow(f, depth + 1))
     }
 
     /// What a closure's scope (`context`, and the scopes around it) holds that waits:
@@ -330,7 +380,11 @@ impl Walk<'_, '_> {
                 // A function of the program's scope (the callback a library wrapper
                 // calls): only if the chain through it ends at an await.
                 Some(s) if program => (true, t.script_of(s).is_some()),
-                Some(s) => (small || program_function(t, s).is_some(), false),
+                Some(s) if small || program_function(t, s).is_some() => (true, false),
+                // Node's own function in a large scope (a stream's end-of-stream listener
+                // keeping `pipeline`'s callback): only if the chain through it ends at an
+                // await.
+                Some(_) => (true, true),
                 None => (true, false),
             };
             if !follow {
@@ -525,6 +579,94 @@ fn context_slots(t: &Thread, context: u64) -> Vec<u64> {
             _ => Some(w),
         })
         .collect()
+}
+
+/// The named properties of `object` (at most `max`): `(key, value)`, the key a string
+/// (or symbol), the value tagged. Empty when the layout is not known.
+fn named(t: &Thread, object: u64, max: usize) -> Vec<(u64, u64)> {
+    let l = t.layout;
+    let (Some(n), Some(props)) = (l.named, l.receiver_properties) else {
+        return vec![];
+    };
+    let Some(map) = t.field(object, 0) else {
+        return vec![];
+    };
+    let Some(bits) = t
+        .bytes(map, n.map_bit_field3, 4)
+        .and_then(|b| b.try_into().ok())
+        .map(u32::from_le_bytes)
+    else {
+        return vec![];
+    };
+    let element = |array: u64, i: u64| t.field(array, 16 + 8 * i);
+    let mut out = vec![];
+    if bits >> n.dictionary_shift & 1 == 1 {
+        // A `NameDictionary`: capacity, then the entries after the prefix.
+        let Some(dict) = t.field(object, props) else {
+            return out;
+        };
+        let capacity = element(dict, 2).and_then(Thread::smi).unwrap_or(0).clamp(0, 1024) as u64;
+        for i in 0..capacity {
+            let at = n.dict_entries + i * n.dict_entry_size;
+            if let (Some(k), Some(v)) = (element(dict, at), element(dict, at + 1)) {
+                let key = t
+                    .kind(k)
+                    .is_some_and(|k| k < l.strings.first_nonstring || Some(k) == l.symbol_type);
+                if key && v & 1 == 1 {
+                    out.push((k, v));
+                    if out.len() >= max {
+                        break;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+    let Some(descriptors) = t.field(map, n.map_descriptors) else {
+        return out;
+    };
+    let own = u64::from((bits & n.own_mask) >> n.own_shift).min(max as u64);
+    let size = t
+        .bytes(map, l.map_instance_size.unwrap_or(0), 1)
+        .map_or(0, |b| u64::from(b[0]));
+    let start = t.bytes(map, n.map_inobject_start, 1).map_or(0, |b| u64::from(b[0]));
+    let inobject = size.saturating_sub(start);
+    for i in 0..own {
+        let at = n.descriptors_header + 8 * (i * n.desc_size);
+        let (Some(k), Some(details)) = (
+            t.field(descriptors, at + 8 * n.desc_key),
+            t.field(descriptors, at + 8 * n.desc_details).and_then(Thread::smi),
+        ) else {
+            continue;
+        };
+        let value = if (details & n.location_mask) >> n.location_shift == n.location_field {
+            let index = ((details & n.index_mask) >> n.index_shift) as u64;
+            if index < inobject {
+                t.field(object, 8 * (start + index))
+            } else {
+                t.field(object, props).and_then(|a| element(a, index - inobject))
+            }
+        } else {
+            t.field(descriptors, at + 8 * n.desc_value)
+        };
+        if let Some(v) = value.filter(|&v| v & 1 == 1) {
+            out.push((k, v));
+        }
+    }
+    out
+}
+
+/// The first `max` elements of a JavaScript array (its `FixedArray` of elements).
+fn array_elements(t: &Thread, array: u64, max: u64) -> Vec<u64> {
+    let Some(elements) = t.layout.js_object_elements.and_then(|e| t.field(array, e)) else {
+        return vec![];
+    };
+    let n = t
+        .field(elements, 8)
+        .and_then(Thread::smi)
+        .unwrap_or(0)
+        .clamp(0, max as i64) as u64;
+    (0..n).filter_map(|i| t.field(elements, 16 + 8 * i)).collect()
 }
 
 fn is_context(t: &Thread, o: u64) -> bool {
