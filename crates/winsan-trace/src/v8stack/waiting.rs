@@ -385,7 +385,10 @@ impl Walk<'_, '_> {
                 // keeping `pipeline`'s callback): only if the chain through it ends at an
                 // await.
                 Some(_) => (true, true),
-                None => (true, false),
+                // An object: a promise or a suspended async function anywhere; an event
+                // emitter only in a closure's own scope (a module's scope holds emitters
+                // such as `process`, whose listeners wait for other things).
+                None => (small || is_waitable(t, w), false),
             };
             if !follow {
                 continue;
@@ -667,6 +670,20 @@ fn array_elements(t: &Thread, array: u64, max: u64) -> Vec<u64> {
         .unwrap_or(0)
         .clamp(0, max as i64) as u64;
     (0..n).filter_map(|i| t.field(elements, 16 + 8 * i)).collect()
+}
+
+/// A promise, a promise capability or a suspended async function or generator.
+fn is_waitable(t: &Thread, o: u64) -> bool {
+    let l = t.layout;
+    t.kind(o).is_some_and(|k| {
+        [
+            l.promise_type,
+            l.capability_type,
+            l.async_function_type,
+            l.async_generator_type,
+        ]
+        .contains(&Some(k))
+    })
 }
 
 fn is_context(t: &Thread, o: u64) -> bool {
