@@ -24,6 +24,8 @@
 use crate::sys;
 use std::collections::HashMap;
 
+mod asyncio;
+
 /// One Python frame.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct PyFrame {
@@ -118,6 +120,59 @@ struct Layout {
     /// `sizeof(PyCompactUnicodeObject)`: where a compact non-ASCII string's characters
     /// are (one, two or four bytes each, by its kind).
     str_compact_data: u64,
+    /// What [`asyncio`] reads: generators and coroutines, value stacks, instance
+    /// attributes.
+    objects: Objects,
+}
+
+/// The layout of what the walk from an executor's work item to the coroutines waiting
+/// for it reads ([`asyncio`]), measured with `offsetof` as [`Layout`]'s (3.11, 3.12:
+/// `cpython/genobject.h`, `internal/pycore_frame.h`, `internal/pycore_object.h`; 3.13 to
+/// 3.15: `internal/pycore_genobject.h`, `pycore_interpframe_structs.h`,
+/// `pycore_object.h`).
+#[derive(Clone, Copy, Debug)]
+struct Objects {
+    /// `PyGenObject.gi_iframe` (a coroutine's `cr_iframe` is at the same place): the
+    /// generator's own `_PyInterpreterFrame`, and `gi_frame_state` (an `int8_t`).
+    gen_iframe: u64,
+    gen_frame_state: u64,
+    /// The lowest and highest `gi_frame_state` of a suspended generator (`FRAME_SUSPENDED`, 3.13's
+    /// `FRAME_SUSPENDED_YIELD_FROM`, 3.15's `FRAME_SUSPENDED_YIELD_FROM_LOCKED`).
+    suspended: (i8, i8),
+    /// The top of a frame's value stack: 3.11 to 3.13's `int stacktop` (an index into
+    /// `localsplus`), 3.14's `_PyStackRef *stackpointer` (one past the top).
+    stack_top: StackTop,
+    /// How far below the top of a suspended coroutine's value stack the object it
+    /// awaits is (`_PyGen_yf`, `Objects/genobject.c`: `_PyFrame_StackPeek`): on top in
+    /// 3.11 to 3.14; 3.15's `SEND` keeps a second value above its receiver
+    /// (`_PyOpcode_num_popped` of `SEND`, `internal/pycore_opcode_metadata.h`: 3, was 2;
+    /// a suspended 3.15 coroutine has a `NULL` reference there).
+    awaited_depth: u64,
+    /// Where an instance's attributes are (`Py_TPFLAGS_MANAGED_DICT` types).
+    attributes: Attributes,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum StackTop {
+    Index(u64),
+    Pointer(u64),
+}
+
+/// Where the instance attributes of an object of a class with `Py_TPFLAGS_MANAGED_DICT`
+/// (every class defined in Python without `__slots__`) are.
+#[derive(Clone, Copy, Debug)]
+enum Attributes {
+    /// 3.11: `_PyObject_ValuesPointer` (the word 4 before the object: a `PyDictValues *`,
+    /// its values in the order of the class's shared keys, `NULL` once a dict is made)
+    /// and `_PyObject_ManagedDictPointer` (3 before: the dict, if made).
+    BeforeObject,
+    /// 3.12: `_PyObject_DictOrValuesPointer` (3 before): the dict, or the values
+    /// (`PyDictValues *`) minus 1 (`_PyDictOrValues_IsValues`: the low bit set).
+    Tagged,
+    /// 3.13 and later: with `Py_TPFLAGS_INLINE_VALUES`, the values follow the object
+    /// (`_PyObject_InlineValues`: at `tp_basicsize`, a `PyDictValues` whose `valid`
+    /// byte is cleared once they moved to a dict); the dict, if made, 3 words before.
+    Inline,
 }
 
 impl Layout {
@@ -183,6 +238,14 @@ const PY311: Layout = Layout {
     str_utf8_length: 48,
     str_utf8: 56,
     str_compact_data: 72,
+    objects: Objects {
+        gen_iframe: 80,
+        gen_frame_state: 75,
+        suspended: (-1, -1),
+        stack_top: StackTop::Index(64),
+        awaited_depth: 1,
+        attributes: Attributes::BeforeObject,
+    },
 };
 
 const PY312: Layout = Layout {
@@ -227,6 +290,14 @@ const PY312: Layout = Layout {
     str_utf8_length: 40,
     str_utf8: 48,
     str_compact_data: 56,
+    objects: Objects {
+        gen_iframe: 72,
+        gen_frame_state: 67,
+        suspended: (-1, -1),
+        stack_top: StackTop::Index(64),
+        awaited_depth: 1,
+        attributes: Attributes::Tagged,
+    },
 };
 
 /// 3.13 moved the interpreter list and the thread list, dropped `cframe` and grew the code
@@ -247,6 +318,11 @@ const PY313: Layout = Layout {
         instrumented_instruction: 247,
         instrumented_pop_jump_if_false: 251,
     }),
+    objects: Objects {
+        suspended: (-2, -1),
+        attributes: Attributes::Inline,
+        ..PY312.objects
+    },
     ..PY312
 };
 
@@ -270,6 +346,10 @@ const PY314: Layout = Layout {
         instrumented_instruction: 238,
         instrumented_pop_jump_if_false: 242,
     }),
+    objects: Objects {
+        stack_top: StackTop::Pointer(64),
+        ..PY313.objects
+    },
     ..PY313
 };
 
@@ -289,6 +369,11 @@ const PY315: Layout = Layout {
         instrumented_instruction: 237,
         instrumented_pop_jump_if_false: 241,
     }),
+    objects: Objects {
+        suspended: (1, 3),
+        awaited_depth: 2,
+        ..PY314.objects
+    },
     ..PY314
 };
 
@@ -494,6 +579,13 @@ struct Interpreter {
     cell_type: Option<u64>,
     /// `PyCFunction_Type` (`builtin_function_or_method`), if exported.
     builtin_type: Option<u64>,
+    /// `PyList_Type`, `PyTuple_Type`, `PyDict_Type`, `PyCoro_Type` and `PyGen_Type`, if
+    /// exported ([`asyncio`]).
+    list_type: Option<u64>,
+    tuple_type: Option<u64>,
+    dict_type: Option<u64>,
+    coro_type: Option<u64>,
+    gen_type: Option<u64>,
 }
 
 /// A C function of a module (`os.rename` is `("posix", "rename")`).
@@ -628,6 +720,9 @@ pub struct PyFrames {
     /// Processes found to be CPython: the interpreter, and where `Py_Version` is and what
     /// it says (checked on each use).
     interpreters: HashMap<u32, (Interpreter, u64, u32)>,
+    /// How long each process's event loop may still be waited for
+    /// ([`PyFrames::stack_with_waiters`]).
+    idle_budget: HashMap<u32, std::time::Duration>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -639,12 +734,22 @@ struct Symbols {
     method_type: Option<u64>,
     cell_type: Option<u64>,
     builtin_type: Option<u64>,
+    list_type: Option<u64>,
+    tuple_type: Option<u64>,
+    dict_type: Option<u64>,
+    coro_type: Option<u64>,
+    gen_type: Option<u64>,
     /// Position-dependent (`ET_EXEC`): symbol values are addresses.
     fixed: bool,
 }
 
 /// At most this many frames are read, innermost first.
 pub const MAX_FRAMES: usize = 16;
+
+/// How long a process's event loop is waited for, for one call and for all of them
+/// ([`PyFrames::stack_with_waiters`]).
+const IDLE_WAIT: std::time::Duration = std::time::Duration::from_millis(20);
+const IDLE_BUDGET: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl PyFrames {
     /// The Python frames of thread `tid` of process `pid`, innermost first; empty when the
@@ -654,6 +759,47 @@ impl PyFrames {
             self.symbols.clear();
         }
         self.find(pid).and_then(|i| frames(tid, i)).unwrap_or_default()
+    }
+
+    /// [`PyFrames::stack`], for a finding: where the thread is a `concurrent.futures`
+    /// thread pool's worker running a call that coroutines wait for (`asyncio.to_thread`,
+    /// `loop.run_in_executor`), its frames are only the pool's; then the stack is the
+    /// pool's frames up to and including the work item's `run`, followed by the frames of
+    /// the coroutines waiting for it, innermost first (see [`asyncio`]). The process's
+    /// main thread is first given a moment to get back to its event loop: the worker
+    /// may start the call before the coroutine that made it awaits it.
+    pub fn stack_with_waiters(&mut self, pid: u32, tid: u32) -> Vec<PyFrame> {
+        let stack = self.stack(pid, tid);
+        // The work item's `run` (3.14: called by it, `WorkerContext.run`, before it).
+        let in_pool = |f: &PyFrame| f.function == "run" && f.file.ends_with("/concurrent/futures/thread.py");
+        let Some((at, item)) = stack
+            .iter()
+            .enumerate()
+            .take(4)
+            .filter(|(_, f)| in_pool(f))
+            .find_map(|(i, f)| {
+                let (interp, item) = self.local(pid, tid, f, "self")?;
+                asyncio::is_work_item(tid, &interp, item).then_some((i, item))
+            })
+        else {
+            return stack;
+        };
+        let Some(interp) = self.find(pid) else {
+            return stack;
+        };
+        if self.idle_budget.len() > 256 {
+            self.idle_budget.clear();
+        }
+        let budget = self.idle_budget.entry(pid).or_insert(IDLE_BUDGET);
+        let waited = crate::v8stack::event_loop_idle(pid, IDLE_WAIT.min(*budget));
+        *budget = budget.saturating_sub(waited);
+        let waiting = asyncio::waiters(tid, &interp, item);
+        if waiting.is_empty() {
+            return stack;
+        }
+        let mut out = stack[..=at].to_vec();
+        out.extend(waiting);
+        out
     }
 
     /// Whether the argument `name` of the function of `frame` (a frame of thread `tid` of
@@ -972,6 +1118,11 @@ impl PyFrames {
                 method_type: s.method_type.map(|t| base + t),
                 cell_type: s.cell_type.map(|t| base + t),
                 builtin_type: s.builtin_type.map(|t| base + t),
+                list_type: s.list_type.map(|t| base + t),
+                tuple_type: s.tuple_type.map(|t| base + t),
+                dict_type: s.dict_type.map(|t| base + t),
+                coro_type: s.coro_type.map(|t| base + t),
+                gen_type: s.gen_type.map(|t| base + t),
             };
             return Some((interp, base + s.version, version));
         }
@@ -1287,22 +1438,28 @@ fn frames(tid: u32, interp: Interpreter) -> Option<Vec<PyFrame>> {
             }
             None => false,
         };
-        let code = l.object(read_u64(tid, frame + l.frame_code)?);
-        let instr = read_u64(tid, frame + l.frame_instr)?;
-        let mut first = [0u8; 4];
-        sys::read_mem(tid, code + l.code_firstlineno, &mut first)?;
-        let first = i32::from_ne_bytes(first);
-        let index = instr.wrapping_sub(code + l.code_instructions) / 2;
-        let table = bytes(tid, read_u64(tid, code + l.code_linetable)?)?;
-        out.push(PyFrame {
-            file: string(tid, l, read_u64(tid, code + l.code_filename)?)?,
-            function: string(tid, l, read_u64(tid, code + l.code_name)?)?,
-            line: line_of(&table, first, index).unwrap_or(0),
-            at: FrameAt { frame, code, from_c },
-        });
+        out.push(frame_at(tid, l, frame, from_c)?);
         frame = read_u64(tid, frame + l.frame_previous)?;
     }
     Some(out)
+}
+
+/// The Python frame whose `_PyInterpreterFrame` is at `frame`: its code's file and name,
+/// and the line of the instruction it is at.
+fn frame_at(tid: u32, l: &Layout, frame: u64, from_c: bool) -> Option<PyFrame> {
+    let code = l.object(read_u64(tid, frame + l.frame_code)?);
+    let instr = read_u64(tid, frame + l.frame_instr)?;
+    let mut first = [0u8; 4];
+    sys::read_mem(tid, code + l.code_firstlineno, &mut first)?;
+    let first = i32::from_ne_bytes(first);
+    let index = instr.wrapping_sub(code + l.code_instructions) / 2;
+    let table = bytes(tid, read_u64(tid, code + l.code_linetable)?)?;
+    Some(PyFrame {
+        file: string(tid, l, read_u64(tid, code + l.code_filename)?)?,
+        function: string(tid, l, read_u64(tid, code + l.code_name)?)?,
+        line: line_of(&table, first, index).unwrap_or(0),
+        at: FrameAt { frame, code, from_c },
+    })
 }
 
 /// The contents of a `bytes` object (at most 64 KiB).
@@ -1406,15 +1563,21 @@ fn line_of(table: &[u8], first_line: i32, index: u64) -> Option<u32> {
 /// `_PyRuntime` and `Py_Version` from an ELF file's `.dynsym`.
 fn symbols(f: std::fs::File) -> Option<Symbols> {
     let elf = crate::elf::Elf::open(f)?;
-    let [runtime, version, py_true, function_type, method_type, cell_type, builtin_type] = elf.dynamic_symbols([
-        b"_PyRuntime",
-        b"Py_Version",
-        b"_Py_TrueStruct",
-        b"PyFunction_Type",
-        b"PyMethod_Type",
-        b"PyCell_Type",
-        b"PyCFunction_Type",
-    ])?;
+    let [runtime, version, py_true, function_type, method_type, cell_type, builtin_type, list_type, tuple_type, dict_type, coro_type, gen_type] =
+        elf.dynamic_symbols([
+            b"_PyRuntime",
+            b"Py_Version",
+            b"_Py_TrueStruct",
+            b"PyFunction_Type",
+            b"PyMethod_Type",
+            b"PyCell_Type",
+            b"PyCFunction_Type",
+            b"PyList_Type",
+            b"PyTuple_Type",
+            b"PyDict_Type",
+            b"PyCoro_Type",
+            b"PyGen_Type",
+        ])?;
     Some(Symbols {
         runtime: runtime?,
         version: version?,
@@ -1423,6 +1586,11 @@ fn symbols(f: std::fs::File) -> Option<Symbols> {
         method_type,
         cell_type,
         builtin_type,
+        list_type,
+        tuple_type,
+        dict_type,
+        coro_type,
+        gen_type,
         fixed: elf.fixed,
     })
 }

@@ -2056,7 +2056,7 @@ impl Tracer {
             return allowed;
         }
         let stack = match caller_rt {
-            Runtime::Python => self.pyframes.stack(pid, n.tid),
+            Runtime::Python => self.pyframes.stack_with_waiters(pid, n.tid),
             Runtime::Go => gostack::shown(&go_stack),
             // Read from V8's stack and heap: a panic there must not take the supervisor
             // down either.

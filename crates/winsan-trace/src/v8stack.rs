@@ -50,6 +50,7 @@ use std::os::unix::fs::MetadataExt;
 use crate::pyframe::PyFrame;
 
 mod waiting;
+pub(crate) use waiting::event_loop_idle;
 
 /// At most this many frames are read, innermost first.
 const MAX_FRAMES: usize = 64;

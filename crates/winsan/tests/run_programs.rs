@@ -508,6 +508,71 @@ fn another_thread_deletes() {
     assert_eq!(blockers(f)[0]["fd"], fd);
 }
 
+/// A call made through an executor (`asyncio.to_thread`, `loop.run_in_executor`) runs on
+/// a thread pool's worker, whose frames are only the pool's: the finding names the
+/// coroutines waiting for it, innermost first, through `asyncio.gather` too; and the one
+/// awaited under `if sys.platform != "win32":` is no finding.
+#[test]
+fn executor_calls_name_the_coroutines_waiting() {
+    let prog = "py_asyncio_executor.py";
+    let Some(r) = run("asyncio-executor", &[], prog) else {
+        return;
+    };
+    let file = programs().join(prog).to_str().unwrap().to_owned();
+    let at = |marker: &str, function: &str| (file.clone(), line_of(prog, marker), function.to_string());
+    let of = |name: &str| {
+        let path = format!("{}/{name}", r.dir());
+        let f = r
+            .findings()
+            .iter()
+            .find(|f| f["path"] == path.as_str())
+            .unwrap_or_else(|| panic!("no finding for {name}\n{}", r.stderr));
+        assert_eq!(f["kind"], "sharing-violation", "{f}");
+        let frames = js_frames(f);
+        let pool = &frames[0];
+        assert!(
+            pool.0.ends_with("/concurrent/futures/thread.py") && pool.2 == "run",
+            "the worker's own frame first: {frames:?}"
+        );
+        let program: Vec<_> = frames.into_iter().filter(|s| s.0 == file).collect();
+        program
+    };
+    assert_eq!(
+        of("to-thread"),
+        [
+            at("# to_thread's await", "remove_later"),
+            at("# remove_later's caller", "clean"),
+            at("# clean's caller", "main"),
+        ],
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        of("partial"),
+        [
+            at("# run_in_executor's await", "remove_partial"),
+            at("# remove_partial's caller", "main"),
+        ],
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        of("gathered"),
+        [
+            at("# to_thread's await", "remove_later"),
+            at("# gather's caller", "main"),
+        ],
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.findings().len(),
+        3,
+        "the POSIX-only removal is no finding: {}",
+        r.stderr
+    );
+}
+
 #[test]
 fn forked_child_keeps_the_fd() {
     let Some(r) = run("fork", &[], "py_fork_holds.py") else {

@@ -132,8 +132,9 @@ fn chain(frame: Option<PyFrame>, rest: Option<Vec<PyFrame>>) -> Option<Vec<PyFra
 /// event loop's `epoll_wait`, and says how long it waited: the worker may start the call
 /// before the JavaScript that made it has attached its handlers (an `await` just after
 /// the call, a promise returned from an async function and linked in a microtask); by
-/// then they are attached.
-fn event_loop_idle(pid: u32, max: Duration) -> Duration {
+/// then they are attached. (The same for a Python's asyncio event loop, whose selector
+/// waits in `epoll_wait` too: [`crate::pyframe::PyFrames::stack_with_waiters`].)
+pub(crate) fn event_loop_idle(pid: u32, max: Duration) -> Duration {
     // epoll_wait, epoll_pwait, epoll_pwait2 (x86-64).
     const EPOLL_WAIT: [&str; 3] = ["232", "281", "441"];
     let start = std::time::Instant::now();
