@@ -20,6 +20,10 @@
 //! 3.13 on 64-bit Linux (measured with `offsetof` against their internal headers, and
 //! checked against the running interpreters by the tests); `Py_Version` is read first,
 //! and for any other version nothing is read (no location, no decision based on it).
+//!
+//! A call made on a `concurrent.futures` thread pool's worker for a coroutine
+//! (`asyncio.to_thread`, `loop.run_in_executor`) has only the pool's frames; for a finding,
+//! [`PyFrames::stack_with_waiters`] adds the coroutines waiting for it (`pyframe/asyncio.rs`).
 
 use crate::sys;
 use std::collections::HashMap;
@@ -765,7 +769,7 @@ impl PyFrames {
     /// thread pool's worker running a call that coroutines wait for (`asyncio.to_thread`,
     /// `loop.run_in_executor`), its frames are only the pool's; then the stack is the
     /// pool's frames up to and including the work item's `run`, followed by the frames of
-    /// the coroutines waiting for it, innermost first (see [`asyncio`]). The process's
+    /// the coroutines waiting for it, innermost first (see `pyframe/asyncio.rs`). The process's
     /// main thread is first given a moment to get back to its event loop: the worker
     /// may start the call before the coroutine that made it awaits it.
     pub fn stack_with_waiters(&mut self, pid: u32, tid: u32) -> Vec<PyFrame> {

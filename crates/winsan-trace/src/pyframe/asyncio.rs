@@ -29,6 +29,11 @@
 //!   `future.__await__()`, whose first field is the future);
 //! * a task is a future too: whoever awaits it is found the same way.
 //!
+//! Not followed (no frames, the pool's alone): the pure-Python `asyncio.tasks.Task`
+//! (its wakeup is a bound method of a Python object, used only without `_asyncio`), a
+//! future awaited through a pure-Python `__await__` generator, and a chain that leads
+//! to a task whose coroutine awaits something other than this future.
+//!
 //! The C future's and task's fields are in no header (`Modules/_asynciomodule.c`), and
 //! their order changed between versions: their first words are scanned for pointers of
 //! the type a field must have. A Python instance's attributes are read where its
