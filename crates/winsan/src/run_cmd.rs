@@ -81,7 +81,9 @@ frame); Rust's `#[cfg(unix)]` and `cfg!`, C's `#ifndef _WIN32`; JavaScript's `if
 (Vitest `skipIf`, node:test `{ skip }`, `it.skip` chosen by platform). Others' are not
 read; the known ones (cmd/go, lld, git, SQLite) are modelled. Python frames (a finding's
 location, os.rename told from os.replace, the except-clause and POSIX-only
-exemptions) are read for CPython 3.11 to 3.15 only; Go frames for Go 1.18 and later
+exemptions) are read for CPython 3.11 to 3.15 only, and a call made on an executor's
+thread (asyncio.to_thread, run_in_executor, aiofiles) is named by the coroutines
+awaiting it; Go frames for Go 1.18 and later
 (from the binary's own line table and inline tree, go test's stripped binaries too);
 Node's from V8's frames (node 18 to 26); an asynchronous call (fs.promises, a
 callback, a file stream) runs on a libuv worker thread with no JavaScript frame, and
