@@ -750,6 +750,13 @@ struct Symbols {
 /// At most this many frames are read, innermost first.
 pub const MAX_FRAMES: usize = 16;
 
+/// What a worker thread's call is awaited through: a `concurrent.futures` work item, or
+/// (anyio) the asyncio future itself.
+enum WaitedFor {
+    WorkItem(u64),
+    Future(u64),
+}
+
 /// How long a process's event loop is waited for, for one call and for all of them
 /// ([`PyFrames::stack_with_waiters`]).
 const IDLE_WAIT: std::time::Duration = std::time::Duration::from_millis(20);
@@ -774,18 +781,21 @@ impl PyFrames {
     /// may start the call before the coroutine that made it awaits it.
     pub fn stack_with_waiters(&mut self, pid: u32, tid: u32) -> Vec<PyFrame> {
         let stack = self.stack(pid, tid);
-        // The work item's `run` (3.14: called by it, `WorkerContext.run`, before it).
+        // The work item's `run` (3.14: called by it, `WorkerContext.run`, before it), or
+        // anyio's worker thread's, with the asyncio future it completes.
         let in_pool = |f: &PyFrame| f.function == "run" && f.file.ends_with("/concurrent/futures/thread.py");
-        let Some((at, item)) = stack
-            .iter()
-            .enumerate()
-            .take(4)
-            .filter(|(_, f)| in_pool(f))
-            .find_map(|(i, f)| {
+        let in_anyio = |f: &PyFrame| f.function == "run" && f.file.ends_with("/anyio/_backends/_asyncio.py");
+        let Some((at, waited_for)) = stack.iter().enumerate().take(4).find_map(|(i, f)| {
+            if in_pool(f) {
                 let (interp, item) = self.local(pid, tid, f, "self")?;
-                asyncio::is_work_item(tid, &interp, item).then_some((i, item))
-            })
-        else {
+                asyncio::is_work_item(tid, &interp, item).then_some((i, WaitedFor::WorkItem(item)))
+            } else if in_anyio(f) {
+                let (_, future) = self.local(pid, tid, f, "future")?;
+                Some((i, WaitedFor::Future(future)))
+            } else {
+                None
+            }
+        }) else {
             return stack;
         };
         let Some(interp) = self.find(pid) else {
@@ -797,7 +807,10 @@ impl PyFrames {
         let budget = self.idle_budget.entry(pid).or_insert(IDLE_BUDGET);
         let waited = crate::v8stack::event_loop_idle(pid, IDLE_WAIT.min(*budget));
         *budget = budget.saturating_sub(waited);
-        let waiting = asyncio::waiters(tid, &interp, item);
+        let waiting = match waited_for {
+            WaitedFor::WorkItem(item) => asyncio::waiters(tid, &interp, item),
+            WaitedFor::Future(future) => asyncio::waiters_of_future(tid, &interp, future),
+        };
         if waiting.is_empty() {
             return stack;
         }

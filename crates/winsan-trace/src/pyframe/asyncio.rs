@@ -29,6 +29,10 @@
 //!   `future.__await__()`, whose first field is the future);
 //! * a task is a future too: whoever awaits it is found the same way.
 //!
+//! anyio's worker threads (`anyio.to_thread.run_sync`, which Starlette and FastAPI run
+//! blocking code with) are given the asyncio future itself: the `future` local of
+//! `WorkerThread.run` (`anyio/_backends/_asyncio.py`) leads to the same walk.
+//!
 //! Not followed (no frames, the pool's alone): the pure-Python `asyncio.tasks.Task`
 //! (its wakeup is a bound method of a Python object, used only without `_asyncio`), a
 //! future awaited through a pure-Python `__await__` generator, and a chain that leads
@@ -106,6 +110,17 @@ pub(super) fn waiters(tid: u32, interp: &Interpreter, item: u64) -> Vec<PyFrame>
         }
     }
     vec![]
+}
+
+/// The frames of the coroutines awaiting the asyncio future `fut` (anyio's worker
+/// threads are given the future they complete: `anyio.to_thread.run_sync` awaits it),
+/// innermost first; empty when it is not one or they cannot be told.
+pub(super) fn waiters_of_future(tid: u32, interp: &Interpreter, fut: u64) -> Vec<PyFrame> {
+    let mut w = Walk::new(tid, interp);
+    if !w.is_a(fut, "_asyncio.Future") {
+        return vec![];
+    }
+    w.awaiting(fut, 0)
 }
 
 struct Walk<'a> {
