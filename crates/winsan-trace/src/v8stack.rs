@@ -1068,6 +1068,17 @@ fn line_map(units: &[u16], path: &str) -> LineMap {
     if file == source || line_ends(&file) == line_ends(&source) {
         return LineMap::Same;
     }
+    // Node's type stripping (a `.ts` file run as it is) blanks out the types and appends
+    // a `//# sourceURL=` line: the lines before it are the file's.
+    let text = String::from_utf16_lossy(&source);
+    if let Some(at) = text.rfind("//# sourceURL=").filter(|&at| !text[at..].contains('\n')) {
+        let code: Vec<u16> = text[..at].trim_end_matches(['\n', '\r']).encode_utf16().collect();
+        let file_text = String::from_utf16_lossy(&file);
+        let file_code: Vec<u16> = file_text.trim_end_matches(['\n', '\r']).encode_utf16().collect();
+        if line_ends(&code) == line_ends(&file_code) {
+            return LineMap::Same;
+        }
+    }
     match SourceMap::inline(&String::from_utf16_lossy(units), path) {
         Some(map) => LineMap::Mapped(map),
         None => LineMap::Unknown,

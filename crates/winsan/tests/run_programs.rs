@@ -1617,6 +1617,38 @@ fn node_async_calls_name_the_javascript_waiting_for_them() {
     );
 }
 
+/// A TypeScript file run as it is (node 23.6 and later strip its types): the frames are
+/// named at the file's lines (V8's copy has the types blanked and a `sourceURL` line).
+#[test]
+fn node_typescript_run_as_it_is_names_its_lines() {
+    let strips = Command::new("node")
+        .args(["-p", "process.features.typescript || ''"])
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "strip");
+    if !strips {
+        eprintln!("SKIP: this node does not run TypeScript as it is");
+        return;
+    }
+    let prog = "node_typescript_frames.ts";
+    let path = real_path(prog);
+    let Some(r) = run_argv("node-ts", &[], vec!["node".into(), path.clone()]) else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    let at = |marker: &str, function: &str| (path.clone(), line_of(prog, marker), function.to_string());
+    assert_eq!(
+        js_frames(f),
+        [
+            at("// the call", "removeEntry"),
+            at("// its caller", "cleanup"),
+            at("// the callback", ""),
+        ],
+        "{}",
+        r.stderr
+    );
+}
+
 /// A file stream's open runs on a libuv worker thread: a finding names who waits for the
 /// stream, its listeners (an `error` listener first: it is what a failed open reaches) and
 /// `pipeline`'s promise awaited through node's end-of-stream listeners. A stream opened
