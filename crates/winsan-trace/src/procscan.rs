@@ -249,7 +249,7 @@ pub fn comm(pid: u32) -> String {
 }
 
 /// The open flags of fd `fd` of `pid` (`/proc/PID/fdinfo`, octal).
-fn fd_flags(pid: u32, fd: &str) -> Option<u32> {
+pub fn fd_flags(pid: u32, fd: &str) -> Option<u32> {
     std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}"))
         .ok()
         .and_then(|s| {

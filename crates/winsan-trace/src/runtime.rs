@@ -239,13 +239,18 @@ pub enum Library {
     /// Java NIO: `WindowsChannelFactory` opens sharing read, write and delete (unless the
     /// program asks for `ExtendedOpenOption.NOSHARE_*`).
     JavaNio,
+    /// Go's `os.Root` (Go 1.24 and later): on Windows its opens go through
+    /// `internal/syscall/windows.Openat`, which shares read, write and delete; on Linux
+    /// they are `openat` with `O_NOFOLLOW` (`os/root_unix.go`), which Go's other opens
+    /// do not ask for.
+    GoRoot,
 }
 
 impl Library {
     pub fn share_mode(self) -> u32 {
         match self {
             Library::Sqlite => FILE_SHARE_READ | FILE_SHARE_WRITE,
-            Library::JavaNio => FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+            Library::JavaNio | Library::GoRoot => FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
         }
     }
 
@@ -254,6 +259,7 @@ impl Library {
         match self {
             Library::Sqlite => "no FILE_SHARE_DELETE: SQLite's Windows VFS (winOpen) shares read/write",
             Library::JavaNio => "shares delete: java.nio opens with FILE_SHARE_DELETE (WindowsChannelFactory)",
+            Library::GoRoot => "shares delete: Go's os.Root opens with FILE_SHARE_DELETE (windows.Openat)",
         }
     }
 
@@ -262,6 +268,7 @@ impl Library {
         match self {
             Library::Sqlite => "sqlite",
             Library::JavaNio => "java",
+            Library::GoRoot => "go",
         }
     }
 }

@@ -1538,12 +1538,20 @@ impl Tracer {
     /// database or its WAL is SQLite's (its Windows VFS shares read and write only,
     /// whatever the runtime around it shares: better-sqlite3, `node:sqlite` and rusqlite
     /// compile it in); a writable fd of a JVM that an open through NIO made is NIO's
-    /// (shares delete; see [`crate::java`]). Cygwin's SQLite runs on Cygwin's opens.
+    /// (shares delete; see [`crate::java`]); a Go program's fd opened with `O_NOFOLLOW`
+    /// is `os.Root`'s (shares delete). Cygwin's SQLite runs on Cygwin's opens.
     fn opened_by(&mut self, holder: u32, opener: u32, fd: Option<i32>, hold: Hold, path: &str) -> Option<Library> {
         let Hold::Handle { write, .. } = hold else {
             return None;
         };
         let rt = self.runtime_of(opener);
+        if rt == Runtime::Go
+            && fd
+                .and_then(|fd| procscan::fd_flags(holder, &fd.to_string()))
+                .is_some_and(|f| f & libc::O_NOFOLLOW as u32 != 0)
+        {
+            return Some(Library::GoRoot);
+        }
         if rt == Runtime::Java && write && !self.java.is_empty() {
             // The fd's file (an inherited fd has the opener's number too).
             let holder = fd.and_then(|fd| {

@@ -2245,6 +2245,33 @@ fn go_code_built_only_off_windows_is_no_finding() {
     r.no_findings();
 }
 
+/// A file an `os.Root` handle holds (Go 1.24 and later: opened with `O_NOFOLLOW` on
+/// Linux, sharing delete on Windows) may be removed and renamed; one `os.Create` holds
+/// may not.
+#[test]
+fn go_root_handles_share_delete() {
+    if !go_available() {
+        return;
+    }
+    let version = Command::new("go").args(["env", "GOVERSION"]).output().unwrap();
+    let minor: u32 = String::from_utf8_lossy(&version.stdout)
+        .trim()
+        .strip_prefix("go1.")
+        .and_then(|v| v.split(['.', 'r', 'b']).next()?.parse().ok())
+        .unwrap_or(0);
+    if minor < 24 {
+        eprintln!("SKIP: os.Root needs Go 1.24 (this is 1.{minor})");
+        return;
+    }
+    let Some(r) = run("go-root", &[], "go_root_shares_delete.go") else {
+        return;
+    };
+    assert!(r.stderr.contains("the program exited 0"), "{}", r.stderr);
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["path"], format!("{}/plain.dat", r.dir()));
+}
+
 /// Go code under `if runtime.GOOS != "windows"` is no finding; the same call outside is,
 /// located by the binary's own line table (the helper inlined into main).
 #[test]
