@@ -67,8 +67,11 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// Same operation on the same path by the same process, in the way of the same holders.
+    /// Same operation on the same path by the same process, in the way of the same
+    /// holders, from the same place (its innermost frame: a loop repeats one finding, two
+    /// call sites are two findings to mend).
     pub fn same_as(&self, o: &Finding) -> bool {
+        let place = |f: &Finding| f.stack.first().map(|s| (s.file.clone(), s.line, s.function.clone()));
         self.kind == o.kind
             && self.operation == o.operation
             && self.path == o.path
@@ -76,6 +79,7 @@ impl Finding {
             && self.pid == o.pid
             && self.windows_call == o.windows_call
             && self.blockers == o.blockers
+            && place(self) == place(o)
     }
 
     pub fn runtime_message(&self) -> &str {

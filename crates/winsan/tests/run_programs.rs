@@ -2245,6 +2245,22 @@ fn go_code_built_only_off_windows_is_no_finding() {
     r.no_findings();
 }
 
+/// The same refusal from two call sites is two findings, each named by its own frames;
+/// from one site in a loop, one finding counted three times.
+#[test]
+fn two_call_sites_are_two_findings() {
+    let prog = "py_two_call_sites.py";
+    let Some(r) = run("two-sites", &[], prog) else {
+        return;
+    };
+    let f = r.findings();
+    assert_eq!(f.len(), 2, "{}", r.stderr);
+    let site = |f: &Value| (f["stack"][0]["line"].as_u64().unwrap(), f["count"].as_u64().unwrap());
+    assert_eq!(site(&f[0]), (line_of(prog, "# the loop's site"), 3));
+    assert_eq!(site(&f[1]), (line_of(prog, "# the other site"), 1));
+    assert!(f.iter().all(|f| f["kind"] == "mapped-file"), "{f:#?}");
+}
+
 /// A file an `os.Root` handle holds (Go 1.24 and later: opened with `O_NOFOLLOW` on
 /// Linux, sharing delete on Windows) may be removed and renamed; one `os.Create` holds
 /// may not.
