@@ -2418,11 +2418,18 @@ fn blocker_report(h: &LinuxHolder, spec: &HolderSpec, opener: Option<u32>, path:
             class_names(true, false, true),
             format!("{path} is loaded as a library by {who} (an image section)"),
         ),
-        Hold::Cwd => (
-            vec!["read".into()],
-            class_names(true, true, false),
-            format!("{path} is the working directory of {who} (a directory handle sharing read/write, not delete)"),
-        ),
+        Hold::Cwd => {
+            // The handle `SetCurrentDirectoryW` keeps, or Cygwin's own (shares delete).
+            let shares_delete = rt.cwd_share_mode() & FILE_SHARE_DELETE != 0;
+            (
+                vec!["read".into()],
+                class_names(true, true, shares_delete),
+                format!(
+                    "{path} is the working directory of {who} (a directory handle sharing {})",
+                    if shares_delete { "read/write/delete" } else { "read/write, not delete" }
+                ),
+            )
+        }
     };
     BlockerReport {
         pid: h.pid,
