@@ -32,6 +32,12 @@ impl Run {
     fn findings(&self) -> &Vec<Value> {
         self.report["findings"].as_array().expect("findings array")
     }
+    /// The finding on `name` in the run's directory.
+    fn finding_on(&self, name: &str) -> &Value {
+        let path = format!("{}/{name}", self.dir());
+        let f = self.findings().iter().find(|f| f["path"] == path);
+        f.unwrap_or_else(|| panic!("no finding for {path}\n{}", self.stderr))
+    }
     fn only_finding(&self) -> &Value {
         let f = self.findings();
         assert_eq!(f.len(), 1, "expected one finding, got {f:#?}\nstderr:\n{}", self.stderr);
@@ -1544,11 +1550,7 @@ fn node_async_calls_name_the_javascript_waiting_for_them() {
     };
     let file = real_path(prog);
     let at = |marker: &str, function: &str| (file.clone(), line_of(prog, marker), function.to_string());
-    let of = |name: &str| {
-        let path = format!("{}/{name}", r.dir());
-        let f = r.findings().iter().find(|f| f["path"] == path);
-        js_frames(f.unwrap_or_else(|| panic!("no finding for {path}\n{}", r.stderr)))
-    };
+    let of = |name: &str| js_frames(r.finding_on(name));
     assert_eq!(r.findings().len(), 9, "{}", r.stderr);
     for f in r.findings() {
         assert_eq!(f["kind"], "mapped-file", "{f}");
@@ -1661,11 +1663,7 @@ fn node_file_streams_name_who_waits_for_them() {
     };
     let file = real_path(prog);
     let at = |marker: &str, function: &str| (file.clone(), line_of(prog, marker), function.to_string());
-    let of = |name: &str| {
-        let path = format!("{}/{name}", r.dir());
-        let f = r.findings().iter().find(|f| f["path"] == path);
-        js_frames(f.unwrap_or_else(|| panic!("no finding for {path}\n{}", r.stderr)))
-    };
+    let of = |name: &str| js_frames(r.finding_on(name));
     assert_eq!(r.findings().len(), 3, "{}", r.stderr);
     for f in r.findings() {
         assert_eq!(f["kind"], "mapped-file", "{f}");
