@@ -71,7 +71,9 @@ impl Finding {
     /// holders, from the same place (its innermost frame: a loop repeats one finding, two
     /// call sites are two findings to mend).
     pub fn same_as(&self, o: &Finding) -> bool {
-        let place = |f: &Finding| f.stack.first().map(|s| (s.file.clone(), s.line, s.function.clone()));
+        fn place(f: &Finding) -> Option<(&str, u32, &str)> {
+            f.stack.first().map(|s| (s.file.as_str(), s.line, s.function.as_str()))
+        }
         self.kind == o.kind
             && self.operation == o.operation
             && self.path == o.path
