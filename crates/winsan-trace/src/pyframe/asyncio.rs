@@ -25,8 +25,10 @@
 //!   awaited in turn;
 //! * the task's coroutine (`task_coro`), suspended at its `await`: what a suspended
 //!   frame awaits is on top of its value stack (`_PyGen_yf`, `Objects/genobject.c`),
-//!   another coroutine, and so on down to the future's iterator (`_asyncio.FutureIter`,
-//!   `future.__await__()`, whose first field is the future);
+//!   another coroutine, an async generator's step (`async for`, `asynccontextmanager`:
+//!   the generator is its first field) and the generator, and so on down to the
+//!   future's iterator (`_asyncio.FutureIter`, `future.__await__()`, whose first field
+//!   is the future);
 //! * a task is a future too: whoever awaits it is found the same way.
 //!
 //! anyio's worker threads (`anyio.to_thread.run_sync`, which Starlette and FastAPI run
@@ -441,9 +443,28 @@ impl<'a> Walk<'a> {
                 obj = awaited;
                 continue;
             }
+            let name = self.type_name(ty);
+            match name.as_deref() {
+                // An async generator's step (`anext()`, `asend()`, `athrow()`: what
+                // `async for` and `asynccontextmanager` await): its first field is the
+                // generator (`PyAsyncGenASend.ags_gen`, `PyAsyncGenAThrow.agt_gen`,
+                // `Objects/genobject.c`, 3.11 to 3.15).
+                Some("async_generator_asend" | "async_generator_athrow") => {
+                    obj = self.word(obj + 16)?;
+                    continue;
+                }
+                // An async generator is laid out as a generator: suspended at its await.
+                Some("async_generator") => {
+                    let (frame, awaited) = self.suspended(obj)?;
+                    frames.push(frame);
+                    obj = awaited;
+                    continue;
+                }
+                _ => {}
+            }
             // `await future` awaits `future.__await__()`: a `FutureIter`, whose first
             // field is the future.
-            let fut = if self.type_name(ty).as_deref() == Some("_asyncio.FutureIter") {
+            let fut = if name.as_deref() == Some("_asyncio.FutureIter") {
                 self.word(obj + 16)?
             } else {
                 obj
