@@ -86,6 +86,12 @@ pub fn line_is_posix_only(src: &str, line: usize) -> bool {
     while i > 0 && indent > 0 {
         i -= 1;
         let text = code_of(lines[i]);
+        // A statement before the call in the same block that leaves it on Windows
+        // (`if sys.platform == "win32": return`, `pytest.skip(...)`): what follows runs
+        // only elsewhere.
+        if !text.is_empty() && indentation(lines[i]) == indent && exits_on_windows(&lines, i) {
+            return true;
+        }
         if text.is_empty() || indentation(lines[i]) >= indent || !text.ends_with(':') {
             continue;
         }
@@ -103,11 +109,92 @@ pub fn line_is_posix_only(src: &str, line: usize) -> bool {
             if chain_excludes_windows(&lines, i, indent) {
                 return true;
             }
-        } else if is_test(header) && skipped_on_windows(&lines, i, indent) {
+        } else if is_test(header) && (skipped_on_windows(&lines, i, indent) || module_skipped_on_windows(&lines)) {
             return true;
         }
     }
     false
+}
+
+/// Whether the statement at line `at` leaves its block where the platform is Windows: an
+/// `if` on a plain Windows test whose body starts with a `return`, a `continue` or
+/// `break`, or a skip (`pytest.skip(...)`, `self.skipTest(...)`, `raise SkipTest`),
+/// on its own line or after the colon.
+fn exits_on_windows(lines: &[&str], at: usize) -> bool {
+    let text = code_of(lines[at]);
+    let Some((cond, rest)) = text.strip_prefix("if ").and_then(|t| t.split_once(':')) else {
+        return false;
+    };
+    if !is_windows_test(cond) {
+        return false;
+    }
+    let first = if rest.trim().is_empty() {
+        let indent = indentation(lines[at]);
+        lines[at + 1..]
+            .iter()
+            .map(|l| (indentation(l), code_of(l)))
+            .find(|(_, c)| !c.is_empty())
+            .filter(|&(i, _)| i > indent)
+            .map_or("", |(_, c)| c)
+    } else {
+        rest.trim()
+    };
+    let word = first
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or("");
+    matches!(word, "return" | "continue" | "break")
+        || first.starts_with("pytest.skip(")
+        || first.starts_with("self.skipTest(")
+        || (first.starts_with("raise ") && first.contains("SkipTest"))
+}
+
+/// Whether a marker expression (a decorator, a `pytestmark`) skips on Windows:
+/// `skipif(<Windows test>, ...)`, `skipIf(...)`, or `skipUnless` with a POSIX-only test.
+fn skips_on_windows(text: &str) -> bool {
+    let args = |name: &str| {
+        text.find(name).map(|p| {
+            text[p + name.len()..]
+                .trim_start_matches('(')
+                .split(',')
+                .next()
+                .unwrap_or("")
+        })
+    };
+    args("skipif").or_else(|| args("skipIf")).is_some_and(is_windows_test)
+        || args("skipUnless").is_some_and(body_is_posix_only)
+}
+
+/// The statement that starts at line `at`, its continuation lines joined while a
+/// bracket is open (at most eight lines).
+fn statement(lines: &[&str], at: usize) -> String {
+    let mut out = String::new();
+    let mut depth = 0i32;
+    for line in lines[at..].iter().take(8) {
+        let code = code_of(line);
+        out.push_str(code);
+        out.push(' ');
+        depth += code.matches(['(', '[', '{']).count() as i32 - code.matches([')', ']', '}']).count() as i32;
+        if depth <= 0 {
+            break;
+        }
+    }
+    out
+}
+
+/// The module-level assignment to `name` (`skip_on_windows = pytest.mark.skipif(...)`),
+/// as one statement.
+fn module_assignment(lines: &[&str], name: &str) -> Option<String> {
+    lines.iter().enumerate().find_map(|(i, l)| {
+        let rest = l.strip_prefix(name)?.trim_start();
+        (rest.starts_with('=') && !rest.starts_with("==")).then(|| statement(lines, i))
+    })
+}
+
+/// Whether the module marks all its tests to be skipped on Windows (`pytestmark =
+/// pytest.mark.skipif(<Windows test>, ...)`, alone or in a list).
+fn module_skipped_on_windows(lines: &[&str]) -> bool {
+    module_assignment(lines, "pytestmark").is_some_and(|s| skips_on_windows(&s))
 }
 
 /// The code of a line: without its comment (outside strings, roughly) and surrounding
@@ -181,19 +268,15 @@ fn skipped_on_windows(lines: &[&str], at: usize, indent: usize) -> bool {
         if indentation(lines[i]) != indent || !text.starts_with('@') {
             return false;
         }
-        let args = |name: &str| {
-            text.find(name).map(|p| {
-                text[p + name.len()..]
-                    .trim_start_matches('(')
-                    .split(',')
-                    .next()
-                    .unwrap_or("")
-            })
-        };
-        if args("skipif").or_else(|| args("skipIf")).is_some_and(is_windows_test) {
+        if skips_on_windows(text) {
             return true;
         }
-        if args("skipUnless").is_some_and(body_is_posix_only) {
+        // A mark kept in a name (`skip_on_windows = pytest.mark.skipif(...)` at the
+        // module's level, then `@skip_on_windows`).
+        let name = text[1..].trim();
+        if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && module_assignment(lines, name).is_some_and(|s| skips_on_windows(&s))
+        {
             return true;
         }
     }
@@ -364,6 +447,88 @@ class TestPosix(unittest.TestCase):
         assert!(!at(src, "MARK-other"));
         assert!(!at(src, "MARK-helper"));
         assert!(at(src, "MARK-class"));
+    }
+
+    #[test]
+    fn skip_marks_kept_in_names_and_for_the_whole_module() {
+        let src = r#"
+skip_on_windows = pytest.mark.skipif(
+    sys.platform == "win32", reason="POSIX delete semantics"
+)
+skip_on_mac = pytest.mark.skipif(sys.platform == "darwin", reason="macOS")
+
+@pytest.mark.asyncio
+@skip_on_windows
+async def test_alias(held):
+    await asyncio.to_thread(os.remove, held)  # MARK-alias
+
+@skip_on_mac
+def test_other(held):
+    os.remove(held)  # MARK-mac
+"#;
+        assert!(at(src, "MARK-alias"));
+        assert!(!at(src, "MARK-mac"));
+        let module = r#"
+pytestmark = [pytest.mark.asyncio, pytest.mark.skipif(os.name == "nt", reason="POSIX")]
+
+def test_it(held):
+    os.remove(held)  # MARK-module
+
+def helper(held):
+    os.remove(held)  # MARK-helper
+"#;
+        assert!(at(module, "MARK-module"));
+        assert!(!at(module, "MARK-helper"), "a mark does nothing on a helper");
+        let other = "pytestmark = pytest.mark.skipif(sys.platform == 'darwin', reason='x')\n\ndef test_it():\n    os.remove(p)  # MARK\n";
+        assert!(!at(other, "MARK"));
+    }
+
+    #[test]
+    fn early_exits_on_windows() {
+        let src = r#"
+def test_imperative(held):
+    if sys.platform == "win32":
+        pytest.skip("POSIX only")
+    os.remove(held)  # MARK-skip
+
+async def helper(p):
+    if os.name == "nt": return
+    await asyncio.to_thread(os.remove, p)  # MARK-return
+
+def loop(paths):
+    for p in paths:
+        if WINDOWS:
+            continue
+        os.remove(p)  # MARK-continue
+
+def before_the_loop(paths):
+    if sys.platform == "win32":
+        raise unittest.SkipTest("POSIX")
+    for p in paths:
+        os.remove(p)  # MARK-outer
+
+def not_an_exit(p):
+    if sys.platform == "win32":
+        log("windows")
+    os.remove(p)  # MARK-log
+
+def posix_exits(p):
+    if sys.platform != "win32":
+        return
+    os.remove(p)  # MARK-posix-exit
+
+def after(p):
+    os.remove(p)  # MARK-after
+    if sys.platform == "win32":
+        return
+"#;
+        assert!(at(src, "MARK-skip"));
+        assert!(at(src, "MARK-return"));
+        assert!(at(src, "MARK-continue"));
+        assert!(at(src, "MARK-outer"));
+        assert!(!at(src, "MARK-log"), "the body does not leave");
+        assert!(!at(src, "MARK-posix-exit"), "it leaves elsewhere: the call is Windows'");
+        assert!(!at(src, "MARK-after"), "the exit comes after the call");
     }
 
     #[test]

@@ -73,8 +73,9 @@ which share delete on Windows, can give false sharing violations. A program that
 a code path of its own on Windows is judged by the calls it makes on Linux, except that
 a Python or Go call made in code that plainly runs only off Windows is no finding:
 Python blocks such as `if sys.platform != 'win32':`, the `else:` after `if os.name ==
-'nt':`, a test marked `skipif` on Windows; Go files that a Windows build leaves out
-(`_linux.go`, `//go:build !windows`) and blocks such as `if runtime.GOOS !=
+'nt':`, code after `if sys.platform == 'win32': return` (or a skip), a test marked
+`skipif` on Windows (also through a name or `pytestmark`); Go files that a Windows build
+leaves out (`_linux.go`, `//go:build !windows`) and blocks such as `if runtime.GOOS !=
 'windows'` or a test that skips itself on Windows (read from the source of each
 frame); Rust's `#[cfg(unix)]` and `cfg!`, C's `#ifndef _WIN32`; JavaScript's `if
 (process.platform !== 'win32')`, early returns on Windows and tests skipped there

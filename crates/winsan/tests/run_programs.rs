@@ -2252,6 +2252,19 @@ fn go_code_built_only_off_windows_is_no_finding() {
     r.no_findings();
 }
 
+/// A call after an early exit on Windows (`return`, `continue`) is no finding; the same
+/// call without one is.
+#[test]
+fn python_code_after_an_early_exit_on_windows_is_no_finding() {
+    let prog = "py_early_exit.py";
+    let Some(r) = run("early-exit", &[], prog) else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["path"], format!("{}/removed", r.dir()));
+    assert_eq!(f["stack"][0]["line"], line_of(prog, "# the finding"));
+}
+
 /// The same refusal from two call sites is two findings, each named by its own frames;
 /// from one site in a loop, one finding counted three times.
 #[test]
