@@ -385,7 +385,7 @@ impl Jvm {
     /// the pc is in, then each it was inlined into), and where its caller is.
     fn compiled_frame(&self, m: &Mem, at: At, out: &mut Vec<PyFrame>) -> Option<At> {
         let blob = self.blob_at(m, at.pc)?;
-        let name = m.c_string(m.u64(blob + self.field("CodeBlob", "_name")?)?)?;
+        let name = self.blob_name(m, blob)?;
         let frame_size = m.u32(blob + self.field("CodeBlob", "_frame_size")?)?;
         if name != "nmethod" && name != "native nmethod" {
             // A runtime stub compiled code called the VM through (C1's patching stubs:
@@ -395,7 +395,7 @@ impl Jvm {
             let java = self.interpreted(sender.pc)
                 || self
                     .blob_at(m, sender.pc)
-                    .and_then(|b| m.c_string(m.u64(b + self.field("CodeBlob", "_name")?)?))
+                    .and_then(|b| self.blob_name(m, b))
                     .is_some_and(|n| n == "nmethod");
             return java.then_some(sender);
         }
@@ -429,6 +429,11 @@ impl Jvm {
         };
         out.extend(scopes);
         self.sender_of_fixed(m, at, frame_size)
+    }
+
+    /// A code blob's name: "nmethod", "native nmethod", a stub's.
+    fn blob_name(&self, m: &Mem, blob: u64) -> Option<String> {
+        m.c_string(m.u64(blob + self.field("CodeBlob", "_name")?)?)
     }
 
     /// The caller of a frame of `frame_size` words at `at` (compiled code, a runtime

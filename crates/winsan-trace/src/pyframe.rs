@@ -726,7 +726,7 @@ pub struct PyFrames {
     interpreters: HashMap<u32, (Interpreter, u64, u32)>,
     /// How long each process's event loop may still be waited for
     /// ([`PyFrames::stack_with_waiters`]).
-    idle_budget: HashMap<u32, std::time::Duration>,
+    waits: crate::v8stack::EventLoopWaits,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -756,11 +756,6 @@ enum WaitedFor {
     WorkItem(u64),
     Future(u64),
 }
-
-/// How long a process's event loop is waited for, for one call and for all of them
-/// ([`PyFrames::stack_with_waiters`]).
-const IDLE_WAIT: std::time::Duration = std::time::Duration::from_millis(20);
-const IDLE_BUDGET: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl PyFrames {
     /// The Python frames of thread `tid` of process `pid`, innermost first; empty when the
@@ -801,12 +796,7 @@ impl PyFrames {
         let Some(interp) = self.find(pid) else {
             return stack;
         };
-        if self.idle_budget.len() > 256 {
-            self.idle_budget.clear();
-        }
-        let budget = self.idle_budget.entry(pid).or_insert(IDLE_BUDGET);
-        let waited = crate::v8stack::event_loop_idle(pid, IDLE_WAIT.min(*budget));
-        *budget = budget.saturating_sub(waited);
+        self.waits.wait(pid);
         let waiting = match waited_for {
             WaitedFor::WorkItem(item) => asyncio::waiters(tid, &interp, item),
             WaitedFor::Future(future) => asyncio::waiters_of_future(tid, &interp, future),

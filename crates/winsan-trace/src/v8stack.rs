@@ -50,7 +50,7 @@ use std::os::unix::fs::MetadataExt;
 use crate::pyframe::PyFrame;
 
 mod waiting;
-pub(crate) use waiting::event_loop_idle;
+pub(crate) use waiting::EventLoopWaits;
 
 /// At most this many frames are read, innermost first.
 const MAX_FRAMES: usize = 64;
@@ -1236,7 +1236,7 @@ pub struct V8Stacks {
     /// The unwinder of node's own C++ frames, between the system call and V8's exit frame.
     native: crate::native::NativeStacks,
     /// How long each process's main thread may still be waited for ([`waiting`]).
-    idle_budget: HashMap<u32, std::time::Duration>,
+    waits: EventLoopWaits,
 }
 
 impl V8Stacks {
@@ -1338,11 +1338,8 @@ impl V8Stacks {
         }
         if best.1.is_empty() && broken.is_empty() {
             // No JavaScript called: a libuv worker thread making an asynchronous call.
-            if self.idle_budget.len() > 4096 {
-                self.idle_budget.clear();
-            }
-            let budget = self.idle_budget.entry(pid).or_insert(waiting::IDLE_BUDGET);
-            return Some(waiting::frames(&t, pid, &crate::procscan::syscall_args(tid)?, budget));
+            let args = crate::procscan::syscall_args(tid)?;
+            return Some(waiting::frames(&t, pid, &args, &mut self.waits));
         }
         Some(if best.1.is_empty() { broken } else { best.1 })
     }

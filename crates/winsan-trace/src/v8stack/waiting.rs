@@ -68,7 +68,7 @@ const REQ_WORK: u64 = 336;
 /// How long the main thread is given to get back to its event loop, for one call and
 /// (`IDLE_BUDGET`) for all of a process's.
 const IDLE_WAIT: Duration = Duration::from_millis(20);
-pub(super) const IDLE_BUDGET: Duration = Duration::from_secs(1);
+const IDLE_BUDGET: Duration = Duration::from_secs(1);
 /// How far up the worker's stack the request is looked for.
 const STACK_WORDS: usize = 2048;
 /// A context with at most this many slots for variables is a closure's own (a wrapper's,
@@ -89,8 +89,8 @@ const GENERATOR_POSITION: u64 = 48;
 
 /// The frames waiting for the asynchronous fs call that thread `t` is making with the
 /// system call arguments `args`, innermost first; empty when `t` is not running one.
-/// `budget`: how long the process's main thread may still be waited for.
-pub(super) fn frames(t: &Thread, pid: u32, args: &[u64; 6], budget: &mut Duration) -> Vec<PyFrame> {
+/// `waits`: how long each process's main thread may still be waited for.
+pub(super) fn frames(t: &Thread, pid: u32, args: &[u64; 6], waits: &mut EventLoopWaits) -> Vec<PyFrame> {
     let Some(req) = request(t, args) else {
         return vec![];
     };
@@ -104,9 +104,26 @@ pub(super) fn frames(t: &Thread, pid: u32, args: &[u64; 6], budget: &mut Duratio
     else {
         return vec![];
     };
-    let waited = event_loop_idle(pid, IDLE_WAIT.min(*budget));
-    *budget = budget.saturating_sub(waited);
+    waits.wait(pid);
     waiters(t, object)
+}
+
+/// What is left of each process's budget for waiting for its event loop
+/// ([`event_loop_idle`]): at most [`IDLE_WAIT`] per call, [`IDLE_BUDGET`] in all. Node's
+/// libuv workers and Python's executor threads wait the same way.
+#[derive(Default)]
+pub(crate) struct EventLoopWaits(std::collections::HashMap<u32, Duration>);
+
+impl EventLoopWaits {
+    /// Waits for the event loop of `pid`, within its budget.
+    pub(crate) fn wait(&mut self, pid: u32) {
+        if self.0.len() > 4096 {
+            self.0.clear();
+        }
+        let budget = self.0.entry(pid).or_insert(IDLE_BUDGET);
+        let waited = event_loop_idle(pid, IDLE_WAIT.min(*budget));
+        *budget = budget.saturating_sub(waited);
+    }
 }
 
 /// The frames waiting on node's request object `object`, innermost first.
@@ -134,7 +151,7 @@ fn chain(frame: Option<PyFrame>, rest: Option<Vec<PyFrame>>) -> Option<Vec<PyFra
 /// the call, a promise returned from an async function and linked in a microtask); by
 /// then they are attached. (The same for a Python's asyncio event loop, whose selector
 /// waits in `epoll_wait` too: [`crate::pyframe::PyFrames::stack_with_waiters`].)
-pub(crate) fn event_loop_idle(pid: u32, max: Duration) -> Duration {
+fn event_loop_idle(pid: u32, max: Duration) -> Duration {
     // epoll_wait, epoll_pwait, epoll_pwait2 (x86-64).
     const EPOLL_WAIT: [&str; 3] = ["232", "281", "441"];
     let start = std::time::Instant::now();
