@@ -177,43 +177,62 @@ impl Elf {
         self.symbols(SHT_SYMTAB, wanted)
     }
 
-    /// The bytes a symbol of the static symbol table labels (its value and size), at
-    /// most `max`: a constant table of the program's, such as V8's bytecode sizes. The
-    /// tables are read in pieces (a node binary's are 10 MB and more).
-    pub fn static_symbol_bytes(&self, name: &[u8], max: usize) -> Option<Vec<u8>> {
+    /// The bytes each symbol `wanted` of the static symbol table labels (its value and
+    /// size), each at most its `max`: constant tables of the program's, such as V8's
+    /// bytecode sizes and version. The tables are read in pieces (a node binary's are
+    /// 10 MB and more), once for all the names.
+    pub fn static_symbol_bytes<const N: usize>(&self, wanted: [(&[u8], usize); N]) -> [Option<Vec<u8>>; N] {
+        let mut out = [const { None }; N];
+        self.read_static_symbols(wanted, &mut out);
+        out
+    }
+
+    fn read_static_symbols<const N: usize>(
+        &self,
+        wanted: [(&[u8], usize); N],
+        out: &mut [Option<Vec<u8>>; N],
+    ) -> Option<()> {
         const CHUNK: u64 = 1 << 20;
         let i = self.section_of_type(SHT_SYMTAB)?;
         let (str_offset, str_size) = self.section_range(self.linked(i)?)?;
-        let needle: Vec<u8> = [&[0u8][..], name, &[0u8][..]].concat();
-        let finder = memchr::memmem::Finder::new(&needle);
-        // The name's offset in the string table (pieces overlap by the name's length).
-        let mut name_offset = None;
+        let needles = wanted.map(|(name, _)| [&[0u8][..], name, &[0u8][..]].concat());
+        let finders: Vec<_> = needles.iter().map(memchr::memmem::Finder::new).collect();
+        let longest = needles.iter().map(Vec::len).max().unwrap_or(0) as u64;
+        // Each name's offset in the string table (pieces overlap by the longest name).
+        let mut name_offsets: [Option<usize>; N] = [None; N];
         let mut at = 0;
         let mut b = vec![];
-        while at < str_size && name_offset.is_none() {
-            let n = (str_size - at).min(CHUNK + needle.len() as u64);
+        while at < str_size && name_offsets.iter().any(Option::is_none) {
+            let n = (str_size - at).min(CHUNK + longest);
             b.resize(n as usize, 0);
             self.file.read_exact_at(&mut b, str_offset + at).ok()?;
-            name_offset = finder.find(&b).map(|p| at + p as u64 + 1);
+            for (offset, finder) in name_offsets.iter_mut().zip(&finders) {
+                if offset.is_none() {
+                    *offset = finder.find(&b).map(|p| (at + p as u64 + 1) as usize);
+                }
+            }
             at += CHUNK;
         }
-        let name_offset = name_offset? as usize;
         let (sym_offset, sym_size) = self.section_range(i)?;
         let mut at = 0;
-        while at < sym_size {
+        while at < sym_size && name_offsets.iter().any(Option::is_some) {
             let n = (sym_size - at).min(CHUNK / 24 * 24);
             let mut b = vec![0u8; n as usize];
             self.file.read_exact_at(&mut b, sym_offset + at).ok()?;
-            if let Some(s) = b.chunks_exact(24).find(|s| u32at(s, 0) == name_offset) {
+            for s in b.chunks_exact(24) {
+                let Some(k) = name_offsets.iter().position(|&o| o == Some(u32at(s, 0))) else {
+                    continue;
+                };
+                name_offsets[k] = None;
                 let size = u64at(s, 16);
-                (size > 0 && size <= max).then_some(())?;
-                let mut out = vec![0u8; size];
-                self.read_at_vaddr(u64at(s, 8) as u64, &mut out)?;
-                return Some(out);
+                if size > 0 && size <= wanted[k].1 {
+                    let mut bytes = vec![0u8; size];
+                    out[k] = self.read_at_vaddr(u64at(s, 8) as u64, &mut bytes).map(|()| bytes);
+                }
             }
             at += n;
         }
-        None
+        Some(())
     }
 
     /// The dynamic symbols whose names begin with `prefix` (without it), each with the
@@ -264,5 +283,34 @@ impl Elf {
             }
         }
         Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two constant tables of this test binary, found by name in its own symbol table.
+    #[no_mangle]
+    #[used]
+    static WINSAN_ELF_TEST_SIZES: [u8; 6] = [1, 2, 3, 4, 5, 6];
+    #[no_mangle]
+    #[used]
+    static WINSAN_ELF_TEST_MAJOR: i32 = 14;
+
+    #[test]
+    fn static_symbols_found_in_one_pass() {
+        let elf = Elf::open(File::open(std::env::current_exe().unwrap()).unwrap()).unwrap();
+        let [major, sizes, missing] = elf.static_symbol_bytes([
+            (b"WINSAN_ELF_TEST_MAJOR", 4),
+            (b"WINSAN_ELF_TEST_SIZES", 64),
+            (b"WINSAN_ELF_TEST_NO_SUCH_SYMBOL", 64),
+        ]);
+        assert_eq!(major, Some(14i32.to_le_bytes().to_vec()));
+        assert_eq!(sizes.as_deref(), Some(&WINSAN_ELF_TEST_SIZES[..]));
+        assert_eq!(missing, None);
+        let [too_big, major] = elf.static_symbol_bytes([(b"WINSAN_ELF_TEST_SIZES", 5), (b"WINSAN_ELF_TEST_MAJOR", 4)]);
+        assert_eq!(too_big, None, "larger than its max");
+        assert_eq!(major, Some(14i32.to_le_bytes().to_vec()));
     }
 }

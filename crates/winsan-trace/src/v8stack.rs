@@ -259,9 +259,14 @@ impl Layout {
             sliced_offset: field("SlicedString", &["offset"])?,
             thin_actual: field("ThinString", &["actual"])?,
         };
-        // V8's version (`Version::major_`, in the symbol table); where the binary has none,
-        // a frame type that first came with V8 14.
-        let positions = match elf.static_symbol_bytes(b"_ZN2v88internal7Version6major_E", 4) {
+        // Two constants of V8's from the symbol table, found in one pass: its version
+        // (`Version::major_`) and `Bytecodes::kBytecodeSizes`.
+        let [major, bytecode_sizes] = elf.static_symbol_bytes([
+            (b"_ZN2v88internal7Version6major_E", 4),
+            (b"_ZN2v88internal11interpreter9Bytecodes14kBytecodeSizesE", 3 << 10),
+        ]);
+        // Where the binary has no version, a frame type that first came with V8 14 tells it.
+        let positions = match major {
             Some(b) if b.len() == 4 => {
                 if i32::from_le_bytes(b.try_into().ok()?) >= 14 {
                     Positions::Tagged
@@ -304,9 +309,7 @@ impl Layout {
             code_type: kind("Code"),
             code_instruction_start: field("Code", &["instruction_start"]),
             code_instruction_size: field("Code", &["instruction_size"]),
-            bytecode_sizes: elf
-                .static_symbol_bytes(b"_ZN2v88internal11interpreter9Bytecodes14kBytecodeSizesE", 3 << 10)
-                .filter(|b| b.len() % 3 == 0 && b.len() >= 3 * 4),
+            bytecode_sizes: bytecode_sizes.filter(|b| b.len() % 3 == 0 && b.len() >= 3 * 4),
             instruction_stream_type: kind("InstructionStream"),
             code_instruction_stream: field("Code", &["instruction_stream"]),
             fixed_array_types: [
