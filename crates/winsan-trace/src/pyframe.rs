@@ -22,13 +22,17 @@
 //! and for any other version nothing is read (no location, no decision based on it).
 //!
 //! A call made on a `concurrent.futures` thread pool's worker for a coroutine
-//! (`asyncio.to_thread`, `loop.run_in_executor`) has only the pool's frames; for a finding,
-//! [`PyFrames::stack_with_waiters`] adds the coroutines waiting for it (`pyframe/asyncio.rs`).
+//! (`asyncio.to_thread`, `loop.run_in_executor`) has only the pool's frames, and one made
+//! on trio's worker thread (`trio.to_thread.run_sync`) only trio's; for a finding,
+//! [`PyFrames::stack_with_waiters`] adds the coroutines waiting for it (`pyframe/asyncio.rs`,
+//! `pyframe/trio.rs`).
 
 use crate::sys;
 use std::collections::HashMap;
 
 mod asyncio;
+mod trio;
+mod walk;
 
 /// One Python frame.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -750,11 +754,13 @@ struct Symbols {
 /// At most this many frames are read, innermost first.
 pub const MAX_FRAMES: usize = 16;
 
-/// What a worker thread's call is awaited through: a `concurrent.futures` work item, or
-/// (anyio) the asyncio future itself.
+/// What a worker thread's call is awaited through: a `concurrent.futures` work item,
+/// (anyio) the asyncio future itself, or (trio) the cell `task_register` of the closure
+/// making the call.
 enum WaitedFor {
     WorkItem(u64),
     Future(u64),
+    TaskRegister(u64),
 }
 
 impl PyFrames {
@@ -771,13 +777,16 @@ impl PyFrames {
     /// thread pool's worker running a call that coroutines wait for (`asyncio.to_thread`,
     /// `loop.run_in_executor`), its frames are only the pool's; then the stack is the
     /// pool's frames up to and including the work item's `run`, followed by the frames of
-    /// the coroutines waiting for it, innermost first (see `pyframe/asyncio.rs`). The process's
+    /// the coroutines waiting for it, innermost first (see `pyframe/asyncio.rs`). The same
+    /// for trio's worker threads (`trio.to_thread.run_sync`): the frames up to and
+    /// including trio's `worker_fn`, then the trio task's (see `pyframe/trio.rs`). The process's
     /// main thread is first given a moment to get back to its event loop: the worker
     /// may start the call before the coroutine that made it awaits it.
     pub fn stack_with_waiters(&mut self, pid: u32, tid: u32) -> Vec<PyFrame> {
         let stack = self.stack(pid, tid);
         // The work item's `run` (3.14: called by it, `WorkerContext.run`, before it), or
-        // anyio's worker thread's, with the asyncio future it completes.
+        // anyio's worker thread's, with the asyncio future it completes, or trio's
+        // `worker_fn`, with the list holding the task that waits.
         let in_pool = |f: &PyFrame| f.function == "run" && f.file.ends_with("/concurrent/futures/thread.py");
         let in_anyio = |f: &PyFrame| f.function == "run" && f.file.ends_with("/anyio/_backends/_asyncio.py");
         let Some((at, waited_for)) = stack.iter().enumerate().take(4).find_map(|(i, f)| {
@@ -787,6 +796,9 @@ impl PyFrames {
             } else if in_anyio(f) {
                 let (_, future) = self.local(pid, tid, f, "future")?;
                 Some((i, WaitedFor::Future(future)))
+            } else if trio::is_worker_fn(f) {
+                let (_, task_register) = self.local(pid, tid, f, "task_register")?;
+                Some((i, WaitedFor::TaskRegister(task_register)))
             } else {
                 None
             }
@@ -800,6 +812,7 @@ impl PyFrames {
         let waiting = match waited_for {
             WaitedFor::WorkItem(item) => asyncio::waiters(tid, &interp, item),
             WaitedFor::Future(future) => asyncio::waiters_of_future(tid, &interp, future),
+            WaitedFor::TaskRegister(task_register) => trio::waiters(tid, &interp, task_register),
         };
         if waiting.is_empty() {
             return stack;
@@ -854,17 +867,8 @@ impl PyFrames {
     /// of `frame`.
     fn local(&mut self, pid: u32, tid: u32, frame: &PyFrame, name: &str) -> Option<(Interpreter, u64)> {
         let interp = self.find(pid)?;
-        let l = interp.layout;
-        let names = read_u64(tid, frame.at.code + l.code_localsplusnames)?;
-        let n = read_u64(tid, names + VAR_SIZE)?.min(256);
-        let index = (0..n).find(|i| {
-            read_u64(tid, names + l.tuple_items + 8 * i)
-                .and_then(|s| string(tid, l, s))
-                .as_deref()
-                == Some(name)
-        })?;
-        let value = l.object(read_u64(tid, frame.at.frame + l.frame_localsplus + 8 * index)?);
-        (value != 0).then_some((interp, value))
+        let value = walk::Walk::new(tid, &interp).local(frame, name)?;
+        Some((interp, value))
     }
 
     /// Which of `wanted` the innermost Python frame of thread `tid` is calling, if any:

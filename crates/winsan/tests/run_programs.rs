@@ -182,6 +182,11 @@ fn run(name: &str, opts: &[&str], prog: &str) -> Option<Run> {
 
 /// [`run`] with the program's command line given.
 fn run_argv(name: &str, opts: &[&str], argv: Vec<String>) -> Option<Run> {
+    run_argv_env(name, opts, argv, &[])
+}
+
+/// [`run_argv`] with these variables added to the program's environment.
+fn run_argv_env(name: &str, opts: &[&str], argv: Vec<String>, env: &[(&str, &str)]) -> Option<Run> {
     if !available() {
         return None;
     }
@@ -191,7 +196,7 @@ fn run_argv(name: &str, opts: &[&str], argv: Vec<String>) -> Option<Run> {
     let report = dir.with_extension("json");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_winsan"));
     cmd.arg("run").args(opts).arg("--report").arg(&report).arg("--");
-    cmd.args(argv).arg(&dir);
+    cmd.args(argv).arg(&dir).envs(env.iter().copied());
     let out = cmd.output().unwrap();
     let text = std::fs::read_to_string(&report)
         .unwrap_or_else(|e| panic!("no report ({e}); stderr:\n{}", String::from_utf8_lossy(&out.stderr)));
@@ -584,6 +589,94 @@ fn executor_calls_name_the_coroutines_waiting() {
         r.findings().len(),
         4,
         "the POSIX-only removals are no findings: {}",
+        r.stderr
+    );
+}
+
+/// Where the Python packages some programs need (trio, anyio) are installed:
+/// `WINSAN_TEST_PYTHONPATH`, or `.ci/run`'s `winsan-ci/py-packages` in the user's cache
+/// directory. `None` (saying so) when [`python()`] cannot import all of `modules` from
+/// there.
+fn python_packages(modules: &[&str]) -> Option<String> {
+    let path = std::env::var("WINSAN_TEST_PYTHONPATH").unwrap_or_else(|_| {
+        let cache = std::env::var("XDG_CACHE_HOME")
+            .unwrap_or_else(|_| format!("{}/.cache", std::env::var("HOME").unwrap_or_default()));
+        format!("{cache}/winsan-ci/py-packages")
+    });
+    let imports = Command::new(python())
+        .args(["-c", &format!("import {}", modules.join(", "))])
+        .env("PYTHONPATH", &path)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !imports {
+        eprintln!(
+            "NOT TESTED: {} cannot import {} from {path} (install them with `pip install --target {path} {}`, or set WINSAN_TEST_PYTHONPATH)",
+            python(),
+            modules.join(", "),
+            modules.join(" ")
+        );
+        return None;
+    }
+    Some(path)
+}
+
+/// A call made on trio's worker thread (`trio.to_thread.run_sync`, and anyio's on its trio
+/// backend) has only trio's frames: the finding names the coroutines of the trio task
+/// waiting for it, innermost first, and the one awaited under `if sys.platform !=
+/// "win32":` is no finding.
+#[test]
+fn trio_worker_calls_name_the_coroutines_waiting() {
+    let prog = "py_trio_to_thread.py";
+    let Some(packages) = python_packages(&["trio", "anyio"]) else {
+        return;
+    };
+    let Some(r) = run_argv_env("trio-to-thread", &[], interpreter(prog), &[("PYTHONPATH", &packages)]) else {
+        return;
+    };
+    let file = programs().join(prog).to_str().unwrap().to_owned();
+    let at = |marker: &str, function: &str| (file.clone(), line_of(prog, marker), function.to_string());
+    let of = |name: &str| {
+        let f = r.finding_on(name);
+        assert_eq!(f["kind"], "sharing-violation", "{f}");
+        let frames = js_frames(f);
+        assert!(
+            frames
+                .iter()
+                .any(|s| s.0.ends_with("/trio/_threads.py") && s.2 == "worker_fn"),
+            "trio's worker frame is kept: {frames:?}"
+        );
+        let program: Vec<_> = frames.into_iter().filter(|s| s.0 == file).collect();
+        program
+    };
+    assert_eq!(
+        of("to-thread"),
+        [
+            at("# run_sync's await", "remove_later"),
+            at("# remove_later's caller", "clean"),
+            at("# clean's caller", "main"),
+        ],
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        of("in-a-nursery"),
+        [at("# run_sync's await", "remove_later")],
+        "a nursery's child task: its own coroutine alone: {}",
+        r.stderr
+    );
+    assert_eq!(
+        of("anyio"),
+        [
+            at("# anyio's await", "remove_with_anyio"),
+            at("# remove_with_anyio's caller", "main"),
+        ],
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.findings().len(),
+        3,
+        "the POSIX-only removal is no finding: {}",
         r.stderr
     );
 }
