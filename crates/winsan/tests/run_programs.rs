@@ -2737,6 +2737,82 @@ fn java_finding_names_frames_across_a_runtime_stub() {
     );
 }
 
+/// The major release of the `java` on PATH (`java -version`: `openjdk version "21.0.5"`,
+/// `"1.8.0_402"` before 9); 0 when it cannot be told.
+fn java_major() -> u32 {
+    let Ok(out) = Command::new("java").arg("-version").output() else {
+        return 0;
+    };
+    let text = String::from_utf8_lossy(&out.stderr).into_owned();
+    let version = text.split('"').nth(1).unwrap_or_default();
+    let mut parts = version.split(['.', '_', '-', '+']);
+    match parts.next().and_then(|p| p.parse().ok()) {
+        Some(1) => parts.next().and_then(|p| p.parse().ok()).unwrap_or(0),
+        Some(n) => n,
+        None => 0,
+    }
+}
+
+/// A virtual thread (JDK 21+) that slept was unmounted, its frames frozen into the heap;
+/// woken, only its top frames are copied back onto the carrier thread's stack. The
+/// finding names the frames below the sleep too, read from the continuation's stack
+/// chunks, the same as the JVM's own `getStackTrace` of the thread (which the program
+/// prints: its frames but the first, whose line is that of the `getStackTrace` call).
+#[test]
+fn java_finding_names_a_virtual_threads_frozen_frames() {
+    if !java_available() {
+        return;
+    }
+    if java_major() < 21 {
+        eprintln!(
+            "SKIP: virtual threads need JDK 21 or later (java on PATH is {})",
+            java_major()
+        );
+        return;
+    }
+    let prog = "JavaVirtualThreadFrames.java";
+    let Some(r) = run("java-vthread", &[], prog) else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["path"], format!("{}/vthread.dat", r.dir()));
+    let file = "com/example/vthread/JavaVirtualThreadFrames.java".to_string();
+    let function = |name: &str| format!("com.example.vthread.JavaVirtualThreadFrames.{name}");
+    let at = |marker: &str, name: &str| (file.clone(), line_of(prog, marker), function(name));
+    let deeper = at("// further down after waking", "woken");
+    let below = at("// below the sleep", "below");
+    assert_eq!(
+        js_frames(f),
+        [
+            at("// the call", "remove"),
+            at("// the last caller", "woken"),
+            deeper.clone(),
+            deeper,
+            at("// woken, mounted again", "sleeper"),
+            at("// the sleeper's caller", "below"),
+            below.clone(),
+            below.clone(),
+            below,
+            at("// the virtual thread's lambda", "lambda$main$0"),
+        ],
+        "{}",
+        r.stderr
+    );
+    let jvm: Vec<String> = r
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("frame "))
+        .map(String::from)
+        .collect();
+    let ours: Vec<String> = js_frames(f)
+        .iter()
+        .map(|(_, line, name)| format!("{name}:{line}"))
+        .collect();
+    assert_eq!(jvm.len(), ours.len(), "{}", r.stdout);
+    assert_eq!(jvm[1..], ours[1..], "the JVM's own getStackTrace");
+}
+
 /// The JVM's records of its NIO opens go with the file: a new file that gets a deleted
 /// one's inode number is judged by its own open (a java.io stream: no FILE_SHARE_DELETE).
 #[test]
