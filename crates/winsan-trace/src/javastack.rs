@@ -180,13 +180,14 @@ pub struct JavaStacks {
 
 impl JavaStacks {
     /// The Java frames of thread `tid` of JVM `pid`, stopped in a system call made from
-    /// native code called from Java, innermost first; empty when they cannot be read.
-    pub fn stack(&mut self, pid: u32, tid: u32) -> Vec<PyFrame> {
+    /// native code called from Java, innermost first (empty when they cannot be read),
+    /// and whether the walk stopped at its limit with more frames below.
+    pub fn stack(&mut self, pid: u32, tid: u32) -> (Vec<PyFrame>, bool) {
         if !cfg!(target_arch = "x86_64") {
-            return vec![];
+            return Default::default();
         }
         let Some(base) = libjvm(pid).map(|(base, _)| base) else {
-            return vec![];
+            return Default::default();
         };
         if self
             .jvms
@@ -390,7 +391,9 @@ impl Jvm {
         })
     }
 
-    fn frames(&self, pid: u32, tid: u32) -> Option<Vec<PyFrame>> {
+    /// The thread's frames, innermost first, and whether more were left unread (the
+    /// walk stopped at [`MAX_FRAMES`] with a Java frame below).
+    fn frames(&self, pid: u32, tid: u32) -> Option<(Vec<PyFrame>, bool)> {
         let m = Mem(pid);
         let thread = self.thread(&m, tid)?;
         let mut at = self.last_java_frame(&m, thread + self.field("JavaThread", "_anchor")?)?;
@@ -398,6 +401,7 @@ impl Jvm {
         let call_stub_return = self
             .field("StubRoutines", "_call_stub_return_address")
             .and_then(|a| m.u64(a));
+        let mut stopped = true;
         while out.len() < MAX_FRAMES {
             let next = if Some(at.pc) == call_stub_return {
                 self.entry_frame(&m, at)
@@ -408,17 +412,34 @@ impl Jvm {
             };
             match next {
                 Some(n) if n.sp > at.sp || (n.sp == at.sp && n.fp > at.fp) => at = n,
-                _ => break,
+                _ => {
+                    stopped = false;
+                    break;
+                }
             }
         }
-        if out.len() < MAX_FRAMES && self.is_return_barrier(&m, at.pc) {
-            // A virtual thread mounted again: the rest of its frames are in the heap.
-            out.extend(
-                self.frozen_frames(&m, thread, MAX_FRAMES - out.len())
-                    .unwrap_or_default(),
-            );
+        if stopped {
+            // At the limit: is there a Java frame below (or the VM's call into one)?
+            let more = if Some(at.pc) == call_stub_return {
+                self.entry_frame(&m, at).is_some()
+            } else {
+                self.interpreted(at.pc)
+                    || self
+                        .blob_at(&m, at.pc)
+                        .and_then(|b| self.blob_name(&m, b))
+                        .is_some_and(|n| n == "nmethod" || n == "native nmethod" || n.contains("continuation"))
+            };
+            return Some((out, more));
         }
-        Some(out)
+        let mut cut = false;
+        if self.is_return_barrier(&m, at.pc) {
+            // A virtual thread mounted again: the rest of its frames are in the heap.
+            if let Some((frozen, more)) = self.frozen_frames(&m, thread, MAX_FRAMES - out.len()) {
+                out.extend(frozen);
+                cut = more;
+            }
+        }
+        Some((out, cut))
     }
 
     /// Whether `pc`, a frame's return address, is the continuation return barrier
@@ -435,8 +456,8 @@ impl Jvm {
     }
 
     /// The frames of the virtual thread mounted on `thread` that are still frozen in its
-    /// continuation's stack chunks, innermost first, at most `max`; `None` when they
-    /// cannot be read soundly.
+    /// continuation's stack chunks, innermost first, at most `max`, and whether more were
+    /// left unread; `None` when they cannot be read soundly.
     ///
     /// The carrier's `JavaThread::_vthread` holds the virtual thread; its `cont` field the
     /// `jdk.internal.vm.Continuation`, whose `tail` is the youngest
@@ -448,7 +469,7 @@ impl Jvm {
     /// collection: the walk is given up when one ran meanwhile
     /// (`CollectedHeap::_total_collections`, `_is_stw_gc_active`) or when the collector
     /// moves objects while Java runs (ZGC, Shenandoah).
-    fn frozen_frames(&self, m: &Mem, thread: u64, max: usize) -> Option<Vec<PyFrame>> {
+    fn frozen_frames(&self, m: &Mem, thread: u64, max: usize) -> Option<(Vec<PyFrame>, bool)> {
         let heap = self.heap.get_or_init(|| Heap::read(self, m)).as_ref()?;
         let collected = m.u64(self.field("Universe", "_collectedHeap")?)?;
         let collections = collected + self.field("CollectedHeap", "_total_collections")?;
@@ -485,10 +506,12 @@ impl Jvm {
             };
             let (sp, bottom, size) = (int("sp")?, int("bottom")?, int("size")?);
             (sp <= bottom && bottom <= size && size < 1 << 24).then_some(())?;
-            self.chunk_frames(m, start + 8 * sp, start + 8 * bottom, max, &mut frames)?;
+            if self.chunk_frames(m, start + 8 * sp, start + 8 * bottom, max, &mut frames)? {
+                return (quiet()? == before).then_some((frames, true));
+            }
             chunk = self.oop_field(m, heap, chunk, "parent")?;
         }
-        (chunk == 0 && quiet()? == before).then_some(frames)
+        (chunk == 0 && quiet()? == before).then_some((frames, false))
     }
 
     /// The frames of a stack chunk's stretch `[sp, end)` (`StackChunkFrameStream`, x86-64):
@@ -496,15 +519,19 @@ impl Jvm {
     /// pointer is kept relative to where it is stored (two words below the frame's stack
     /// pointer), as are the frame's pointers to its caller's stack pointer and to its
     /// locals (the frame is the chunk's last when its locals reach the end); a compiled
-    /// frame has its fixed size from the stack pointer it was called with.
-    fn chunk_frames(&self, m: &Mem, mut sp: u64, end: u64, max: usize, out: &mut Vec<PyFrame>) -> Option<()> {
+    /// frame has its fixed size from the stack pointer it was called with. `true` when
+    /// the frames reached `max` with more in the chunk.
+    fn chunk_frames(&self, m: &Mem, mut sp: u64, end: u64, max: usize, out: &mut Vec<PyFrame>) -> Option<bool> {
         // A word kept relative to where it is stored, `slot` words from `base`.
         let relative = |base: u64, slot: i64| -> Option<u64> {
             let at = base.checked_add_signed(8 * slot)?;
             at.checked_add_signed((m.u64(at)? as i64).checked_mul(8)?)
         };
         let mut unextended = sp;
-        while sp < end && out.len() < max {
+        while sp < end {
+            if out.len() >= max {
+                return Some(true);
+            }
             let pc = m.u64(sp.checked_sub(8)?)?;
             if self.interpreted(pc) {
                 let fp = relative(sp, -2)?;
@@ -514,7 +541,7 @@ impl Jvm {
                 let bci = word(INTERPRETER_FRAME_BCP)?.checked_sub(self.code_of(m, method)?);
                 out.push(self.describe(m, method, bci)?);
                 if relative(fp, INTERPRETER_FRAME_LOCALS)? + 8 >= end {
-                    return Some(());
+                    return Some(false);
                 }
                 unextended = relative(fp, INTERPRETER_FRAME_SENDER_SP)?;
                 sp = fp + 16;
@@ -534,10 +561,10 @@ impl Jvm {
             // No room left for a frame below its two words of metadata (the return
             // address and the saved frame pointer): the chunk's frames end.
             if sp >= end.saturating_sub(16) {
-                return Some(());
+                return Some(false);
             }
         }
-        Some(())
+        Some(false)
     }
 
     /// The name of the class of the object at `oop`.

@@ -2813,6 +2813,50 @@ fn java_finding_names_a_virtual_threads_frozen_frames() {
     assert_eq!(jvm[1..], ours[1..], "the JVM's own getStackTrace");
 }
 
+/// A Java stack deeper than the walk's limit (256 frames) is named as far as the limit,
+/// and the finding says that it goes on (`stack_truncated` in the JSON report, a last
+/// line in the text one); a shallow one is named whole, without the mark.
+#[test]
+fn java_finding_past_the_frame_limit_says_the_stack_goes_on() {
+    if !java_available() {
+        return;
+    }
+    let prog = "JavaDeepStack.java";
+    let Some(r) = run("java-deep", &[], prog) else {
+        return;
+    };
+    let f = r.findings();
+    assert_eq!(f.len(), 2, "{f:#?}");
+    let file = "com/example/deep/JavaDeepStack.java".to_string();
+    let down = "com.example.deep.JavaDeepStack.down".to_string();
+    let (call, recursing) = (line_of(prog, "// the call"), line_of(prog, "// recursing"));
+    assert_eq!(f[0]["path"], format!("{}/shallow", r.dir()));
+    let mut shallow = vec![(file.clone(), call, down.clone())];
+    shallow.extend(std::iter::repeat_n((file.clone(), recursing, down.clone()), 10));
+    shallow.push((
+        file.clone(),
+        line_of(prog, "// the shallow call"),
+        "com.example.deep.JavaDeepStack.main".into(),
+    ));
+    assert_eq!(js_frames(&f[0]), shallow);
+    assert!(f[0].get("stack_truncated").is_none(), "{:#}", f[0]);
+    assert_eq!(f[1]["path"], format!("{}/deep", r.dir()));
+    let deep = js_frames(&f[1]);
+    // The JDK's own frames below Files.delete count towards the limit, then are left out.
+    assert!((200..256).contains(&deep.len()), "{}", deep.len());
+    assert_eq!(deep[0], (file.clone(), call, down.clone()));
+    assert!(deep[1..].iter().all(|d| *d == (file.clone(), recursing, down.clone())));
+    assert_eq!(f[1]["stack_truncated"], true);
+    // Right after the last frame named.
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    let marked: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].ends_with("==     ... more frames, not read (the walk stops at its limit)"))
+        .collect();
+    assert_eq!(marked.len(), 1, "{}", r.stderr);
+    let last = format!("==     from {file}:{recursing} in {down}");
+    assert!(lines[marked[0] - 1].ends_with(&last), "{}", r.stderr);
+}
+
 /// The JVM's records of its NIO opens go with the file: a new file that gets a deleted
 /// one's inode number is judged by its own open (a java.io stream: no FILE_SHARE_DELETE).
 #[test]
