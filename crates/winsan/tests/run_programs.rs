@@ -2760,20 +2760,51 @@ fn java_major() -> u32 {
 /// prints: its frames but the first, whose line is that of the `getStackTrace` call).
 #[test]
 fn java_finding_names_a_virtual_threads_frozen_frames() {
+    virtual_thread_frames("java-vthread", &[]);
+}
+
+/// The same with the frames below the sleep compiled (`-Xcomp`, for the program's
+/// `below` and its lambda only, none inlined): frozen compiled frames, then the JDK's
+/// interpreted ones, in the chunk. `-XX:+PrintCompilation` shows that `below` was
+/// compiled.
+#[test]
+fn java_finding_names_a_virtual_threads_frozen_compiled_frames() {
+    let class = "com.example.vthread.JavaVirtualThreadFrames";
+    let only = |m: &str| format!("-XX:CompileCommand=compileonly,{class}::{m}");
+    let opts = [
+        "-Xcomp".to_string(),
+        "-XX:+PrintCompilation".into(),
+        "-XX:CompileCommand=quiet".into(),
+        only("below"),
+        only("lambda*"),
+        format!("-XX:CompileCommand=dontinline,{class}::*"),
+    ];
+    if let Some(stdout) = virtual_thread_frames("java-vthread-compiled", &opts) {
+        assert!(
+            stdout.contains("JavaVirtualThreadFrames::below ("),
+            "below was compiled: {stdout}"
+        );
+    }
+}
+
+/// Runs JavaVirtualThreadFrames.java with the JVM's options `opts` and checks its
+/// finding's frames; its output, or `None` when it was not run.
+fn virtual_thread_frames(name: &str, opts: &[String]) -> Option<String> {
     if !java_available() {
-        return;
+        return None;
     }
     if java_major() < 21 {
         eprintln!(
             "SKIP: virtual threads need JDK 21 or later (java on PATH is {})",
             java_major()
         );
-        return;
+        return None;
     }
     let prog = "JavaVirtualThreadFrames.java";
-    let Some(r) = run("java-vthread", &[], prog) else {
-        return;
-    };
+    let mut argv = vec!["java".to_string()];
+    argv.extend(opts.iter().cloned());
+    argv.push(java_source(prog));
+    let r = run_argv(name, &[], argv)?;
     let f = r.only_finding();
     assert_eq!(f["kind"], "sharing-violation");
     assert_eq!(f["path"], format!("{}/vthread.dat", r.dir()));
@@ -2811,6 +2842,7 @@ fn java_finding_names_a_virtual_threads_frozen_frames() {
         .collect();
     assert_eq!(jvm.len(), ours.len(), "{}", r.stdout);
     assert_eq!(jvm[1..], ours[1..], "the JVM's own getStackTrace");
+    Some(r.stdout.clone())
 }
 
 /// A Java stack deeper than the walk's limit (256 frames) is named as far as the limit,
