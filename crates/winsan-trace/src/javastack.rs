@@ -41,6 +41,14 @@
 //! over when it returns into Java. Anything else ends the walk, as does a pc with no
 //! `PcDesc`: the frames found so far are given.
 //!
+//! A virtual thread (JDK 21+) that was unmounted (it blocked, slept) and mounted again
+//! has only its top frames on its carrier thread's stack, the lowest of them returning
+//! into the continuation return barrier; the others are still frozen in the heap, in its
+//! continuation's `StackChunk` objects, read as the JVM's `StackChunkFrameStream` does
+//! down to the continuation's entry (the virtual thread's first frame, as
+//! `Thread.getStackTrace` gives them). A collection while they are read gives up those
+//! frames (the thawed ones are still given).
+//!
 //! What changed between releases is told by the tables themselves (a field's or a
 //! constant's name: `ConstMethodFlags` in 21, `CompiledMethod` merged into `nmethod` and
 //! the debug information moved out of the code cache by 25) or, for the compressed
@@ -57,6 +65,7 @@ const MAX_FRAMES: usize = 256;
 const INTERPRETER_FRAME_METHOD: i64 = -3;
 const INTERPRETER_FRAME_BCP: i64 = -8;
 const INTERPRETER_FRAME_SENDER_SP: i64 = -1;
+const INTERPRETER_FRAME_LOCALS: i64 = -7;
 /// `frame_x86.hpp` (not Windows): where an entry frame (the call stub the VM calls Java
 /// through) keeps its `JavaCallWrapper*`, in words from its frame pointer.
 const ENTRY_FRAME_CALL_WRAPPER: i64 = -6;
@@ -79,6 +88,79 @@ struct Jvm {
     interpreter: (u64, u64),
     /// The code cache's heaps (`CodeHeap*`), where compiled code is.
     code_heaps: Vec<u64>,
+    /// Integer constants of the tables, by name.
+    constants: HashMap<String, u32>,
+    /// How references are stored in the Java heap, read when first needed.
+    heap: std::cell::OnceCell<Option<Heap>>,
+}
+
+/// How the JVM stores references in its heap: compressed (a 32-bit number, shifted and
+/// added to a base: `CompressedOops`, `CompressedKlassPointers`) or whole, from its
+/// flags (`JVMFlag::flags`: each flag's name and the address of its value).
+struct Heap {
+    narrow_oops: Option<(u64, u32)>,
+    narrow_klass: Option<(u64, u32)>,
+}
+
+impl Heap {
+    /// `None` for a layout this does not read (compact object headers, JDK 24 on) or a
+    /// collector that moves objects while Java runs (ZGC, Shenandoah).
+    fn read(jvm: &Jvm, m: &Mem) -> Option<Heap> {
+        let table = m.u64(jvm.field("JVMFlag", "flags")?)?;
+        let n = m.u64(jvm.field("JVMFlag", "numFlags")?)?.min(10_000);
+        let stride = *jvm.sizes.get("JVMFlag")?;
+        let (addr, name) = (jvm.field("JVMFlag", "_addr")?, jvm.field("JVMFlag", "_name")?);
+        const WANTED: [&str; 5] = [
+            "UseCompressedOops",
+            "UseCompressedClassPointers",
+            "UseCompactObjectHeaders",
+            "UseZGC",
+            "UseShenandoahGC",
+        ];
+        let mut set = HashMap::new();
+        for entry in (0..n).map(|i| table + i * stride) {
+            let Some(flag) = m.u64(entry + name).filter(|&p| p != 0).and_then(|p| m.c_string(p)) else {
+                continue;
+            };
+            if WANTED.contains(&flag.as_str()) {
+                set.insert(flag, m.bytes(m.u64(entry + addr)?, 1)?[0] != 0);
+            }
+        }
+        let on = |f: &str| set.get(f).copied();
+        if on("UseCompactObjectHeaders") == Some(true) || on("UseZGC")? || on("UseShenandoahGC") == Some(true) {
+            return None;
+        }
+        // Named `_narrow_oop._base` in JDK 21, `_base` in 25.
+        let compressed = |class: &str, inner: &str| -> Option<(u64, u32)> {
+            let f = |n: &str| {
+                jvm.field(class, n)
+                    .or_else(|| jvm.field(class, &format!("{inner}.{n}")))
+            };
+            Some((m.u64(f("_base")?)?, m.u32(f("_shift")?)?.min(32)))
+        };
+        Some(Heap {
+            narrow_oops: match on("UseCompressedOops")? {
+                true => Some(compressed("CompressedOops", "_narrow_oop")?),
+                false => None,
+            },
+            narrow_klass: match on("UseCompressedClassPointers")? {
+                true => Some(compressed("CompressedKlassPointers", "_narrow_klass")?),
+                false => None,
+            },
+        })
+    }
+
+    /// The class (`Klass*`) of the object at `oop`, from its header.
+    fn klass(&self, m: &Mem, jvm: &Jvm, oop: u64) -> Option<u64> {
+        let klass = match self.narrow_klass {
+            Some((base, shift)) => {
+                let at = oop + jvm.field("oopDesc", "_metadata._compressed_klass")?;
+                base.checked_add(u64::from(m.u32(at)?) << shift)?
+            }
+            None => m.u64(oop + jvm.field("oopDesc", "_metadata._klass")?)?,
+        };
+        (klass != 0).then_some(klass)
+    }
 }
 
 /// Where a walk is: a frame's stack pointer (its unextended one, for a compiled frame
@@ -98,13 +180,14 @@ pub struct JavaStacks {
 
 impl JavaStacks {
     /// The Java frames of thread `tid` of JVM `pid`, stopped in a system call made from
-    /// native code called from Java, innermost first; empty when they cannot be read.
-    pub fn stack(&mut self, pid: u32, tid: u32) -> Vec<PyFrame> {
+    /// native code called from Java, innermost first (empty when they cannot be read),
+    /// and whether the walk stopped at its limit with more frames below.
+    pub fn stack(&mut self, pid: u32, tid: u32) -> (Vec<PyFrame>, bool) {
         if !cfg!(target_arch = "x86_64") {
-            return vec![];
+            return Default::default();
         }
         let Some(base) = libjvm(pid).map(|(base, _)| base) else {
-            return vec![];
+            return Default::default();
         };
         if self
             .jvms
@@ -231,16 +314,19 @@ impl Jvm {
             sizes.insert(t, m.u64(entry + type_size)?);
         }
         // JDK 21 moved the flag to `ConstMethodFlags` (`_misc_` names, a `u4` of flags).
-        let mut has_line_numbers = None;
+        let mut constants = HashMap::new();
         for entry in (0..20_000).map(|i| ints + i * int_stride) {
             let Some(n) = m.u64(entry + int_name).filter(|&p| p != 0).and_then(|p| m.c_string(p)) else {
                 break;
             };
-            if n == "ConstMethod::_has_linenumber_table" || n == "ConstMethodFlags::_misc_has_linenumber_table" {
-                has_line_numbers = Some(m.u32(entry + int_value)?);
-                break;
-            }
+            constants.insert(n, m.u32(entry + int_value)?);
         }
+        let has_line_numbers = [
+            "ConstMethod::_has_linenumber_table",
+            "ConstMethodFlags::_misc_has_linenumber_table",
+        ]
+        .iter()
+        .find_map(|n| constants.get(*n).copied());
         // The release (`Abstract_VM_Version::_s_vm_release`, "21.0.5+11-..."): its
         // compressed streams are `UNSIGNED5` with an excess of 1 from JDK 20 on (checked
         // on 21 and 25; 17's have none).
@@ -256,6 +342,8 @@ impl Jvm {
             excess: u32::from(major >= 20),
             interpreter: (0, 0),
             code_heaps: vec![],
+            constants,
+            heap: Default::default(),
         };
         // The interpreter's stub queue: its buffer and size.
         let queue = m.u64(jvm.field("AbstractInterpreter", "_code")?)?;
@@ -303,7 +391,9 @@ impl Jvm {
         })
     }
 
-    fn frames(&self, pid: u32, tid: u32) -> Option<Vec<PyFrame>> {
+    /// The thread's frames, innermost first, and whether more were left unread (the
+    /// walk stopped at [`MAX_FRAMES`] with a Java frame below).
+    fn frames(&self, pid: u32, tid: u32) -> Option<(Vec<PyFrame>, bool)> {
         let m = Mem(pid);
         let thread = self.thread(&m, tid)?;
         let mut at = self.last_java_frame(&m, thread + self.field("JavaThread", "_anchor")?)?;
@@ -311,6 +401,7 @@ impl Jvm {
         let call_stub_return = self
             .field("StubRoutines", "_call_stub_return_address")
             .and_then(|a| m.u64(a));
+        let mut stopped = true;
         while out.len() < MAX_FRAMES {
             let next = if Some(at.pc) == call_stub_return {
                 self.entry_frame(&m, at)
@@ -321,10 +412,232 @@ impl Jvm {
             };
             match next {
                 Some(n) if n.sp > at.sp || (n.sp == at.sp && n.fp > at.fp) => at = n,
-                _ => break,
+                _ => {
+                    stopped = false;
+                    break;
+                }
             }
         }
-        Some(out)
+        if stopped {
+            // At the limit: is there a Java frame below (or the VM's call into one)?
+            let more = if Some(at.pc) == call_stub_return {
+                self.entry_frame(&m, at).is_some()
+            } else {
+                self.interpreted(at.pc)
+                    || self
+                        .blob_at(&m, at.pc)
+                        .and_then(|b| self.blob_name(&m, b))
+                        .is_some_and(|n| n == "nmethod" || n == "native nmethod" || n.contains("continuation"))
+            };
+            return Some((out, more));
+        }
+        let mut cut = false;
+        if self.is_return_barrier(&m, at.pc) {
+            // A virtual thread mounted again: the rest of its frames are in the heap.
+            if let Some((frozen, more)) = self.frozen_frames(&m, thread, MAX_FRAMES - out.len()) {
+                out.extend(frozen);
+                cut = more;
+            }
+        }
+        Some((out, cut))
+    }
+
+    /// Whether `pc`, a frame's return address, is the continuation return barrier
+    /// (`StubRoutines::cont_returnBarrier`): a virtual thread (JDK 21+) mounted again
+    /// has only its top frames copied back onto the carrier thread's stack ("lazy thaw",
+    /// `continuationFreezeThaw.cpp`), the lowest of them returning into this stub, which
+    /// copies the next ones. The tables do not give its address; the code blob holding
+    /// it is named for it (`StubRoutines::initialize_continuation_stubs`: the blob of the
+    /// continuation stubs, which no Java frame returns into but through the barrier).
+    fn is_return_barrier(&self, m: &Mem, pc: u64) -> bool {
+        self.blob_at(m, pc)
+            .and_then(|b| self.blob_name(m, b))
+            .is_some_and(|n| n.contains("continuation"))
+    }
+
+    /// The frames of the virtual thread mounted on `thread` that are still frozen in its
+    /// continuation's stack chunks, innermost first, at most `max`, and whether more were
+    /// left unread; `None` when they cannot be read soundly.
+    ///
+    /// The carrier's `JavaThread::_vthread` holds the virtual thread; its `cont` field the
+    /// `jdk.internal.vm.Continuation`, whose `tail` is the youngest
+    /// `jdk.internal.vm.StackChunk`, each chunk's `parent` the one before. A chunk is a
+    /// copy of a stretch of stack, laid out as on the thread's, after the object's fields
+    /// (`InstanceStackChunkKlass::offset_of_stack`: the class's instance size, from its
+    /// layout helper); its frames run from word `sp` to word `bottom` of it. The Java
+    /// classes' field offsets are read from their `InstanceKlass`es. Objects move in a
+    /// collection: the walk is given up when one ran meanwhile
+    /// (`CollectedHeap::_total_collections`, `_is_stw_gc_active`) or when the collector
+    /// moves objects while Java runs (ZGC, Shenandoah).
+    fn frozen_frames(&self, m: &Mem, thread: u64, max: usize) -> Option<(Vec<PyFrame>, bool)> {
+        let heap = self.heap.get_or_init(|| Heap::read(self, m)).as_ref()?;
+        let collected = m.u64(self.field("Universe", "_collectedHeap")?)?;
+        let collections = collected + self.field("CollectedHeap", "_total_collections")?;
+        let active = collected + self.field("CollectedHeap", "_is_stw_gc_active")?;
+        let quiet = || -> Option<u32> {
+            (m.bytes(active, 1)?[0] == 0).then_some(())?;
+            m.u32(collections)
+        };
+        let before = quiet()?;
+        let handle = |f: &str| -> Option<u64> {
+            m.u64(m.u64(thread + self.field("JavaThread", f)? + self.field("OopHandle", "_obj")?)?)
+        };
+        let vthread = handle("_vthread")?;
+        (vthread != 0 && vthread != handle("_threadObj")?).then_some(())?;
+        (self.class_name(m, heap, vthread)? == "java/lang/VirtualThread").then_some(())?;
+        let cont = self.oop_field(m, heap, vthread, "cont")?;
+
+        // A continuation mounted inside this one (a nested scope): not followed.
+        (self.oop_field(m, heap, cont, "child")? == 0).then_some(())?;
+        let mut chunk = self.oop_field(m, heap, cont, "tail")?;
+        let mut frames = vec![];
+        for _ in 0..1024 {
+            if chunk == 0 {
+                break;
+            }
+            let klass = heap.klass(m, self, chunk)?;
+            (self.symbol(m, m.u64(klass + self.field("Klass", "_name")?)?)? == "jdk/internal/vm/StackChunk")
+                .then_some(())?;
+            let layout = m.u32(klass + self.field("Klass", "_layout_helper")?)? as i32;
+            let start = chunk.checked_add(u64::try_from(layout).ok()? & !7)?;
+            let int = |name: &str| -> Option<u64> {
+                let v = m.u32(chunk + self.field_offset(m, klass, name)?)? as i32;
+                u64::try_from(v).ok()
+            };
+            let (sp, bottom, size) = (int("sp")?, int("bottom")?, int("size")?);
+            (sp <= bottom && bottom <= size && size < 1 << 24).then_some(())?;
+            if self.chunk_frames(m, start + 8 * sp, start + 8 * bottom, max, &mut frames)? {
+                return (quiet()? == before).then_some((frames, true));
+            }
+            chunk = self.oop_field(m, heap, chunk, "parent")?;
+        }
+        (chunk == 0 && quiet()? == before).then_some((frames, false))
+    }
+
+    /// The frames of a stack chunk's stretch `[sp, end)` (`StackChunkFrameStream`, x86-64):
+    /// each frame's pc is the word below its stack pointer; an interpreted frame's frame
+    /// pointer is kept relative to where it is stored (two words below the frame's stack
+    /// pointer), as are the frame's pointers to its caller's stack pointer and to its
+    /// locals (the frame is the chunk's last when its locals reach the end); a compiled
+    /// frame has its fixed size from the stack pointer it was called with. `true` when
+    /// the frames reached `max` with more in the chunk.
+    fn chunk_frames(&self, m: &Mem, mut sp: u64, end: u64, max: usize, out: &mut Vec<PyFrame>) -> Option<bool> {
+        // A word kept relative to where it is stored, `slot` words from `base`.
+        let relative = |base: u64, slot: i64| -> Option<u64> {
+            let at = base.checked_add_signed(8 * slot)?;
+            at.checked_add_signed((m.u64(at)? as i64).checked_mul(8)?)
+        };
+        let mut unextended = sp;
+        while sp < end {
+            if out.len() >= max {
+                return Some(true);
+            }
+            let pc = m.u64(sp.checked_sub(8)?)?;
+            if self.interpreted(pc) {
+                let fp = relative(sp, -2)?;
+                (sp..end).contains(&fp).then_some(())?;
+                let word = |words: i64| m.u64(fp.checked_add_signed(8 * words)?);
+                let method = word(INTERPRETER_FRAME_METHOD)?;
+                let bci = word(INTERPRETER_FRAME_BCP)?.checked_sub(self.code_of(m, method)?);
+                out.push(self.describe(m, method, bci)?);
+                if relative(fp, INTERPRETER_FRAME_LOCALS)? + 8 >= end {
+                    return Some(false);
+                }
+                unextended = relative(fp, INTERPRETER_FRAME_SENDER_SP)?;
+                sp = fp + 16;
+            } else {
+                let blob = self.blob_at(m, pc)?;
+                (self.blob_name(m, blob)? == "nmethod").then_some(())?;
+                let frame_size = m.u32(blob + self.field("CodeBlob", "_frame_size")?)?;
+                let at = At {
+                    sp: unextended,
+                    fp: 0,
+                    pc,
+                };
+                self.compiled_frame(m, at, out)?;
+                sp = unextended.checked_add(8 * u64::from(frame_size))?;
+                unextended = sp;
+            }
+            // No room left for a frame below its two words of metadata (the return
+            // address and the saved frame pointer): the chunk's frames end.
+            if sp >= end.saturating_sub(16) {
+                return Some(false);
+            }
+        }
+        Some(false)
+    }
+
+    /// The name of the class of the object at `oop`.
+    fn class_name(&self, m: &Mem, heap: &Heap, oop: u64) -> Option<String> {
+        let klass = heap.klass(m, self, oop)?;
+        self.symbol(m, m.u64(klass + self.field("Klass", "_name")?)?)
+    }
+
+    /// The reference field `name` of the object at `oop` (0: null).
+    fn oop_field(&self, m: &Mem, heap: &Heap, oop: u64, name: &str) -> Option<u64> {
+        let at = oop + self.field_offset(m, heap.klass(m, self, oop)?, name)?;
+        match heap.narrow_oops {
+            Some((base, shift)) => match m.u32(at)? {
+                0 => Some(0),
+                n => base.checked_add(u64::from(n) << shift),
+            },
+            None => m.u64(at),
+        }
+    }
+
+    /// The offset of the instance field `name` declared by `klass` or a superclass, read
+    /// from each class's field stream (`InstanceKlass::_fieldinfo_stream`, JDK 21 on,
+    /// `fieldInfo.inline.hpp`, `FieldInfoReader`): UNSIGNED5 numbers, the counts of
+    /// declared and injected fields, then for each field its name's and signature's
+    /// constant pool indexes, its offset, its access flags and HotSpot's flags of it, and
+    /// after them one more number for each of the flags `initialized`, `generic` and
+    /// `contended` that is set. A field flag this does not know ends the search.
+    fn field_offset(&self, m: &Mem, klass: u64, name: &str) -> Option<u64> {
+        let bit = |n: &str| self.constants.get(&format!("FieldInfo::FieldFlags::_ff_{n}")).copied();
+        let (initialized, injected, generic, stable, contended) = (
+            bit("initialized")?,
+            bit("injected")?,
+            bit("generic")?,
+            bit("stable")?,
+            bit("contended")?,
+        );
+        let known = [initialized, injected, generic, stable, contended]
+            .iter()
+            .try_fold(0u32, |acc, &b| Some(acc | 1u32.checked_shl(b)?))?;
+        let mut klass = klass;
+        for _ in 0..32 {
+            if klass == 0 {
+                return None;
+            }
+            let stream = m.u64(klass + self.field("InstanceKlass", "_fieldinfo_stream")?)?;
+            let length = m.u32(stream)?.min(1 << 16);
+            let data = m.bytes(stream + self.field("Array<u1>", "_data")?, length as usize)?;
+            let cp = m.u64(klass + self.field("InstanceKlass", "_constants")?)?;
+            let cp_length = m.u32(cp + self.field("ConstantPool", "_length")?)?;
+            let pool = cp + *self.sizes.get("ConstantPool")?;
+            let mut pos = 0;
+            let mut next = || unsigned5(&data, &mut pos, 1);
+            let (declared, injected_count) = (next()?, next()?);
+            for _ in 0..declared.saturating_add(injected_count).min(1 << 16) {
+                let (name_index, _signature, offset, access, flags) = (next()?, next()?, next()?, next()?, next()?);
+                (flags & !known == 0).then_some(())?;
+                for b in [initialized, generic, contended] {
+                    if flags & (1 << b) != 0 {
+                        next()?;
+                    }
+                }
+                const ACC_STATIC: u32 = 0x0008;
+                if flags & (1 << injected) != 0 || access & ACC_STATIC != 0 || name_index >= cp_length {
+                    continue;
+                }
+                let symbol = m.u64(pool + 8 * u64::from(name_index))?;
+                if self.symbol(m, symbol).as_deref() == Some(name) {
+                    return Some(u64::from(offset));
+                }
+            }
+            klass = m.u64(klass + self.field("Klass", "_super")?)?;
+        }
+        None
     }
 
     fn interpreted(&self, pc: u64) -> bool {

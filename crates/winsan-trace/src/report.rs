@@ -64,6 +64,10 @@ pub struct Finding {
     /// caller is a CPython winsan can read (`crate::pyframe`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub stack: Vec<crate::pyframe::PyFrame>,
+    /// The stack goes on past its last frame: the walk stopped at its limit of frames
+    /// (a deep recursion) with more below, which are not named.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub stack_truncated: bool,
 }
 
 impl Finding {
@@ -266,6 +270,9 @@ pub fn human(f: &Finding) -> String {
     );
     for (i, frame) in f.stack.iter().enumerate() {
         let _ = writeln!(s, "{p}   {} {frame}", if i == 0 { "at" } else { "  from" });
+    }
+    if f.stack_truncated {
+        let _ = writeln!(s, "{p}     ... more frames, not read (the walk stops at its limit)");
     }
     for b in &f.blockers {
         let _ = writeln!(s, "{p}   in the way: {}", b.description);

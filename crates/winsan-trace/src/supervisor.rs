@@ -2063,6 +2063,7 @@ impl Tracer {
         if posix_only.unwrap_or(false) {
             return allowed;
         }
+        let mut stack_truncated = false;
         let stack = match caller_rt {
             Runtime::Python => self.pyframes.stack_with_waiters(pid, n.tid),
             Runtime::Go => gostack::shown(&go_stack),
@@ -2076,13 +2077,17 @@ impl Tracer {
                 vec![]
             }),
             // Read from the JVM's memory: a panic there must not take the supervisor down.
-            Runtime::Java => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                crate::javastack::shown(&self.javastacks.stack(pid, n.tid))
-            }))
-            .unwrap_or_else(|_| {
-                self.javastacks = Default::default();
-                vec![]
-            }),
+            Runtime::Java => {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.javastacks.stack(pid, n.tid)))
+                    .map(|(frames, cut)| {
+                        stack_truncated = cut;
+                        crate::javastack::shown(&frames)
+                    })
+                    .unwrap_or_else(|_| {
+                        self.javastacks = Default::default();
+                        vec![]
+                    })
+            }
             _ => native::shown(&native_stack),
         };
         // NamedTemporaryFile opened with O_TEMPORARY on Windows and its close makes no
@@ -2208,6 +2213,7 @@ impl Tracer {
             rule: refusal.reason.rule().into(),
             count: 1,
             stack,
+            stack_truncated,
         };
         // The frames and exemptions above were read from a thread that may have left the
         // call meanwhile (a signal, such as Go's preemption, interrupts the wait; the call

@@ -2830,6 +2830,158 @@ fn java_finding_names_frames_across_a_runtime_stub() {
     );
 }
 
+/// The major release of the `java` on PATH (`java -version`: `openjdk version "21.0.5"`,
+/// `"1.8.0_402"` before 9); 0 when it cannot be told.
+fn java_major() -> u32 {
+    let Ok(out) = Command::new("java").arg("-version").output() else {
+        return 0;
+    };
+    let text = String::from_utf8_lossy(&out.stderr).into_owned();
+    let version = text.split('"').nth(1).unwrap_or_default();
+    let mut parts = version.split(['.', '_', '-', '+']);
+    match parts.next().and_then(|p| p.parse().ok()) {
+        Some(1) => parts.next().and_then(|p| p.parse().ok()).unwrap_or(0),
+        Some(n) => n,
+        None => 0,
+    }
+}
+
+/// A virtual thread (JDK 21+) that slept was unmounted, its frames frozen into the heap;
+/// woken, only its top frames are copied back onto the carrier thread's stack. The
+/// finding names the frames below the sleep too, read from the continuation's stack
+/// chunks, the same as the JVM's own `getStackTrace` of the thread (which the program
+/// prints: its frames but the first, whose line is that of the `getStackTrace` call).
+#[test]
+fn java_finding_names_a_virtual_threads_frozen_frames() {
+    virtual_thread_frames("java-vthread", &[]);
+}
+
+/// The same with the frames below the sleep compiled (`-Xcomp`, for the program's
+/// `below` and its lambda only, none inlined): frozen compiled frames, then the JDK's
+/// interpreted ones, in the chunk. `-XX:+PrintCompilation` shows that `below` was
+/// compiled.
+#[test]
+fn java_finding_names_a_virtual_threads_frozen_compiled_frames() {
+    let class = "com.example.vthread.JavaVirtualThreadFrames";
+    let only = |m: &str| format!("-XX:CompileCommand=compileonly,{class}::{m}");
+    let opts = [
+        "-Xcomp".to_string(),
+        "-XX:+PrintCompilation".into(),
+        "-XX:CompileCommand=quiet".into(),
+        only("below"),
+        only("lambda*"),
+        format!("-XX:CompileCommand=dontinline,{class}::*"),
+    ];
+    if let Some(stdout) = virtual_thread_frames("java-vthread-compiled", &opts) {
+        assert!(
+            stdout.contains("JavaVirtualThreadFrames::below ("),
+            "below was compiled: {stdout}"
+        );
+    }
+}
+
+/// Runs JavaVirtualThreadFrames.java with the JVM's options `opts` and checks its
+/// finding's frames; its output, or `None` when it was not run.
+fn virtual_thread_frames(name: &str, opts: &[String]) -> Option<String> {
+    if !java_available() {
+        return None;
+    }
+    if java_major() < 21 {
+        eprintln!(
+            "SKIP: virtual threads need JDK 21 or later (java on PATH is {})",
+            java_major()
+        );
+        return None;
+    }
+    let prog = "JavaVirtualThreadFrames.java";
+    let mut argv = vec!["java".to_string()];
+    argv.extend(opts.iter().cloned());
+    argv.push(java_source(prog));
+    let r = run_argv(name, &[], argv)?;
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["path"], format!("{}/vthread.dat", r.dir()));
+    let file = "com/example/vthread/JavaVirtualThreadFrames.java".to_string();
+    let function = |name: &str| format!("com.example.vthread.JavaVirtualThreadFrames.{name}");
+    let at = |marker: &str, name: &str| (file.clone(), line_of(prog, marker), function(name));
+    let deeper = at("// further down after waking", "woken");
+    let below = at("// below the sleep", "below");
+    assert_eq!(
+        js_frames(f),
+        [
+            at("// the call", "remove"),
+            at("// the last caller", "woken"),
+            deeper.clone(),
+            deeper,
+            at("// woken, mounted again", "sleeper"),
+            at("// the sleeper's caller", "below"),
+            below.clone(),
+            below.clone(),
+            below,
+            at("// the virtual thread's lambda", "lambda$main$0"),
+        ],
+        "{}",
+        r.stderr
+    );
+    let jvm: Vec<String> = r
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("frame "))
+        .map(String::from)
+        .collect();
+    let ours: Vec<String> = js_frames(f)
+        .iter()
+        .map(|(_, line, name)| format!("{name}:{line}"))
+        .collect();
+    assert_eq!(jvm.len(), ours.len(), "{}", r.stdout);
+    assert_eq!(jvm[1..], ours[1..], "the JVM's own getStackTrace");
+    Some(r.stdout.clone())
+}
+
+/// A Java stack deeper than the walk's limit (256 frames) is named as far as the limit,
+/// and the finding says that it goes on (`stack_truncated` in the JSON report, a last
+/// line in the text one); a shallow one is named whole, without the mark.
+#[test]
+fn java_finding_past_the_frame_limit_says_the_stack_goes_on() {
+    if !java_available() {
+        return;
+    }
+    let prog = "JavaDeepStack.java";
+    let Some(r) = run("java-deep", &[], prog) else {
+        return;
+    };
+    let f = r.findings();
+    assert_eq!(f.len(), 2, "{f:#?}");
+    let file = "com/example/deep/JavaDeepStack.java".to_string();
+    let down = "com.example.deep.JavaDeepStack.down".to_string();
+    let (call, recursing) = (line_of(prog, "// the call"), line_of(prog, "// recursing"));
+    assert_eq!(f[0]["path"], format!("{}/shallow", r.dir()));
+    let mut shallow = vec![(file.clone(), call, down.clone())];
+    shallow.extend(std::iter::repeat_n((file.clone(), recursing, down.clone()), 10));
+    shallow.push((
+        file.clone(),
+        line_of(prog, "// the shallow call"),
+        "com.example.deep.JavaDeepStack.main".into(),
+    ));
+    assert_eq!(js_frames(&f[0]), shallow);
+    assert!(f[0].get("stack_truncated").is_none(), "{:#}", f[0]);
+    assert_eq!(f[1]["path"], format!("{}/deep", r.dir()));
+    let deep = js_frames(&f[1]);
+    // The JDK's own frames below Files.delete count towards the limit, then are left out.
+    assert!((200..256).contains(&deep.len()), "{}", deep.len());
+    assert_eq!(deep[0], (file.clone(), call, down.clone()));
+    assert!(deep[1..].iter().all(|d| *d == (file.clone(), recursing, down.clone())));
+    assert_eq!(f[1]["stack_truncated"], true);
+    // Right after the last frame named.
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    let marked: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].ends_with("==     ... more frames, not read (the walk stops at its limit)"))
+        .collect();
+    assert_eq!(marked.len(), 1, "{}", r.stderr);
+    let last = format!("==     from {file}:{recursing} in {down}");
+    assert!(lines[marked[0] - 1].ends_with(&last), "{}", r.stderr);
+}
+
 /// The JVM's records of its NIO opens go with the file: a new file that gets a deleted
 /// one's inode number is judged by its own open (a java.io stream: no FILE_SHARE_DELETE).
 #[test]
