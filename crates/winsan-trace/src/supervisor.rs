@@ -1518,7 +1518,7 @@ impl Tracer {
         let Some(p) = t.named() else { return };
         let pid = procscan::tgid(n.tid);
         let stack = self.pyframes.stack(pid, n.tid);
-        if self.sources.posix_only(&stack) {
+        if self.sources.posix_only(&stack, pid) {
             if self.posix_only.len() > 4096 {
                 self.posix_only.clear();
             }
@@ -2100,7 +2100,8 @@ impl Tracer {
         // sys.platform, a test skipped there): the call never happens on Windows. (The
         // unlink of NamedTemporaryFile's close is such code too, but it stands for the
         // other process's open that Windows refuses, as said above.)
-        if caller_rt == Runtime::Python && !(operation == "unlink" && ntf_close) && self.sources.posix_only(&stack) {
+        if caller_rt == Runtime::Python && !(operation == "unlink" && ntf_close) && self.sources.posix_only(&stack, pid)
+        {
             return allowed;
         }
         // The same for JavaScript (`if (process.platform !== 'win32')`, a test skipped on

@@ -2265,6 +2265,25 @@ fn python_code_after_an_early_exit_on_windows_is_no_finding() {
     assert_eq!(f["stack"][0]["line"], line_of(prog, "# the finding"));
 }
 
+/// A function handed to the runtime only under a POSIX-only guard (an `atexit` function,
+/// a signal handler, a thread's target) never runs on Windows, though no frame of its
+/// stack is at a guarded line: no finding. The same `atexit` function and thread target
+/// handed on without a guard are one each.
+#[test]
+fn python_callbacks_registered_only_off_windows_are_no_finding() {
+    let prog = "py_guarded_callbacks.py";
+    let Some(r) = run("guarded-callbacks", &[], prog) else {
+        return;
+    };
+    assert_eq!(r.findings().len(), 2, "{:#?}", r.findings());
+    let f = r.finding_on("unguarded");
+    assert_eq!(f["stack"][0]["function"], "_remove_unguarded");
+    assert_eq!(f["stack"][0]["line"], line_of(prog, "# the atexit finding"));
+    let f = r.finding_on("unguarded-thread");
+    assert_eq!(f["stack"][0]["function"], "_remove_in_unguarded_thread");
+    assert_eq!(f["stack"][0]["line"], line_of(prog, "# the thread's finding"));
+}
+
 /// The same refusal from two call sites is two findings, each named by its own frames;
 /// from one site in a loop, one finding counted three times.
 #[test]
