@@ -1,9 +1,10 @@
 # Functions handed to the runtime only under a POSIX-only guard never run on Windows: an
-# atexit function, a signal handler and a thread's target registered there remove files
-# this process holds open (on Windows a refusal: no FILE_SHARE_DELETE), yet no frame on
-# their stacks is at a guarded line. No finding. The same atexit function and thread
-# target handed on without a guard are one each.
-import atexit, os, signal, sys, threading
+# atexit function, a signal handler, a thread's target, a weakref.finalize function and an
+# event loop's callback registered there remove files this process holds open (on Windows
+# a refusal: no FILE_SHARE_DELETE), yet no frame of their stacks is at a guarded line. No
+# finding. The same atexit function and thread target handed on without a guard are one
+# each.
+import asyncio, atexit, os, signal, sys, threading, weakref
 
 d = sys.argv[1]
 held = []
@@ -19,6 +20,8 @@ def held_file(name):
 AT_EXIT = held_file("at-exit")
 SIGNALLED = held_file("signalled")
 THREADED = held_file("threaded")
+FINALIZED = held_file("finalized")
+SOON = held_file("soon")
 UNGUARDED = held_file("unguarded")
 UNGUARDED_THREAD = held_file("unguarded-thread")
 
@@ -35,6 +38,24 @@ def remove_in_thread():
     os.remove(THREADED)
 
 
+def _on_finalize():
+    os.remove(FINALIZED)
+
+
+def _remove_soon():
+    os.remove(SOON)
+
+
+async def _main():
+    if sys.platform != "win32":
+        asyncio.get_running_loop().call_soon(_remove_soon)
+    await asyncio.sleep(0.01)
+
+
+class Resource:
+    pass
+
+
 def _remove_unguarded():
     os.remove(UNGUARDED)  # the atexit finding
 
@@ -49,6 +70,11 @@ if sys.platform != "win32":
     worker = threading.Thread(target=remove_in_thread)
     worker.start()
     worker.join()
+resource = Resource()
+if sys.platform != "win32":
+    weakref.finalize(resource, _on_finalize)
+del resource
+asyncio.run(_main())
 
 atexit.register(_remove_unguarded)
 unguarded = threading.Thread(target=_remove_in_unguarded_thread)

@@ -212,7 +212,8 @@ fn writes(src: &str, name: &str) -> bool {
 
 /// Whether a Python file under `top` other than `own` writes `name`; `None` when that
 /// cannot be told (over 256 Python files or 4096 entries, a file too large or unreadable,
-/// a directory unreadable).
+/// a directory unreadable). Hidden directories, caches and virtual environments are not
+/// read: what they hold is other packages.
 fn package_writes(top: &Path, own: &Path, name: &str) -> Option<bool> {
     let mut dirs = vec![(top.to_path_buf(), 0)];
     let (mut files, mut entries) = (0, 0);
@@ -228,7 +229,13 @@ fn package_writes(top: &Path, own: &Path, name: &str) -> Option<bool> {
             let file_name = entry.file_name();
             let file_name = file_name.to_string_lossy();
             if kind.is_dir() {
-                if !(file_name.starts_with('.') || file_name == "__pycache__" || file_name == "node_modules") {
+                // Not the package's: caches, other packages installed in a virtual
+                // environment (`pyvenv.cfg`, `venv/__init__.py`'s `EnvBuilder`) or
+                // elsewhere.
+                let skipped = file_name.starts_with('.')
+                    || ["__pycache__", "node_modules", "site-packages", "dist-packages"].contains(&&*file_name)
+                    || path.join("pyvenv.cfg").is_file();
+                if !skipped {
                     if depth >= 8 {
                         return None;
                     }
@@ -1142,6 +1149,10 @@ if sys.platform != "win32":
             "from .a import _shared\natexit.register(_shared)\n",
         )
         .unwrap();
+        // A virtual environment inside is other packages.
+        std::fs::create_dir_all(dir.join("pkg/venv/lib")).unwrap();
+        std::fs::write(dir.join("pkg/venv/pyvenv.cfg"), "home = /usr/bin\n").unwrap();
+        std::fs::write(dir.join("pkg/venv/lib/m.py"), "_cleanup = None\n").unwrap();
         let file = dir.join("pkg/a.py");
         let threading = PyFrame {
             file: "/usr/lib/python3.11/threading.py".into(),

@@ -2287,9 +2287,10 @@ fn python_code_after_an_early_exit_on_windows_is_no_finding() {
 }
 
 /// A function handed to the runtime only under a POSIX-only guard (an `atexit` function,
-/// a signal handler, a thread's target) never runs on Windows, though no frame of its
-/// stack is at a guarded line: no finding. The same `atexit` function and thread target
-/// handed on without a guard are one each.
+/// a signal handler, a thread's target, a `weakref.finalize` function, an event loop's
+/// callback) never runs on Windows, though no frame of its stack is at a guarded line: no
+/// finding. The same `atexit` function and thread target handed on without a guard are
+/// one each.
 #[test]
 fn python_callbacks_registered_only_off_windows_are_no_finding() {
     let prog = "py_guarded_callbacks.py";
