@@ -100,10 +100,12 @@ impl Sources {
     ///
     /// At exit CPython's `atexit` module (`Modules/atexitmodule.c`, `atexit_callfuncs`)
     /// calls `_cleanup` from C: no frame of the stack is at a POSIX-only line. The same
-    /// holds for a signal handler (run from `_PyErr_CheckSignals` on top of whatever frame
-    /// the signal interrupted), a thread's target (called by `threading.Thread.run`), a
-    /// `weakref.finalize`, `addCleanup` or `addfinalizer` function, an event loop's
-    /// callback (`asyncio.events.Handle._run`).
+    /// holds for a signal handler (run from C, `_PyErr_CheckSignalsTstate` in
+    /// `Modules/signalmodule.c`, on top of whatever frame the signal interrupted), a
+    /// thread's target (called by `threading.Thread.run`), a `weakref.finalize` function
+    /// (`finalize.__call__`), an `addCleanup` one (`unittest.case.TestCase._callCleanup`),
+    /// an `addfinalizer` one (`_pytest/runner.py`, `SetupState.teardown_exact`), an event
+    /// loop's callback (`asyncio.events.Handle._run`).
     ///
     /// Taken only when the function can be reached by no name but the ones read
     /// ([`references_only_posix_only`]: every other mention of its name in its scope is
