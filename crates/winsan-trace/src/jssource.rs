@@ -7,7 +7,9 @@
 //! process.platform === 'win32' }, fn)` (`node:test`), `(isWindows ? it.skip : it)(...)`
 //! (Jest, Mocha), also through a module-level name (`const itPosix = isWindows ? it.skip
 //! : it`), and Mocha's `if (isWindows) this.skip();`. What such code does on Linux never
-//! happens on Windows, so it is no finding.
+//! happens on Windows, so it is no finding. Nor is what a function does that node calls
+//! back when only such code hands it on: `if (process.platform !== 'win32')
+//! process.on('exit', cleanup)` (see [`references_only_posix_only`]).
 //!
 //! As for Python ([`crate::pysource`]) and Go ([`crate::gosource`]), this reads text, not a
 //! parse tree: comments and the insides of string, template and regular expression
@@ -27,20 +29,108 @@ pub struct JsSources {
 }
 
 impl JsSources {
-    /// Whether any frame of `stack` is at a line that runs only where the platform is not
-    /// Windows.
+    /// Whether any frame of `stack` (node's own modules included, as
+    /// [`crate::v8stack::V8Stacks::stack`] reads it) is at a line that runs only where the
+    /// platform is not Windows, or is a function that node calls back and only such lines
+    /// hand to it ([`references_only_posix_only`]).
+    ///
+    /// Node calls back what it was handed, never a function of the program by name:
+    /// timers (`listOnTimeout`, `processImmediate` in `lib/internal/timers.js`), an
+    /// `EventEmitter`'s listeners (`emit` in `lib/events.js`, also `process.on('exit')`),
+    /// `process.nextTick` (`processTicksAndRejections`). So a program function called by
+    /// node's own code is reached only through the mentions of its name in its module.
     pub fn posix_only(&mut self, stack: &[PyFrame]) -> bool {
-        stack.iter().any(|f| {
+        let is_js = |f: &PyFrame| {
             f.line > 0
+                && !is_node_internal(&f.file)
                 && [".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"]
                     .iter()
                     .any(|e| f.file.ends_with(e))
+        };
+        if stack.iter().any(|f| {
+            is_js(f)
                 && self
                     .files
                     .get(&f.file)
                     .is_some_and(|src| line_is_posix_only(&src, f.line as usize))
+        }) {
+            return true;
+        }
+        stack.windows(2).any(|w| {
+            is_js(&w[0])
+                && is_node_internal(&w[1].file)
+                && self
+                    .files
+                    .get(&w[0].file)
+                    .is_some_and(|src| references_only_posix_only(&src, w[0].line as usize, &w[0].function))
         })
     }
+}
+
+/// Whether a frame's file is one of node's own modules (`node:events`,
+/// `node:internal/timers`).
+fn is_node_internal(file: &str) -> bool {
+    file.starts_with("node:") || file.starts_with("internal/")
+}
+
+/// Whether the function `name` whose body holds line `line` (1-based) of `src` is handed
+/// on only by code that never runs on Windows: a function declaration (`function name()
+/// {`) or a function or arrow function with a body in braces assigned to a `const`, `let`
+/// or `var` (`const name = () => {`), not exported, every mention of whose name in the
+/// module outside its definition (a call, an argument, an assignment, a property
+/// `module.exports.name`, a string `'name'`) is at a line that runs only where the
+/// platform is not Windows ([`line_is_posix_only`]), and there is one. A Node module's
+/// own declarations are seen by no other module unless it exports them (CommonJS wraps
+/// the module in a function, `lib/internal/modules/cjs/loader.js`; an ES module has its
+/// own scope). Methods, names made at run time (`this[key]`, `eval`) and code evaluated
+/// from a string are not read: no.
+pub fn references_only_posix_only(src: &str, line: usize, name: &str) -> bool {
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+    if name.is_empty() || !name.bytes().all(ident) || name.as_bytes()[0].is_ascii_digit() {
+        return false;
+    }
+    let Some(start) = line.checked_sub(1).and_then(|n| {
+        if n == 0 {
+            return Some(0);
+        }
+        src.match_indices('\n').nth(n - 1).map(|(i, _)| i + 1)
+    }) else {
+        return false;
+    };
+    let text = &src[start..];
+    let at = start + (text.len() - text.trim_start_matches([' ', '\t']).len());
+    if at >= src.len() {
+        return false;
+    }
+    let js = Js::new(src);
+    // The function around the line: the innermost with a body in braces.
+    let Some((close, function)) = js.enclosing(at).into_iter().find_map(|(o, c)| match js.header(o) {
+        Header::Function(s) => Some((c, s)),
+        _ => None,
+    }) else {
+        return false;
+    };
+    let Some(definition) = js.definition_of(function, name) else {
+        return false;
+    };
+    let b = js.code.as_bytes();
+    let mut mentions = 0;
+    for (i, _) in src.match_indices(name) {
+        let end = i + name.len();
+        if (i > 0 && ident(src.as_bytes()[i - 1])) || src.as_bytes().get(end).is_some_and(|&c| ident(c)) {
+            continue;
+        }
+        if (definition..=close).contains(&i) || b[i..end].iter().all(|&c| c == b' ') {
+            continue; // its own definition and body, a comment
+        }
+        let line_start = src[..i].rfind('\n').map_or(0, |p| p + 1);
+        let first = line_start + (src[line_start..].len() - src[line_start..].trim_start_matches([' ', '\t']).len());
+        if !js.posix_only_at(first) {
+            return false;
+        }
+        mentions += 1;
+    }
+    mentions > 0
 }
 
 /// `src` with comments blanked (spaces, newlines kept) and the insides of string,
@@ -375,6 +465,41 @@ impl<'a> Js<'a> {
             Some(e) => Header::Else(e),
             None => Header::Other,
         }
+    }
+
+    /// Where the definition of function `name` whose expression or declaration begins at
+    /// `start` begins: `function name(` (also `async`, `function*`) where a statement
+    /// begins, or `const`/`let`/`var name = ` before a function or arrow function. `None`
+    /// for another name, a method, a function passed or returned, and an exported one
+    /// (`export function name`, `export const name = `).
+    fn definition_of(&self, start: usize, name: &str) -> Option<usize> {
+        let exported = |at: usize| {
+            let before = self.code[..at].trim_end();
+            before.ends_with("export") || before.ends_with("default")
+        };
+        let text = &self.code[start..];
+        let rest = text.strip_prefix("async ").map_or(text, str::trim_start);
+        if let Some(after) = rest.strip_prefix("function") {
+            let declared = after.trim_start().trim_start_matches('*').trim_start();
+            let own = declared
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$'))
+                .next()
+                .unwrap_or("");
+            if !own.is_empty() {
+                return (own == name && self.is_declaration(start) && !exported(start)).then_some(start);
+            }
+        }
+        // `const name = (...) => {`, `let name = function () {`.
+        let before = self.code[..start].trim_end().strip_suffix('=')?;
+        if before.ends_with(['=', '!', '<', '>', '+', '-', '*', '/', '%', '&', '|', '^', '?']) {
+            return None;
+        }
+        let (word, w) = self.word_before(before.len());
+        if word != name {
+            return None;
+        }
+        let (keyword, k) = self.word_before(w);
+        (matches!(keyword, "const" | "let" | "var") && !exported(k)).then_some(k)
     }
 
     /// Whether code at offset `at` runs only where the platform is not Windows.
@@ -1176,5 +1301,126 @@ test('plain', { timeout: 5 }, () => {
             let _ = line_is_posix_only(s, 1);
             let _ = line_is_posix_only(s, 3);
         }
+    }
+
+    /// [`references_only_posix_only`] for the function `name` whose body holds the line
+    /// with `marker`.
+    fn registered(src: &str, marker: &str, name: &str) -> bool {
+        let line = src.lines().position(|l| l.contains(marker)).expect(marker) + 1;
+        references_only_posix_only(src, line, name)
+    }
+
+    #[test]
+    fn callbacks_handed_on_only_off_windows() {
+        let src = r#"
+const isWindows = process.platform === 'win32';
+function cleanup() {
+  fs.unlinkSync(lock); // cleanup
+}
+const onTerm = () => {
+  fs.unlinkSync(lock); // onTerm
+};
+let later = async function () {
+  fs.unlinkSync(lock); // later
+};
+function tick() {
+  fs.unlinkSync(lock); // tick
+  setTimeout(tick, 1000);
+}
+function install() {
+  if (isWindows) return;
+  process.on('SIGTERM', onTerm);
+}
+if (process.platform !== 'win32') {
+  process.on(
+    'exit',
+    cleanup,
+  );
+  setTimeout(tick, 1000);
+} else {
+  console.log('windows');
+}
+if (!isWindows) setImmediate(later);
+"#;
+        assert!(registered(src, "// cleanup", "cleanup"), "a call over several lines");
+        assert!(registered(src, "// onTerm", "onTerm"), "after an early return");
+        assert!(registered(src, "// later", "later"), "on an if's line");
+        assert!(registered(src, "// tick", "tick"), "its own body");
+        assert!(!registered(src, "// cleanup", "other"), "the frame's function only");
+    }
+
+    #[test]
+    fn one_mention_that_runs_on_windows_keeps_the_call() {
+        let src = r#"
+function exported() {
+  fs.unlinkSync(lock); // exported
+}
+export function declaredExported() {
+  fs.unlinkSync(lock); // declared exported
+}
+function unused() {
+  fs.unlinkSync(lock); // unused
+}
+function passed() {
+  fs.unlinkSync(lock); // passed
+}
+function inString() {
+  fs.unlinkSync(lock); // in a string
+}
+const obj = {
+  method() {
+    fs.unlinkSync(lock); // method
+  },
+};
+function commented() {
+  fs.unlinkSync(lock); // commented
+}
+// commented is named here only
+if (process.platform !== 'win32') {
+  process.on('exit', exported);
+  process.on('exit', declaredExported);
+  process.on('exit', passed);
+  process.on('exit', inString);
+  process.on('exit', obj.method);
+  process.on('exit', commented);
+}
+module.exports = { exported };
+emitter.on('x', passed);
+process.on('exit', global['inString']);
+"#;
+        assert!(
+            !registered(src, "// exported", "exported"),
+            "exported by module.exports"
+        );
+        assert!(!registered(src, "// declared exported", "declaredExported"));
+        assert!(!registered(src, "// unused", "unused"), "reached by no name read");
+        assert!(!registered(src, "// passed", "passed"), "handed on unguarded too");
+        assert!(!registered(src, "// in a string", "inString"), "named in a string");
+        assert!(!registered(src, "// method", "method"), "methods are not taken");
+        assert!(registered(src, "// commented", "commented"), "a comment is no mention");
+    }
+
+    #[test]
+    fn only_a_function_node_called_back_is_taken() {
+        let dir = std::env::temp_dir().join(format!("winsan-js-callbacks-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("main.js");
+        let src = "function cleanup() {\n  fs.unlinkSync(lock);\n}\nif (process.platform !== 'win32') {\n  process.on('exit', cleanup);\n}\n";
+        std::fs::write(&file, src).unwrap();
+        let frame = |file: &str, function: &str, line| PyFrame {
+            file: file.into(),
+            function: function.into(),
+            line,
+            at: Default::default(),
+        };
+        let cleanup = frame(file.to_str().unwrap(), "cleanup", 2);
+        let mut sources = JsSources::default();
+        assert!(sources.posix_only(&[cleanup.clone(), frame("node:events", "emit", 519)]));
+        assert!(
+            !sources.posix_only(&[cleanup.clone(), frame(file.to_str().unwrap(), "", 7)]),
+            "called by the program: by a name not read"
+        );
+        assert!(!sources.posix_only(&[cleanup]), "who called it is not known");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

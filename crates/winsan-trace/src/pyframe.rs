@@ -57,6 +57,15 @@ pub(crate) struct FrameAt {
     from_c: bool,
 }
 
+impl PyFrame {
+    /// Whether C code called this frame (a callback the interpreter or a C function ran:
+    /// an `atexit` function, a signal handler, `map`'s function), rather than the Python
+    /// frame after it.
+    pub(crate) fn called_from_c(&self) -> bool {
+        self.at.from_c
+    }
+}
+
 impl std::fmt::Display for PyFrame {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match (self.line, self.function.is_empty()) {

@@ -8,7 +8,10 @@
 //! does on Linux never happens on Windows, so it is no finding. A frame's call line is
 //! looked up in its file and the blocks around it are read upwards, by indentation, to the
 //! module level: a block that only runs where the platform is not Windows, or a function
-//! that a test marker skips on Windows, makes the whole call POSIX-only.
+//! that a test marker skips on Windows, makes the whole call POSIX-only. So does a function
+//! that the runtime calls (an `atexit` function, a signal handler, a thread's target) when
+//! only such blocks hand it on: `if sys.platform != "win32": atexit.register(_cleanup)`
+//! (see [`references_only_posix_only`]).
 //!
 //! This reads text, not a parse tree: a condition counts only when it plainly tests the
 //! platform (`sys.platform`, `os.name`, `platform.system()`, or a name such as `WINDOWS`,
@@ -16,8 +19,9 @@
 //! only after a condition that is a plain Windows test. Anything else is taken to run on
 //! Windows too, so that a finding is never dropped on a guess.
 
-use crate::pyframe::PyFrame;
+use crate::pyframe::{PyFrame, MAX_FRAMES};
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Source files read so far (a run with many findings meets the same few files again
@@ -43,26 +47,429 @@ impl SourceFiles {
 #[derive(Default)]
 pub struct Sources {
     files: SourceFiles,
+    /// Whether a package's other files write a name (or whether that could not be told):
+    /// `(package directory, file, name)` → written; at most 512.
+    written_nearby: HashMap<(PathBuf, String, String), bool>,
 }
 
 impl Sources {
-    /// Whether any frame of `stack` is at a line that runs only where the platform is
-    /// not Windows (see the module documentation).
+    /// Whether any frame of `stack` (of process `pid`) is at a line that runs only where
+    /// the platform is not Windows (see the module documentation), or is a function that
+    /// only such lines hand to the runtime (an `atexit` function registered under
+    /// `if sys.platform != "win32":`; see [`references_only_posix_only`]).
     ///
     /// A child that multiprocessing forked (`popen_fork.py`, `Popen._launch`) starts with
     /// its parent's frames, among them multiprocessing's fork machinery, defined under
     /// `if sys.platform != 'win32':`; on Windows the same target runs in a spawned
     /// process. Frames from the fork outwards are the parent's: not read.
-    pub fn posix_only(&mut self, stack: &[PyFrame]) -> bool {
-        let forked = |f: &&PyFrame| f.file.ends_with("/multiprocessing/popen_fork.py");
-        stack.iter().take_while(|f| !forked(f)).any(|f| {
+    pub fn posix_only(&mut self, stack: &[PyFrame], pid: u32) -> bool {
+        let forked = |f: &PyFrame| f.file.ends_with("/multiprocessing/popen_fork.py");
+        let looked = &stack[..stack.iter().position(forked).unwrap_or(stack.len())];
+        if looked.iter().any(|f| {
             f.line > 0
                 && self
                     .files
                     .get(&f.file)
                     .is_some_and(|src| line_is_posix_only(&src, f.line as usize))
+        }) {
+            return true;
+        }
+        (0..looked.len()).any(|i| {
+            let f = &looked[i];
+            // Entered by the runtime: called by C code, by the language's library or
+            // pytest, or outermost (an `atexit` function). The caller of the outermost
+            // frame of a stack cut at MAX_FRAMES is not known.
+            let entered = f.called_from_c()
+                || match stack.get(i + 1) {
+                    Some(caller) => runs_others_code(&caller.file),
+                    None => stack.len() < MAX_FRAMES,
+                };
+            entered && !runs_others_code(&f.file) && self.registered_only_on_posix(f, looked, pid)
         })
     }
+
+    /// Whether frame `f`'s function is a callback that only POSIX-only code hands to the
+    /// runtime, so that on Windows it is never called:
+    ///
+    /// ```python
+    /// def _cleanup():
+    ///     os.remove(LOCK)
+    /// if sys.platform != "win32":
+    ///     atexit.register(_cleanup)
+    /// ```
+    ///
+    /// At exit CPython's `atexit` module (`Modules/atexitmodule.c`, `atexit_callfuncs`)
+    /// calls `_cleanup` from C: no frame of the stack is at a POSIX-only line. The same
+    /// holds for a signal handler (run from C, `_PyErr_CheckSignalsTstate` in
+    /// `Modules/signalmodule.c`, on top of whatever frame the signal interrupted), a
+    /// thread's target (called by `threading.Thread.run`), a `weakref.finalize` function
+    /// (`finalize.__call__`), an `addCleanup` one (`unittest.case.TestCase._callCleanup`),
+    /// an `addfinalizer` one (`_pytest/runner.py`, `SetupState.teardown_exact`), an event
+    /// loop's callback (`asyncio.events.Handle._run`).
+    ///
+    /// Taken only when the function can be reached by no name but the ones read
+    /// ([`references_only_posix_only`]: every other mention of its name in its scope is
+    /// at a POSIX-only line, and there is one), and:
+    /// * the runtime entered it (see [`Sources::posix_only`]), so that no frame of the
+    ///   program called it by a name not read; no other file of the program on the stack
+    ///   writes its name;
+    /// * a function of a module is private (`_cleanup`: by convention no other package
+    ///   imports it) or public in the program's main script (which no module imports
+    ///   under its name while it runs as `__main__`), and no other file of its package
+    ///   (the directory up to the outermost `__init__.py`, or the script's directory)
+    ///   writes its name. A module's public function could be registered by any other
+    ///   program: not taken. Names made at run time (`getattr(mod, "_" + x)`) are not
+    ///   seen.
+    fn registered_only_on_posix(&mut self, f: &PyFrame, stack: &[PyFrame], pid: u32) -> bool {
+        let name = f.function.as_str();
+        // Dunders and the names test runners call by name (pytest's `test_*`,
+        // `setup_module`, `teardown_function`, hooks; unittest's `load_tests`) are reached
+        // without being mentioned.
+        let called_by_name = (name.starts_with("__") && name.ends_with("__"))
+            || ["test", "setup", "teardown", "pytest_", "load_tests"]
+                .iter()
+                .any(|p| name.starts_with(p));
+        if f.line == 0 || !is_identifier(name) || called_by_name {
+            return false;
+        }
+        let Some(src) = self.files.get(&f.file) else {
+            return false;
+        };
+        let Some(scope) = references_only_posix_only(&src, f.line as usize, name) else {
+            return false;
+        };
+        if scope == Scope::Module && !name.starts_with('_') && !is_main_script(&f.file, pid) {
+            return false;
+        }
+        let other_files = stack
+            .iter()
+            .filter(|o| o.file != f.file && !runs_others_code(&o.file))
+            .map(|o| o.file.clone())
+            .collect::<Vec<_>>();
+        for file in other_files {
+            if self.files.get(&file).is_none_or(|s| writes(&s, name)) {
+                return false;
+            }
+        }
+        scope == Scope::Nested || !self.written_nearby(&f.file, name)
+    }
+
+    /// Whether another Python file of `file`'s package (the directory up to the outermost
+    /// one with an `__init__.py`; for a module outside a package, its directory) writes
+    /// `name`, or that could not be told (more than 256 files, a file over 1 MiB).
+    fn written_nearby(&mut self, file: &str, name: &str) -> bool {
+        let Some(mut top) = Path::new(file).parent().map(Path::to_path_buf) else {
+            return true;
+        };
+        while top.join("__init__.py").is_file() {
+            match top.parent() {
+                Some(p) if p.join("__init__.py").is_file() => top = p.to_path_buf(),
+                _ => break,
+            }
+        }
+        let key = (top, file.to_owned(), name.to_owned());
+        if let Some(&w) = self.written_nearby.get(&key) {
+            return w;
+        }
+        let w = package_writes(&key.0, Path::new(file), name).unwrap_or(true);
+        if self.written_nearby.len() > 512 {
+            self.written_nearby.clear();
+        }
+        self.written_nearby.insert(key, w);
+        w
+    }
+}
+
+/// Code that runs the program's callbacks rather than being the program: the Python
+/// installation's library (not its `site-packages`), its frozen modules, pytest and
+/// pluggy. Such code calls a function it was handed, never one of the program's by name
+/// (pytest's calls of tests, fixtures and hooks by name are told apart by the function:
+/// a fixture is decorated, a test or hook is public in a module that is not the main
+/// script; see [`Sources::registered_only_on_posix`]).
+fn runs_others_code(file: &str) -> bool {
+    file.contains("/_pytest/")
+        || file.contains("/pluggy/")
+        || file.starts_with("<frozen ")
+        || (file.contains("/lib/python3") && !file.contains("-packages/"))
+}
+
+/// Whether `name` is a Python identifier (a frame of a module, a lambda or a
+/// comprehension is named `<module>`, `<lambda>`, `<listcomp>`).
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// The words (identifiers and numbers) of a line.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+}
+
+/// Whether source `src` writes `name` anywhere, as a whole word (in code, a string or a
+/// comment).
+fn writes(src: &str, name: &str) -> bool {
+    src.lines().any(|l| words(l).any(|w| w == name))
+}
+
+/// Whether a Python file under `top` other than `own` writes `name`; `None` when that
+/// cannot be told (over 256 Python files or 4096 entries, a file too large or unreadable,
+/// a directory unreadable). Hidden directories, caches and virtual environments are not
+/// read: what they hold is other packages.
+fn package_writes(top: &Path, own: &Path, name: &str) -> Option<bool> {
+    let mut dirs = vec![(top.to_path_buf(), 0)];
+    let (mut files, mut entries) = (0, 0);
+    while let Some((dir, depth)) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).ok()? {
+            entries += 1;
+            if entries > 4096 {
+                return None;
+            }
+            let entry = entry.ok()?;
+            let path = entry.path();
+            let kind = entry.file_type().ok()?;
+            let file_name = entry.file_name();
+            let file_name = file_name.to_string_lossy();
+            if kind.is_dir() {
+                // Not the package's: caches, other packages installed in a virtual
+                // environment (`pyvenv.cfg`, `venv/__init__.py`'s `EnvBuilder`) or
+                // elsewhere.
+                let skipped = file_name.starts_with('.')
+                    || ["__pycache__", "node_modules", "site-packages", "dist-packages"].contains(&&*file_name)
+                    || path.join("pyvenv.cfg").is_file();
+                if !skipped {
+                    if depth >= 8 {
+                        return None;
+                    }
+                    dirs.push((path, depth + 1));
+                }
+                continue;
+            }
+            if !file_name.ends_with(".py") || path == own {
+                continue;
+            }
+            files += 1;
+            if files > 256 || entry.metadata().ok()?.len() > 1 << 20 {
+                return None;
+            }
+            if writes(&std::fs::read_to_string(&path).ok()?, name) {
+                return Some(true);
+            }
+        }
+    }
+    Some(false)
+}
+
+/// Whether `file` is the script process `pid` runs as `__main__` (`python3 [options]
+/// SCRIPT`, told by `/proc/PID/cmdline`; `-c` and `-m` run none), compared by device and
+/// inode. A relative script is found from the process's current directory; once it has
+/// changed, the script is not found and the answer is no.
+fn is_main_script(file: &str, pid: u32) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+        return false;
+    };
+    let argv: Vec<String> = cmdline
+        .split(|&b| b == 0)
+        .map(|a| String::from_utf8_lossy(a).into_owned())
+        .collect();
+    let Some(script) = script_of(&argv) else {
+        return false;
+    };
+    let path = if script.starts_with('/') {
+        PathBuf::from(script)
+    } else {
+        PathBuf::from(format!("/proc/{pid}/cwd")).join(script)
+    };
+    let id = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+    id(&path).is_some_and(|a| id(Path::new(file)) == Some(a))
+}
+
+/// The script of a Python command line (`python3 -u -W error script.py args`): the first
+/// argument that is not an option (CPython's `Modules/main.c` and `Python/getopt.c`:
+/// `-W`, `-X` and `--check-hash-based-pycs` take a value, in the same argument or the
+/// next; `-c`, `-m` and `-` run no script file).
+fn script_of(argv: &[String]) -> Option<&str> {
+    let exe = argv.first()?.rsplit('/').next()?;
+    if !exe.starts_with("python") {
+        return None;
+    }
+    let mut args = argv[1..].iter();
+    while let Some(a) = args.next() {
+        if a == "--" {
+            return args.next().map(String::as_str);
+        }
+        if a == "-" {
+            return None;
+        }
+        if a == "--check-hash-based-pycs" {
+            args.next();
+            continue;
+        }
+        if a.starts_with("--") {
+            continue;
+        }
+        let Some(flags) = a.strip_prefix('-') else {
+            return Some(a);
+        };
+        for (i, c) in flags.char_indices() {
+            match c {
+                'c' | 'm' => return None,
+                'W' | 'X' => {
+                    if i + 1 == flags.len() {
+                        args.next();
+                    }
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+/// Where a function is defined: at a module's level (possibly inside an `if` or `try`),
+/// or inside another function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Module,
+    Nested,
+}
+
+/// The function `name` whose body holds line `line` (1-based) of `src`, when every
+/// mention of its name in its scope (the module, or the function around it), outside its
+/// own `def` and body, is at a POSIX-only line ([`line_is_posix_only`]), and there is at
+/// least one: then only code that never runs on Windows hands it on. Its scope is
+/// returned.
+///
+/// `None` (the function may be reached on Windows) for a method (called through `self`
+/// or its class, and by the runtime by name: `__exit__`, `setUp`); for a decorated
+/// function (the decorator runs where the `def` does, and may register it: `@atexit.register`,
+/// `@pytest.fixture`); for a name mentioned nowhere else (a function the runtime finds
+/// by name: pytest's `test_*` and `setup_module`, a module's `__getattr__`); and when one
+/// mention (a call, an assignment, an `__all__` entry, an argument) is not POSIX-only.
+pub fn references_only_posix_only(src: &str, line: usize, name: &str) -> Option<Scope> {
+    let lines: Vec<&str> = src.lines().collect();
+    let at = line.checked_sub(1).filter(|&i| i < lines.len())?;
+    let def = enclosing_def(&lines, at)?;
+    if def_name(code_of(lines[def])) != Some(name) || decorated(&lines, def) {
+        return None;
+    }
+    let (scope, range) = match enclosing_def_or_class(&lines, def) {
+        None => (Scope::Module, 0..lines.len()),
+        Some(outer) if def_name(code_of(lines[outer])).is_some() => (Scope::Nested, outer..block_end(&lines, outer)),
+        Some(_) => return None, // a method
+    };
+    let own = def..block_end(&lines, def);
+    let mut mentions = 0;
+    for i in range.filter(|i| !own.contains(i)) {
+        for _ in words(code_of(lines[i])).filter(|&w| w == name) {
+            if !line_is_posix_only(src, i + 1) {
+                return None;
+            }
+            mentions += 1;
+        }
+    }
+    (mentions > 0).then_some(scope)
+}
+
+/// The name a `def` or `async def` line defines.
+fn def_name(code: &str) -> Option<&str> {
+    let rest = code.strip_prefix("async ").unwrap_or(code).strip_prefix("def ")?;
+    rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).next()
+}
+
+/// The block header (its first line) that holds line `at`: the nearest line above with
+/// less indentation that ends a statement with `:`. A header whose last line starts with
+/// `)` (`def f(\n    a,\n) -> None:`) begins at the line above with its indentation.
+fn enclosing_header(lines: &[&str], at: usize) -> Option<usize> {
+    let indent = indentation(lines[at]);
+    let mut i = at;
+    while i > 0 {
+        i -= 1;
+        let text = code_of(lines[i]);
+        if text.is_empty() || indentation(lines[i]) >= indent || !text.ends_with(':') {
+            continue;
+        }
+        if !text.starts_with(')') {
+            return Some(i);
+        }
+        let own = indentation(lines[i]);
+        return (0..i)
+            .rev()
+            .take(32)
+            .find(|&j| !code_of(lines[j]).is_empty() && indentation(lines[j]) == own);
+    }
+    None
+}
+
+/// The `def` whose body holds line `at` (or `at` itself, a `def`): the nearest around
+/// it, through `if`, `for`, `try` and `with` blocks; `None` inside a class's own body.
+fn enclosing_def(lines: &[&str], at: usize) -> Option<usize> {
+    if def_name(code_of(lines[at])).is_some() {
+        return Some(at);
+    }
+    let mut i = at;
+    loop {
+        i = enclosing_header(lines, i)?;
+        let text = code_of(lines[i]);
+        if def_name(text).is_some() {
+            return Some(i);
+        }
+        if text.starts_with("class ") {
+            return None;
+        }
+    }
+}
+
+/// The nearest `def` or `class` around the `def` at line `def`, if any.
+fn enclosing_def_or_class(lines: &[&str], def: usize) -> Option<usize> {
+    let mut i = def;
+    loop {
+        i = enclosing_header(lines, i)?;
+        let text = code_of(lines[i]);
+        if def_name(text).is_some() || text.starts_with("class ") {
+            return Some(i);
+        }
+    }
+}
+
+/// The index after the block whose header starts at line `header`: its header's lines
+/// (to the one ending with `:`), then the lines indented more than the header.
+fn block_end(lines: &[&str], header: usize) -> usize {
+    let indent = indentation(lines[header]);
+    let colon = (header..lines.len().min(header + 32))
+        .find(|&i| code_of(lines[i]).ends_with(':'))
+        .unwrap_or(header);
+    (colon + 1..lines.len())
+        .find(|&i| !code_of(lines[i]).is_empty() && indentation(lines[i]) <= indent)
+        .unwrap_or(lines.len())
+}
+
+/// Whether the `def` at line `def` has decorators: a line above at its indentation that
+/// starts with `@` (one spread over several lines ends with a line at deeper indentation
+/// or one starting with `)`).
+fn decorated(lines: &[&str], def: usize) -> bool {
+    let indent = indentation(lines[def]);
+    let Some(prev) = (0..def).rev().find(|&i| !code_of(lines[i]).is_empty()) else {
+        return false;
+    };
+    let text = code_of(lines[prev]);
+    if indentation(lines[prev]) == indent && !text.starts_with(')') && !text.starts_with(']') {
+        return text.starts_with('@');
+    }
+    if indentation(lines[prev]) < indent {
+        return false;
+    }
+    // the start of the statement that ends above: the nearest line at the def's
+    // indentation that does not close a bracket
+    (0..prev)
+        .rev()
+        .find(|&i| {
+            let t = code_of(lines[i]);
+            !t.is_empty() && indentation(lines[i]) <= indent && !t.starts_with(')') && !t.starts_with(']')
+        })
+        .is_some_and(|i| indentation(lines[i]) == indent && code_of(lines[i]).starts_with('@'))
 }
 
 /// Whether line `line` (1-based) of the Python source `src` is inside a block that runs
@@ -529,6 +936,267 @@ def after(p):
         assert!(!at(src, "MARK-log"), "the body does not leave");
         assert!(!at(src, "MARK-posix-exit"), "it leaves elsewhere: the call is Windows'");
         assert!(!at(src, "MARK-after"), "the exit comes after the call");
+    }
+
+    /// [`references_only_posix_only`] for the function whose body holds the line with
+    /// `marker`.
+    fn registered(src: &str, marker: &str, name: &str) -> Option<Scope> {
+        let line = src.lines().position(|l| l.contains(marker)).expect("marker") + 1;
+        references_only_posix_only(src, line, name)
+    }
+
+    #[test]
+    fn callbacks_registered_only_under_a_posix_guard() {
+        let src = r#"
+import atexit, os, signal, sys
+
+def _cleanup():
+    os.remove(LOCK)  # MARK-atexit
+
+def _on_term(signum, frame):
+    os.remove(LOCK)  # MARK-signal
+
+def _tick():
+    os.remove(LOCK)  # MARK-timer
+    threading.Timer(1, _tick).start()
+
+def _install():
+    if sys.platform == "win32":
+        return
+    signal.signal(signal.SIGTERM, _on_term)
+
+if sys.platform != "win32":
+    atexit.register(_cleanup)
+    threading.Timer(
+        1,
+        _tick,
+    ).start()
+elif os.name == "nt":
+    pass
+if os.name != "nt": atexit.register(_cleanup)
+"#;
+        assert_eq!(registered(src, "MARK-atexit", "_cleanup"), Some(Scope::Module));
+        assert_eq!(
+            registered(src, "MARK-signal", "_on_term"),
+            Some(Scope::Module),
+            "after an early exit"
+        );
+        assert_eq!(
+            registered(src, "MARK-timer", "_tick"),
+            Some(Scope::Module),
+            "its own body and a multi-line call"
+        );
+        assert_eq!(
+            registered(src, "MARK-atexit", "other"),
+            None,
+            "the frame's function only"
+        );
+    }
+
+    #[test]
+    fn one_mention_that_runs_on_windows_keeps_the_call() {
+        let src = r#"
+__all__ = ["_exported"]
+
+def _exported():
+    os.remove(LOCK)  # MARK-all
+
+def _passed():
+    os.remove(LOCK)  # MARK-passed
+
+def _unused():
+    os.remove(LOCK)  # MARK-unused
+
+@atexit.register
+def _decorated():
+    os.remove(LOCK)  # MARK-decorated
+
+@pytest.fixture(
+    autouse=True,
+)
+def _fixture():
+    os.remove(LOCK)  # MARK-fixture
+
+def _aliased():
+    os.remove(LOCK)  # MARK-aliased
+
+if sys.platform == "win32":
+    def _twice():
+        pass
+def _twice():
+    os.remove(LOCK)  # MARK-twice
+
+def install():
+    atexit.register(_passed)
+
+if sys.platform != "win32":
+    atexit.register(_exported)
+    atexit.register(_passed)
+    atexit.register(_decorated)
+    atexit.register(_fixture)
+    atexit.register(_twice)
+    atexit.register(_aliased)
+later = _aliased
+"#;
+        assert_eq!(registered(src, "MARK-all", "_exported"), None, "named in __all__");
+        assert_eq!(
+            registered(src, "MARK-passed", "_passed"),
+            None,
+            "passed in an unguarded function"
+        );
+        assert_eq!(
+            registered(src, "MARK-unused", "_unused"),
+            None,
+            "reached by no name read"
+        );
+        assert_eq!(registered(src, "MARK-decorated", "_decorated"), None);
+        assert_eq!(
+            registered(src, "MARK-fixture", "_fixture"),
+            None,
+            "a decorator over lines"
+        );
+        assert_eq!(
+            registered(src, "MARK-twice", "_twice"),
+            None,
+            "defined again for Windows"
+        );
+        assert_eq!(registered(src, "MARK-aliased", "_aliased"), None, "assigned unguarded");
+    }
+
+    #[test]
+    fn nested_functions_and_methods() {
+        let src = r#"
+def main():
+    def handler(signum, frame):
+        os.remove(LOCK)  # MARK-nested
+    def returned():
+        os.remove(LOCK)  # MARK-returned
+    if sys.platform != "win32":
+        signal.signal(signal.SIGTERM, handler)
+        signal.signal(signal.SIGINT, returned)
+    return returned
+
+def other():
+    handler = None
+
+class Lock:
+    def _release(self):
+        os.remove(LOCK)  # MARK-method
+    def __init__(self):
+        if sys.platform != "win32":
+            atexit.register(self._release)
+"#;
+        assert_eq!(
+            registered(src, "MARK-nested", "handler"),
+            Some(Scope::Nested),
+            "another function's local of the same name is not its scope"
+        );
+        assert_eq!(registered(src, "MARK-returned", "returned"), None);
+        assert_eq!(
+            registered(src, "MARK-method", "_release"),
+            None,
+            "methods are not taken"
+        );
+    }
+
+    #[test]
+    fn python_command_lines() {
+        let argv = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(script_of(&argv(&["python3", "main.py", "-c"])), Some("main.py"));
+        assert_eq!(
+            script_of(&argv(&["/usr/bin/python3.12", "-u", "-W", "error", "-Xdev", "m.py"])),
+            Some("m.py")
+        );
+        assert_eq!(script_of(&argv(&["python3", "-uWerror", "m.py"])), Some("m.py"));
+        assert_eq!(script_of(&argv(&["python3", "-c", "import m"])), None);
+        assert_eq!(script_of(&argv(&["python3", "-um", "pytest"])), None);
+        assert_eq!(script_of(&argv(&["node", "m.py"])), None);
+    }
+
+    fn frame(file: &std::path::Path, src: &str, marker: &str, function: &str) -> PyFrame {
+        PyFrame {
+            file: file.to_str().unwrap().to_owned(),
+            function: function.to_owned(),
+            line: src.lines().position(|l| l.contains(marker)).expect("marker") as u32 + 1,
+            at: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_callback_entered_by_the_runtime_in_a_package() {
+        let dir = std::env::temp_dir().join(format!("winsan-py-callbacks-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("pkg")).unwrap();
+        let a = r#"
+import atexit, os, sys
+
+def _cleanup():
+    os.remove(LOCK)  # MARK-private
+
+def cleanup():
+    os.remove(LOCK)  # MARK-public
+
+def _shared():
+    os.remove(LOCK)  # MARK-shared
+
+if sys.platform != "win32":
+    atexit.register(_cleanup)
+    atexit.register(cleanup)
+    atexit.register(_shared)
+"#;
+        std::fs::write(dir.join("pkg/__init__.py"), "").unwrap();
+        std::fs::write(dir.join("pkg/a.py"), a).unwrap();
+        std::fs::write(
+            dir.join("pkg/b.py"),
+            "from .a import _shared\natexit.register(_shared)\n",
+        )
+        .unwrap();
+        // A virtual environment inside is other packages.
+        std::fs::create_dir_all(dir.join("pkg/venv/lib")).unwrap();
+        std::fs::write(dir.join("pkg/venv/pyvenv.cfg"), "home = /usr/bin\n").unwrap();
+        std::fs::write(dir.join("pkg/venv/lib/m.py"), "_cleanup = None\n").unwrap();
+        let file = dir.join("pkg/a.py");
+        let threading = PyFrame {
+            file: "/usr/lib/python3.11/threading.py".into(),
+            function: "run".into(),
+            line: 982,
+            at: Default::default(),
+        };
+        let caller = PyFrame {
+            file: dir.join("pkg/b.py").to_str().unwrap().into(),
+            function: "main".into(),
+            line: 2,
+            at: Default::default(),
+        };
+        let pid = std::process::id(); // not a Python: no main script
+        let mut sources = Sources::default();
+        let private = frame(&file, a, "MARK-private", "_cleanup");
+        assert!(sources.posix_only(std::slice::from_ref(&private), pid), "outermost");
+        assert!(
+            sources.posix_only(&[private.clone(), threading.clone()], pid),
+            "called by the library"
+        );
+        assert!(
+            !sources.posix_only(&[private.clone(), caller], pid),
+            "called by the program: by a name not read"
+        );
+        let mut cut = vec![private.clone()];
+        cut.resize(MAX_FRAMES, private);
+        assert!(
+            !sources.posix_only(&cut, pid),
+            "a stack cut short: its outermost caller is not known"
+        );
+        let public = frame(&file, a, "MARK-public", "cleanup");
+        assert!(
+            !sources.posix_only(&[public, threading.clone()], pid),
+            "another program may register it"
+        );
+        let shared = frame(&file, a, "MARK-shared", "_shared");
+        assert!(
+            !sources.posix_only(&[shared, threading], pid),
+            "another module of the package names it"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -1518,7 +1518,7 @@ impl Tracer {
         let Some(p) = t.named() else { return };
         let pid = procscan::tgid(n.tid);
         let stack = self.pyframes.stack(pid, n.tid);
-        if self.sources.posix_only(&stack) {
+        if self.sources.posix_only(&stack, pid) {
             if self.posix_only.len() > 4096 {
                 self.posix_only.clear();
             }
@@ -2064,13 +2064,17 @@ impl Tracer {
             return allowed;
         }
         let mut stack_truncated = false;
+        // Node's frames, its own modules' included (which of the program's functions node
+        // called back: `JsSources::posix_only`).
+        let mut js_stack = vec![];
         let stack = match caller_rt {
             Runtime::Python => self.pyframes.stack_with_waiters(pid, n.tid),
             Runtime::Go => gostack::shown(&go_stack),
             // Read from V8's stack and heap: a panic there must not take the supervisor
             // down either.
             Runtime::Node => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                v8stack::shown(&self.v8stacks.stack(pid, n.tid))
+                js_stack = self.v8stacks.stack(pid, n.tid);
+                v8stack::shown(&js_stack)
             }))
             .unwrap_or_else(|_| {
                 self.v8stacks = V8Stacks::default();
@@ -2105,14 +2109,15 @@ impl Tracer {
         // sys.platform, a test skipped there): the call never happens on Windows. (The
         // unlink of NamedTemporaryFile's close is such code too, but it stands for the
         // other process's open that Windows refuses, as said above.)
-        if caller_rt == Runtime::Python && !(operation == "unlink" && ntf_close) && self.sources.posix_only(&stack) {
+        if caller_rt == Runtime::Python && !(operation == "unlink" && ntf_close) && self.sources.posix_only(&stack, pid)
+        {
             return allowed;
         }
         // The same for JavaScript (`if (process.platform !== 'win32')`, a test skipped on
         // Windows); the reading of its text must not take the supervisor down.
         if caller_rt == Runtime::Node {
             let js = &mut self.jssources;
-            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| js.posix_only(&stack))).unwrap_or(false) {
+            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| js.posix_only(&js_stack))).unwrap_or(false) {
                 return allowed;
             }
         }

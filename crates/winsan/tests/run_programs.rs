@@ -1627,6 +1627,27 @@ fn node_code_run_only_off_windows_is_no_finding() {
     only_finding_at(&r, "plain", "node_platform_branches.js");
 }
 
+/// A function handed to node only under a test of the platform (a timer's function, an
+/// event listener, a `setImmediate` arrow function, an `'exit'` handler) never runs on
+/// Windows, though no frame of its stack is at a guarded line: no finding. One registered
+/// without a guard is one, and so is one the module exports (another module may register
+/// it).
+#[test]
+fn node_callbacks_registered_only_off_windows_are_no_finding() {
+    let prog = "node_guarded_callbacks.js";
+    let Some(r) = run("node-guarded-callbacks", &[], prog) else {
+        return;
+    };
+    assert_eq!(r.stdout, "done\n");
+    assert_eq!(r.findings().len(), 2, "{:#?}", r.findings());
+    let f = r.finding_on("plain");
+    assert_eq!(f["stack"][0]["function"], "removePlain");
+    assert_eq!(f["stack"][0]["line"], line_of(prog, "refused on Windows: unguarded"));
+    let f = r.finding_on("exported");
+    assert_eq!(f["stack"][0]["function"], "removeExported");
+    assert_eq!(f["stack"][0]["line"], line_of(prog, "refused on Windows: exported"));
+}
+
 /// The one finding of `r`: of the file `name` of the work dir, made at the line of
 /// `tests/programs/PROG` marked "refused on Windows".
 fn only_finding_at<'r>(r: &'r Run, name: &str, prog: &str) -> &'r Value {
@@ -2356,6 +2377,26 @@ fn python_code_after_an_early_exit_on_windows_is_no_finding() {
     let f = r.only_finding();
     assert_eq!(f["path"], format!("{}/removed", r.dir()));
     assert_eq!(f["stack"][0]["line"], line_of(prog, "# the finding"));
+}
+
+/// A function handed to the runtime only under a POSIX-only guard (an `atexit` function,
+/// a signal handler, a thread's target, a `weakref.finalize` function, an event loop's
+/// callback) never runs on Windows, though no frame of its stack is at a guarded line: no
+/// finding. The same `atexit` function and thread target handed on without a guard are
+/// one each.
+#[test]
+fn python_callbacks_registered_only_off_windows_are_no_finding() {
+    let prog = "py_guarded_callbacks.py";
+    let Some(r) = run("guarded-callbacks", &[], prog) else {
+        return;
+    };
+    assert_eq!(r.findings().len(), 2, "{:#?}", r.findings());
+    let f = r.finding_on("unguarded");
+    assert_eq!(f["stack"][0]["function"], "_remove_unguarded");
+    assert_eq!(f["stack"][0]["line"], line_of(prog, "# the atexit finding"));
+    let f = r.finding_on("unguarded-thread");
+    assert_eq!(f["stack"][0]["function"], "_remove_in_unguarded_thread");
+    assert_eq!(f["stack"][0]["line"], line_of(prog, "# the thread's finding"));
 }
 
 /// The same refusal from two call sites is two findings, each named by its own frames;
