@@ -182,13 +182,20 @@ impl Sources {
 
 /// Code that runs the program's callbacks rather than being the program: the Python
 /// installation's library (not its `site-packages`), its frozen modules, pytest and
-/// pluggy. Such code calls a function it was handed, never one of the program's by name
+/// pluggy, and the task runners of trio (`trio/_core/_run.py`, `unrolled_run`: a
+/// nursery's `start_soon(fn)` task is its coroutine, stepped by the run loop) and anyio
+/// (a task group's `start_soon(fn)` coroutine is awaited by its wrapper, `_run_coro` in
+/// `anyio/_core/_tasks.py`, on either backend; its backends, `anyio/_backends/`).
+/// Such code calls a function it was handed, never one of the program's by name
 /// (pytest's calls of tests, fixtures and hooks by name are told apart by the function:
 /// a fixture is decorated, a test or hook is public in a module that is not the main
 /// script; see [`Sources::registered_only_on_posix`]).
 fn runs_others_code(file: &str) -> bool {
     file.contains("/_pytest/")
         || file.contains("/pluggy/")
+        || file.contains("/trio/_core/")
+        || file.contains("/anyio/_backends/")
+        || file.contains("/anyio/_core/")
         || file.starts_with("<frozen ")
         || (file.contains("/lib/python3") && !file.contains("-packages/"))
 }
