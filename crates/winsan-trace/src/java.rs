@@ -7,7 +7,11 @@
 //! write and delete unless asked not to (`WindowsChannelFactory`, `ExtendedOpenOption`'s
 //! `NOSHARE_*`). They rename differently too: `File.renameTo` is the C runtime's
 //! `_wrename`, which does not replace (`WinNTFileSystem_md.c`, `rename0`); `Files.move`
-//! with `ATOMIC_MOVE` replaces (`WindowsFileCopy.move`).
+//! with `ATOMIC_MOVE` replaces (`WindowsFileCopy.move`). Without `ATOMIC_MOVE`,
+//! `REPLACE_EXISTING` makes two calls on both systems: the target is deleted first
+//! (`DeleteFile`, or `RemoveDirectory`; on Linux `UnixCopyFile.move`'s `unlink` or
+//! `rmdir`), then the source renamed without replacing (`MoveFileEx(source, target, 0)`;
+//! `rename`), so each Linux call is judged as the Windows call it stands for.
 //!
 //! On Linux both end in the same libc calls, made from JNI code in `libjava.so`
 //! (`java.io`: `Java_java_io_UnixFileSystem_rename0`, `handleOpen`) or `libnio.so`
