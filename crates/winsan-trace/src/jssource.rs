@@ -89,19 +89,9 @@ pub fn references_only_posix_only(src: &str, line: usize, name: &str) -> bool {
     if name.is_empty() || !name.bytes().all(ident) || name.as_bytes()[0].is_ascii_digit() {
         return false;
     }
-    let Some(start) = line.checked_sub(1).and_then(|n| {
-        if n == 0 {
-            return Some(0);
-        }
-        src.match_indices('\n').nth(n - 1).map(|(i, _)| i + 1)
-    }) else {
+    let Some(at) = line_start(src, line) else {
         return false;
     };
-    let text = &src[start..];
-    let at = start + (text.len() - text.trim_start_matches([' ', '\t']).len());
-    if at >= src.len() {
-        return false;
-    }
     let js = Js::new(src);
     // The function around the line: the innermost with a body in braces.
     let Some((close, function)) = js.enclosing(at).into_iter().find_map(|(o, c)| match js.header(o) {
@@ -1018,22 +1008,24 @@ fn ternary(e: &str) -> Option<(&str, &str, &str)> {
     Some((cond, yes, no))
 }
 
-/// Whether line `line` (1-based) of the JavaScript source `src` runs only where the
-/// platform is not Windows.
-pub fn line_is_posix_only(src: &str, line: usize) -> bool {
-    let Some(start) = line.checked_sub(1).and_then(|n| {
-        if n == 0 {
-            return Some(0);
-        }
-        src.match_indices('\n').nth(n - 1).map(|(i, _)| i + 1)
-    }) else {
-        return false;
+/// The offset in `src` of the first character of line `line` (1-based) that is not
+/// indentation; `None` past the end.
+fn line_start(src: &str, line: usize) -> Option<usize> {
+    let start = match line.checked_sub(1)? {
+        0 => 0,
+        n => src.match_indices('\n').nth(n - 1).map(|(i, _)| i + 1)?,
     };
     let text = &src[start..];
     let at = start + (text.len() - text.trim_start_matches([' ', '\t']).len());
-    if at >= src.len() {
+    (at < src.len()).then_some(at)
+}
+
+/// Whether line `line` (1-based) of the JavaScript source `src` runs only where the
+/// platform is not Windows.
+pub fn line_is_posix_only(src: &str, line: usize) -> bool {
+    let Some(at) = line_start(src, line) else {
         return false;
-    }
+    };
     let js = Js::new(src);
     js.posix_only_at(at)
 }
