@@ -1510,6 +1510,13 @@ impl Tracer {
         }
     }
 
+    /// [`crate::pysource::Sources::posix_only`] for a Python stack; the reading of a program's text must not
+    /// take the supervisor down (a panic there is taken as "runs on Windows too").
+    fn python_posix_only(&mut self, stack: &[pyframe::PyFrame], pid: u32) -> bool {
+        let sources = &mut self.sources;
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sources.posix_only(stack, pid))).unwrap_or(false)
+    }
+
     /// An exclusive create by CPython's `tempfile`: remember a `NamedTemporaryFile`'s.
     fn note_temporary(&mut self, l: &Listener, n: &Notif, t: &Target) {
         if self.runtime_of(n.tid) != Runtime::Python {
@@ -1518,7 +1525,7 @@ impl Tracer {
         let Some(p) = t.named() else { return };
         let pid = procscan::tgid(n.tid);
         let stack = self.pyframes.stack(pid, n.tid);
-        if self.sources.posix_only(&stack, pid) {
+        if self.python_posix_only(&stack, pid) {
             if self.posix_only.len() > 4096 {
                 self.posix_only.clear();
             }
@@ -2109,7 +2116,7 @@ impl Tracer {
         // sys.platform, a test skipped there): the call never happens on Windows. (The
         // unlink of NamedTemporaryFile's close is such code too, but it stands for the
         // other process's open that Windows refuses, as said above.)
-        if caller_rt == Runtime::Python && !(operation == "unlink" && ntf_close) && self.sources.posix_only(&stack, pid)
+        if caller_rt == Runtime::Python && !(operation == "unlink" && ntf_close) && self.python_posix_only(&stack, pid)
         {
             return allowed;
         }
