@@ -2718,6 +2718,40 @@ fn java_finding_names_the_java_frames() {
     );
 }
 
+/// Java code that runs only where the platform is not Windows is no finding: a removal of
+/// a file a stream holds under a test of `os.name`, under a constant made of
+/// `File.separatorChar`, after an early return on Windows, in the `else` of a Windows
+/// test (the guards read from the program's source, the launcher's file: its frames give
+/// the class's package path). The same removal unguarded is the one finding, named by
+/// its frames. (JUnit 5's `@DisabledOnOs` and `@EnabledOnOs` are read from source text
+/// the same way; JUnit is not on this machine, so they are covered by the unit tests of
+/// `javasource`.)
+#[test]
+fn java_code_under_a_posix_only_guard_is_no_finding() {
+    if !java_available() {
+        return;
+    }
+    let prog = "JavaPosixOnly.java";
+    let Some(r) = run("java-posix-only", &[], prog) else {
+        return;
+    };
+    assert_eq!(r.stdout, "done\n", "{}", r.stderr);
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["path"], format!("{}/unguarded", r.dir()));
+    let file = "com/example/posixonly/JavaPosixOnly.java".to_string();
+    let at = |marker: &str, function: &str| (file.clone(), line_of(prog, marker), function.to_string());
+    assert_eq!(
+        js_frames(f),
+        [
+            at("// the removal", "com.example.posixonly.JavaPosixOnly.removeHeld"),
+            at("// the finding", "com.example.posixonly.JavaPosixOnly.main"),
+        ],
+        "{}",
+        r.stderr
+    );
+}
+
 /// Through code the JIT compiled: after a warm-up (`-Xbatch`: compilations finish before
 /// the code runs on) `clean` is compiled with `remove` and the JDK's delete path inlined
 /// into it; its frames are read from the nmethod's scopes, the same as interpreted ones.
