@@ -2752,6 +2752,60 @@ fn java_code_under_a_posix_only_guard_is_no_finding() {
     );
 }
 
+/// The same program built as Maven lays a project out (`src/main/java` compiled into
+/// `target/classes`) and run by its class name from elsewhere: its source is found from
+/// the class path's `target/classes`, and the guarded removals are no finding. With the
+/// sources gone nothing can be read, and every removal is a finding (never dropped on a
+/// guess).
+#[test]
+fn java_source_of_a_class_path_run_is_found_in_its_projects_sources() {
+    if !java_available() {
+        return;
+    }
+    let prog = "JavaPosixOnly.java";
+    let project = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("java-project-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&project);
+    let sources = project.join("src/main/java/com/example/posixonly");
+    std::fs::create_dir_all(&sources).unwrap();
+    std::fs::copy(programs().join(prog), sources.join(prog)).unwrap();
+    let classes = project.join("target/classes");
+    let javac = Command::new("javac")
+        .arg("-d")
+        .arg(&classes)
+        .arg(sources.join(prog))
+        .status()
+        .unwrap();
+    assert!(javac.success());
+    let argv = || {
+        vec![
+            "java".to_string(),
+            "-cp".to_string(),
+            classes.to_str().unwrap().to_string(),
+            "com.example.posixonly.JavaPosixOnly".to_string(),
+        ]
+    };
+    let Some(r) = run_argv("java-class-path", &[], argv()) else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["path"], format!("{}/unguarded", r.dir()));
+    assert_eq!(f["stack"][1]["line"], line_of(prog, "// the finding"));
+    std::fs::remove_dir_all(project.join("src")).unwrap();
+    let Some(r) = run_argv("java-class-path-no-source", &[], argv()) else {
+        return;
+    };
+    let mut paths: Vec<&str> = r.findings().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    paths.sort();
+    let at = |name: &str| format!("{}/{name}", r.dir());
+    assert_eq!(
+        paths,
+        ["constant", "early-return", "else", "os-name", "unguarded"].map(at),
+        "{}",
+        r.stderr
+    );
+    let _ = std::fs::remove_dir_all(&project);
+}
+
 /// Through code the JIT compiled: after a warm-up (`-Xbatch`: compilations finish before
 /// the code runs on) `clean` is compiled with `remove` and the JDK's delete path inlined
 /// into it; its frames are read from the nmethod's scopes, the same as interpreted ones.
