@@ -241,9 +241,17 @@ impl Roots {
 /// text block and character literals replaced by `x` (their quotes kept): the same
 /// length, byte for byte, so that offsets into it are offsets into `src`.
 fn mask(src: &str) -> String {
+    masked(src, true)
+}
+
+/// `src` with comments blanked, and the insides of literals too if `literals`.
+fn masked(src: &str, literals: bool) -> String {
     let b = src.as_bytes();
     let mut out = b.to_vec();
     let blank = |out: &mut Vec<u8>, from: usize, to: usize, with: u8| {
+        if with == b'x' && !literals {
+            return;
+        }
         for c in &mut out[from..to.min(b.len())] {
             if *c != b'\n' {
                 *c = with;
@@ -309,8 +317,9 @@ enum Header {
 }
 
 /// The source, its masked copy, its blocks and its named values.
-struct Java<'a> {
-    src: &'a str,
+struct Java {
+    /// The source without its comments (conditions and literals are read from it).
+    src: String,
     code: String,
     /// Each `{ }` pair's offsets.
     blocks: Vec<(usize, usize)>,
@@ -322,8 +331,8 @@ struct Java<'a> {
     jupiter: bool,
 }
 
-impl<'a> Java<'a> {
-    fn new(src: &'a str) -> Java<'a> {
+impl Java {
+    fn new(src: &str) -> Java {
         let code = mask(src);
         let mut blocks = vec![];
         let mut open = vec![];
@@ -339,7 +348,7 @@ impl<'a> Java<'a> {
             }
         }
         let mut java = Java {
-            src,
+            src: masked(src, false),
             code,
             blocks,
             values: HashMap::new(),
@@ -931,13 +940,17 @@ impl<'a> Java<'a> {
             // when the value also speaks of the platform it names.
             let said = name_says(last)?;
             let v = value.to_ascii_lowercase();
-            let speaks = if said {
-                v.contains("win")
-            } else {
-                ["unix", "linux", "posix", "mac", "nux", "bsd"]
-                    .iter()
-                    .any(|p| v.contains(p))
-            };
+            let platform = ["os", "system", "platform", "separator", "family", "property"]
+                .iter()
+                .any(|p| v.contains(p));
+            let speaks = platform
+                && if said {
+                    v.contains("win")
+                } else {
+                    ["unix", "linux", "posix", "mac", "nux", "bsd"]
+                        .iter()
+                        .any(|p| v.contains(p))
+                };
             return speaks.then_some(said);
         }
         name_says(last)
@@ -1555,6 +1568,13 @@ class C {
         if (!isWindows) {
             Files.delete(p); // its value does not
         }
+        boolean onWindows = frame.hasWindows();
+        if (!onWindows) {
+            Files.delete(p); // a value of other windows
+        }
+        if (!IS_WINDOWS /* || other */) {
+            Files.delete(p); // a comment in the condition
+        }
         windows = load();
         windows = true;
         if (!windows) {
@@ -1566,6 +1586,8 @@ class C {
         assert!(at(src, "// local"));
         assert!(at(src, "// its value speaks of Windows"));
         assert!(!at(src, "// its value does not"));
+        assert!(!at(src, "// a value of other windows"));
+        assert!(at(src, "// a comment in the condition"));
         assert!(at(src, "// assigned twice: by its name"));
     }
 
