@@ -630,7 +630,16 @@ impl Java {
                     }
                     in_test |= test || has_annotation(annotations, LIFECYCLE);
                 }
-                Header::Type(start) if self.jupiter && in_test && self.disabled_on_windows(*start, open) => {
+                // A class's annotation is not inherited (`DisabledOnOs` is not
+                // `@Inherited`): the tests of an abstract class or an interface run in
+                // the classes that extend it, under those classes' own annotations.
+                Header::Type(start)
+                    if self.jupiter
+                        && in_test
+                        && !words(&outside_parens(&self.code[*start..open]))
+                            .any(|w| w == "abstract" || w == "interface")
+                        && self.disabled_on_windows(*start, open) =>
+                {
                     return true;
                 }
                 _ => {}
@@ -1773,6 +1782,14 @@ class FilesTest {
 }
 
 @DisabledOnOs(OS.WINDOWS)
+abstract class AbstractPosixTest {
+    @Test
+    void inherited() throws Exception {
+        Files.delete(p); // abstract class test
+    }
+}
+
+@DisabledOnOs(OS.WINDOWS)
 class PosixTest {
     @BeforeEach
     void setUp() throws Exception {
@@ -1817,6 +1834,7 @@ class PosixTest {
             "// not a test",
             "// windows only",
             "// class helper",
+            "// abstract class test",
         ] {
             assert!(!at(src, marker), "{marker}");
         }
