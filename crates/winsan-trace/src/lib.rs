@@ -22,6 +22,7 @@ pub mod elf;
 pub mod gosource;
 pub mod gostack;
 pub mod java;
+pub mod javasource;
 pub mod javastack;
 pub mod jssource;
 pub mod libuv;

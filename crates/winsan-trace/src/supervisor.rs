@@ -426,6 +426,8 @@ struct Tracer {
     v8stacks: V8Stacks,
     /// Java callers' frames (HotSpot's interpreted frames).
     javastacks: crate::javastack::JavaStacks,
+    /// The Java source files read for their platform checks.
+    javasources: crate::javasource::JavaSources,
     jssources: JsSources,
     /// Native callers' frames (Rust, C, C++) and their sources, read for `cfg` and `#if`.
     native: NativeStacks,
@@ -533,6 +535,7 @@ impl Tracer {
             gostacks: Default::default(),
             v8stacks: Default::default(),
             javastacks: Default::default(),
+            javasources: Default::default(),
             jssources: Default::default(),
             native: Default::default(),
             native_sources: Default::default(),
@@ -2125,6 +2128,16 @@ impl Tracer {
         if caller_rt == Runtime::Node {
             let js = &mut self.jssources;
             if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| js.posix_only(&js_stack))).unwrap_or(false) {
+                return allowed;
+            }
+        }
+        // The same for Java (`if (!IS_WINDOWS)`, `Assume.assumeFalse(isWindows)`, a JUnit 5
+        // test `@DisabledOnOs(OS.WINDOWS)`); its program frames, found under the JVM's
+        // source roots.
+        if caller_rt == Runtime::Java {
+            let java = &mut self.javasources;
+            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| java.posix_only(&stack, pid))).unwrap_or(false)
+            {
                 return allowed;
             }
         }

@@ -2726,6 +2726,94 @@ fn java_finding_names_the_java_frames() {
     );
 }
 
+/// Java code that runs only where the platform is not Windows is no finding: a removal of
+/// a file a stream holds under a test of `os.name`, under a constant made of
+/// `File.separatorChar`, after an early return on Windows, in the `else` of a Windows
+/// test (the guards read from the program's source, the launcher's file: its frames give
+/// the class's package path). The same removal unguarded is the one finding, named by
+/// its frames. (JUnit 5's `@DisabledOnOs` and `@EnabledOnOs` are read from source text
+/// the same way; JUnit is not on this machine, so they are covered by the unit tests of
+/// `javasource`.)
+#[test]
+fn java_code_under_a_posix_only_guard_is_no_finding() {
+    if !java_available() {
+        return;
+    }
+    let prog = "JavaPosixOnly.java";
+    let Some(r) = run("java-posix-only", &[], prog) else {
+        return;
+    };
+    assert_eq!(r.stdout, "done\n", "{}", r.stderr);
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["path"], format!("{}/unguarded", r.dir()));
+    let file = "com/example/posixonly/JavaPosixOnly.java".to_string();
+    let at = |marker: &str, function: &str| (file.clone(), line_of(prog, marker), function.to_string());
+    assert_eq!(
+        js_frames(f),
+        [
+            at("// the removal", "com.example.posixonly.JavaPosixOnly.removeHeld"),
+            at("// the finding", "com.example.posixonly.JavaPosixOnly.main"),
+        ],
+        "{}",
+        r.stderr
+    );
+}
+
+/// The same program built as Maven lays a project out (`src/main/java` compiled into
+/// `target/classes`) and run by its class name from elsewhere: its source is found from
+/// the class path's `target/classes`, and the guarded removals are no finding. With the
+/// sources gone nothing can be read, and every removal is a finding (never dropped on a
+/// guess).
+#[test]
+fn java_source_of_a_class_path_run_is_found_in_its_projects_sources() {
+    if !java_available() {
+        return;
+    }
+    let prog = "JavaPosixOnly.java";
+    let project = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("java-project-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&project);
+    let sources = project.join("src/main/java/com/example/posixonly");
+    std::fs::create_dir_all(&sources).unwrap();
+    std::fs::copy(programs().join(prog), sources.join(prog)).unwrap();
+    let classes = project.join("target/classes");
+    let javac = Command::new("javac")
+        .arg("-d")
+        .arg(&classes)
+        .arg(sources.join(prog))
+        .status()
+        .unwrap();
+    assert!(javac.success());
+    let argv = || {
+        vec![
+            "java".to_string(),
+            "-cp".to_string(),
+            classes.to_str().unwrap().to_string(),
+            "com.example.posixonly.JavaPosixOnly".to_string(),
+        ]
+    };
+    let Some(r) = run_argv("java-class-path", &[], argv()) else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["path"], format!("{}/unguarded", r.dir()));
+    assert_eq!(f["stack"][1]["line"], line_of(prog, "// the finding"));
+    std::fs::remove_dir_all(project.join("src")).unwrap();
+    let Some(r) = run_argv("java-class-path-no-source", &[], argv()) else {
+        return;
+    };
+    let mut paths: Vec<&str> = r.findings().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    paths.sort();
+    let at = |name: &str| format!("{}/{name}", r.dir());
+    assert_eq!(
+        paths,
+        ["constant", "early-return", "else", "os-name", "unguarded"].map(at),
+        "{}",
+        r.stderr
+    );
+    let _ = std::fs::remove_dir_all(&project);
+}
+
 /// Through code the JIT compiled: after a warm-up (`-Xbatch`: compilations finish before
 /// the code runs on) `clean` is compiled with `remove` and the JDK's delete path inlined
 /// into it; its frames are read from the nmethod's scopes, the same as interpreted ones.
