@@ -1,11 +1,12 @@
-//! The readers of program source (whether a call runs on Windows at all) take whatever
+//! The readers of program source (whether a call runs on Windows at all: Python,
+//! JavaScript, Go, C, Rust, Java) take whatever
 //! text a traced program's files hold, and run in the supervisor, on a finding's path and
 //! for some decisions (a CPython `tempfile` create): text built from the tokens they look
 //! for, mixed with indentation, quotes, comments and multi-byte characters, must never
 //! make them panic, at any line.
 
 use proptest::prelude::*;
-use winsan_trace::{csource, gosource, jssource, pysource, rustsource};
+use winsan_trace::{csource, gosource, javasource, jssource, pysource, rustsource};
 
 fn token() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -48,6 +49,15 @@ fn token() -> impl Strategy<Value = String> {
         Just("skipOnWindows(t)".to_string()),
         Just("//go:build !windows".to_string()),
         Just("} else {".to_string()),
+        // Java.
+        Just("if (!System.getProperty(\"os.name\").startsWith(\"Windows\")) {".to_string()),
+        Just("static final boolean IS_WINDOWS = File.separatorChar == '\\\\';".to_string()),
+        Just("@DisabledOnOs(OS.WINDOWS)".to_string()),
+        Just("@EnabledOnOs({LINUX, MAC})".to_string()),
+        Just("assumeFalse(IS_WINDOWS);".to_string()),
+        Just("import org.junit.jupiter.api.Test;".to_string()),
+        Just("void m() {".to_string()),
+        Just("class T {".to_string()),
         // C and Rust.
         Just("#ifdef _WIN32".to_string()),
         Just("#if !defined(__linux__)".to_string()),
@@ -98,6 +108,7 @@ proptest! {
             gosource::helpers_called_before(&src, line);
             csource::line_is_posix_only(&src, line);
             rustsource::line_is_posix_only(&src, line);
+            javasource::line_is_posix_only(&src, line);
         }
         gosource::build_line_excludes_windows(&src);
         gosource::helper_skips_on_windows(&src, name);
