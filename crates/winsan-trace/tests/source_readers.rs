@@ -1,9 +1,8 @@
 //! The readers of program source (whether a call runs on Windows at all: Python,
-//! JavaScript, Go, C, Rust, Java) take whatever
-//! text a traced program's files hold, and run in the supervisor, on a finding's path and
-//! for some decisions (a CPython `tempfile` create): text built from the tokens they look
-//! for, mixed with indentation, quotes, comments and multi-byte characters, must never
-//! make them panic, at any line.
+//! JavaScript, Go, C, Rust, Java) take whatever text a traced program's files hold, and
+//! run in the supervisor, on a finding's path and for some decisions (a CPython
+//! `tempfile` create): text built from the tokens they look for, mixed with indentation,
+//! quotes, comments and multi-byte characters, must never make them panic, at any line.
 
 use proptest::prelude::*;
 use winsan_trace::{csource, gosource, javasource, jssource, pysource, rustsource};
