@@ -2,11 +2,12 @@
 //!
 //! Node programs keep their POSIX-only code apart by testing the platform at run time:
 //! `if (process.platform !== 'win32') { ... }`, the `else` of `if (process.platform ===
-//! 'win32')`, `if (isWindows) return;` before the call, and in tests a test or suite
-//! skipped there: `it.skipIf(isWindows)(...)` and `runIf` (Vitest), `test(name, { skip:
-//! process.platform === 'win32' }, fn)` (`node:test`), `(isWindows ? it.skip : it)(...)`
-//! (Jest, Mocha), also through a module-level name (`const itPosix = isWindows ? it.skip
-//! : it`), and Mocha's `if (isWindows) this.skip();`. What such code does on Linux never
+//! 'win32')`, `if (isWindows) return;` before the call, the right operand of
+//! `process.platform !== 'win32' && call()`, and in tests a test or suite skipped
+//! there: `it.skipIf(isWindows)(...)` and `runIf` (Vitest), `test(name, { skip:
+//! process.platform === 'win32' }, fn)` (`node:test`, tap; also `{ skip }`), `(isWindows
+//! ? it.skip : it)(...)` (Jest, Mocha), also through a module-level name (`const
+//! itPosix = isWindows ? it.skip : it`), and Mocha's `if (isWindows) this.skip();`. What such code does on Linux never
 //! happens on Windows, so it is no finding. Nor is what a function does that node calls
 //! back when only such code hands it on: `if (process.platform !== 'win32')
 //! process.on('exit', cleanup)` (see [`references_only_posix_only`]).
@@ -504,7 +505,7 @@ impl<'a> Js<'a> {
 
     /// Whether code at offset `at` runs only where the platform is not Windows.
     fn posix_only_at(&self, at: usize) -> bool {
-        if self.braceless_body_off_windows(at) {
+        if self.braceless_body_off_windows(at) || self.short_circuited_off_windows(at) {
             return true;
         }
         // Inside a function declaration: it is hoisted, so it exists (and may be called
@@ -525,6 +526,12 @@ impl<'a> Js<'a> {
                 _ => {}
             }
             if !hoisted && self.exits_before(open, close, at) {
+                return true;
+            }
+            // A function or block made in an operand cut short on Windows.
+            let line = self.code[..open].rfind('\n').map_or(0, |i| i + 1);
+            let first = line + (self.code[line..open].len() - self.code[line..open].trim_start().len());
+            if !hoisted && self.short_circuited_off_windows(first) {
                 return true;
             }
             if let Header::Function(start) = header {
@@ -578,6 +585,58 @@ impl<'a> Js<'a> {
             None => !body.is_empty(),
         };
         whole && self.eval(&self.src[paren + 1..close], 0) == Some(false)
+    }
+
+    /// Whether the line beginning at `at` (its first character that is not blank) is in
+    /// an expression statement that Windows cuts short before it:
+    /// `process.platform !== 'win32' && call()` (`&&` after an operand false there) or
+    /// `isWindows || call()` (`||` after one true there), the statement beginning on
+    /// this line or on lines above each ending with the operator. JavaScript evaluates
+    /// the right operand of `&&` only when the left is truthy and of `||` only when it
+    /// is falsy (ECMA-262, "Binary Logical Operators"), and the operand known on Windows
+    /// is a test of the platform, which does nothing else. A statement that may go on
+    /// from the line before (that line ends with another operator, a `,` or an opening
+    /// bracket, or this one begins with `(`, `[`, a template, `+`, `-` or `/`), more
+    /// than one statement on the line, a `,` or `?` at the top level: no.
+    fn short_circuited_off_windows(&self, at: usize) -> bool {
+        let line_start = |i: usize| self.code[..i].rfind('\n').map_or(0, |n| n + 1);
+        let first_code = |l: usize| l + (self.code[l..].len() - self.code[l..].trim_start_matches([' ', '\t']).len());
+        // Back over the lines that end with `&&` or `||` to where the statement begins.
+        let mut start = at;
+        loop {
+            let before = self.code[..line_start(start)].trim_end();
+            if !(before.ends_with("&&") || before.ends_with("||")) {
+                let ends_statement = before.is_empty()
+                    || before.ends_with(|c: char| {
+                        c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | ')' | ']' | '}' | ';' | '\'' | '"')
+                    });
+                if !ends_statement
+                    || self.code[start..].starts_with(['(', '[', '`', '+', '-', '/'])
+                    || self.code[start..].starts_with("&&")
+                    || self.code[start..].starts_with("||")
+                {
+                    return false;
+                }
+                break;
+            }
+            start = first_code(line_start(before.len()));
+        }
+        let line_end = self.code[at..].find('\n').map_or(self.code.len(), |i| at + i);
+        let text = self.code[start..line_end].trim_end();
+        let text = text.strip_suffix(';').unwrap_or(text);
+        if text.contains(';') {
+            return false;
+        }
+        let stmt = &self.src[start..start + text.len()];
+        if split_once_top(stmt, ",").is_some() || ternary(stmt).is_some() || split_once_top(stmt, "??").is_some() {
+            return false;
+        }
+        let ors = split_top(stmt, "||");
+        if ors.len() > 1 {
+            return self.eval(ors[0], 0) == Some(true);
+        }
+        let ands = split_top(stmt, "&&");
+        ands.len() > 1 && self.eval(ands[0], 0) == Some(false)
     }
 
     /// Whether the function beginning at `start` is a declaration (`function f() {}` or
@@ -682,7 +741,8 @@ impl<'a> Js<'a> {
     /// Whether the function expression beginning at `start` is a test or suite that is
     /// skipped on Windows: an argument of `it.skipIf(C)(...)` with `C` true there (or
     /// `runIf(C)` with `C` false), of `(C ? it.skip : it)(...)` or a module-level name
-    /// made so, or of `test(name, { skip: C }, fn)` with `C` truthy there.
+    /// made so, or of `test(name, { skip: C }, fn)` with `C` truthy there (also
+    /// `{ skip }`, a module-level `skip` made so).
     fn skipped_test(&self, start: usize) -> bool {
         // The call whose argument list holds `start`: the nearest unmatched `(` before.
         let b = self.code.as_bytes();
@@ -715,6 +775,14 @@ impl<'a> Js<'a> {
             if self.eval(&self.src[value_start..end], 0) == Some(true) {
                 return true;
             }
+        }
+        // The same by shorthand, `{ skip }`: the property's value is the name's.
+        let args = &self.code[open + 1..start];
+        let shorthand = args.match_indices("skip").any(|(i, _)| {
+            args[..i].trim_end().ends_with(['{', ',']) && args[i + 4..].trim_start().starts_with([',', '}'])
+        });
+        if shorthand && self.eval("skip", 0) == Some(true) {
+            return true;
         }
         let callee = self.code[..open].trim_end();
         let end = callee.len();
@@ -1258,6 +1326,83 @@ test('plain', { timeout: 5 }, () => {
         }
         assert!(!posix_only(src, "// skipped on linux"));
         assert!(!posix_only(src, "// plain test"));
+    }
+
+    #[test]
+    fn skip_option_by_shorthand() {
+        let src = r#"
+const skip = process.platform === 'win32' && 'no delete sharing';
+t.test('tap subtest', { skip }, async (t) => {
+  fs.unlinkSync(p); // shorthand
+});
+test('first of several', { skip, timeout: 5 }, () => {
+  fs.unlinkSync(p); // shorthand first
+});
+test('skipped elsewhere', { noskip }, () => {
+  fs.unlinkSync(p); // another name
+});
+"#;
+        assert!(posix_only(src, "// shorthand"));
+        assert!(posix_only(src, "// shorthand first"));
+        assert!(!posix_only(src, "// another name"));
+        let linux = "const skip = process.platform === 'linux';\ntest('t', { skip }, () => {\n  fs.unlinkSync(p); // here\n});\n";
+        assert!(!posix_only(linux, "// here"));
+        let unknown = "const skip = !process.env.CI;\ntest('t', { skip }, () => {\n  fs.unlinkSync(p); // here\n});\n";
+        assert!(!posix_only(unknown, "// here"));
+    }
+
+    #[test]
+    fn operands_cut_short_on_windows() {
+        let src = r#"
+const isWindows = process.platform === 'win32'
+process.platform !== 'win32' && fs.unlinkSync(p); // and
+isWindows || fs.unlinkSync(p) // or
+process.platform !== 'win32' &&
+  fs.chmodSync(p, 0o600) // next line
+foo()
+!isWindows && fs.rmSync(p, { // argument lines
+  force: true,
+})
+!isWindows && setImmediate(() => {
+  fs.unlinkSync(p); // arrow made off windows
+})
+isWindows && fs.unlinkSync(p); // win and
+!isWindows || fs.unlinkSync(p); // win or
+fs.existsSync(p) && !isWindows && fs.unlinkSync(p); // call first
+!isWindows && a() || fs.unlinkSync(p); // or after and
+!isWindows && a(), fs.unlinkSync(p); // comma
+!isWindows && a(); fs.unlinkSync(p); // two statements
+const ok = check(p) ||
+  !isWindows && fs.unlinkSync(p) // inside an or
+x = y
+(!isWindows) && fs.unlinkSync(p) // a call of the line before
+f(a,
+  !isWindows && fs.unlinkSync(p)) // an argument
+process.env.X === 'a' && fs.unlinkSync(p); // unknown
+"#;
+        for m in [
+            "// and",
+            "// or",
+            "// next line",
+            "// argument lines",
+            "// arrow made off windows",
+        ] {
+            assert!(posix_only(src, m), "{m}");
+        }
+        for m in [
+            "// win and",
+            "// win or",
+            "// call first",
+            "// or after and",
+            "// comma",
+            "// two statements",
+            "// inside an or",
+            "// a call of the line before",
+            "// an argument",
+            "// unknown",
+        ] {
+            assert!(!posix_only(src, m), "{m}");
+        }
     }
 
     #[test]

@@ -1615,9 +1615,10 @@ fn node_baseline_frames_name_their_lines() {
     }
 }
 
-/// JavaScript run only off Windows is no finding: of five unlinks of held files, four
+/// JavaScript run only off Windows is no finding: of six unlinks of held files, five
 /// are under a test of the platform (a branch, an else, an early return, an else-if
-/// chain); only the plain one is reported, at its line.
+/// chain, the right operand of `process.platform !== 'win32' &&`); only the plain one
+/// is reported, at its line.
 #[test]
 fn node_code_run_only_off_windows_is_no_finding() {
     let Some(r) = run("node-platform", &[], "node_platform_branches.js") else {
@@ -1813,8 +1814,8 @@ fn node_file_streams_name_who_waits_for_them() {
     );
 }
 
-/// Tests that node:test skips on Windows (by their options, or `it.skip` chosen by
-/// platform) are no finding; the test that runs everywhere is, named at its line (the
+/// Tests that node:test skips on Windows (by their options, also `{ skip }` in shorthand,
+/// or `it.skip` chosen by platform) are no finding; the test that runs everywhere is, named at its line (the
 /// call runs in an async function resumed from the microtask queue, below stale exit
 /// frames of earlier calls).
 #[test]
@@ -1822,8 +1823,8 @@ fn node_tests_skipped_on_windows_are_no_finding() {
     let Some(r) = run("node-test-skips", &[], "node_test_skips.mjs") else {
         return;
     };
-    // TAP (`# pass 3`) or, from Node 23, the spec reporter (`ℹ pass 3`).
-    assert!(r.stdout.contains("pass 3"), "{}", r.stdout);
+    // TAP (`# pass 4`) or, from Node 23, the spec reporter (`ℹ pass 4`).
+    assert!(r.stdout.contains("pass 4"), "{}", r.stdout);
     only_finding_at(&r, "everywhere", "node_test_skips.mjs");
 }
 
