@@ -7,7 +7,8 @@
 //! there: `it.skipIf(isWindows)(...)` and `runIf` (Vitest), `test(name, { skip:
 //! process.platform === 'win32' }, fn)` (`node:test`, tap; also `{ skip }`), `(isWindows
 //! ? it.skip : it)(...)` (Jest, Mocha), also through a module-level name (`const
-//! itPosix = isWindows ? it.skip : it`), and Mocha's `if (isWindows) this.skip();`. What such code does on Linux never
+//! itPosix = isWindows ? it.skip : it`), and Mocha's `if (isWindows) this.skip();`, in
+//! the test or in a `before`/`beforeEach` hook of a suite around it. What such code does on Linux never
 //! happens on Windows, so it is no finding. Nor is what a function does that node calls
 //! back when only such code hands it on: `if (process.platform !== 'win32')
 //! process.on('exit', cleanup)` (see [`references_only_posix_only`]).
@@ -511,8 +512,15 @@ impl<'a> Js<'a> {
         // Inside a function declaration: it is hoisted, so it exists (and may be called
         // from anywhere) even when its enclosing function returned before it.
         let mut hoisted = false;
+        let mut in_test = false;
         for (open, close) in self.enclosing(at) {
             let header = self.header(open);
+            if in_test && matches!(header, Header::Function(_)) && self.suite_skipped_by_hook(open, close) {
+                return true;
+            }
+            if let Header::Function(start) = header {
+                in_test |= self.is_mocha_test(start);
+            }
             match header {
                 // Its own condition, and for `else if` the branches before it.
                 Header::If(cond, start)
@@ -744,23 +752,7 @@ impl<'a> Js<'a> {
     /// made so, or of `test(name, { skip: C }, fn)` with `C` truthy there (also
     /// `{ skip }`, a module-level `skip` made so).
     fn skipped_test(&self, start: usize) -> bool {
-        // The call whose argument list holds `start`: the nearest unmatched `(` before.
-        let b = self.code.as_bytes();
-        let mut depth = 0usize;
-        let mut open = None;
-        for i in (0..start).rev() {
-            match b[i] {
-                b')' | b']' | b'}' => depth += 1,
-                b'(' | b'[' | b'{' if depth > 0 => depth -= 1,
-                b'(' => {
-                    open = Some(i);
-                    break;
-                }
-                b'[' | b'{' | b';' => return false,
-                _ => {}
-            }
-        }
-        let Some(open) = open else {
+        let Some(open) = self.call_around(start) else {
             return false;
         };
         // The arguments before the function: `{ skip: C }`.
@@ -813,6 +805,118 @@ impl<'a> Js<'a> {
             }
         };
         self.skips(&callee_text, 0)
+    }
+
+    /// The `(` of the call whose argument list holds the function expression beginning
+    /// at `start`: the nearest unmatched `(` before it, with no `[`, `{` or `;` between.
+    fn call_around(&self, start: usize) -> Option<usize> {
+        let b = self.code.as_bytes();
+        let mut depth = 0usize;
+        for i in (0..start).rev() {
+            match b[i] {
+                b')' | b']' | b'}' => depth += 1,
+                b'(' | b'[' | b'{' if depth > 0 => depth -= 1,
+                b'(' => return Some(i),
+                b'[' | b'{' | b';' => return None,
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// Whether the function expression beginning at `start` is a Mocha test's: an
+    /// argument of `it(...)` or `specify(...)` (also `.only`).
+    fn is_mocha_test(&self, start: usize) -> bool {
+        self.call_around(start)
+            .is_some_and(|open| matches!(self.word_before(open).0, "it" | "specify" | "it.only" | "specify.only"))
+    }
+
+    /// Whether the suite whose body is the block `open..close` has, among its own
+    /// statements, a `before` or `beforeEach` hook that calls Mocha's `this.skip()` on
+    /// Windows: `before(function () { if (isWindows) this.skip(); })`. Mocha marks every
+    /// test of such a suite, and of the suites inside it, pending and runs none of them
+    /// (`this.skip()` in a hook: the "Inclusive tests" section of Mocha's documentation;
+    /// `Runner#hook` in `lib/runner.js`). The hook's `if` must be at its top level,
+    /// with a condition true on Windows and a body that calls `this.skip()`.
+    fn suite_skipped_by_hook(&self, open: usize, close: usize) -> bool {
+        let b = self.code.as_bytes();
+        let inner: Vec<(usize, usize)> = self
+            .blocks
+            .iter()
+            .copied()
+            .filter(|&(o, c)| o > open && c < close)
+            .collect();
+        let top_level = |i: usize| !inner.iter().any(|&(o, c)| o < i && i <= c);
+        let body = &self.code[open + 1..close];
+        for hook in ["before", "beforeEach"] {
+            for (p, _) in body.match_indices(hook) {
+                let k = open + 1 + p;
+                let after = self.code[k + hook.len()..].trim_start();
+                let word_start = k == 0
+                    || !(b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'_' || b[k - 1] == b'$' || b[k - 1] == b'.');
+                if !word_start || !after.starts_with('(') || !top_level(k) {
+                    continue;
+                }
+                let paren = self.code.len() - after.len();
+                let Some(end) = self.matching_paren(paren) else {
+                    continue;
+                };
+                // The hook's function: the outermost block inside its parentheses.
+                let Some(&(ho, hc)) = inner.iter().filter(|&&(o, c)| o > paren && c < end).min_by_key(|x| x.0) else {
+                    continue;
+                };
+                if !matches!(self.header(ho), Header::Function(_)) {
+                    continue;
+                }
+                if self.hook_skips(ho, hc) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Whether the hook whose body is the block `open..close` calls `this.skip()` on
+    /// Windows from an `if` at its top level: `if (C) this.skip();`, `if (C) return
+    /// this.skip();` or `if (C) { this.skip(); }`, `C` true there.
+    fn hook_skips(&self, open: usize, close: usize) -> bool {
+        let b = self.code.as_bytes();
+        let inner: Vec<(usize, usize)> = self
+            .blocks
+            .iter()
+            .copied()
+            .filter(|&(o, c)| o > open && c < close)
+            .collect();
+        let top_level = |i: usize| !inner.iter().any(|&(o, c)| o < i && i <= c);
+        let mut i = open + 1;
+        while let Some(p) = self.code.get(i..close).and_then(|t| t.find("if")) {
+            let k = i + p;
+            i = k + 2;
+            let word = !(b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'_' || b[k - 1] == b'$' || b[k - 1] == b'.');
+            let after = self.code[k + 2..].trim_start();
+            if !word || !after.starts_with('(') || !top_level(k) {
+                continue;
+            }
+            let paren = self.code.len() - after.len();
+            let Some(end) = self.matching_paren(paren).filter(|&e| e < close) else {
+                continue;
+            };
+            let body = self.code[end + 1..close].trim_start();
+            let body_at = close - body.len();
+            let stmt = if body.starts_with('{') {
+                match inner.iter().find(|&&(o, _)| o == body_at) {
+                    Some(&(o, c)) => &self.code[o + 1..c],
+                    None => continue,
+                }
+            } else {
+                body.split([';', '\n']).next().unwrap_or("")
+            };
+            let skips = !stmt.contains('{') && stmt.contains("this.skip(");
+            if skips && self.eval(&self.src[paren + 1..end], 0) == Some(true) {
+                return true;
+            }
+        }
+        false
     }
 
     /// Whether `expr` (a test function chosen by platform: `C ? it.skip : it`) is a
@@ -1349,6 +1453,91 @@ test('skipped elsewhere', { noskip }, () => {
         assert!(!posix_only(linux, "// here"));
         let unknown = "const skip = !process.env.CI;\ntest('t', { skip }, () => {\n  fs.unlinkSync(p); // here\n});\n";
         assert!(!posix_only(unknown, "// here"));
+    }
+
+    #[test]
+    fn mocha_suites_skipped_by_a_hook() {
+        let src = r#"
+const isWindows = process.platform === 'win32';
+describe('posix only', function () {
+  before(function () {
+    if (isWindows) this.skip();
+  });
+  after(function () {
+    fs.rmSync(dir, { recursive: true }); // after hook
+  });
+  it('removes', function () {
+    fs.unlinkSync(p); // in a test
+  });
+  describe('inner', () => {
+    it('removes too', async () => {
+      fs.unlinkSync(p); // in an inner suite
+    });
+  });
+  function helper() {
+    fs.unlinkSync(p); // helper
+  }
+});
+describe('each', function () {
+  beforeEach(function () {
+    if (process.platform === 'win32') {
+      return this.skip();
+    }
+  });
+  it('removes', () => {
+    fs.unlinkSync(p); // beforeEach skip
+  });
+});
+describe('linux skipped', function () {
+  before(function () {
+    if (process.platform === 'linux') this.skip();
+  });
+  it('removes', () => {
+    fs.unlinkSync(p); // skipped on linux
+  });
+});
+describe('nested hook', function () {
+  describe('other', function () {
+    before(function () {
+      if (isWindows) this.skip();
+    });
+  });
+  it('removes', () => {
+    fs.unlinkSync(p); // sibling suite's hook
+  });
+});
+describe('conditional hook', function () {
+  if (process.env.X) {
+    before(function () {
+      if (isWindows) this.skip();
+    });
+  }
+  it('removes', () => {
+    fs.unlinkSync(p); // hook under a condition
+  });
+});
+describe('return only', function () {
+  before(function () {
+    if (isWindows) return;
+  });
+  it('removes', () => {
+    fs.unlinkSync(p); // hook returns
+  });
+});
+"#;
+        assert!(posix_only(src, "// in a test"));
+        assert!(posix_only(src, "// in an inner suite"));
+        assert!(posix_only(src, "// beforeEach skip"));
+        for m in [
+            "// after hook",
+            "// helper",
+            "// skipped on linux",
+            "// sibling suite's hook",
+            "// hook under a condition",
+            "// hook returns",
+        ] {
+            assert!(!posix_only(src, m), "{m}");
+        }
     }
 
     #[test]

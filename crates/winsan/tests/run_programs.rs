@@ -1828,6 +1828,19 @@ fn node_tests_skipped_on_windows_are_no_finding() {
     only_finding_at(&r, "everywhere", "node_test_skips.mjs");
 }
 
+/// A Mocha suite whose `before` hook calls `this.skip()` on Windows runs no test there:
+/// its test's unlink of a held file is no finding; the test of the suite without the hook
+/// is, named at its line.
+#[test]
+fn node_mocha_suite_skipped_by_its_hook_is_no_finding() {
+    let prog = "node_mocha_hooks.js";
+    let Some(r) = run("node-mocha-hooks", &[], prog) else {
+        return;
+    };
+    assert_eq!(r.stdout, "2 passing, 0 pending\n");
+    only_finding_at(&r, "everywhere", prog);
+}
+
 /// Optimized code: after 20,000 calls V8 compiles `clean` with `remove` and node's
 /// `fs.unlinkSync` inlined into it, one machine frame for three functions. The finding
 /// still names each function at its line, from the code's source position table and its
