@@ -2,16 +2,17 @@
 //!
 //! Node programs keep their POSIX-only code apart by testing the platform at run time:
 //! `if (process.platform !== 'win32') { ... }`, the `else` of `if (process.platform ===
-//! 'win32')`, `if (isWindows) return;` before the call, the right operand of
-//! `process.platform !== 'win32' && call()`, and in tests a test or suite skipped
-//! there: `it.skipIf(isWindows)(...)` and `runIf` (Vitest), `test(name, { skip:
-//! process.platform === 'win32' }, fn)` (`node:test`, tap; also `{ skip }`), `(isWindows
-//! ? it.skip : it)(...)` (Jest, Mocha), also through a module-level name (`const
-//! itPosix = isWindows ? it.skip : it`), and Mocha's `if (isWindows) this.skip();`, in
-//! the test or in a `before`/`beforeEach` hook of a suite around it. What such code does on Linux never
-//! happens on Windows, so it is no finding. Nor is what a function does that node calls
-//! back when only such code hands it on: `if (process.platform !== 'win32')
-//! process.on('exit', cleanup)` (see [`references_only_posix_only`]).
+//! 'win32')`, `if (isWindows) return;` (or `process.exit()`, also at a module's top
+//! level) before the call, the right operand of `process.platform !== 'win32' &&
+//! call()`, and in tests a test or suite skipped there: `it.skipIf(isWindows)(...)` and
+//! `runIf` (Vitest), `test(name, { skip: process.platform === 'win32' }, fn)`
+//! (`node:test`, tap; also `{ skip }`), `(isWindows ? it.skip : it)(...)` (Jest, Mocha),
+//! also through a module-level name (`const itPosix = isWindows ? it.skip : it`), and
+//! Mocha's `if (isWindows) this.skip();`, in the test or in a `before`/`beforeEach` hook
+//! of a suite around it. What such code does on Linux never happens on Windows, so it is
+//! no finding. Nor is what a function does that node calls back when only such code
+//! hands it on: `if (process.platform !== 'win32') process.on('exit', cleanup)` (see
+//! [`references_only_posix_only`]).
 //!
 //! As for Python ([`crate::pysource`]) and Go ([`crate::gosource`]), this reads text, not a
 //! parse tree: comments and the insides of string, template and regular expression
@@ -546,7 +547,8 @@ impl<'a> Js<'a> {
                 hoisted |= self.is_declaration(start);
             }
         }
-        false
+        // The module's own statements: `if (isWindows) process.exit(0)` before the line.
+        !hoisted && self.exits_between(0, self.code.len(), at)
     }
 
     /// Whether the statement at `at` is the body of an `if` without braces that does not
@@ -701,15 +703,23 @@ impl<'a> Js<'a> {
     /// `if (COND) { ...; return; }` (also `throw`, Mocha's `this.skip()`), `COND` true
     /// there, a statement of the block itself before `at`.
     fn exits_before(&self, open: usize, close: usize, at: usize) -> bool {
+        self.exits_between(open + 1, close, at)
+    }
+
+    /// [`Js::exits_before`] for the statements from offset `from` to `close`: a block's
+    /// (from its `{` on) or the module's own (from its start; a CommonJS module may
+    /// `return` there, node wrapping it in a function, `wrapSafe` in
+    /// `lib/internal/modules/cjs/loader.js`).
+    fn exits_between(&self, from: usize, close: usize, at: usize) -> bool {
         let b = self.code.as_bytes();
         let inner: Vec<(usize, usize)> = self
             .blocks
             .iter()
             .copied()
-            .filter(|&(o, c)| o > open && c < close)
+            .filter(|&(o, c)| o >= from && c < close)
             .collect();
         let top_level = |i: usize| !inner.iter().any(|&(o, c)| o < i && i <= c);
-        let mut i = open + 1;
+        let mut i = from;
         let end = at.min(close);
         while let Some(p) = self.code.get(i..end).and_then(|t| t.find("if")) {
             let k = i + p;
@@ -1025,7 +1035,8 @@ enum Header {
 }
 
 /// Whether a statement or block body always leaves: `return`, `throw`, Mocha's
-/// `this.skip()`, at its top level.
+/// `this.skip()`, `process.exit()` (which ends the process: node's `process.reallyExit`
+/// does not return), at its top level.
 fn leaves(body: &str) -> bool {
     let words = |w: &str| {
         body.match_indices(w).any(|(i, _)| {
@@ -1035,7 +1046,12 @@ fn leaves(body: &str) -> bool {
                 && !after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
         })
     };
-    !body.contains('{') && (words("return") || words("throw") || body.contains("this.skip()"))
+    let exits = body.match_indices("process.exit").any(|(i, _)| {
+        let before = body[..i].chars().next_back();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
+            && body[i + "process.exit".len()..].trim_start().starts_with('(')
+    });
+    !body.contains('{') && (words("return") || words("throw") || body.contains("this.skip()") || exits)
 }
 
 /// The value on Windows of an expression naming the platform: `process.platform` and
@@ -1538,6 +1554,40 @@ describe('return only', function () {
         ] {
             assert!(!posix_only(src, m), "{m}");
         }
+    }
+
+    #[test]
+    fn a_module_left_early_on_windows() {
+        let tap = r#"
+const t = require('tap');
+fs.writeFileSync(p, 'x'); // before
+if (process.platform === 'win32') {
+  t.plan(0, 'no delete sharing on windows');
+  process.exit(0);
+}
+fs.unlinkSync(p); // after exit
+t.test('x', async () => {
+  fs.unlinkSync(p); // in a test after exit
+});
+function helper() {
+  fs.unlinkSync(p); // hoisted
+}
+"#;
+        assert!(!posix_only(tap, "// before"));
+        assert!(posix_only(tap, "// after exit"));
+        assert!(posix_only(tap, "// in a test after exit"));
+        assert!(!posix_only(tap, "// hoisted"));
+        let cjs = "if (isWindows) return\nfs.unlinkSync(p) // after return\n";
+        assert!(!posix_only(cjs, "// after return"), "isWindows is not known here");
+        let cjs =
+            "const isWindows = process.platform === 'win32'\nif (isWindows) return\nfs.unlinkSync(p) // after return\n";
+        assert!(posix_only(cjs, "// after return"));
+        let code = "if (isWindows) process.exitCode = 1\nfs.unlinkSync(p) // exit code\n";
+        assert!(!posix_only(code, "// exit code"));
+        let code = "const isWindows = process.platform === 'win32'\nif (isWindows) process.exitCode = 1\nfs.unlinkSync(p) // exit code\n";
+        assert!(!posix_only(code, "// exit code"));
+        let linux = "if (process.platform === 'linux') process.exit(0)\nfs.unlinkSync(p) // linux exits\n";
+        assert!(!posix_only(linux, "// linux exits"));
     }
 
     #[test]

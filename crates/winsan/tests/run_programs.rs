@@ -1828,6 +1828,18 @@ fn node_tests_skipped_on_windows_are_no_finding() {
     only_finding_at(&r, "everywhere", "node_test_skips.mjs");
 }
 
+/// A module that calls `process.exit` on Windows before its POSIX-only part: an unlink of
+/// a held file after that is no finding; the one before it is, named at its line.
+#[test]
+fn node_module_left_early_on_windows_is_no_finding_after_its_exit() {
+    let prog = "node_module_left_on_windows.js";
+    let Some(r) = run("node-module-left", &[], prog) else {
+        return;
+    };
+    assert_eq!(r.stdout, "done\n");
+    only_finding_at(&r, "everywhere", prog);
+}
+
 /// A Mocha suite whose `before` hook calls `this.skip()` on Windows runs no test there:
 /// its test's unlink of a held file is no finding; the test of the suite without the hook
 /// is, named at its line.
