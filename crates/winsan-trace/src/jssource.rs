@@ -637,7 +637,9 @@ impl<'a> Js<'a> {
         if text.contains(';') {
             return false;
         }
-        let stmt = &self.src[start..start + text.len()];
+        let Some(stmt) = self.src.get(start..start + text.len()) else {
+            return false;
+        };
         if split_once_top(stmt, ",").is_some() || ternary(stmt).is_some() || split_once_top(stmt, "??").is_some() {
             return false;
         }
@@ -1641,6 +1643,12 @@ process.env.X === 'a' && fs.unlinkSync(p); // unknown
             "// unknown",
         ] {
             assert!(!posix_only(src, m), "{m}");
+        }
+        // Text that is not ASCII in literals and comments, on lines read as statements.
+        let odd =
+            "isWindows || log('é') // é\nconst t = `é\né` && f('ü')\n/* é\né */ !isWindows &&\n  g('é')\n&&\n||\n";
+        for line in 1..=7 {
+            let _ = line_is_posix_only(odd, line);
         }
     }
 
