@@ -287,6 +287,10 @@ struct Js<'a> {
     /// Module-level `const NAME = EXPR`.
     consts: HashMap<String, String>,
     imported: Imported,
+    /// Whether the file takes node's test runner (`node:test`, or `test` by its old
+    /// name), where `this.skip()` in a test or hook marks it skipped and goes on: the
+    /// rest of its body still runs (`TestContext#skip`; measured with Node 20 and 24).
+    node_test: bool,
 }
 
 impl<'a> Js<'a> {
@@ -306,12 +310,22 @@ impl<'a> Js<'a> {
             }
         }
         let imported = Imported::of(src, &code);
+        let node_test = [
+            "node:test",
+            "from 'test'",
+            "from \"test\"",
+            "require('test')",
+            "require(\"test\")",
+        ]
+        .iter()
+        .any(|m| src.contains(m));
         let mut js = Js {
             src,
             code,
             blocks,
             consts: HashMap::new(),
             imported,
+            node_test,
         };
         js.consts = js.module_constants();
         js
@@ -744,12 +758,12 @@ impl<'a> Js<'a> {
             }
             let exits = if body.starts_with('{') {
                 match self.blocks.iter().find(|&&(o, _)| o == body_at) {
-                    Some(&(o, c)) if c < at => leaves(&self.code[o + 1..c]),
+                    Some(&(o, c)) if c < at => leaves(&self.code[o + 1..c], self.node_test),
                     _ => false,
                 }
             } else {
                 let stmt = body.split([';', '\n']).next().unwrap_or("");
-                leaves(stmt)
+                leaves(stmt, self.node_test)
             };
             if exits && self.eval(cond, 0) == Some(true) {
                 return true;
@@ -849,8 +863,16 @@ impl<'a> Js<'a> {
     /// test of such a suite, and of the suites inside it, pending and runs none of them
     /// (`this.skip()` in a hook: the "Inclusive tests" section of Mocha's documentation;
     /// `Runner#hook` in `lib/runner.js`). The hook's `if` must be at its top level,
-    /// with a condition true on Windows and a body that calls `this.skip()`.
+    /// with a condition true on Windows and a body that calls `this.skip()`. Only Mocha's
+    /// hooks, its globals or taken from `mocha`: `node:test` also has `before` and
+    /// `beforeEach`, and there `this.skip()` in `beforeEach` reports the test skipped but
+    /// still runs its body (`TestContext#skip` only marks it; measured with Node 20 and
+    /// 24); a file that names `node:test`, or takes the hooks from another module, is not
+    /// read so.
     fn suite_skipped_by_hook(&self, open: usize, close: usize) -> bool {
+        if self.node_test || self.hooks_imported_from_elsewhere() {
+            return false;
+        }
         let b = self.code.as_bytes();
         let inner: Vec<(usize, usize)> = self
             .blocks
@@ -886,6 +908,33 @@ impl<'a> Js<'a> {
             }
         }
         false
+    }
+
+    /// Whether `before` or `beforeEach` is taken by name from a module other than
+    /// `mocha`: `import { before } from 'vitest'`, `const { beforeEach } =
+    /// require('test')`.
+    fn hooks_imported_from_elsewhere(&self) -> bool {
+        self.code.match_indices('{').any(|(i, _)| {
+            let Some(close) = self.code[i..].find('}').map(|c| i + c) else {
+                return false;
+            };
+            let names = &self.code[i + 1..close];
+            let hooks = names.split(',').any(|n| {
+                let n = n.split(':').next().unwrap_or("").trim();
+                n == "before" || n == "beforeEach"
+            });
+            let after = self.src[close + 1..].trim_start();
+            let module = after
+                .strip_prefix("from")
+                .or_else(|| {
+                    after
+                        .strip_prefix('=')
+                        .map(|a| a.trim_start())
+                        .and_then(|a| a.strip_prefix("require("))
+                })
+                .map(str::trim_start);
+            hooks && module.is_some_and(|m| !["'mocha'", "\"mocha\""].iter().any(|q| m.starts_with(q)))
+        })
     }
 
     /// Whether the hook whose body is the block `open..close` calls `this.skip()` on
@@ -1037,9 +1086,9 @@ enum Header {
 }
 
 /// Whether a statement or block body always leaves: `return`, `throw`, Mocha's
-/// `this.skip()`, `process.exit()` (which ends the process: node's `process.reallyExit`
-/// does not return), at its top level.
-fn leaves(body: &str) -> bool {
+/// `this.skip()` (unless `this_skip_goes_on`), `process.exit()` (which ends the process:
+/// node's `process.reallyExit` does not return), at its top level.
+fn leaves(body: &str, this_skip_goes_on: bool) -> bool {
     let words = |w: &str| {
         body.match_indices(w).any(|(i, _)| {
             let before = body[..i].chars().next_back();
@@ -1053,7 +1102,8 @@ fn leaves(body: &str) -> bool {
         !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
             && body[i + "process.exit".len()..].trim_start().starts_with('(')
     });
-    !body.contains('{') && (words("return") || words("throw") || body.contains("this.skip()") || exits)
+    let skips = !this_skip_goes_on && body.contains("this.skip()");
+    !body.contains('{') && (words("return") || words("throw") || skips || exits)
 }
 
 /// The value on Windows of an expression naming the platform: `process.platform` and
@@ -1371,6 +1421,12 @@ it('works', function () {
         assert!(!posix_only(src, "// before return"));
         assert!(!posix_only(src, "// return in a loop"));
         assert!(posix_only(src, "// mocha skip"));
+        let node_test = format!("import {{ it }} from 'node:test';\n{src}");
+        assert!(
+            !posix_only(&node_test, "// mocha skip"),
+            "node:test's this.skip() goes on"
+        );
+        assert!(posix_only(&node_test, "// after return"));
     }
 
     #[test]
@@ -1545,6 +1601,17 @@ describe('return only', function () {
 "#;
         assert!(posix_only(src, "// in a test"));
         assert!(posix_only(src, "// in an inner suite"));
+        let mocha = format!("const {{ describe, before, it }} = require('mocha');\n{src}");
+        assert!(posix_only(&mocha, "// in a test"));
+        for other in [
+            "import { describe, before, beforeEach, it } from 'node:test';",
+            "const { describe, before, beforeEach, it } = require('test');",
+            "import { before, beforeEach } from 'vitest';",
+        ] {
+            let other = format!("{other}\n{src}");
+            assert!(!posix_only(&other, "// in a test"), "{other}");
+            assert!(!posix_only(&other, "// beforeEach skip"), "{other}");
+        }
         assert!(posix_only(src, "// beforeEach skip"));
         for m in [
             "// after hook",

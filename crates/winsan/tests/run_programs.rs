@@ -1815,17 +1815,25 @@ fn node_file_streams_name_who_waits_for_them() {
 }
 
 /// Tests that node:test skips on Windows (by their options, also `{ skip }` in shorthand,
-/// or `it.skip` chosen by platform) are no finding; the test that runs everywhere is, named at its line (the
-/// call runs in an async function resumed from the microtask queue, below stale exit
-/// frames of earlier calls).
+/// or `it.skip` chosen by platform) are no finding; the test that runs everywhere is,
+/// named at its line (the call runs in an async function resumed from the microtask
+/// queue, below stale exit frames of earlier calls), and so is one that calls
+/// `this.skip()` on Windows: node:test marks it skipped and runs the rest of its body.
 #[test]
 fn node_tests_skipped_on_windows_are_no_finding() {
     let Some(r) = run("node-test-skips", &[], "node_test_skips.mjs") else {
         return;
     };
-    // TAP (`# pass 4`) or, from Node 23, the spec reporter (`ℹ pass 4`).
-    assert!(r.stdout.contains("pass 4"), "{}", r.stdout);
-    only_finding_at(&r, "everywhere", "node_test_skips.mjs");
+    // TAP (`# pass 5`) or, from Node 23, the spec reporter (`ℹ pass 5`).
+    assert!(r.stdout.contains("pass 5"), "{}", r.stdout);
+    assert_eq!(r.findings().len(), 2, "{}", r.stderr);
+    for (name, marker) in [
+        ("everywhere", "refused on Windows"),
+        ("goes-on", "still runs on Windows"),
+    ] {
+        let f = r.finding_on(name);
+        assert_eq!(f["stack"][0]["line"], line_of("node_test_skips.mjs", marker), "{f}");
+    }
 }
 
 /// A module that calls `process.exit` on Windows before its POSIX-only part: an unlink of
