@@ -1,10 +1,11 @@
-// Code a Node program runs only off Windows is no finding: five unlinks of files a
-// Python child holds open, four of them under a test of the platform (a branch, an
-// else, an early return, an else-if chain); only the fifth is reported.
+// Code a Node program runs only off Windows is no finding: six unlinks of files a
+// Python child holds open, five of them under a test of the platform (a branch, an
+// else, an early return, an else-if chain, the right operand of `&&`); only the sixth
+// is reported.
 const fs = require('fs'); const path = require('path'); const cp = require('child_process');
 const dir = process.argv[2];
 const isWindows = process.platform === 'win32';
-const files = ['branch', 'else', 'return', 'chain', 'plain'].map((n) => path.join(dir, n));
+const files = ['branch', 'else', 'return', 'chain', 'and', 'plain'].map((n) => path.join(dir, n));
 files.forEach((p) => fs.writeFileSync(p, 'x'));
 
 function removeOffWindows(p) {
@@ -32,7 +33,8 @@ child.stdout.once('data', () => {
   } else {
     fs.unlinkSync(files[3]);
   }
-  fs.unlinkSync(files[4]); // refused on Windows
+  process.platform !== 'win32' && fs.unlinkSync(files[4]);
+  fs.unlinkSync(files[5]); // refused on Windows
   child.stdin.end();
   child.on('exit', () => console.log('done'));
 });

@@ -2,14 +2,17 @@
 //!
 //! Node programs keep their POSIX-only code apart by testing the platform at run time:
 //! `if (process.platform !== 'win32') { ... }`, the `else` of `if (process.platform ===
-//! 'win32')`, `if (isWindows) return;` before the call, and in tests a test or suite
-//! skipped there: `it.skipIf(isWindows)(...)` and `runIf` (Vitest), `test(name, { skip:
-//! process.platform === 'win32' }, fn)` (`node:test`), `(isWindows ? it.skip : it)(...)`
-//! (Jest, Mocha), also through a module-level name (`const itPosix = isWindows ? it.skip
-//! : it`), and Mocha's `if (isWindows) this.skip();`. What such code does on Linux never
-//! happens on Windows, so it is no finding. Nor is what a function does that node calls
-//! back when only such code hands it on: `if (process.platform !== 'win32')
-//! process.on('exit', cleanup)` (see [`references_only_posix_only`]).
+//! 'win32')`, `if (isWindows) return;` (or `process.exit()`, also at a module's top
+//! level) before the call, the right operand of `process.platform !== 'win32' &&
+//! call()`, and in tests a test or suite skipped there: `it.skipIf(isWindows)(...)` and
+//! `runIf` (Vitest), `test(name, { skip: process.platform === 'win32' }, fn)`
+//! (`node:test`, tap; also `{ skip }`), `(isWindows ? it.skip : it)(...)` (Jest, Mocha),
+//! also through a module-level name (`const itPosix = isWindows ? it.skip : it`), and
+//! Mocha's `if (isWindows) this.skip();`, in the test or in a `before`/`beforeEach` hook
+//! of a suite around it. What such code does on Linux never happens on Windows, so it is
+//! no finding. Nor is what a function does that node calls back when only such code
+//! hands it on: `if (process.platform !== 'win32') process.on('exit', cleanup)` (see
+//! [`references_only_posix_only`]).
 //!
 //! As for Python ([`crate::pysource`]) and Go ([`crate::gosource`]), this reads text, not a
 //! parse tree: comments and the insides of string, template and regular expression
@@ -274,6 +277,10 @@ struct Js<'a> {
     /// Module-level `const NAME = EXPR`.
     consts: HashMap<String, String>,
     imported: Imported,
+    /// Whether the file takes node's test runner (`node:test`, or `test` by its old
+    /// name), where `this.skip()` in a test or hook marks it skipped and goes on: the
+    /// rest of its body still runs (`TestContext#skip`; measured with Node 20 and 24).
+    node_test: bool,
 }
 
 impl<'a> Js<'a> {
@@ -293,12 +300,22 @@ impl<'a> Js<'a> {
             }
         }
         let imported = Imported::of(src, &code);
+        let node_test = [
+            "node:test",
+            "from 'test'",
+            "from \"test\"",
+            "require('test')",
+            "require(\"test\")",
+        ]
+        .iter()
+        .any(|m| src.contains(m));
         let mut js = Js {
             src,
             code,
             blocks,
             consts: HashMap::new(),
             imported,
+            node_test,
         };
         js.consts = js.module_constants();
         js
@@ -494,14 +511,21 @@ impl<'a> Js<'a> {
 
     /// Whether code at offset `at` runs only where the platform is not Windows.
     fn posix_only_at(&self, at: usize) -> bool {
-        if self.braceless_body_off_windows(at) {
+        if self.braceless_body_off_windows(at) || self.short_circuited_off_windows(at) {
             return true;
         }
         // Inside a function declaration: it is hoisted, so it exists (and may be called
         // from anywhere) even when its enclosing function returned before it.
         let mut hoisted = false;
+        let mut in_test = false;
         for (open, close) in self.enclosing(at) {
             let header = self.header(open);
+            if in_test && matches!(header, Header::Function(_)) && self.suite_skipped_by_hook(open, close) {
+                return true;
+            }
+            if let Header::Function(start) = header {
+                in_test |= self.is_mocha_test(start);
+            }
             match header {
                 // Its own condition, and for `else if` the branches before it.
                 Header::If(cond, start)
@@ -517,11 +541,18 @@ impl<'a> Js<'a> {
             if !hoisted && self.exits_before(open, close, at) {
                 return true;
             }
+            // A function or block made in an operand cut short on Windows.
+            let line = self.code[..open].rfind('\n').map_or(0, |i| i + 1);
+            let first = line + (self.code[line..open].len() - self.code[line..open].trim_start().len());
+            if !hoisted && self.short_circuited_off_windows(first) {
+                return true;
+            }
             if let Header::Function(start) = header {
                 hoisted |= self.is_declaration(start);
             }
         }
-        false
+        // The module's own statements: `if (isWindows) process.exit(0)` before the line.
+        !hoisted && self.exits_between(0, self.code.len(), at)
     }
 
     /// Whether the statement at `at` is the body of an `if` without braces that does not
@@ -568,6 +599,60 @@ impl<'a> Js<'a> {
             None => !body.is_empty(),
         };
         whole && self.eval(&self.src[paren + 1..close], 0) == Some(false)
+    }
+
+    /// Whether the line beginning at `at` (its first character that is not blank) is in
+    /// an expression statement that Windows cuts short before it:
+    /// `process.platform !== 'win32' && call()` (`&&` after an operand false there) or
+    /// `isWindows || call()` (`||` after one true there), the statement beginning on
+    /// this line or on lines above each ending with the operator. JavaScript evaluates
+    /// the right operand of `&&` only when the left is truthy and of `||` only when it
+    /// is falsy (ECMA-262, "Binary Logical Operators"), and the operand known on Windows
+    /// is a test of the platform, which does nothing else. A statement that may go on
+    /// from the line before (that line ends with another operator, a `,` or an opening
+    /// bracket, or this one begins with `(`, `[`, a template, `+`, `-` or `/`), more
+    /// than one statement on the line, a `,` or `?` at the top level: no.
+    fn short_circuited_off_windows(&self, at: usize) -> bool {
+        let line_start = |i: usize| self.code[..i].rfind('\n').map_or(0, |n| n + 1);
+        let first_code = |l: usize| l + (self.code[l..].len() - self.code[l..].trim_start_matches([' ', '\t']).len());
+        // Back over the lines that end with `&&` or `||` to where the statement begins.
+        let mut start = at;
+        loop {
+            let before = self.code[..line_start(start)].trim_end();
+            if !(before.ends_with("&&") || before.ends_with("||")) {
+                let ends_statement = before.is_empty()
+                    || before.ends_with(|c: char| {
+                        c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | ')' | ']' | '}' | ';' | '\'' | '"')
+                    });
+                if !ends_statement
+                    || self.code[start..].starts_with(['(', '[', '`', '+', '-', '/'])
+                    || self.code[start..].starts_with("&&")
+                    || self.code[start..].starts_with("||")
+                {
+                    return false;
+                }
+                break;
+            }
+            start = first_code(line_start(before.len()));
+        }
+        let line_end = self.code[at..].find('\n').map_or(self.code.len(), |i| at + i);
+        let text = self.code[start..line_end].trim_end();
+        let text = text.strip_suffix(';').unwrap_or(text);
+        if text.contains(';') {
+            return false;
+        }
+        let Some(stmt) = self.src.get(start..start + text.len()) else {
+            return false;
+        };
+        if split_once_top(stmt, ",").is_some() || ternary(stmt).is_some() || split_once_top(stmt, "??").is_some() {
+            return false;
+        }
+        let ors = split_top(stmt, "||");
+        if ors.len() > 1 {
+            return self.eval(ors[0], 0) == Some(true);
+        }
+        let ands = split_top(stmt, "&&");
+        ands.len() > 1 && self.eval(ands[0], 0) == Some(false)
     }
 
     /// Whether the function beginning at `start` is a declaration (`function f() {}` or
@@ -624,15 +709,23 @@ impl<'a> Js<'a> {
     /// `if (COND) { ...; return; }` (also `throw`, Mocha's `this.skip()`), `COND` true
     /// there, a statement of the block itself before `at`.
     fn exits_before(&self, open: usize, close: usize, at: usize) -> bool {
+        self.exits_between(open + 1, close, at)
+    }
+
+    /// [`Js::exits_before`] for the statements from offset `from` to `close`: a block's
+    /// (from its `{` on) or the module's own (from its start; a CommonJS module may
+    /// `return` there, node wrapping it in a function, `wrapSafe` in
+    /// `lib/internal/modules/cjs/loader.js`).
+    fn exits_between(&self, from: usize, close: usize, at: usize) -> bool {
         let b = self.code.as_bytes();
         let inner: Vec<(usize, usize)> = self
             .blocks
             .iter()
             .copied()
-            .filter(|&(o, c)| o > open && c < close)
+            .filter(|&(o, c)| o >= from && c < close)
             .collect();
         let top_level = |i: usize| !inner.iter().any(|&(o, c)| o < i && i <= c);
-        let mut i = open + 1;
+        let mut i = from;
         let end = at.min(close);
         while let Some(p) = self.code.get(i..end).and_then(|t| t.find("if")) {
             let k = i + p;
@@ -655,12 +748,12 @@ impl<'a> Js<'a> {
             }
             let exits = if body.starts_with('{') {
                 match self.blocks.iter().find(|&&(o, _)| o == body_at) {
-                    Some(&(o, c)) if c < at => leaves(&self.code[o + 1..c]),
+                    Some(&(o, c)) if c < at => leaves(&self.code[o + 1..c], self.node_test),
                     _ => false,
                 }
             } else {
                 let stmt = body.split([';', '\n']).next().unwrap_or("");
-                leaves(stmt)
+                leaves(stmt, self.node_test)
             };
             if exits && self.eval(cond, 0) == Some(true) {
                 return true;
@@ -672,25 +765,10 @@ impl<'a> Js<'a> {
     /// Whether the function expression beginning at `start` is a test or suite that is
     /// skipped on Windows: an argument of `it.skipIf(C)(...)` with `C` true there (or
     /// `runIf(C)` with `C` false), of `(C ? it.skip : it)(...)` or a module-level name
-    /// made so, or of `test(name, { skip: C }, fn)` with `C` truthy there.
+    /// made so, or of `test(name, { skip: C }, fn)` with `C` truthy there (also
+    /// `{ skip }`, a module-level `skip` made so).
     fn skipped_test(&self, start: usize) -> bool {
-        // The call whose argument list holds `start`: the nearest unmatched `(` before.
-        let b = self.code.as_bytes();
-        let mut depth = 0usize;
-        let mut open = None;
-        for i in (0..start).rev() {
-            match b[i] {
-                b')' | b']' | b'}' => depth += 1,
-                b'(' | b'[' | b'{' if depth > 0 => depth -= 1,
-                b'(' => {
-                    open = Some(i);
-                    break;
-                }
-                b'[' | b'{' | b';' => return false,
-                _ => {}
-            }
-        }
-        let Some(open) = open else {
+        let Some(open) = self.call_around(start) else {
             return false;
         };
         // The arguments before the function: `{ skip: C }`.
@@ -705,6 +783,14 @@ impl<'a> Js<'a> {
             if self.eval(&self.src[value_start..end], 0) == Some(true) {
                 return true;
             }
+        }
+        // The same by shorthand, `{ skip }`: the property's value is the name's.
+        let args = &self.code[open + 1..start];
+        let shorthand = args.match_indices("skip").any(|(i, _)| {
+            args[..i].trim_end().ends_with(['{', ',']) && args[i + 4..].trim_start().starts_with([',', '}'])
+        });
+        if shorthand && self.eval("skip", 0) == Some(true) {
+            return true;
         }
         let callee = self.code[..open].trim_end();
         let end = callee.len();
@@ -735,6 +821,153 @@ impl<'a> Js<'a> {
             }
         };
         self.skips(&callee_text, 0)
+    }
+
+    /// The `(` of the call whose argument list holds the function expression beginning
+    /// at `start`: the nearest unmatched `(` before it, with no `[`, `{` or `;` between.
+    fn call_around(&self, start: usize) -> Option<usize> {
+        let b = self.code.as_bytes();
+        let mut depth = 0usize;
+        for i in (0..start).rev() {
+            match b[i] {
+                b')' | b']' | b'}' => depth += 1,
+                b'(' | b'[' | b'{' if depth > 0 => depth -= 1,
+                b'(' => return Some(i),
+                b'[' | b'{' | b';' => return None,
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// Whether the function expression beginning at `start` is a Mocha test's: an
+    /// argument of `it(...)` or `specify(...)` (also `.only`).
+    fn is_mocha_test(&self, start: usize) -> bool {
+        self.call_around(start)
+            .is_some_and(|open| matches!(self.word_before(open).0, "it" | "specify" | "it.only" | "specify.only"))
+    }
+
+    /// Whether the suite whose body is the block `open..close` has, among its own
+    /// statements, a `before` or `beforeEach` hook that calls Mocha's `this.skip()` on
+    /// Windows: `before(function () { if (isWindows) this.skip(); })`. Mocha marks every
+    /// test of such a suite, and of the suites inside it, pending and runs none of them
+    /// (`this.skip()` in a hook: the "Inclusive tests" section of Mocha's documentation;
+    /// `Runner#hook` in `lib/runner.js`). The hook's `if` must be at its top level,
+    /// with a condition true on Windows and a body that calls `this.skip()`. Only Mocha's
+    /// hooks, its globals or taken from `mocha`: `node:test` also has `before` and
+    /// `beforeEach`, and there `this.skip()` in `beforeEach` reports the test skipped but
+    /// still runs its body (`TestContext#skip` only marks it; measured with Node 20 and
+    /// 24); a file that names `node:test`, or takes the hooks from another module, is not
+    /// read so.
+    fn suite_skipped_by_hook(&self, open: usize, close: usize) -> bool {
+        if self.node_test || self.hooks_imported_from_elsewhere() {
+            return false;
+        }
+        let b = self.code.as_bytes();
+        let inner: Vec<(usize, usize)> = self
+            .blocks
+            .iter()
+            .copied()
+            .filter(|&(o, c)| o > open && c < close)
+            .collect();
+        let top_level = |i: usize| !inner.iter().any(|&(o, c)| o < i && i <= c);
+        let body = &self.code[open + 1..close];
+        for hook in ["before", "beforeEach"] {
+            for (p, _) in body.match_indices(hook) {
+                let k = open + 1 + p;
+                let after = self.code[k + hook.len()..].trim_start();
+                let word_start = k == 0
+                    || !(b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'_' || b[k - 1] == b'$' || b[k - 1] == b'.');
+                if !word_start || !after.starts_with('(') || !top_level(k) {
+                    continue;
+                }
+                let paren = self.code.len() - after.len();
+                let Some(end) = self.matching_paren(paren) else {
+                    continue;
+                };
+                // The hook's function: the outermost block inside its parentheses.
+                let Some(&(ho, hc)) = inner.iter().filter(|&&(o, c)| o > paren && c < end).min_by_key(|x| x.0) else {
+                    continue;
+                };
+                if !matches!(self.header(ho), Header::Function(_)) {
+                    continue;
+                }
+                if self.hook_skips(ho, hc) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Whether `before` or `beforeEach` is taken by name from a module other than
+    /// `mocha`: `import { before } from 'vitest'`, `const { beforeEach } =
+    /// require('test')`.
+    fn hooks_imported_from_elsewhere(&self) -> bool {
+        self.code.match_indices('{').any(|(i, _)| {
+            let Some(close) = self.code[i..].find('}').map(|c| i + c) else {
+                return false;
+            };
+            let names = &self.code[i + 1..close];
+            let hooks = names.split(',').any(|n| {
+                let n = n.split(':').next().unwrap_or("").trim();
+                n == "before" || n == "beforeEach"
+            });
+            let after = self.src[close + 1..].trim_start();
+            let module = after
+                .strip_prefix("from")
+                .or_else(|| {
+                    after
+                        .strip_prefix('=')
+                        .map(|a| a.trim_start())
+                        .and_then(|a| a.strip_prefix("require("))
+                })
+                .map(str::trim_start);
+            hooks && module.is_some_and(|m| !["'mocha'", "\"mocha\""].iter().any(|q| m.starts_with(q)))
+        })
+    }
+
+    /// Whether the hook whose body is the block `open..close` calls `this.skip()` on
+    /// Windows from an `if` at its top level: `if (C) this.skip();`, `if (C) return
+    /// this.skip();` or `if (C) { this.skip(); }`, `C` true there.
+    fn hook_skips(&self, open: usize, close: usize) -> bool {
+        let b = self.code.as_bytes();
+        let inner: Vec<(usize, usize)> = self
+            .blocks
+            .iter()
+            .copied()
+            .filter(|&(o, c)| o > open && c < close)
+            .collect();
+        let top_level = |i: usize| !inner.iter().any(|&(o, c)| o < i && i <= c);
+        let mut i = open + 1;
+        while let Some(p) = self.code.get(i..close).and_then(|t| t.find("if")) {
+            let k = i + p;
+            i = k + 2;
+            let word = !(b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'_' || b[k - 1] == b'$' || b[k - 1] == b'.');
+            let after = self.code[k + 2..].trim_start();
+            if !word || !after.starts_with('(') || !top_level(k) {
+                continue;
+            }
+            let paren = self.code.len() - after.len();
+            let Some(end) = self.matching_paren(paren).filter(|&e| e < close) else {
+                continue;
+            };
+            let body = self.code[end + 1..close].trim_start();
+            let body_at = close - body.len();
+            let stmt = if body.starts_with('{') {
+                match inner.iter().find(|&&(o, _)| o == body_at) {
+                    Some(&(o, c)) => &self.code[o + 1..c],
+                    None => continue,
+                }
+            } else {
+                body.split([';', '\n']).next().unwrap_or("")
+            };
+            let skips = !stmt.contains('{') && stmt.contains("this.skip(");
+            if skips && self.eval(&self.src[paren + 1..end], 0) == Some(true) {
+                return true;
+            }
+        }
+        false
     }
 
     /// Whether `expr` (a test function chosen by platform: `C ? it.skip : it`) is a
@@ -843,8 +1076,9 @@ enum Header {
 }
 
 /// Whether a statement or block body always leaves: `return`, `throw`, Mocha's
-/// `this.skip()`, at its top level.
-fn leaves(body: &str) -> bool {
+/// `this.skip()` (unless `this_skip_goes_on`), `process.exit()` (which ends the process:
+/// node's `process.reallyExit` does not return), at its top level.
+fn leaves(body: &str, this_skip_goes_on: bool) -> bool {
     let words = |w: &str| {
         body.match_indices(w).any(|(i, _)| {
             let before = body[..i].chars().next_back();
@@ -853,7 +1087,13 @@ fn leaves(body: &str) -> bool {
                 && !after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
         })
     };
-    !body.contains('{') && (words("return") || words("throw") || body.contains("this.skip()"))
+    let exits = body.match_indices("process.exit").any(|(i, _)| {
+        let before = body[..i].chars().next_back();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
+            && body[i + "process.exit".len()..].trim_start().starts_with('(')
+    });
+    let skips = !this_skip_goes_on && body.contains("this.skip()");
+    !body.contains('{') && (words("return") || words("throw") || skips || exits)
 }
 
 /// The value on Windows of an expression naming the platform: `process.platform` and
@@ -1173,6 +1413,12 @@ it('works', function () {
         assert!(!posix_only(src, "// before return"));
         assert!(!posix_only(src, "// return in a loop"));
         assert!(posix_only(src, "// mocha skip"));
+        let node_test = format!("import {{ it }} from 'node:test';\n{src}");
+        assert!(
+            !posix_only(&node_test, "// mocha skip"),
+            "node:test's this.skip() goes on"
+        );
+        assert!(posix_only(&node_test, "// after return"));
     }
 
     #[test]
@@ -1250,6 +1496,219 @@ test('plain', { timeout: 5 }, () => {
         }
         assert!(!posix_only(src, "// skipped on linux"));
         assert!(!posix_only(src, "// plain test"));
+    }
+
+    #[test]
+    fn skip_option_by_shorthand() {
+        let src = r#"
+const skip = process.platform === 'win32' && 'no delete sharing';
+t.test('tap subtest', { skip }, async (t) => {
+  fs.unlinkSync(p); // shorthand
+});
+test('first of several', { skip, timeout: 5 }, () => {
+  fs.unlinkSync(p); // shorthand first
+});
+test('skipped elsewhere', { noskip }, () => {
+  fs.unlinkSync(p); // another name
+});
+"#;
+        assert!(posix_only(src, "// shorthand"));
+        assert!(posix_only(src, "// shorthand first"));
+        assert!(!posix_only(src, "// another name"));
+        let linux = "const skip = process.platform === 'linux';\ntest('t', { skip }, () => {\n  fs.unlinkSync(p); // here\n});\n";
+        assert!(!posix_only(linux, "// here"));
+        let unknown = "const skip = !process.env.CI;\ntest('t', { skip }, () => {\n  fs.unlinkSync(p); // here\n});\n";
+        assert!(!posix_only(unknown, "// here"));
+    }
+
+    #[test]
+    fn mocha_suites_skipped_by_a_hook() {
+        let src = r#"
+const isWindows = process.platform === 'win32';
+describe('posix only', function () {
+  before(function () {
+    if (isWindows) this.skip();
+  });
+  after(function () {
+    fs.rmSync(dir, { recursive: true }); // after hook
+  });
+  it('removes', function () {
+    fs.unlinkSync(p); // in a test
+  });
+  describe('inner', () => {
+    it('removes too', async () => {
+      fs.unlinkSync(p); // in an inner suite
+    });
+  });
+  function helper() {
+    fs.unlinkSync(p); // helper
+  }
+});
+describe('each', function () {
+  beforeEach(function () {
+    if (process.platform === 'win32') {
+      return this.skip();
+    }
+  });
+  it('removes', () => {
+    fs.unlinkSync(p); // beforeEach skip
+  });
+});
+describe('linux skipped', function () {
+  before(function () {
+    if (process.platform === 'linux') this.skip();
+  });
+  it('removes', () => {
+    fs.unlinkSync(p); // skipped on linux
+  });
+});
+describe('nested hook', function () {
+  describe('other', function () {
+    before(function () {
+      if (isWindows) this.skip();
+    });
+  });
+  it('removes', () => {
+    fs.unlinkSync(p); // sibling suite's hook
+  });
+});
+describe('conditional hook', function () {
+  if (process.env.X) {
+    before(function () {
+      if (isWindows) this.skip();
+    });
+  }
+  it('removes', () => {
+    fs.unlinkSync(p); // hook under a condition
+  });
+});
+describe('return only', function () {
+  before(function () {
+    if (isWindows) return;
+  });
+  it('removes', () => {
+    fs.unlinkSync(p); // hook returns
+  });
+});
+"#;
+        assert!(posix_only(src, "// in a test"));
+        assert!(posix_only(src, "// in an inner suite"));
+        let mocha = format!("const {{ describe, before, it }} = require('mocha');\n{src}");
+        assert!(posix_only(&mocha, "// in a test"));
+        for other in [
+            "import { describe, before, beforeEach, it } from 'node:test';",
+            "const { describe, before, beforeEach, it } = require('test');",
+            "import { before, beforeEach } from 'vitest';",
+        ] {
+            let other = format!("{other}\n{src}");
+            assert!(!posix_only(&other, "// in a test"), "{other}");
+            assert!(!posix_only(&other, "// beforeEach skip"), "{other}");
+        }
+        assert!(posix_only(src, "// beforeEach skip"));
+        for m in [
+            "// after hook",
+            "// helper",
+            "// skipped on linux",
+            "// sibling suite's hook",
+            "// hook under a condition",
+            "// hook returns",
+        ] {
+            assert!(!posix_only(src, m), "{m}");
+        }
+    }
+
+    #[test]
+    fn a_module_left_early_on_windows() {
+        let tap = r#"
+const t = require('tap');
+fs.writeFileSync(p, 'x'); // before
+if (process.platform === 'win32') {
+  t.plan(0, 'no delete sharing on windows');
+  process.exit(0);
+}
+fs.unlinkSync(p); // after exit
+t.test('x', async () => {
+  fs.unlinkSync(p); // in a test after exit
+});
+function helper() {
+  fs.unlinkSync(p); // hoisted
+}
+"#;
+        assert!(!posix_only(tap, "// before"));
+        assert!(posix_only(tap, "// after exit"));
+        assert!(posix_only(tap, "// in a test after exit"));
+        assert!(!posix_only(tap, "// hoisted"));
+        let cjs = "if (isWindows) return\nfs.unlinkSync(p) // after return\n";
+        assert!(!posix_only(cjs, "// after return"), "isWindows is not known here");
+        let cjs =
+            "const isWindows = process.platform === 'win32'\nif (isWindows) return\nfs.unlinkSync(p) // after return\n";
+        assert!(posix_only(cjs, "// after return"));
+        let code = "if (isWindows) process.exitCode = 1\nfs.unlinkSync(p) // exit code\n";
+        assert!(!posix_only(code, "// exit code"));
+        let code = "const isWindows = process.platform === 'win32'\nif (isWindows) process.exitCode = 1\nfs.unlinkSync(p) // exit code\n";
+        assert!(!posix_only(code, "// exit code"));
+        let linux = "if (process.platform === 'linux') process.exit(0)\nfs.unlinkSync(p) // linux exits\n";
+        assert!(!posix_only(linux, "// linux exits"));
+    }
+
+    #[test]
+    fn operands_cut_short_on_windows() {
+        let src = r#"
+const isWindows = process.platform === 'win32'
+process.platform !== 'win32' && fs.unlinkSync(p); // and
+isWindows || fs.unlinkSync(p) // or
+process.platform !== 'win32' &&
+  fs.chmodSync(p, 0o600) // next line
+foo()
+!isWindows && fs.rmSync(p, { // argument lines
+  force: true,
+})
+!isWindows && setImmediate(() => {
+  fs.unlinkSync(p); // arrow made off windows
+})
+isWindows && fs.unlinkSync(p); // win and
+!isWindows || fs.unlinkSync(p); // win or
+fs.existsSync(p) && !isWindows && fs.unlinkSync(p); // call first
+!isWindows && a() || fs.unlinkSync(p); // or after and
+!isWindows && a(), fs.unlinkSync(p); // comma
+!isWindows && a(); fs.unlinkSync(p); // two statements
+const ok = check(p) ||
+  !isWindows && fs.unlinkSync(p) // inside an or
+x = y
+(!isWindows) && fs.unlinkSync(p) // a call of the line before
+f(a,
+  !isWindows && fs.unlinkSync(p)) // an argument
+process.env.X === 'a' && fs.unlinkSync(p); // unknown
+"#;
+        for m in [
+            "// and",
+            "// or",
+            "// next line",
+            "// argument lines",
+            "// arrow made off windows",
+        ] {
+            assert!(posix_only(src, m), "{m}");
+        }
+        for m in [
+            "// win and",
+            "// win or",
+            "// call first",
+            "// or after and",
+            "// comma",
+            "// two statements",
+            "// inside an or",
+            "// a call of the line before",
+            "// an argument",
+            "// unknown",
+        ] {
+            assert!(!posix_only(src, m), "{m}");
+        }
+        // Text that is not ASCII in literals and comments, on lines read as statements.
+        let odd =
+            "isWindows || log('é') // é\nconst t = `é\né` && f('ü')\n/* é\né */ !isWindows &&\n  g('é')\n&&\n||\n";
+        for line in 1..=7 {
+            let _ = line_is_posix_only(odd, line);
+        }
     }
 
     #[test]

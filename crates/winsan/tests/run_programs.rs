@@ -1623,9 +1623,10 @@ fn node_baseline_frames_name_their_lines() {
     }
 }
 
-/// JavaScript run only off Windows is no finding: of five unlinks of held files, four
+/// JavaScript run only off Windows is no finding: of six unlinks of held files, five
 /// are under a test of the platform (a branch, an else, an early return, an else-if
-/// chain); only the plain one is reported, at its line.
+/// chain, the right operand of `process.platform !== 'win32' &&`); only the plain one
+/// is reported, at its line.
 #[test]
 fn node_code_run_only_off_windows_is_no_finding() {
     let Some(r) = run("node-platform", &[], "node_platform_branches.js") else {
@@ -1821,18 +1822,51 @@ fn node_file_streams_name_who_waits_for_them() {
     );
 }
 
-/// Tests that node:test skips on Windows (by their options, or `it.skip` chosen by
-/// platform) are no finding; the test that runs everywhere is, named at its line (the
-/// call runs in an async function resumed from the microtask queue, below stale exit
-/// frames of earlier calls).
+/// Tests that node:test skips on Windows (by their options, also `{ skip }` in shorthand,
+/// or `it.skip` chosen by platform) are no finding; the test that runs everywhere is,
+/// named at its line (the call runs in an async function resumed from the microtask
+/// queue, below stale exit frames of earlier calls), and so is one that calls
+/// `this.skip()` on Windows: node:test marks it skipped and runs the rest of its body.
 #[test]
 fn node_tests_skipped_on_windows_are_no_finding() {
     let Some(r) = run("node-test-skips", &[], "node_test_skips.mjs") else {
         return;
     };
-    // TAP (`# pass 3`) or, from Node 23, the spec reporter (`ℹ pass 3`).
-    assert!(r.stdout.contains("pass 3"), "{}", r.stdout);
-    only_finding_at(&r, "everywhere", "node_test_skips.mjs");
+    // TAP (`# pass 5`) or, from Node 23, the spec reporter (`ℹ pass 5`).
+    assert!(r.stdout.contains("pass 5"), "{}", r.stdout);
+    assert_eq!(r.findings().len(), 2, "{}", r.stderr);
+    for (name, marker) in [
+        ("everywhere", "refused on Windows"),
+        ("goes-on", "still runs on Windows"),
+    ] {
+        let f = r.finding_on(name);
+        assert_eq!(f["stack"][0]["line"], line_of("node_test_skips.mjs", marker), "{f}");
+    }
+}
+
+/// A module that calls `process.exit` on Windows before its POSIX-only part: an unlink of
+/// a held file after that is no finding; the one before it is, named at its line.
+#[test]
+fn node_module_left_early_on_windows_is_no_finding_after_its_exit() {
+    let prog = "node_module_left_on_windows.js";
+    let Some(r) = run("node-module-left", &[], prog) else {
+        return;
+    };
+    assert_eq!(r.stdout, "done\n");
+    only_finding_at(&r, "everywhere", prog);
+}
+
+/// A Mocha suite whose `before` hook calls `this.skip()` on Windows runs no test there:
+/// its test's unlink of a held file is no finding; the test of the suite without the hook
+/// is, named at its line.
+#[test]
+fn node_mocha_suite_skipped_by_its_hook_is_no_finding() {
+    let prog = "node_mocha_hooks.js";
+    let Some(r) = run("node-mocha-hooks", &[], prog) else {
+        return;
+    };
+    assert_eq!(r.stdout, "2 passing, 0 pending\n");
+    only_finding_at(&r, "everywhere", prog);
 }
 
 /// Optimized code: after 20,000 calls V8 compiles `clean` with `remove` and node's
