@@ -11,12 +11,14 @@
 //! Layout: [`sys`] is the only `unsafe` code (seccomp, ioctls, memory reads, signals);
 //! [`syscalls`] is the trap table and the BPF program; [`procscan`] reads `/proc`;
 //! [`runtime`] tells runtimes apart ([`libuv`]: which libuv a Node runs; [`java`]: which
-//! JDK API a JVM's call comes from); [`pyframe`] reads a
-//! Python caller's frames, [`gostack`] a Go caller's, [`v8stack`] a Node caller's and
-//! [`native`] a Rust, C or C++ caller's, [`pysource`] and [`gosource`] their
-//! source for code that runs only off Windows; [`oracle`] asks the model; [`report`] prints;
-//! [`supervisor`] ties them together.
+//! JDK API a JVM's call comes from); [`pyframe`] reads a Python caller's frames,
+//! [`gostack`] a Go caller's, [`v8stack`] a Node caller's, [`javastack`] a Java caller's
+//! and [`native`] a Rust, C or C++ caller's; [`pysource`], [`gosource`], [`jssource`],
+//! [`javasource`], [`csource`] and [`rustsource`] their source for code that runs only off
+//! Windows ([`cfamily`]: the expressions JavaScript and Java share); [`oracle`] asks the
+//! model; [`report`] prints; [`supervisor`] ties them together.
 
+pub mod cfamily;
 pub mod csource;
 pub mod elf;
 pub mod gosource;
