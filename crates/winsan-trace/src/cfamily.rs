@@ -1,7 +1,9 @@
-//! Expressions in the syntax JavaScript and Java share with C: parentheses around a
-//! whole condition, and its parts at a top-level operator (`a && (b || c)` is `a` and
-//! `(b || c)`), for [`crate::jssource`] and [`crate::javasource`], which read a platform
-//! test out of them. Text, not a parse tree: literals are skipped by their quotes.
+//! The syntax JavaScript and Java share with C, read as text for [`crate::jssource`] and
+//! [`crate::javasource`]: blocks (`{ }` pairs), matching parentheses and the word before
+//! an offset in code whose literals and comments are masked; and expressions:
+//! parentheses around a whole condition, and its parts at a top-level operator (`a && (b
+//! || c)` is `a` and `(b || c)`), from which a platform test is read. Not a parse tree:
+//! literals are skipped by their quotes.
 
 /// `e` without parentheses around the whole of it.
 pub(crate) fn strip_parens(mut e: &str) -> &str {
@@ -76,4 +78,67 @@ pub(crate) fn split_once_top<'e>(e: &'e str, op: &str) -> Option<(&'e str, &'e s
         i += 1;
     }
     None
+}
+
+/// Each `{ }` pair of `code` (literals and comments masked), by offsets.
+pub(crate) fn blocks(code: &str) -> Vec<(usize, usize)> {
+    let mut blocks = vec![];
+    let mut open = vec![];
+    for (i, c) in code.bytes().enumerate() {
+        match c {
+            b'{' => open.push(i),
+            b'}' => {
+                if let Some(o) = open.pop() {
+                    blocks.push((o, i));
+                }
+            }
+            _ => {}
+        }
+    }
+    blocks
+}
+
+/// The blocks of `blocks` around offset `at`, innermost first.
+pub(crate) fn enclosing(blocks: &[(usize, usize)], at: usize) -> Vec<(usize, usize)> {
+    let mut b: Vec<(usize, usize)> = blocks.iter().copied().filter(|&(o, c)| o < at && at < c).collect();
+    b.sort_by_key(|x| std::cmp::Reverse(x.0));
+    b
+}
+
+/// The offset of the parenthesis that matches the one at `at` in `code` (literals and
+/// comments masked): the `(` of a `)`, searching back, or the `)` of a `(`, searching on.
+pub(crate) fn matching_paren(code: &str, at: usize) -> Option<usize> {
+    let b = code.as_bytes();
+    let (open, forward) = match b.get(at)? {
+        b'(' => (b'(', true),
+        b')' => (b')', false),
+        _ => return None,
+    };
+    let mut depth = 0usize;
+    let mut i = at;
+    loop {
+        if b[i] == open {
+            depth += 1;
+        } else if b[i] == b'(' || b[i] == b')' {
+            depth = depth.checked_sub(1)?;
+            if depth == 0 {
+                return Some(i);
+            }
+        }
+        i = if forward { i + 1 } else { i.checked_sub(1)? };
+        if i >= b.len() {
+            return None;
+        }
+    }
+}
+
+/// The word (a name, dotted or not, or a keyword) that ends at `end` of `code` (exclusive,
+/// blanks before it skipped), and its start.
+pub(crate) fn word_before(code: &str, end: usize) -> (&str, usize) {
+    let text = code[..end].trim_end();
+    let start = text
+        .bytes()
+        .rposition(|c| !(c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c == b'.'))
+        .map_or(0, |p| p + 1);
+    (&code[start..text.len()], start)
 }

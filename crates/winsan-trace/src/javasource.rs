@@ -17,7 +17,7 @@
 //! Anything else is taken to run on Windows too, so that a finding is never dropped on a
 //! guess.
 
-use crate::cfamily::{split_once_top, split_top, strip_parens};
+use crate::cfamily::{blocks, enclosing, matching_paren, split_once_top, split_top, strip_parens, word_before};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -335,19 +335,7 @@ struct Java {
 impl Java {
     fn new(src: &str) -> Java {
         let code = mask(src);
-        let mut blocks = vec![];
-        let mut open = vec![];
-        for (i, c) in code.bytes().enumerate() {
-            match c {
-                b'{' => open.push(i),
-                b'}' => {
-                    if let Some(o) = open.pop() {
-                        blocks.push((o, i));
-                    }
-                }
-                _ => {}
-            }
-        }
+        let blocks = blocks(&code);
         let mut java = Java {
             src: masked(src, false),
             code,
@@ -437,51 +425,6 @@ impl Java {
             .count()
     }
 
-    /// The blocks around offset `at`, innermost first.
-    fn enclosing(&self, at: usize) -> Vec<(usize, usize)> {
-        let mut b: Vec<(usize, usize)> = self.blocks.iter().copied().filter(|&(o, c)| o < at && at < c).collect();
-        b.sort_by_key(|x| std::cmp::Reverse(x.0));
-        b
-    }
-
-    /// The offset of the parenthesis that matches the one at `at`: the `(` of a `)`,
-    /// searching back, or the `)` of a `(`, searching on.
-    fn matching_paren(&self, at: usize) -> Option<usize> {
-        let b = self.code.as_bytes();
-        let (open, forward) = match b.get(at)? {
-            b'(' => (b'(', true),
-            b')' => (b')', false),
-            _ => return None,
-        };
-        let mut depth = 0usize;
-        let mut i = at;
-        loop {
-            if b[i] == open {
-                depth += 1;
-            } else if b[i] == b'(' || b[i] == b')' {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            i = if forward { i + 1 } else { i.checked_sub(1)? };
-            if i >= b.len() {
-                return None;
-            }
-        }
-    }
-
-    /// The word (a name, dotted or not, or a keyword) that ends at `end` (exclusive,
-    /// blanks before it skipped), and its start.
-    fn word_before(&self, end: usize) -> (&str, usize) {
-        let text = self.code[..end].trim_end();
-        let start = text
-            .bytes()
-            .rposition(|c| !(is_ident(c) || c == b'.'))
-            .map_or(0, |p| p + 1);
-        (&self.code[start..text.len()], start)
-    }
-
     /// Where the declaration or statement that ends at `end` begins: after the `;`, `{`
     /// or `}` before it outside parentheses (an annotation's `({OS.WINDOWS})` is inside
     /// them), at its first word.
@@ -524,17 +467,17 @@ impl Java {
         }
         let end = before.len();
         if before.ends_with(')') {
-            let Some(p) = self.matching_paren(end - 1) else {
+            let Some(p) = matching_paren(&self.code, end - 1) else {
                 return Header::Other;
             };
-            let (word, w) = self.word_before(p);
+            let (word, w) = word_before(&self.code, p);
             return match word {
                 "if" => Header::If(self.src[p + 1..end - 1].to_owned(), w),
                 "switch" => Header::Switch,
                 "" | "for" | "while" | "catch" | "synchronized" | "try" | "return" | "new" => Header::Other,
                 _ => {
                     let start = self.statement_start(w);
-                    let (kw, _) = self.word_before(w);
+                    let (kw, _) = word_before(&self.code, w);
                     // Outside annotations' arguments (`value = OS.WINDOWS`).
                     let decl = outside_parens(&self.code[start..w]);
                     let decl = decl.as_str();
@@ -567,8 +510,7 @@ impl Java {
     /// Whether a name followed by `(...) {` at `start` is not a declaration (it has no
     /// type before it): a constructor is, in a type's body; elsewhere it would be a call.
     fn is_call_statement(&self, start: usize) -> bool {
-        !self
-            .enclosing(start)
+        !enclosing(&self.blocks, start)
             .first()
             .is_some_and(|&(o, _)| matches!(self.header(o), Header::Type(_)))
     }
@@ -613,7 +555,7 @@ impl Java {
         // Within a test method (or a lifecycle method): its class's annotations decide
         // whether it runs at all.
         let mut in_test = false;
-        for (open, close) in self.enclosing(at) {
+        for (open, close) in enclosing(&self.blocks, at) {
             let header = self.header(open);
             match &header {
                 Header::If(cond, start)
@@ -658,8 +600,8 @@ impl Java {
     fn braceless_body_off_windows(&self, at: usize) -> bool {
         let before = self.code[..at].trim_end();
         if before.ends_with(')') {
-            if let Some(open) = self.matching_paren(before.len() - 1) {
-                let (word, start) = self.word_before(open);
+            if let Some(open) = matching_paren(&self.code, before.len() - 1) {
+                let (word, start) = word_before(&self.code, open);
                 if word == "if" {
                     let cond = &self.src[open + 1..before.len() - 1];
                     if self.eval(cond, 0) == Some(false)
@@ -686,7 +628,7 @@ impl Java {
         if !after.starts_with('(') {
             return false;
         }
-        let Some(close) = self.matching_paren(paren).filter(|&c| c < line_end) else {
+        let Some(close) = matching_paren(&self.code, paren).filter(|&c| c < line_end) else {
             return false;
         };
         // The body must be on the line, whole: an `if (...) {` whose block goes on below
@@ -741,7 +683,7 @@ impl Java {
             if !after.starts_with('(') || !starts_statement(k) || !top_level(k) {
                 continue;
             }
-            let Some(close_paren) = self.matching_paren(paren) else {
+            let Some(close_paren) = matching_paren(&self.code, paren) else {
                 continue;
             };
             let args = &self.src[paren + 1..close_paren];
@@ -811,7 +753,7 @@ impl Java {
         for (name, disabled) in [("DisabledOnOs", true), ("EnabledOnOs", false)] {
             for (i, _) in annotations.match_indices(name) {
                 let at = start + i;
-                let (word, w) = self.word_before(at + name.len());
+                let (word, w) = word_before(&self.code, at + name.len());
                 let qualified = word == name || word == format!("org.junit.jupiter.api.condition.{name}");
                 if !qualified || w == 0 || self.code.as_bytes()[w - 1] != b'@' {
                     continue;
@@ -821,7 +763,7 @@ impl Java {
                 if !after.starts_with('(') {
                     continue;
                 }
-                let Some(close) = self.matching_paren(paren) else {
+                let Some(close) = matching_paren(&self.code, paren) else {
                     continue;
                 };
                 let Some(systems) = os_list(&self.src[paren + 1..close]) else {

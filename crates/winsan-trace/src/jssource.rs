@@ -21,7 +21,7 @@
 //! `os.platform()`, `os.type()`, and module-level constants made of them). Anything else
 //! is taken to run on Windows, so that a finding is never dropped on a guess.
 
-use crate::cfamily::{split_once_top, split_top, strip_parens};
+use crate::cfamily::{blocks, enclosing, matching_paren, split_once_top, split_top, strip_parens, word_before};
 use std::collections::HashMap;
 
 use crate::pyframe::PyFrame;
@@ -98,10 +98,13 @@ pub fn references_only_posix_only(src: &str, line: usize, name: &str) -> bool {
     };
     let js = Js::new(src);
     // The function around the line: the innermost with a body in braces.
-    let Some((close, function)) = js.enclosing(at).into_iter().find_map(|(o, c)| match js.header(o) {
-        Header::Function(s) => Some((c, s)),
-        _ => None,
-    }) else {
+    let Some((close, function)) = enclosing(&js.blocks, at)
+        .into_iter()
+        .find_map(|(o, c)| match js.header(o) {
+            Header::Function(s) => Some((c, s)),
+            _ => None,
+        })
+    else {
         return false;
     };
     let Some(definition) = js.definition_of(function, name) else {
@@ -287,19 +290,7 @@ struct Js<'a> {
 impl<'a> Js<'a> {
     fn new(src: &'a str) -> Js<'a> {
         let code = mask(src);
-        let mut blocks = vec![];
-        let mut open = vec![];
-        for (i, c) in code.bytes().enumerate() {
-            match c {
-                b'{' => open.push(i),
-                b'}' => {
-                    if let Some(o) = open.pop() {
-                        blocks.push((o, i));
-                    }
-                }
-                _ => {}
-            }
-        }
+        let blocks = blocks(&code);
         let imported = Imported::of(src, &code);
         let node_test = [
             "node:test",
@@ -388,50 +379,6 @@ impl<'a> Js<'a> {
             > 1
     }
 
-    /// The blocks around offset `at`, innermost first.
-    fn enclosing(&self, at: usize) -> Vec<(usize, usize)> {
-        let mut b: Vec<(usize, usize)> = self.blocks.iter().copied().filter(|&(o, c)| o < at && at < c).collect();
-        b.sort_by_key(|x| std::cmp::Reverse(x.0));
-        b
-    }
-
-    /// The offset of the parenthesis that matches the one at `at` (masked code): the
-    /// `(` of a `)`, searching back, or the `)` of a `(`, searching on.
-    fn matching_paren(&self, at: usize) -> Option<usize> {
-        let b = self.code.as_bytes();
-        let (open, forward) = match b.get(at)? {
-            b'(' => (b'(', true),
-            b')' => (b')', false),
-            _ => return None,
-        };
-        let mut depth = 0usize;
-        let mut i = at;
-        loop {
-            if b[i] == open {
-                depth += 1;
-            } else if b[i] == b'(' || b[i] == b')' {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            i = if forward { i + 1 } else { i.checked_sub(1)? };
-            if i >= b.len() {
-                return None;
-            }
-        }
-    }
-
-    /// The word (identifier or keyword) that ends at `end` (exclusive), and its start.
-    fn word_before(&self, end: usize) -> (&str, usize) {
-        let text = self.code[..end].trim_end();
-        let start = text
-            .bytes()
-            .rposition(|c| !(c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c == b'.'))
-            .map_or(0, |p| p + 1);
-        (&self.code[start..text.len()], start)
-    }
-
     /// What comes before the block opening at `open`: `If(cond, start)` for `if (cond) {`
     /// (start: where `if` begins), `Else(start)` for `else {` (start: where `else`
     /// begins), `Function(start)` for a function's body (start: where the function
@@ -442,26 +389,26 @@ impl<'a> Js<'a> {
         if before.ends_with("=>") {
             let params = self.code[..end - 2].trim_end();
             let start = if params.ends_with(')') {
-                self.matching_paren(params.len() - 1).unwrap_or(0)
+                matching_paren(&self.code, params.len() - 1).unwrap_or(0)
             } else {
-                self.word_before(params.len()).1
+                word_before(&self.code, params.len()).1
             };
-            let (word, w) = self.word_before(start);
+            let (word, w) = word_before(&self.code, start);
             return Header::Function(if word == "async" { w } else { start });
         }
         if before.ends_with(')') {
-            let Some(p) = self.matching_paren(end - 1) else {
+            let Some(p) = matching_paren(&self.code, end - 1) else {
                 return Header::Other;
             };
-            let (word, w) = self.word_before(p);
+            let (word, w) = word_before(&self.code, p);
             return match word {
                 "if" => Header::If(self.src[p + 1..end - 1].to_owned(), w),
                 "for" | "while" | "switch" | "catch" | "with" => Header::Other,
                 _ => {
                     // `function NAME(...)`, `async function (...)`, a method `name(...)`.
-                    let (kw, k) = self.word_before(w);
+                    let (kw, k) = word_before(&self.code, w);
                     let mut start = if kw == "function" { k } else { w };
-                    let (a, s) = self.word_before(start);
+                    let (a, s) = word_before(&self.code, start);
                     if a == "async" {
                         start = s;
                     }
@@ -502,11 +449,11 @@ impl<'a> Js<'a> {
         if before.ends_with(['=', '!', '<', '>', '+', '-', '*', '/', '%', '&', '|', '^', '?']) {
             return None;
         }
-        let (word, w) = self.word_before(before.len());
+        let (word, w) = word_before(&self.code, before.len());
         if word != name {
             return None;
         }
-        let (keyword, k) = self.word_before(w);
+        let (keyword, k) = word_before(&self.code, w);
         (matches!(keyword, "const" | "let" | "var") && !exported(k)).then_some(k)
     }
 
@@ -519,7 +466,7 @@ impl<'a> Js<'a> {
         // from anywhere) even when its enclosing function returned before it.
         let mut hoisted = false;
         let mut in_test = false;
-        for (open, close) in self.enclosing(at) {
+        for (open, close) in enclosing(&self.blocks, at) {
             let header = self.header(open);
             if in_test && matches!(header, Header::Function(_)) && self.suite_skipped_by_hook(open, close) {
                 return true;
@@ -563,8 +510,8 @@ impl<'a> Js<'a> {
     fn braceless_body_off_windows(&self, at: usize) -> bool {
         let before = self.code[..at].trim_end();
         if before.ends_with(')') {
-            if let Some(open) = self.matching_paren(before.len() - 1) {
-                let (word, start) = self.word_before(open);
+            if let Some(open) = matching_paren(&self.code, before.len() - 1) {
+                let (word, start) = word_before(&self.code, open);
                 if word == "if" {
                     let cond = &self.src[open + 1..before.len() - 1];
                     if self.eval(cond, 0) == Some(false)
@@ -586,7 +533,7 @@ impl<'a> Js<'a> {
         if !after.starts_with('(') {
             return false;
         }
-        let Some(close) = self.matching_paren(paren).filter(|&c| c < line_end) else {
+        let Some(close) = matching_paren(&self.code, paren).filter(|&c| c < line_end) else {
             return false;
         };
         // The body must be on the line, whole: an `if (...) {` whose block goes on below
@@ -738,7 +685,7 @@ impl<'a> Js<'a> {
                 continue;
             }
             let paren = self.code.len() - after.len();
-            let Some(end) = self.matching_paren(paren) else {
+            let Some(end) = matching_paren(&self.code, paren) else {
                 continue;
             };
             let cond = &self.src[paren + 1..end];
@@ -796,7 +743,7 @@ impl<'a> Js<'a> {
         let callee = self.code[..open].trim_end();
         let end = callee.len();
         let callee_text = if callee.ends_with(')') {
-            let Some(p) = self.matching_paren(end - 1) else {
+            let Some(p) = matching_paren(&self.code, end - 1) else {
                 return false;
             };
             let before = self.code[..p].trim_end();
@@ -815,7 +762,7 @@ impl<'a> Js<'a> {
                 return false;
             }
         } else {
-            let (name, _) = self.word_before(end);
+            let (name, _) = word_before(&self.code, end);
             match self.consts.get(name) {
                 Some(value) => value.clone(),
                 None => return false,
@@ -844,8 +791,12 @@ impl<'a> Js<'a> {
     /// Whether the function expression beginning at `start` is a Mocha test's: an
     /// argument of `it(...)` or `specify(...)` (also `.only`).
     fn is_mocha_test(&self, start: usize) -> bool {
-        self.call_around(start)
-            .is_some_and(|open| matches!(self.word_before(open).0, "it" | "specify" | "it.only" | "specify.only"))
+        self.call_around(start).is_some_and(|open| {
+            matches!(
+                word_before(&self.code, open).0,
+                "it" | "specify" | "it.only" | "specify.only"
+            )
+        })
     }
 
     /// Whether the suite whose body is the block `open..close` has, among its own
@@ -883,7 +834,7 @@ impl<'a> Js<'a> {
                     continue;
                 }
                 let paren = self.code.len() - after.len();
-                let Some(end) = self.matching_paren(paren) else {
+                let Some(end) = matching_paren(&self.code, paren) else {
                     continue;
                 };
                 // The hook's function: the outermost block inside its parentheses.
@@ -950,7 +901,7 @@ impl<'a> Js<'a> {
                 continue;
             }
             let paren = self.code.len() - after.len();
-            let Some(end) = self.matching_paren(paren).filter(|&e| e < close) else {
+            let Some(end) = matching_paren(&self.code, paren).filter(|&e| e < close) else {
                 continue;
             };
             let body = self.code[end + 1..close].trim_start();
