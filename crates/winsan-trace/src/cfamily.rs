@@ -98,6 +98,12 @@ pub(crate) fn blocks(code: &str) -> Vec<(usize, usize)> {
     blocks
 }
 
+/// Where the `else` just before offset `at` of `code` begins, if one is.
+pub(crate) fn else_before(code: &str, at: usize) -> Option<usize> {
+    let rest = code[..at].trim_end().strip_suffix("else")?;
+    (!rest.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '.')).then_some(rest.len())
+}
+
 /// The blocks of `blocks` around offset `at`, innermost first.
 pub(crate) fn enclosing(blocks: &[(usize, usize)], at: usize) -> Vec<(usize, usize)> {
     let mut b: Vec<(usize, usize)> = blocks.iter().copied().filter(|&(o, c)| o < at && at < c).collect();

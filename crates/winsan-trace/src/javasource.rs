@@ -17,7 +17,9 @@
 //! Anything else is taken to run on Windows too, so that a finding is never dropped on a
 //! guess.
 
-use crate::cfamily::{blocks, enclosing, matching_paren, split_once_top, split_top, strip_parens, word_before};
+use crate::cfamily::{
+    blocks, else_before, enclosing, matching_paren, split_once_top, split_top, strip_parens, word_before,
+};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -494,7 +496,7 @@ impl Java {
                 }
             };
         }
-        if let Some(e) = self.else_before(end) {
+        if let Some(e) = else_before(&self.code, end) {
             return Header::Else(e);
         }
         let start = self.statement_start(end);
@@ -515,12 +517,6 @@ impl Java {
             .is_some_and(|&(o, _)| matches!(self.header(o), Header::Type(_)))
     }
 
-    /// Where the `else` just before offset `at` begins, if one is.
-    fn else_before(&self, at: usize) -> Option<usize> {
-        let rest = self.code[..at].trim_end().strip_suffix("else")?;
-        (!rest.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '.')).then_some(rest.len())
-    }
-
     /// Whether an earlier branch of the `if`/`else if` chain whose `else` begins at
     /// `start` is taken on Windows (so the `else` is not).
     fn chain_taken_on_windows(&self, mut start: usize) -> bool {
@@ -539,7 +535,7 @@ impl Java {
             if self.eval(&cond, 0) == Some(true) {
                 return true;
             }
-            match self.else_before(if_start) {
+            match else_before(&self.code, if_start) {
                 Some(e) => start = e,
                 None => return false,
             }
@@ -560,7 +556,7 @@ impl Java {
             match &header {
                 Header::If(cond, start)
                     if self.eval(cond, 0) == Some(false)
-                        || self.else_before(*start).is_some_and(|e| self.chain_taken_on_windows(e)) =>
+                        || else_before(&self.code, *start).is_some_and(|e| self.chain_taken_on_windows(e)) =>
                 {
                     return true;
                 }
@@ -605,14 +601,14 @@ impl Java {
                 if word == "if" {
                     let cond = &self.src[open + 1..before.len() - 1];
                     if self.eval(cond, 0) == Some(false)
-                        || self.else_before(start).is_some_and(|e| self.chain_taken_on_windows(e))
+                        || else_before(&self.code, start).is_some_and(|e| self.chain_taken_on_windows(e))
                     {
                         return true;
                     }
                 }
             }
         }
-        if let Some(e) = self.else_before(before.len()) {
+        if let Some(e) = else_before(&self.code, before.len()) {
             if self.chain_taken_on_windows(e) {
                 return true;
             }
@@ -662,7 +658,7 @@ impl Java {
         // A statement's first word: after `;`, `{` or `}`, not after `else`.
         let starts_statement = |i: usize| {
             let before = self.code[..i].trim_end();
-            before.ends_with([';', '{', '}']) && self.else_before(i).is_none()
+            before.ends_with([';', '{', '}']) && else_before(&self.code, i).is_none()
         };
         let end = at.min(close);
         for k in open + 1..end {

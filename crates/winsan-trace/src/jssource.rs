@@ -21,7 +21,9 @@
 //! `os.platform()`, `os.type()`, and module-level constants made of them). Anything else
 //! is taken to run on Windows, so that a finding is never dropped on a guess.
 
-use crate::cfamily::{blocks, enclosing, matching_paren, split_once_top, split_top, strip_parens, word_before};
+use crate::cfamily::{
+    blocks, else_before, enclosing, matching_paren, split_once_top, split_top, strip_parens, word_before,
+};
 use std::collections::HashMap;
 
 use crate::pyframe::PyFrame;
@@ -416,7 +418,7 @@ impl<'a> Js<'a> {
                 }
             };
         }
-        match self.else_before(end) {
+        match else_before(&self.code, end) {
             Some(e) => Header::Else(e),
             None => Header::Other,
         }
@@ -478,7 +480,7 @@ impl<'a> Js<'a> {
                 // Its own condition, and for `else if` the branches before it.
                 Header::If(cond, start)
                     if self.eval(&cond, 0) == Some(false)
-                        || self.else_before(start).is_some_and(|e| self.chain_taken_on_windows(e)) =>
+                        || else_before(&self.code, start).is_some_and(|e| self.chain_taken_on_windows(e)) =>
                 {
                     return true;
                 }
@@ -515,7 +517,7 @@ impl<'a> Js<'a> {
                 if word == "if" {
                     let cond = &self.src[open + 1..before.len() - 1];
                     if self.eval(cond, 0) == Some(false)
-                        || self.else_before(start).is_some_and(|e| self.chain_taken_on_windows(e))
+                        || else_before(&self.code, start).is_some_and(|e| self.chain_taken_on_windows(e))
                     {
                         return true;
                     }
@@ -620,12 +622,6 @@ impl<'a> Js<'a> {
         before.is_empty() || before.ends_with([';', '{', '}'])
     }
 
-    /// Where the `else` just before offset `at` begins, if one is.
-    fn else_before(&self, at: usize) -> Option<usize> {
-        let rest = self.code[..at].trim_end().strip_suffix("else")?;
-        (!rest.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '.')).then_some(rest.len())
-    }
-
     /// Whether an earlier branch of the `if`/`else if` chain whose `else` begins at
     /// `start` is taken on Windows (so the `else` is not).
     fn chain_taken_on_windows(&self, mut start: usize) -> bool {
@@ -645,7 +641,7 @@ impl<'a> Js<'a> {
                 return true;
             }
             // `else if (...)`: go on with the chain before it.
-            match self.else_before(if_start) {
+            match else_before(&self.code, if_start) {
                 Some(e) => start = e,
                 None => return false,
             }
