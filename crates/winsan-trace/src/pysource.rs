@@ -520,7 +520,13 @@ pub fn line_is_posix_only(src: &str, line: usize) -> bool {
             return true;
         }
     }
-    false
+    // At the module's level, a statement above that stops the module's import on Windows
+    // (`if sys.platform == "win32": pytest.skip("...", allow_module_level=True)`, or
+    // `raise unittest.SkipTest(...)`): nothing below it is run or defined there. pytest
+    // turns the skip into a skipped module (`_pytest/python.py`, `importtestmodule`; a
+    // skip without `allow_module_level` is a collection error instead), unittest's loader
+    // into a skipped test (`unittest/loader.py`, `_find_test_path`).
+    indent == 0 && (0..i).any(|j| indentation(lines[j]) == 0 && exits_on_windows(&lines, j))
 }
 
 /// Whether the statement at line `at` leaves its block where the platform is Windows: an
@@ -936,6 +942,51 @@ def after(p):
         assert!(!at(src, "MARK-log"), "the body does not leave");
         assert!(!at(src, "MARK-posix-exit"), "it leaves elsewhere: the call is Windows'");
         assert!(!at(src, "MARK-after"), "the exit comes after the call");
+    }
+
+    #[test]
+    fn a_module_skipped_on_windows_by_a_statement() {
+        // send2trash's tests/test_plat_other.py: the module stops where it is imported
+        // on Windows, so its fixtures and helper classes never run there
+        let src = r#"
+import shutil, sys
+import pytest
+
+def before(p):
+    os.remove(p)  # MARK-before
+
+if sys.platform == "win32":
+    pytest.skip("Skipping non-windows tests", allow_module_level=True)
+else:
+    import send2trash.plat_other
+
+class ExtVol:
+    def cleanup(self):
+        shutil.rmtree(self.trash_topdir)  # MARK-method
+
+@pytest.fixture
+def vol():
+    yield make()
+    os.remove(PATH)  # MARK-fixture
+
+os.remove(LEFTOVER)  # MARK-module
+"#;
+        assert!(at(src, "MARK-method"));
+        assert!(at(src, "MARK-fixture"));
+        assert!(at(src, "MARK-module"));
+        assert!(
+            !at(src, "MARK-before"),
+            "defined before the skip: it may be called on import"
+        );
+        let unittest_form = "import os, unittest\nif os.name == 'nt':\n    raise unittest.SkipTest('POSIX')\ndef f(p):\n    os.remove(p)  # MARK\n";
+        assert!(at(unittest_form, "MARK"));
+        for not_a_skip in [
+            "if sys.platform == 'win32':\n    log('skip')\ndef f(p):\n    os.remove(p)  # MARK\n",
+            "if sys.platform != 'win32':\n    pytest.skip('Windows only', allow_module_level=True)\ndef f(p):\n    os.remove(p)  # MARK\n",
+            "def g():\n    if sys.platform == 'win32':\n        pytest.skip('x')\ndef f(p):\n    os.remove(p)  # MARK\n",
+        ] {
+            assert!(!at(not_a_skip, "MARK"), "{not_a_skip}");
+        }
     }
 
     /// [`references_only_posix_only`] for the function whose body holds the line with
