@@ -678,6 +678,27 @@ fn skipped_on_windows(lines: &[&str], at: usize, indent: usize) -> bool {
         if text.is_empty() {
             continue;
         }
+        // A decorator spread over several lines (`@pytest.mark.skipif(`, then
+        // `sys.platform == "win32",` and `reason=...` deeper, then `)`): read whole from
+        // its `@` line, the nearest line above at the def's indentation that does not
+        // close a bracket.
+        let closes = text.starts_with(')') || text.starts_with(']');
+        if indentation(lines[i]) > indent || (indentation(lines[i]) == indent && closes) {
+            let Some(start) = (i.saturating_sub(32)..i).rev().find(|&j| {
+                let t = code_of(lines[j]);
+                !t.is_empty() && indentation(lines[j]) <= indent && !t.starts_with(')') && !t.starts_with(']')
+            }) else {
+                return false;
+            };
+            if indentation(lines[start]) != indent || !code_of(lines[start]).starts_with('@') {
+                return false;
+            }
+            if skips_on_windows(&statement(lines, start)) {
+                return true;
+            }
+            i = start;
+            continue;
+        }
         if indentation(lines[i]) != indent || !text.starts_with('@') {
             return false;
         }
@@ -942,6 +963,45 @@ def after(p):
         assert!(!at(src, "MARK-log"), "the body does not leave");
         assert!(!at(src, "MARK-posix-exit"), "it leaves elsewhere: the call is Windows'");
         assert!(!at(src, "MARK-after"), "the exit comes after the call");
+    }
+
+    #[test]
+    fn a_skip_marker_spread_over_several_lines() {
+        // filelock's tests/test_async_soft_contracts.py
+        let src = r#"
+@pytest.mark.skipif(
+    sys.platform == "win32",
+    reason="Windows keeps an open marker undeletable, so no peer can take it",
+)
+@pytest.mark.asyncio
+async def test_compromise(marker):
+    marker.unlink()  # MARK-multi
+
+@pytest.mark.parametrize(
+    "kind",
+    ["a", "b"],
+)
+def test_params(kind):
+    os.remove(kind)  # MARK-other
+
+def helper():
+    return [
+        1,
+    ]
+def test_after_body(p):
+    os.remove(p)  # MARK-body
+
+class TestX:
+    @pytest.mark.skipif(
+        os.name == "nt", reason="POSIX"
+    )
+    def test_method(self, p):
+        os.remove(p)  # MARK-method
+"#;
+        assert!(at(src, "MARK-multi"));
+        assert!(!at(src, "MARK-other"), "a mark that does not skip");
+        assert!(!at(src, "MARK-body"), "the lines above close another function's body");
+        assert!(at(src, "MARK-method"));
     }
 
     #[test]
