@@ -527,7 +527,13 @@ pub fn line_is_posix_only(src: &str, line: usize) -> bool {
             return true;
         }
     }
-    false
+    // At the module's level, a statement above that stops the module's import on Windows
+    // (`if sys.platform == "win32": pytest.skip("...", allow_module_level=True)`, or
+    // `raise unittest.SkipTest(...)`): nothing below it is run or defined there. pytest
+    // turns the skip into a skipped module (`_pytest/python.py`, `importtestmodule`; a
+    // skip without `allow_module_level` is a collection error instead), unittest's loader
+    // into a skipped test (`unittest/loader.py`, `_find_test_path`).
+    indent == 0 && (0..i).any(|j| indentation(lines[j]) == 0 && exits_on_windows(&lines, j))
 }
 
 /// Whether the statement at line `at` leaves its block where the platform is Windows: an
@@ -677,6 +683,27 @@ fn skipped_on_windows(lines: &[&str], at: usize, indent: usize) -> bool {
         i -= 1;
         let text = code_of(lines[i]);
         if text.is_empty() {
+            continue;
+        }
+        // A decorator spread over several lines (`@pytest.mark.skipif(`, then
+        // `sys.platform == "win32",` and `reason=...` deeper, then `)`): read whole from
+        // its `@` line, the nearest line above at the def's indentation that does not
+        // close a bracket.
+        let closes = text.starts_with(')') || text.starts_with(']');
+        if indentation(lines[i]) > indent || (indentation(lines[i]) == indent && closes) {
+            let Some(start) = (i.saturating_sub(32)..i).rev().find(|&j| {
+                let t = code_of(lines[j]);
+                !t.is_empty() && indentation(lines[j]) <= indent && !t.starts_with(')') && !t.starts_with(']')
+            }) else {
+                return false;
+            };
+            if indentation(lines[start]) != indent || !code_of(lines[start]).starts_with('@') {
+                return false;
+            }
+            if skips_on_windows(&statement(lines, start)) {
+                return true;
+            }
+            i = start;
             continue;
         }
         if indentation(lines[i]) != indent || !text.starts_with('@') {
@@ -943,6 +970,90 @@ def after(p):
         assert!(!at(src, "MARK-log"), "the body does not leave");
         assert!(!at(src, "MARK-posix-exit"), "it leaves elsewhere: the call is Windows'");
         assert!(!at(src, "MARK-after"), "the exit comes after the call");
+    }
+
+    #[test]
+    fn a_skip_marker_spread_over_several_lines() {
+        // filelock's tests/test_async_soft_contracts.py
+        let src = r#"
+@pytest.mark.skipif(
+    sys.platform == "win32",
+    reason="Windows keeps an open marker undeletable, so no peer can take it",
+)
+@pytest.mark.asyncio
+async def test_compromise(marker):
+    marker.unlink()  # MARK-multi
+
+@pytest.mark.parametrize(
+    "kind",
+    ["a", "b"],
+)
+def test_params(kind):
+    os.remove(kind)  # MARK-other
+
+def helper():
+    return [
+        1,
+    ]
+def test_after_body(p):
+    os.remove(p)  # MARK-body
+
+class TestX:
+    @pytest.mark.skipif(
+        os.name == "nt", reason="POSIX"
+    )
+    def test_method(self, p):
+        os.remove(p)  # MARK-method
+"#;
+        assert!(at(src, "MARK-multi"));
+        assert!(!at(src, "MARK-other"), "a mark that does not skip");
+        assert!(!at(src, "MARK-body"), "the lines above close another function's body");
+        assert!(at(src, "MARK-method"));
+    }
+
+    #[test]
+    fn a_module_skipped_on_windows_by_a_statement() {
+        // send2trash's tests/test_plat_other.py: the module stops where it is imported
+        // on Windows, so its fixtures and helper classes never run there
+        let src = r#"
+import shutil, sys
+import pytest
+
+def before(p):
+    os.remove(p)  # MARK-before
+
+if sys.platform == "win32":
+    pytest.skip("Skipping non-windows tests", allow_module_level=True)
+else:
+    import send2trash.plat_other
+
+class ExtVol:
+    def cleanup(self):
+        shutil.rmtree(self.trash_topdir)  # MARK-method
+
+@pytest.fixture
+def vol():
+    yield make()
+    os.remove(PATH)  # MARK-fixture
+
+os.remove(LEFTOVER)  # MARK-module
+"#;
+        assert!(at(src, "MARK-method"));
+        assert!(at(src, "MARK-fixture"));
+        assert!(at(src, "MARK-module"));
+        assert!(
+            !at(src, "MARK-before"),
+            "defined before the skip: it may be called on import"
+        );
+        let unittest_form = "import os, unittest\nif os.name == 'nt':\n    raise unittest.SkipTest('POSIX')\ndef f(p):\n    os.remove(p)  # MARK\n";
+        assert!(at(unittest_form, "MARK"));
+        for not_a_skip in [
+            "if sys.platform == 'win32':\n    log('skip')\ndef f(p):\n    os.remove(p)  # MARK\n",
+            "if sys.platform != 'win32':\n    pytest.skip('Windows only', allow_module_level=True)\ndef f(p):\n    os.remove(p)  # MARK\n",
+            "def g():\n    if sys.platform == 'win32':\n        pytest.skip('x')\ndef f(p):\n    os.remove(p)  # MARK\n",
+        ] {
+            assert!(!at(not_a_skip, "MARK"), "{not_a_skip}");
+        }
     }
 
     /// [`references_only_posix_only`] for the function whose body holds the line with

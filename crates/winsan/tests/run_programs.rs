@@ -3920,6 +3920,19 @@ fn ctypes_find_library_gcc_probe_is_posix_only() {
 }
 
 #[test]
+fn a_module_skipped_on_windows_runs_nothing_below_the_skip() {
+    if !python_frames_readable() {
+        return;
+    }
+    let Some(r) = run("module-skipped", &[], "py_module_skipped.py") else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["path"], format!("{}/above", r.dir()));
+}
+
+#[test]
 fn a_posix_only_branch_is_no_finding() {
     if !python_frames_readable() {
         return;
