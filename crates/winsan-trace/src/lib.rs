@@ -41,4 +41,4 @@ pub mod sys;
 pub mod syscalls;
 pub mod v8stack;
 
-pub use supervisor::{run, Options, Outcome, RunError};
+pub use supervisor::{run, HolderProbe, Options, Outcome, RunError};

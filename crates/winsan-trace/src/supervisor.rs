@@ -47,6 +47,26 @@ pub struct Options {
     /// How long to keep supervising descendants after the program exits before handing
     /// the listener to a helper.
     pub linger: Duration,
+    /// How "is anyone holding this file?" is asked before the `/proc` scan.
+    pub holders: HolderProbe,
+}
+
+/// How the supervisor tells whether anyone holds a file, before it reads `/proc` to find
+/// who.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HolderProbe {
+    /// A write lease (`F_SETLEASE`): granted only when no other open file description
+    /// of the file exists anywhere on the system, ~5 µs. While it is held (from the
+    /// `fcntl` to the `close` just after), another process's open of the file is a
+    /// lease break, which for an `O_NONBLOCK` open fails at once with `EAGAIN`
+    /// (`fcntl(2)`, "Leases"): a program that opens with `O_NONBLOCK` a file that
+    /// another of its processes deletes or renames at that moment can see it.
+    #[default]
+    Lease,
+    /// No probe: every decision on a file reads the traced processes' `/proc` entries.
+    /// Opens nothing, so no other process can be disturbed; slower, and only the
+    /// traced processes are seen as holders.
+    Scan,
 }
 
 /// How the run went.
@@ -390,6 +410,7 @@ struct Pending {
 struct Tracer {
     config: Config,
     runtime: Option<Runtime>,
+    holders: HolderProbe,
     enforce: bool,
     format: Format,
     quiet: bool,
@@ -518,6 +539,7 @@ impl Tracer {
         Tracer {
             config: o.config,
             runtime: o.runtime,
+            holders: o.holders,
             enforce: o.enforce,
             format: o.format,
             quiet: o.quiet,
@@ -821,8 +843,9 @@ impl Tracer {
     /// process watches either, the file is taken as held instead, so that the `/proc`
     /// scan, which opens nothing of it, decides (slower, and rare: a watcher of the
     /// directories a program works in, as a file-watching test or a dev server).
+    /// With [`HolderProbe::Scan`] there is no probe: the scan decides every time.
     fn held(&self, t: &Target, st: &Stat) -> Option<bool> {
-        if !self.watched.is_empty() && self.watched_around(t, st) {
+        if self.holders == HolderProbe::Scan || (!self.watched.is_empty() && self.watched_around(t, st)) {
             return Some(true);
         }
         t.held()

@@ -9,7 +9,7 @@ use std::time::Duration;
 use winsan_model::{Config, DeleteSemantics, WindowsVersion};
 use winsan_trace::report::{self, Format, JsonReport};
 use winsan_trace::sys::Exit;
-use winsan_trace::{Options, RunError};
+use winsan_trace::{HolderProbe, Options, RunError};
 
 const RUN_AFTER_HELP: &str = "\
 winsan runs PROGRAM and every process it starts, watching the file operations that change
@@ -60,7 +60,9 @@ Examples:
 Exit status: the program's own when it failed; --error-exitcode (66) when it succeeded
 with findings; 0 when it succeeded without findings; 125 when winsan could not run.
 
-Limits: read-only opens are not watched (so reopening a delete-pending name or a
+Limits: the default holder probe (--holders lease) can make another process's
+O_NONBLOCK open of a file being judged fail with EAGAIN (--holders scan cannot);
+read-only opens are not watched (so reopening a delete-pending name or a
 NamedTemporaryFile for reading is not reported); io_uring is disabled for the program
 (it falls back to plain syscalls); a program that installs its own seccomp listener
 cannot run under winsan; a signal handler without SA_RESTART can see EINTR from a
@@ -134,6 +136,15 @@ pub struct RunArgs {
     /// No per-finding output, only the summary.
     #[arg(long)]
     pub quiet: bool,
+    /// How to tell whether anyone holds a file before looking in /proc for who: lease
+    /// (an F_SETLEASE probe, ~5 µs, sees every process on the system; for the
+    /// microsecond it holds the lease, another process's O_NONBLOCK open of that file
+    /// fails with EAGAIN, so a program whose processes race on one file that way can
+    /// see it) or scan (no probe: every decision reads the traced processes' /proc
+    /// entries; opens nothing, disturbs nobody, slower, and sees only the traced
+    /// processes as holders).
+    #[arg(long, default_value = "lease", value_parser = parse_holders)]
+    pub holders: HolderProbe,
     /// Print supervisor statistics (trapped calls, peak RSS) at exit.
     #[arg(long)]
     pub stats: bool,
@@ -149,6 +160,14 @@ fn parse_format(s: &str) -> Result<Format, String> {
         "github" => Format::Github,
         "sarif" => Format::Sarif,
         _ => return Err(format!("unknown format `{s}` (expected human, json, github or sarif)")),
+    })
+}
+
+fn parse_holders(s: &str) -> Result<HolderProbe, String> {
+    Ok(match s {
+        "lease" => HolderProbe::Lease,
+        "scan" => HolderProbe::Scan,
+        _ => return Err(format!("unknown probe `{s}` (expected lease or scan)")),
     })
 }
 
@@ -209,6 +228,7 @@ pub fn run(args: RunArgs) -> ExitCode {
         format: args.format,
         quiet: args.quiet,
         linger: Duration::from_millis(1000),
+        holders: args.holders,
     };
     let outcome = match winsan_trace::run(opts) {
         Ok(o) => o,

@@ -689,6 +689,18 @@ fn trio_worker_calls_name_the_coroutines_waiting() {
     );
 }
 
+/// `--holders scan`: no lease is taken on the files judged, so another process's
+/// `O_NONBLOCK` open of a file being replaced never fails with `EAGAIN` (a lease break),
+/// and holders are still found by the scan.
+#[test]
+fn holders_scan_disturbs_no_nonblocking_open() {
+    let Some(r) = run("nonblock-race", &["--holders", "scan"], "py_nonblock_open_race.py") else {
+        return;
+    };
+    assert_eq!(r.stdout.trim(), "EAGAIN 0", "{}", r.stderr);
+    assert_eq!(r.finding_on("held.tmp")["kind"], "rename-target-in-use", "{}", r.stderr);
+}
+
 #[test]
 fn forked_child_keeps_the_fd() {
     let Some(r) = run("fork", &[], "py_fork_holds.py") else {
