@@ -73,7 +73,7 @@ open that made it was a write-open through java.nio (told by the JNI library tha
 the call): files java.nio only reads (Files.newInputStream, FileChannel.open(READ)),
 which share delete on Windows, can give false sharing violations. A program that takes
 a code path of its own on Windows is judged by the calls it makes on Linux, except that
-a Python or Go call made in code that plainly runs only off Windows is no finding:
+a call made in code that plainly runs only off Windows is no finding:
 Python blocks such as `if sys.platform != 'win32':`, the `else:` after `if os.name ==
 'nt':`, code after `if sys.platform == 'win32': return` (or a skip), a test marked
 `skipif` on Windows (also through a name or `pytestmark`); Go files that a Windows build
@@ -81,19 +81,22 @@ leaves out (`_linux.go`, `//go:build !windows`) and blocks such as `if runtime.G
 'windows'` or a test that skips itself on Windows (read from the source of each
 frame); Rust's `#[cfg(unix)]` and `cfg!`, C's `#ifndef _WIN32`; JavaScript's `if
 (process.platform !== 'win32')`, early returns on Windows and tests skipped there
-(Vitest `skipIf`, node:test `{ skip }`, `it.skip` chosen by platform). Others' are not
-read; the known ones (cmd/go, lld, git, SQLite) are modelled. Python frames (a finding's
+(Vitest `skipIf`, node:test `{ skip }`, `it.skip` chosen by platform); Java's
+`os.name` tests, `IS_OS_WINDOWS`-style constants, JUnit assumptions and JUnit 5's
+@DisabledOnOs/@EnabledOnOs (the source found under the JVM's source roots); and a
+function that only such code hands to the runtime (an atexit function, a signal
+handler, a thread's target, a timer's callback). Others' are not read; the known ones (cmd/go, lld, git, SQLite) are modelled. Python frames (a finding's
 location, os.rename told from os.replace, the except-clause and POSIX-only
 exemptions) are read for CPython 3.11 to 3.15 only, and a call made on an executor's
-thread (asyncio.to_thread, run_in_executor, aiofiles) is named by the coroutines
-awaiting it; Go frames for Go 1.18 and later
+thread (asyncio.to_thread, run_in_executor, aiofiles, anyio's and trio's
+to_thread.run_sync) is named by the coroutines awaiting it; Go frames for Go 1.18 and later
 (from the binary's own line table and inline tree, go test's stripped binaries too);
 Node's from V8's frames (node 18 to 26); an asynchronous call (fs.promises, a
 callback, a file stream) runs on a libuv worker thread with no JavaScript frame, and
 is named by the JavaScript waiting for it: `async F` at its await, `callback F` where
 it is defined (a stream's listeners);
 Java's from HotSpot's interpreted frames and the JIT's compiled code, inlined methods
-included (OpenJDK 17, 21, 25). Processes still running a second after the program exits go on
+included, and a virtual thread's frames still frozen in the heap (OpenJDK 17, 21, 25). Processes still running a second after the program exits go on
 unwatched (winsan says so): their later calls are not judged.
 Contract: shared/spec/run.md.";
 
