@@ -148,3 +148,38 @@ pub(crate) fn word_before(code: &str, end: usize) -> (&str, usize) {
         .map_or(0, |p| p + 1);
     (&code[start..text.len()], start)
 }
+
+/// `||` of operands each true, false or unknown (`None`): true when one is true, false
+/// when all are false, unknown otherwise.
+pub(crate) fn any_of(operands: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
+    let mut all_false = true;
+    for v in operands {
+        match v {
+            Some(true) => return Some(true),
+            Some(false) => {}
+            None => all_false = false,
+        }
+    }
+    all_false.then_some(false)
+}
+
+/// `&&` of operands each true, false or unknown (`None`): false when one is false, true
+/// when all are true, unknown otherwise.
+pub(crate) fn all_of(operands: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
+    any_of(operands.into_iter().map(|v| v.map(|b| !b))).map(|b| !b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn three_valued_operators() {
+        assert_eq!(any_of([None, Some(true)]), Some(true));
+        assert_eq!(any_of([Some(false), Some(false)]), Some(false));
+        assert_eq!(any_of([Some(false), None]), None);
+        assert_eq!(all_of([None, Some(false)]), Some(false));
+        assert_eq!(all_of([Some(true), Some(true)]), Some(true));
+        assert_eq!(all_of([Some(true), None]), None);
+    }
+}

@@ -18,7 +18,8 @@
 //! guess.
 
 use crate::cfamily::{
-    blocks, else_before, enclosing, matching_paren, split_once_top, split_top, strip_parens, word_before,
+    all_of, any_of, blocks, else_before, enclosing, matching_paren, split_once_top, split_top, strip_parens,
+    word_before,
 };
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -783,25 +784,11 @@ impl Java {
         let e = strip_parens(expr.trim());
         let ors = split_top(e, "||");
         if ors.len() > 1 {
-            let v: Vec<Option<bool>> = ors.iter().map(|x| self.eval(x, depth + 1)).collect();
-            return if v.contains(&Some(true)) {
-                Some(true)
-            } else if v.iter().all(|x| *x == Some(false)) {
-                Some(false)
-            } else {
-                None
-            };
+            return any_of(ors.iter().map(|x| self.eval(x, depth + 1)));
         }
         let ands = split_top(e, "&&");
         if ands.len() > 1 {
-            let v: Vec<Option<bool>> = ands.iter().map(|x| self.eval(x, depth + 1)).collect();
-            return if v.contains(&Some(false)) {
-                Some(false)
-            } else if v.iter().all(|x| *x == Some(true)) {
-                Some(true)
-            } else {
-                None
-            };
+            return all_of(ands.iter().map(|x| self.eval(x, depth + 1)));
         }
         if let Some(rest) = e.strip_prefix('!') {
             if !rest.starts_with('=') {
