@@ -491,7 +491,7 @@ pub fn line_is_posix_only(src: &str, line: usize) -> bool {
         .strip_prefix("if ")
         .and_then(|l| l.split_once(':'))
     {
-        if body_is_posix_only(cond) {
+        if condition_is_posix_only(&lines, cond) {
             return true;
         }
     }
@@ -512,11 +512,11 @@ pub fn line_is_posix_only(src: &str, line: usize) -> bool {
         indent = indentation(lines[i]);
         let header = text.trim_end_matches(':').trim();
         if let Some(cond) = header.strip_prefix("if ") {
-            if body_is_posix_only(cond) {
+            if condition_is_posix_only(&lines, cond) {
                 return true;
             }
         } else if let Some(cond) = header.strip_prefix("elif ") {
-            if body_is_posix_only(cond) || chain_excludes_windows(&lines, i, indent) {
+            if condition_is_posix_only(&lines, cond) || chain_excludes_windows(&lines, i, indent) {
                 return true;
             }
         } else if header == "else" {
@@ -789,6 +789,92 @@ fn is_windows_test(cond: &str) -> bool {
 
 /// Whether a condition holds only where the platform is not Windows: a negated Windows
 /// test or a test for a POSIX platform, alone or as one of the terms joined by `and`.
+/// [`body_is_posix_only`], or a term of `cond` (joined by `and`) that is false on
+/// Windows for another plain reason: a test of membership in a set of `os` that is empty
+/// there (`os.unlink in os.supports_dir_fd`; the `os` module's documentation: `dir_fd`
+/// and `effective_ids` parameters work on Unix only, none on Windows), or a name the
+/// module assigns once, at its own level, to such a test or to a platform test
+/// (`_UNLINK_SUPPORTS_DIR_FD = os.unlink in os.supports_dir_fd`, filelock's strict lock;
+/// `_POSIX = os.name == "posix"`).
+fn condition_is_posix_only(lines: &[&str], cond: &str) -> bool {
+    if body_is_posix_only(cond) {
+        return true;
+    }
+    let cond = cond.trim();
+    if cond.contains(" or ") {
+        return false;
+    }
+    cond.split(" and ").any(|term| {
+        let t = term.trim().trim_start_matches('(').trim_end_matches(')').trim();
+        empty_set_on_windows(t)
+            || (is_identifier(t)
+                && assigned_once_in_module(lines, t)
+                    .is_some_and(|v| body_is_posix_only(&v) || empty_set_on_windows(&v)))
+    })
+}
+
+/// Whether `t` is `EXPR in os.supports_dir_fd` (or `os.supports_effective_ids`): always
+/// false on Windows.
+fn empty_set_on_windows(t: &str) -> bool {
+    let t = t.trim();
+    !t.contains(" not in ")
+        && !t.starts_with("not ")
+        && ["os.supports_dir_fd", "os.supports_effective_ids"]
+            .iter()
+            .any(|set| t.strip_suffix(set).is_some_and(|e| e.trim_end().ends_with(" in")))
+}
+
+/// The value of `name` when the module assigns it exactly once, with a plain `NAME =
+/// VALUE` (or `NAME: TYPE = VALUE`) at its own level, and binds it nowhere else (no
+/// other assignment, augmented or unpacking, no `global`, `for`, `as`, `:=`, `del` or
+/// import naming it; a keyword argument of that name counts as one too): what every
+/// later read of the name sees.
+fn assigned_once_in_module(lines: &[&str], name: &str) -> Option<String> {
+    let mut found = None;
+    for (i, l) in lines.iter().enumerate() {
+        let code = code_of(l);
+        if !words(code).any(|w| w == name) {
+            continue;
+        }
+        let Some((target, _)) = assignment_split(code) else {
+            let binds = ["global ", "nonlocal ", "for ", "del ", "import ", "from "]
+                .iter()
+                .any(|k| code.starts_with(k))
+                || code.contains(" as ")
+                || code.contains(":=");
+            if binds {
+                return None;
+            }
+            continue;
+        };
+        if !words(target).any(|w| w == name) {
+            continue;
+        }
+        let plain = target.trim() == name || target.split_once(':').is_some_and(|(n, _)| n.trim() == name);
+        if !plain || found.is_some() || indentation(l) != 0 {
+            return None;
+        }
+        found = Some(i);
+    }
+    let stmt = statement(lines, found?);
+    assignment_split(&stmt).map(|(_, v)| v.trim().to_owned())
+}
+
+/// A statement split at its assignment's `=` (not `==`, `!=`, `<=` or `>=`; an
+/// augmented one's `+=` too, its operator then left on the target's side).
+fn assignment_split(code: &str) -> Option<(&str, &str)> {
+    let b = code.as_bytes();
+    (0..b.len()).find_map(|i| {
+        let prev = i.checked_sub(1).map(|p| b[p]);
+        // `<<=` and `>>=` are augmented assignments; `<=` and `>=` comparisons.
+        let shift = i >= 2 && matches!(prev, Some(b'<' | b'>')) && b[i - 2] == b[i - 1];
+        let is_assignment =
+            b[i] == b'=' && b.get(i + 1) != Some(&b'=') && (shift || !matches!(prev, Some(b'=' | b'!' | b'<' | b'>')));
+        // `=` is ASCII: `i` and `i + 1` are character boundaries.
+        is_assignment.then(|| (&code[..i], &code[i + 1..]))
+    })
+}
+
 fn body_is_posix_only(cond: &str) -> bool {
     let cond = cond.trim();
     if cond.contains(" or ") {
@@ -809,6 +895,61 @@ mod tests {
     fn at(src: &str, marker: &str) -> bool {
         let line = src.lines().position(|l| l.contains(marker)).expect("marker") + 1;
         line_is_posix_only(src, line)
+    }
+
+    #[test]
+    fn flags_false_on_windows() {
+        // filelock's strict lock: `_UNLINK_SUPPORTS_DIR_FD = os.unlink in os.supports_dir_fd`
+        // (empty on Windows), then `if _UNLINK_SUPPORTS_DIR_FD:`.
+        let src = r#"
+import os
+_UNLINK_SUPPORTS_DIR_FD = os.unlink in os.supports_dir_fd
+_POSIX: bool = os.name == "posix"
+_REASSIGNED = os.unlink in os.supports_dir_fd
+_AUGMENTED = os.unlink in os.supports_dir_fd
+_IN_FUNCTION = False
+_OTHER = os.unlink in os.supports_fd
+
+def setup():
+    global _IN_FUNCTION
+    _IN_FUNCTION = os.unlink in os.supports_dir_fd
+    _AUGMENTED |= True
+
+_REASSIGNED = True
+
+def f(d, name):
+    if _UNLINK_SUPPORTS_DIR_FD:
+        os.unlink(name, dir_fd=d)  # MARK-flag
+    if os.rmdir in os.supports_dir_fd:
+        os.rmdir(name, dir_fd=d)  # MARK-inline
+    if _POSIX and d:
+        os.unlink(name)  # MARK-annotated
+    if _REASSIGNED:
+        os.unlink(name)  # MARK-reassigned
+    if _AUGMENTED:
+        os.unlink(name)  # MARK-augmented
+    if _IN_FUNCTION:
+        os.unlink(name)  # MARK-global
+    if _OTHER:
+        os.unlink(name)  # MARK-supports-fd
+    if os.unlink not in os.supports_dir_fd:
+        os.unlink(name)  # MARK-not-in
+    if _UNLINK_SUPPORTS_DIR_FD or d:
+        os.unlink(name)  # MARK-or
+"#;
+        for (m, posix) in [
+            ("MARK-flag", true),
+            ("MARK-inline", true),
+            ("MARK-annotated", true),
+            ("MARK-reassigned", false),
+            ("MARK-augmented", false),
+            ("MARK-global", false),
+            ("MARK-supports-fd", false),
+            ("MARK-not-in", false),
+            ("MARK-or", false),
+        ] {
+            assert_eq!(at(src, m), posix, "{m}");
+        }
     }
 
     #[test]
