@@ -104,6 +104,42 @@ pub(crate) fn else_before(code: &str, at: usize) -> Option<usize> {
     (!rest.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '.')).then_some(rest.len())
 }
 
+/// Whether an earlier branch of the `if`/`else if` chain whose `else` begins at `start`
+/// of `code` is taken on Windows (so the `else` is not): walked back through the blocks
+/// (`blocks`) that close just before each `else`, whose headers `if_header` reads (an
+/// `if`'s condition and where the `if` begins; `None` for any other block) and whose
+/// conditions `eval` evaluates on Windows.
+pub(crate) fn chain_taken_on_windows(
+    code: &str,
+    blocks: &[(usize, usize)],
+    mut start: usize,
+    if_header: impl Fn(usize) -> Option<(String, usize)>,
+    eval: impl Fn(&str) -> Option<bool>,
+) -> bool {
+    for _ in 0..64 {
+        let before = code[..start].trim_end();
+        if !before.ends_with('}') {
+            return false;
+        }
+        let close = before.len() - 1;
+        let Some(&(open, _)) = blocks.iter().find(|&&(_, c)| c == close) else {
+            return false;
+        };
+        let Some((cond, if_start)) = if_header(open) else {
+            return false;
+        };
+        if eval(&cond) == Some(true) {
+            return true;
+        }
+        // `else if (...)`: go on with the chain before it.
+        match else_before(code, if_start) {
+            Some(e) => start = e,
+            None => return false,
+        }
+    }
+    false
+}
+
 /// The blocks of `blocks` around offset `at`, innermost first.
 pub(crate) fn enclosing(blocks: &[(usize, usize)], at: usize) -> Vec<(usize, usize)> {
     let mut b: Vec<(usize, usize)> = blocks.iter().copied().filter(|&(o, c)| o < at && at < c).collect();

@@ -18,8 +18,8 @@
 //! guess.
 
 use crate::cfamily::{
-    all_of, any_of, blocks, else_before, enclosing, matching_paren, split_once_top, split_top, strip_parens,
-    word_before,
+    all_of, any_of, blocks, chain_taken_on_windows, else_before, enclosing, matching_paren, split_once_top, split_top,
+    strip_parens, word_before,
 };
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -520,28 +520,12 @@ impl Java {
 
     /// Whether an earlier branch of the `if`/`else if` chain whose `else` begins at
     /// `start` is taken on Windows (so the `else` is not).
-    fn chain_taken_on_windows(&self, mut start: usize) -> bool {
-        for _ in 0..64 {
-            let before = self.code[..start].trim_end();
-            if !before.ends_with('}') {
-                return false;
-            }
-            let close = before.len() - 1;
-            let Some(&(open, _)) = self.blocks.iter().find(|&&(_, c)| c == close) else {
-                return false;
-            };
-            let Header::If(cond, if_start) = self.header(open) else {
-                return false;
-            };
-            if self.eval(&cond, 0) == Some(true) {
-                return true;
-            }
-            match else_before(&self.code, if_start) {
-                Some(e) => start = e,
-                None => return false,
-            }
-        }
-        false
+    fn chain_taken_on_windows(&self, start: usize) -> bool {
+        let if_header = |open| match self.header(open) {
+            Header::If(cond, if_start) => Some((cond, if_start)),
+            _ => None,
+        };
+        chain_taken_on_windows(&self.code, &self.blocks, start, if_header, |cond| self.eval(cond, 0))
     }
 
     /// Whether code at offset `at` runs only where the platform is not Windows.
