@@ -196,8 +196,40 @@ pub fn syscall_args(tid: u32) -> Option<[u64; 6]> {
 
 /// `/proc/TID/syscall` of a thread blocked in a system call: its number, six arguments,
 /// stack pointer and program counter.
+///
+/// A thread stopped in a trapped call can still be seen `running` (the file's one word
+/// then, `proc_pid_syscall`): the kernel queues the notification and wakes the
+/// supervisor before the thread itself goes to sleep (`seccomp_do_user_notification`),
+/// so on a loaded machine the supervisor can receive the call while the thread, preempted
+/// in between, has not slept yet; and a signal that arrives after the supervisor received
+/// the call wakes the thread from its interruptible wait for a moment before it sleeps
+/// again, killable (`SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV`). Either way it sleeps
+/// soon, so the file is read again: after yielding the CPU, then after sleeps that
+/// double, for at most about 10 ms. (A thread that exits meanwhile ends the reading.)
 fn syscall_words(tid: u32) -> Option<[u64; 9]> {
-    let s = std::fs::read_to_string(format!("/proc/{tid}/syscall")).ok()?;
+    let mut pause = std::time::Duration::from_micros(50);
+    for attempt in 0.. {
+        let s = std::fs::read_to_string(format!("/proc/{tid}/syscall")).ok()?;
+        if !s.starts_with("running") {
+            return parse_syscall_words(&s);
+        }
+        if attempt < 4 {
+            std::thread::yield_now();
+        } else if pause <= SYSCALL_PATIENCE {
+            std::thread::sleep(pause);
+            pause *= 2;
+        } else {
+            return None;
+        }
+    }
+    None
+}
+
+/// The longest sleep of [`syscall_words`] before it gives up on a thread seen `running`
+/// (the sleeps before it, doubling from 50 µs, add up to as much again).
+const SYSCALL_PATIENCE: std::time::Duration = std::time::Duration::from_millis(5);
+
+fn parse_syscall_words(s: &str) -> Option<[u64; 9]> {
     let mut f = s.split_whitespace();
     let mut w = [0u64; 9];
     w[0] = f.next()?.parse().ok()?;
