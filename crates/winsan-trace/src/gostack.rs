@@ -31,6 +31,11 @@ use crate::pyframe::PyFrame;
 /// At most this many frames are read, innermost first.
 pub const MAX_FRAMES: usize = 32;
 
+/// The functions a goroutine's or a thread's stack begins with (`runtime.main` calls
+/// `main.main`; below it, and below every other goroutine's first function, is
+/// `runtime.goexit`): the walk ends at them.
+const FIRST_FUNCTIONS: [&str; 3] = ["runtime.goexit", "runtime.main", "runtime.mstart"];
+
 /// One binary's `.gopclntab`.
 struct Pclntab {
     file: File,
@@ -340,12 +345,13 @@ pub struct GoStacks {
 
 impl GoStacks {
     /// The Go frames of thread `tid` of process `pid`, stopped in a system call,
-    /// innermost first; empty when they cannot be read.
-    pub fn stack(&mut self, pid: u32, tid: u32) -> Vec<GoFrame> {
+    /// innermost first (empty when they cannot be read), and whether the walk stopped at
+    /// [`MAX_FRAMES`] with a function of the program's below.
+    pub fn stack(&mut self, pid: u32, tid: u32) -> (Vec<GoFrame>, bool) {
         self.frames(pid, tid).unwrap_or_default()
     }
 
-    fn frames(&mut self, pid: u32, tid: u32) -> Option<Vec<GoFrame>> {
+    fn frames(&mut self, pid: u32, tid: u32) -> Option<(Vec<GoFrame>, bool)> {
         let (sp, pc) = crate::procscan::syscall_sp_pc(tid)?;
         let file = File::open(format!("/proc/{pid}/exe")).ok()?;
         let key = {
@@ -395,7 +401,7 @@ impl GoStacks {
                     own_line,
                 });
             }
-            if matches!(name.as_str(), "runtime.goexit" | "runtime.main" | "runtime.mstart") {
+            if FIRST_FUNCTIONS.contains(&name.as_str()) {
                 return None;
             }
             let size = u64::try_from(table.pcvalue(&f, f.pcsp, pc)?).ok()?;
@@ -406,13 +412,20 @@ impl GoStacks {
             (ret != 0 && fp > sp).then_some((fp, ret.wrapping_sub(bias)))
         };
         for depth in 0..MAX_FRAMES {
-            // What cannot be read ends the walk; the frames found so far are kept.
+            // What cannot be read ends the walk (as does the goroutine's or thread's
+            // first function); the frames found so far are kept.
             let Some(next) = step(depth, sp, pc, &mut out) else {
-                break;
+                return Some((out, false));
             };
             (sp, pc) = next;
         }
-        Some(out)
+        // At the limit: more frames are left unless the next is where every walk ends
+        // (the goroutine's or thread's first function: none of the program's after it).
+        let more = table
+            .func(pc.wrapping_sub(1))
+            .and_then(|f| table.name(&f))
+            .is_some_and(|name| !FIRST_FUNCTIONS.contains(&name.as_str()));
+        Some((out, more))
     }
 }
 

@@ -96,7 +96,11 @@ callback, a file stream) runs on a libuv worker thread with no JavaScript frame,
 is named by the JavaScript waiting for it: `async F` at its await, `callback F` where
 it is defined (a stream's listeners);
 Java's from HotSpot's interpreted frames and the JIT's compiled code, inlined methods
-included, and a virtual thread's frames still frozen in the heap (OpenJDK 17, 21, 25). Processes still running a second after the program exits go on
+included, and a virtual thread's frames still frozen in the heap (OpenJDK 17, 21, 25).
+A finding names at most 256 Java frames, 64 Python, Node and native ones, 32 Go ones
+(a Python call's guards and except clauses are read from its innermost 16); a stack
+cut there ends with `... more frames, not read` (stack_truncated in the report).
+Processes still running a second after the program exits go on
 unwatched (winsan says so): their later calls are not judged.
 Contract: shared/spec/run.md.";
 
