@@ -76,7 +76,10 @@ a code path of its own on Windows is judged by the calls it makes on Linux, exce
 a call made in code that plainly runs only off Windows is no finding:
 Python blocks such as `if sys.platform != 'win32':`, the `else:` after `if os.name ==
 'nt':`, code after `if sys.platform == 'win32': return` (or a skip), a test marked
-`skipif` on Windows (also through a name or `pytestmark`); Go files that a Windows build
+`skipif` on Windows (also through a name or `pytestmark`), and the same with a test of
+a capability CPython's Windows build lacks (`hasattr(os, 'fork')`, `not hasattr(os,
+'getuid')`, `os.unlink in os.supports_dir_fd`, `shutil.rmtree.avoids_symlink_attacks`,
+or a module flag assigned once to one); Go files that a Windows build
 leaves out (`_linux.go`, `//go:build !windows`) and blocks such as `if runtime.GOOS !=
 'windows'` or a test that skips itself on Windows (read from the source of each
 frame); Rust's `#[cfg(unix)]` and `cfg!`, C's `#ifndef _WIN32`; JavaScript's `if

@@ -4048,6 +4048,46 @@ fn a_module_skipped_on_windows_runs_nothing_below_the_skip() {
     assert_eq!(f["path"], format!("{}/above", r.dir()));
 }
 
+/// Code under a test of a capability CPython's Windows build lacks (`hasattr(os,
+/// "fork")`, `not hasattr(os, "getuid")` and return, a name assigned once to
+/// `hasattr(os, "fchown")`, `getattr(signal, "SIGKILL", None) is not None`,
+/// `shutil.rmtree.avoids_symlink_attacks`, a test skipped without `os.geteuid`) is no
+/// finding; the same code under a capability Windows has (`os.symlink`, `os.link`,
+/// `os.kill`, `os.fchmod`) is one.
+#[test]
+fn code_under_a_capability_windows_lacks_is_no_finding() {
+    if !python_frames_readable() {
+        return;
+    }
+    let prog = "py_capability_guards.py";
+    let Some(r) = run("capability-guards", &[], prog) else {
+        return;
+    };
+    assert_eq!(r.stdout, "2 0 0\n", "both tests ran and passed");
+    let mut found: Vec<(String, u64)> = r
+        .findings()
+        .iter()
+        .map(|f| {
+            let name = f["path"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+            (name, f["stack"][1]["line"].as_u64().unwrap())
+        })
+        .collect();
+    found.sort();
+    let windows = |name: &str, call: &str| (name.to_owned(), line_of(prog, call));
+    assert_eq!(
+        found,
+        [
+            windows("fchmod", "remove_open(\"fchmod\")"),
+            windows("kill", "remove_open(\"kill\")"),
+            windows("link", "remove_open(\"link\")"),
+            windows("symlink", "remove_open(\"symlink\")"),
+            windows("symlink-flag", "remove_open(\"symlink-flag\")"),
+        ],
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn a_posix_only_branch_is_no_finding() {
     if !python_frames_readable() {
