@@ -31,6 +31,11 @@ use crate::pyframe::PyFrame;
 /// At most this many frames are read, innermost first.
 pub const MAX_FRAMES: usize = 32;
 
+/// The functions a goroutine's or a thread's stack begins with (`runtime.main` calls
+/// `main.main`; below it, and below every other goroutine's first function, is
+/// `runtime.goexit`): the walk ends at them.
+const FIRST_FUNCTIONS: [&str; 3] = ["runtime.goexit", "runtime.main", "runtime.mstart"];
+
 /// One binary's `.gopclntab`.
 struct Pclntab {
     file: File,
@@ -340,12 +345,13 @@ pub struct GoStacks {
 
 impl GoStacks {
     /// The Go frames of thread `tid` of process `pid`, stopped in a system call,
-    /// innermost first; empty when they cannot be read.
-    pub fn stack(&mut self, pid: u32, tid: u32) -> Vec<GoFrame> {
+    /// innermost first (empty when they cannot be read), and whether the walk stopped at
+    /// [`MAX_FRAMES`] with a function of the program's below.
+    pub fn stack(&mut self, pid: u32, tid: u32) -> (Vec<GoFrame>, bool) {
         self.frames(pid, tid).unwrap_or_default()
     }
 
-    fn frames(&mut self, pid: u32, tid: u32) -> Option<Vec<GoFrame>> {
+    fn frames(&mut self, pid: u32, tid: u32) -> Option<(Vec<GoFrame>, bool)> {
         let (sp, pc) = crate::procscan::syscall_sp_pc(tid)?;
         let file = File::open(format!("/proc/{pid}/exe")).ok()?;
         let key = {
@@ -395,7 +401,7 @@ impl GoStacks {
                     own_line,
                 });
             }
-            if matches!(name.as_str(), "runtime.goexit" | "runtime.main" | "runtime.mstart") {
+            if FIRST_FUNCTIONS.contains(&name.as_str()) {
                 return None;
             }
             let size = u64::try_from(table.pcvalue(&f, f.pcsp, pc)?).ok()?;
@@ -406,13 +412,20 @@ impl GoStacks {
             (ret != 0 && fp > sp).then_some((fp, ret.wrapping_sub(bias)))
         };
         for depth in 0..MAX_FRAMES {
-            // What cannot be read ends the walk; the frames found so far are kept.
+            // What cannot be read ends the walk (as does the goroutine's or thread's
+            // first function); the frames found so far are kept.
             let Some(next) = step(depth, sp, pc, &mut out) else {
-                break;
+                return Some((out, false));
             };
             (sp, pc) = next;
         }
-        Some(out)
+        // At the limit: more frames are left unless the next is where every walk ends
+        // (the goroutine's or thread's first function: none of the program's after it).
+        let more = table
+            .func(pc.wrapping_sub(1))
+            .and_then(|f| table.name(&f))
+            .is_some_and(|name| !FIRST_FUNCTIONS.contains(&name.as_str()));
+        Some((out, more))
     }
 }
 
@@ -449,16 +462,24 @@ fn gofunc_from_moduledata(elf: &crate::elf::Elf, names: &[String], pclntab: u64)
 }
 
 /// The Go distribution's source directory as the binary names it (`/usr/lib/go/src/`;
-/// empty for a `-trimpath` build), from the file of a `runtime` function.
+/// empty for a `-trimpath` build), from the file of a function only the distribution
+/// has: one of `runtime` (`runtime.main`, at the bottom of the main goroutine's stack),
+/// `syscall`, or, at the top of every system call from Go 1.22 on,
+/// `internal/runtime/syscall` (before, `runtime/internal/syscall`). A stack cut at
+/// [`MAX_FRAMES`] has no `runtime.main`: its system call's frames still tell.
 fn goroot(stack: &[GoFrame]) -> Option<&str> {
+    const DISTRIBUTION_ONLY: [&str; 4] = ["runtime.", "runtime/", "internal/runtime/", "syscall."];
     stack.iter().find_map(|f| {
-        if !(f.function.starts_with("runtime.") || f.function.starts_with("runtime/")) {
+        if !DISTRIBUTION_ONLY.iter().any(|p| f.function.starts_with(p)) {
             return None;
         }
-        let i = if f.own_file.starts_with("runtime/") {
+        // The function's package: its name up to the `.` after its last `/`.
+        let last = f.function.rfind('/').map_or(0, |i| i + 1);
+        let package = &f.function[..last + f.function[last..].find('.')?];
+        let i = if f.own_file.starts_with(&format!("{package}/")) {
             0
         } else {
-            f.own_file.find("/runtime/")? + 1
+            f.own_file.find(&format!("/{package}/"))? + 1
         };
         Some(&f.own_file[..i])
     })
@@ -641,5 +662,48 @@ mod tests {
             frame("runtime.main", "/usr/lib/go/src/runtime/proc.go", 250),
         ];
         assert!(posix_only(&stack, &mut sources, None));
+    }
+
+    #[test]
+    fn a_cut_stack_finds_the_distribution_from_its_system_call() {
+        // No runtime.main below: the walk stopped at MAX_FRAMES in a deep recursion. The
+        // distribution's os/file_unix.go is built only for Unix (`//go:build unix`).
+        let root = std::env::temp_dir().join(format!("winsan-goroot-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("src/os")).unwrap();
+        std::fs::write(root.join("src/os/file_unix.go"), "//go:build unix\n\npackage os\n").unwrap();
+        let src = format!("{}/src", root.display());
+        let go122 = [
+            frame(
+                "internal/runtime/syscall/linux.Syscall6",
+                &format!("{src}/internal/runtime/syscall/linux/asm_linux_amd64.s"),
+                36,
+            ),
+            frame("syscall.Syscall", &format!("{src}/syscall/syscall_linux.go"), 73),
+            frame("os.Remove", &format!("{src}/os/file_unix.go"), 3),
+            frame("main.down", "/nonexistent/main.go", 9),
+        ];
+        assert_eq!(goroot(&go122), Some(format!("{src}/").as_str()));
+        let names: Vec<String> = shown(&go122).iter().map(|f| f.function.clone()).collect();
+        assert_eq!(names, ["main.down"]);
+        let mut sources = GoSources::default();
+        assert!(
+            !posix_only(&go122, &mut sources, None),
+            "os's file_unix.go is not the program's"
+        );
+        assert!(
+            posix_only(&go122[2..], &mut sources, None),
+            "without the system call's frames it would be taken for the program's"
+        );
+        let _ = std::fs::remove_dir_all(&root);
+        let go119 = [frame(
+            "runtime/internal/syscall.Syscall6",
+            "/usr/lib/go/src/runtime/internal/syscall/asm_linux_amd64.s",
+            36,
+        )];
+        assert_eq!(goroot(&go119), Some("/usr/lib/go/src/"));
+        let trimmed = [frame("syscall.Syscall", "syscall/syscall_linux.go", 73)];
+        assert_eq!(goroot(&trimmed), Some(""));
+        let program = [frame("example.com/m/syscall.Do", "/home/me/m/syscall/do.go", 3)];
+        assert_eq!(goroot(&program), None, "a program's package of that name");
     }
 }

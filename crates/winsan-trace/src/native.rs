@@ -40,6 +40,10 @@ use crate::pyframe::PyFrame;
 
 /// At most this many machine frames are unwound, innermost first.
 const MAX_FRAMES: usize = 64;
+/// Frames unwound past [`MAX_FRAMES`] only to tell whether those left are the program's
+/// or only the start-up's (Rust's `lang_start` and its closures, `main`, the C library's
+/// `__libc_start_call_main`, `_start`: 10 frames or so).
+const LOOKAHEAD: usize = 16;
 /// The stack read above the stopped thread's stack pointer (a thread's stack ends sooner:
 /// the read stops at its end).
 const STACK_BYTES: usize = 512 << 10;
@@ -194,20 +198,37 @@ pub struct NativeStacks {
 impl NativeStacks {
     /// The frames of thread `tid` of process `pid`, stopped in a system call, innermost
     /// first, each with its function and, where the file has line tables, its file and
-    /// line; empty when they cannot be read.
-    pub fn stack(&mut self, pid: u32, tid: u32) -> Vec<PyFrame> {
+    /// line (empty when they cannot be read); and whether the unwinding stopped at its
+    /// limit (64 frames, `MAX_FRAMES`) with frames of the program left below (frames
+    /// [`shown`] keeps: the C library's and Rust's start-up under `main` do not count).
+    pub fn stack(&mut self, pid: u32, tid: u32) -> (Vec<PyFrame>, bool) {
         if !cfg!(target_arch = "x86_64") {
-            return vec![];
+            return (vec![], false);
         }
         let mut out = vec![];
         let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
-        for (key, probe) in self.unwind(pid, tid).map(|u| u.0).unwrap_or_default() {
+        let (frames, cut) = self
+            .unwind(pid, tid, MAX_FRAMES + LOOKAHEAD)
+            .map(|u| (u.0, u.2))
+            .unwrap_or_default();
+        // Where the frames past the limit begin (a machine frame may name several:
+        // functions inlined into it).
+        let mut kept = None;
+        for (i, (key, probe)) in frames.into_iter().enumerate() {
+            if i == MAX_FRAMES {
+                kept = Some(out.len());
+            }
             if let Some(Some(module)) = self.modules.get(&key) {
                 let own = exe.as_deref() == Some(std::path::Path::new(&module.shown));
                 module.name(probe, own, &mut out);
             }
         }
-        out
+        let Some(kept) = kept else {
+            return (out, false);
+        };
+        let more = cut || shown_mask(&out)[kept..].iter().any(|&s| s);
+        out.truncate(kept);
+        (out, more)
     }
 
     fn module(&mut self, pid: u32, code: &Code) -> Option<&Module> {
@@ -225,14 +246,16 @@ impl NativeStacks {
         if !cfg!(target_arch = "x86_64") {
             return None;
         }
-        self.unwind(pid, tid).map(|u| u.1)
+        self.unwind(pid, tid, MAX_FRAMES).map(|u| u.1)
     }
 
-    /// The machine frames: each frame's file and the address in it to name it by (a
-    /// return address less one: the call instruction); and the stack and frame pointers
-    /// where the walk stopped.
+    /// The machine frames, at most `max`: each frame's file and the address in it to
+    /// name it by (a return address less one: the call instruction); the stack and frame
+    /// pointers where the walk stopped; and whether it stopped at `max` with a return
+    /// address into code left (the frames end naturally where a function's call frame
+    /// information leaves its return address undefined: `_start`, `clone3`).
     #[allow(clippy::type_complexity)]
-    fn unwind(&mut self, pid: u32, tid: u32) -> Option<(Vec<(Key, u64)>, (u64, Option<u64>))> {
+    fn unwind(&mut self, pid: u32, tid: u32, max: usize) -> Option<(Vec<(Key, u64)>, (u64, Option<u64>), bool)> {
         let (sp0, pc0) = crate::procscan::syscall_sp_pc(tid)?;
         let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).ok()?;
         let code: Vec<Code> = maps
@@ -258,7 +281,8 @@ impl NativeStacks {
         let mut ctx = self.ctx.take().unwrap_or_default();
         let mut out = vec![];
         let (mut sp, mut pc, mut rbp) = (sp0, pc0, None::<u64>);
-        for depth in 0..MAX_FRAMES {
+        let mut cut = false;
+        for depth in 0..max {
             let Some(c) = code.iter().find(|c| c.start <= pc && pc < c.end) else {
                 break;
             };
@@ -357,9 +381,10 @@ impl NativeStacks {
                 break;
             }
             (sp, pc) = (cfa, ra);
+            cut = depth + 1 == max && in_code(pc);
         }
         self.ctx = Some(ctx);
-        Some((out, (sp, rbp)))
+        Some((out, (sp, rbp), cut))
     }
 }
 
@@ -456,6 +481,16 @@ pub fn is_toolchain(file: &str) -> bool {
 /// 0), but for the toolchain's (Rust's std, the C library's start-up, and the `main` that
 /// rustc writes to call a Rust program's own).
 pub fn shown(stack: &[PyFrame]) -> Vec<PyFrame> {
+    stack
+        .iter()
+        .zip(shown_mask(stack))
+        .filter(|(_, shown)| *shown)
+        .map(|(f, _)| f.clone())
+        .collect()
+}
+
+/// Which frames of `stack` [`shown`] keeps.
+fn shown_mask(stack: &[PyFrame]) -> Vec<bool> {
     let rust_main = stack
         .iter()
         .any(|f| f.function.starts_with("std::rt::lang_start") || (f.line == 0 && f.function.ends_with("::main")));
@@ -486,10 +521,10 @@ pub fn shown(stack: &[PyFrame]) -> Vec<PyFrame> {
                 || f.function.starts_with("_IO_"))
     };
     let inner_libc = stack.iter().take_while(|f| is_toolchain(&f.file) || libc(f)).count();
-    stack[inner_libc..]
+    stack
         .iter()
-        .filter(|f| !is_toolchain(&f.file) && !toolchain_symbol(f))
-        .cloned()
+        .enumerate()
+        .map(|(i, f)| i >= inner_libc && !is_toolchain(&f.file) && !toolchain_symbol(f))
         .collect()
 }
 
@@ -700,7 +735,7 @@ mod tests {
         let mut stack = vec![];
         for _ in 0..200 {
             std::thread::sleep(std::time::Duration::from_millis(5));
-            stack = NativeStacks::default().stack(pid, tid);
+            stack = NativeStacks::default().stack(pid, tid).0;
             if stack.iter().any(|f| f.function.contains("blocked_in_a_system_call")) {
                 break;
             }

@@ -760,8 +760,32 @@ struct Symbols {
     fixed: bool,
 }
 
-/// At most this many frames are read, innermost first.
+/// At most this many frames are read, innermost first, for what decides whether a call
+/// is a finding ([`PyFrames::stack`]): the frames near the call are the ones that tell.
 pub const MAX_FRAMES: usize = 16;
+
+/// At most this many frames are named in a finding ([`PyFrames::read_on`]): a test
+/// run by pytest is some 40 frames above the interpreter's first (pluggy's hook calls,
+/// pytest's runner), so the call's own frames past 16 are often where the program's
+/// author can act (a test calling a library).
+pub const FINDING_MAX_FRAMES: usize = 64;
+
+/// A thread's frames as read for a finding ([`PyFrames::stack_with_waiters`]).
+#[derive(Debug, Default)]
+pub struct Stack {
+    /// Innermost first.
+    pub frames: Vec<PyFrame>,
+    /// Where the first frame not read is, when the walk of the thread's own frames
+    /// stopped at its limit with frames left ([`PyFrames::read_on`] reads on from it).
+    unread: Option<u64>,
+}
+
+impl Stack {
+    /// Whether the stack goes on past its last frame.
+    pub fn truncated(&self) -> bool {
+        self.unread.is_some()
+    }
+}
 
 /// What a worker thread's call is awaited through: a `concurrent.futures` work item,
 /// (anyio) the asyncio future itself, or (trio) the cell `task_register` of the closure
@@ -776,10 +800,30 @@ impl PyFrames {
     /// The Python frames of thread `tid` of process `pid`, innermost first; empty when the
     /// process is not a CPython this module can read.
     pub fn stack(&mut self, pid: u32, tid: u32) -> Vec<PyFrame> {
+        self.walk(pid, tid).map(|(frames, _)| frames).unwrap_or_default()
+    }
+
+    /// [`frames`] of thread `tid` of process `pid`.
+    fn walk(&mut self, pid: u32, tid: u32) -> Option<(Vec<PyFrame>, Option<u64>)> {
         if self.symbols.len() > 64 {
             self.symbols.clear();
         }
-        self.find(pid).and_then(|i| frames(tid, i)).unwrap_or_default()
+        self.find(pid).and_then(|i| frames(tid, i))
+    }
+
+    /// The rest of `stack` (read by [`PyFrames::stack_with_waiters`] from thread `tid` of
+    /// `pid`, which is still stopped in the same call), up to [`FINDING_MAX_FRAMES`] in
+    /// all, when its walk stopped at [`MAX_FRAMES`] with frames left. Frames that cannot
+    /// all be read are not added (the stack stays cut where it was).
+    pub fn read_on(&mut self, pid: u32, tid: u32, stack: &mut Stack) {
+        let (Some(from), Some(interp)) = (stack.unread, self.find(pid)) else {
+            return;
+        };
+        let mut more = stack.frames.clone();
+        if let Some(unread) = walk_frames(tid, interp.layout, from, &mut more, FINDING_MAX_FRAMES) {
+            stack.frames = more;
+            stack.unread = unread;
+        }
     }
 
     /// [`PyFrames::stack`], for a finding: where the thread is a `concurrent.futures`
@@ -791,8 +835,10 @@ impl PyFrames {
     /// including trio's `worker_fn`, then the trio task's (see `pyframe/trio.rs`). The process's
     /// main thread is first given a moment to get back to its event loop: the worker
     /// may start the call before the coroutine that made it awaits it.
-    pub fn stack_with_waiters(&mut self, pid: u32, tid: u32) -> Vec<PyFrame> {
-        let stack = self.stack(pid, tid);
+    pub fn stack_with_waiters(&mut self, pid: u32, tid: u32) -> Stack {
+        let Some((stack, unread)) = self.walk(pid, tid) else {
+            return Stack::default();
+        };
         // The work item's `run` (3.14: called by it, `WorkerContext.run`, before it), or
         // anyio's worker thread's, with the asyncio future it completes, or trio's
         // `worker_fn`, with the list holding the task that waits.
@@ -812,10 +858,11 @@ impl PyFrames {
                 None
             }
         }) else {
-            return stack;
+            return Stack { frames: stack, unread };
         };
+        let own = |frames| Stack { frames, unread };
         let Some(interp) = self.find(pid) else {
-            return stack;
+            return own(stack);
         };
         self.waits.wait(pid);
         let waiting = match waited_for {
@@ -824,11 +871,14 @@ impl PyFrames {
             WaitedFor::TaskRegister(task_register) => trio::waiters(tid, &interp, task_register),
         };
         if waiting.is_empty() {
-            return stack;
+            return own(stack);
         }
         let mut out = stack[..=at].to_vec();
         out.extend(waiting);
-        out
+        Stack {
+            frames: out,
+            unread: None,
+        }
     }
 
     /// Whether the argument `name` of the function of `frame` (a frame of thread `tid` of
@@ -1432,13 +1482,30 @@ fn c_string(tid: u32, at: u64) -> Option<String> {
     Some(String::from_utf8_lossy(&b[..end]).into_owned())
 }
 
-/// The frames of thread `tid`, innermost first.
-fn frames(tid: u32, interp: Interpreter) -> Option<Vec<PyFrame>> {
+/// The frames of thread `tid`, innermost first, at most [`MAX_FRAMES`]; and where the
+/// first frame not read is (`None`: the walk reached the outermost frame).
+fn frames(tid: u32, interp: Interpreter) -> Option<(Vec<PyFrame>, Option<u64>)> {
     let l = interp.layout;
-    let mut frame = current_frame(tid, l, thread_state(tid, &interp)?)?.frame;
+    let frame = current_frame(tid, l, thread_state(tid, &interp)?)?.frame;
     let mut out: Vec<PyFrame> = vec![];
+    let unread = walk_frames(tid, l, frame, &mut out, MAX_FRAMES)?;
+    Some((out, unread))
+}
+
+/// Read the frames of thread `tid` from the `_PyInterpreterFrame` at `frame` outwards
+/// onto `out`, until it holds `max`; `Some(next)` is where the first frame not read is
+/// (`None`: the chain ended); `None` when a read failed.
+///
+/// The chain is the frames' `previous` pointers (`Include/internal/pycore_frame.h`).
+/// From 3.12 `_PyEval_EvalFrameDefault` links an entry frame of its own, owned by the C
+/// stack (`FRAME_OWNED_BY_CSTACK`), below the frames each call from C runs, and the
+/// outermost of these ends the chain (its `previous` is NULL). Such shims are not the
+/// program's frames: they mark the frame before them as called from C, and a walk
+/// stopped at `max` looks past them, so that a stack of exactly `max` frames is not
+/// taken for a cut one.
+fn walk_frames(tid: u32, l: &Layout, mut frame: u64, out: &mut Vec<PyFrame>, max: usize) -> Option<Option<u64>> {
     let mut walked = 0;
-    while frame != 0 && out.len() < MAX_FRAMES && walked < 4 * MAX_FRAMES {
+    while frame != 0 && walked < 4 * max {
         walked += 1;
         let mut owner = [0u8; 1];
         sys::read_mem(tid, frame + l.frame_owner, &mut owner)?;
@@ -1449,6 +1516,9 @@ fn frames(tid: u32, interp: Interpreter) -> Option<Vec<PyFrame>> {
             }
             frame = read_u64(tid, frame + l.frame_previous)?;
             continue;
+        }
+        if out.len() >= max {
+            return Some(Some(frame));
         }
         let from_c = match l.frame_is_entry {
             Some(at) => {
@@ -1461,7 +1531,7 @@ fn frames(tid: u32, interp: Interpreter) -> Option<Vec<PyFrame>> {
         out.push(frame_at(tid, l, frame, from_c)?);
         frame = read_u64(tid, frame + l.frame_previous)?;
     }
-    Some(out)
+    Some((frame != 0).then_some(frame))
 }
 
 /// The Python frame whose `_PyInterpreterFrame` is at `frame`: its code's file and name,

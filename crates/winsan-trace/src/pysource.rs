@@ -16,8 +16,11 @@
 //! This reads text, not a parse tree: a condition counts only when it plainly tests the
 //! platform (`sys.platform`, `os.name`, `platform.system()`, or a name such as `WINDOWS`,
 //! `IS_WIN`, `ON_WINDOWS`), alone or joined by `and` for a POSIX-only body; an `else:` counts
-//! only after a condition that is a plain Windows test. Anything else is taken to run on
-//! Windows too, so that a finding is never dropped on a guess.
+//! only after a condition that is a plain Windows test. A test of a capability that
+//! CPython's Windows build lacks counts as a platform test (`hasattr(os, "fork")` is false
+//! there: `LACKING_ON_WINDOWS`, each name checked against the Python documentation and
+//! `Modules/posixmodule.c`), as does a name the module assigns once to either. Anything
+//! else is taken to run on Windows too, so that a finding is never dropped on a guess.
 
 use crate::pyframe::{PyFrame, MAX_FRAMES};
 use std::collections::HashMap;
@@ -545,7 +548,7 @@ fn exits_on_windows(lines: &[&str], at: usize) -> bool {
     let Some((cond, rest)) = text.strip_prefix("if ").and_then(|t| t.split_once(':')) else {
         return false;
     };
-    if !is_windows_test(cond) {
+    if !is_windows_test(cond) && !true_on_windows(lines, cond) {
         return false;
     }
     let first = if rest.trim().is_empty() {
@@ -569,20 +572,36 @@ fn exits_on_windows(lines: &[&str], at: usize) -> bool {
         || (first.starts_with("raise ") && first.contains("SkipTest"))
 }
 
-/// Whether a marker expression (a decorator, a `pytestmark`) skips on Windows:
-/// `skipif(<Windows test>, ...)`, `skipIf(...)`, or `skipUnless` with a POSIX-only test.
-fn skips_on_windows(text: &str) -> bool {
-    let args = |name: &str| {
-        text.find(name).map(|p| {
-            text[p + name.len()..]
-                .trim_start_matches('(')
-                .split(',')
-                .next()
-                .unwrap_or("")
-        })
+/// Whether a marker expression (a decorator, a `pytestmark`) of the module `lines` skips
+/// on Windows: `skipif(<Windows test>, ...)`, `skipIf(...)` (or a test true there: `not
+/// hasattr(os, "fork")`), or `skipUnless` with a POSIX-only test.
+fn skips_on_windows(lines: &[&str], text: &str) -> bool {
+    let args = |name: &str| text.find(name).map(|p| first_argument(&text[p + name.len()..]));
+    args("skipif")
+        .or_else(|| args("skipIf"))
+        .is_some_and(|a| is_windows_test(a) || true_on_windows(lines, a))
+        || args("skipUnless").is_some_and(|a| body_is_posix_only(a) || condition_is_posix_only(lines, a))
+}
+
+/// The first argument of the call whose parenthesis opens `text` (up to its first comma
+/// or closing parenthesis outside brackets and strings); empty if `text` opens none.
+fn first_argument(text: &str) -> &str {
+    let Some(args) = text.trim_start().strip_prefix('(') else {
+        return "";
     };
-    args("skipif").or_else(|| args("skipIf")).is_some_and(is_windows_test)
-        || args("skipUnless").is_some_and(body_is_posix_only)
+    let (mut depth, mut quote) = (0usize, None::<char>);
+    for (at, c) in args.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') if depth > 0 => depth -= 1,
+            (None, ',' | ')') if depth == 0 => return args[..at].trim(),
+            _ => {}
+        }
+    }
+    args.trim()
 }
 
 /// The statement that starts at line `at`, its continuation lines joined while a
@@ -614,7 +633,7 @@ fn module_assignment(lines: &[&str], name: &str) -> Option<String> {
 /// Whether the module marks all its tests to be skipped on Windows (`pytestmark =
 /// pytest.mark.skipif(<Windows test>, ...)`, alone or in a list).
 fn module_skipped_on_windows(lines: &[&str]) -> bool {
-    module_assignment(lines, "pytestmark").is_some_and(|s| skips_on_windows(&s))
+    module_assignment(lines, "pytestmark").is_some_and(|s| skips_on_windows(lines, &s))
 }
 
 /// The code of a line: without its comment (outside strings, roughly) and surrounding
@@ -653,7 +672,7 @@ fn chain_excludes_windows(lines: &[&str], at: usize, indent: usize) -> bool {
         let header = text.trim_end_matches(':').trim();
         let cond = header.strip_prefix("elif ").or_else(|| header.strip_prefix("if "));
         match cond {
-            Some(c) if is_windows_test(c) => return true,
+            Some(c) if is_windows_test(c) || true_on_windows(lines, c) => return true,
             Some(_) if header.starts_with("if ") => return false,
             Some(_) => {}
             // another statement at the chain's indentation: the chain has ended
@@ -700,7 +719,7 @@ fn skipped_on_windows(lines: &[&str], at: usize, indent: usize) -> bool {
             if indentation(lines[start]) != indent || !code_of(lines[start]).starts_with('@') {
                 return false;
             }
-            if skips_on_windows(&statement(lines, start)) {
+            if skips_on_windows(lines, &statement(lines, start)) {
                 return true;
             }
             i = start;
@@ -709,14 +728,14 @@ fn skipped_on_windows(lines: &[&str], at: usize, indent: usize) -> bool {
         if indentation(lines[i]) != indent || !text.starts_with('@') {
             return false;
         }
-        if skips_on_windows(text) {
+        if skips_on_windows(lines, text) {
             return true;
         }
         // A mark kept in a name (`skip_on_windows = pytest.mark.skipif(...)` at the
         // module's level, then `@skip_on_windows`).
         let name = text[1..].trim();
         if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && module_assignment(lines, name).is_some_and(|s| skips_on_windows(&s))
+            && module_assignment(lines, name).is_some_and(|s| skips_on_windows(lines, &s))
         {
             return true;
         }
@@ -795,9 +814,11 @@ fn is_windows_test(cond: &str) -> bool {
 /// and `effective_ids` parameters work on Unix only, none on Windows), or a name the
 /// module assigns once, at its own level, to such a test or to a platform test
 /// (`_UNLINK_SUPPORTS_DIR_FD = os.unlink in os.supports_dir_fd`, filelock's strict lock;
-/// `_POSIX = os.name == "posix"`).
+/// `_POSIX = os.name == "posix"`). Or a condition false on Windows by
+/// [`value_on_windows`]: a capability the Windows build lacks (`hasattr(os, "fork")`, a
+/// name assigned once to it), alone or joined by `and`.
 fn condition_is_posix_only(lines: &[&str], cond: &str) -> bool {
-    if body_is_posix_only(cond) {
+    if body_is_posix_only(cond) || value_on_windows(lines, cond, 0) == Some(false) {
         return true;
     }
     let cond = cond.trim();
@@ -822,6 +843,279 @@ fn empty_set_on_windows(t: &str) -> bool {
         && ["os.supports_dir_fd", "os.supports_effective_ids"]
             .iter()
             .any(|set| t.strip_suffix(set).is_some_and(|e| e.trim_end().ends_with(" in")))
+}
+
+/// Whether `cond`, one term, is true wherever the platform is Windows (see
+/// [`term_on_windows`]): `not hasattr(os, "fork")`, or a name the module assigns once to
+/// such a test (`_NO_FORK = not hasattr(os, "fork")`) or whose negation it is (`not
+/// _HAS_FORK`, `not _POSIX`).
+fn true_on_windows(lines: &[&str], cond: &str) -> bool {
+    term_on_windows(lines, cond, 0) == Some(true)
+}
+
+/// What a term of a condition is wherever the platform is Windows, when that is plain
+/// (`None` otherwise): a test of a capability CPython's Windows build lacks
+/// ([`capability_on_windows`]), a test of membership in a set of `os` empty there, a
+/// plain platform test, `not` of any of these, or a name the module assigns once, at its
+/// own level, to a condition made of them ([`value_on_windows`]; two names deep at most).
+fn term_on_windows(lines: &[&str], term: &str, depth: u32) -> Option<bool> {
+    let t = unparenthesized(term);
+    // `not` binds tighter than `and` and `or`: `not a or b` is two terms.
+    if split_outside(t, " or ").len() > 1 || split_outside(t, " and ").len() > 1 {
+        return value_on_windows(lines, t, depth);
+    }
+    if let Some(inner) = t.strip_prefix("not ") {
+        return term_on_windows(lines, inner, depth).map(|v| !v);
+    }
+    if let Some(v) = capability_on_windows(t) {
+        return Some(v);
+    }
+    if empty_set_on_windows(t) {
+        return Some(false);
+    }
+    if is_identifier(t) && depth < 2 {
+        if is_windows_test(t) {
+            return Some(true); // a name that says so (`WINDOWS`)
+        }
+        return assigned_once_in_module(lines, t).and_then(|v| value_on_windows(lines, &v, depth + 1));
+    }
+    if is_windows_test(t) {
+        return Some(true);
+    }
+    if body_is_posix_only(t) {
+        return Some(false);
+    }
+    None
+}
+
+/// What a condition (terms joined by `and`, outside brackets) is wherever the platform
+/// is Windows, when that is plain: false there when one of its terms is, true when all
+/// are. A condition with `or` is not read (as elsewhere in this module: a finding is not
+/// dropped on more than a plain test).
+fn value_on_windows(lines: &[&str], cond: &str, depth: u32) -> Option<bool> {
+    let cond = unparenthesized(cond);
+    if split_outside(cond, " or ").len() > 1 {
+        return None;
+    }
+    let values: Vec<Option<bool>> = split_outside(cond, " and ")
+        .into_iter()
+        .map(|t| term_on_windows(lines, t, depth))
+        .collect();
+    if values.contains(&Some(false)) {
+        Some(false)
+    } else if values.iter().all(|v| *v == Some(true)) {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// `text` split at `sep` where it is outside brackets and strings.
+fn split_outside<'a>(text: &'a str, sep: &str) -> Vec<&'a str> {
+    let mut out = vec![];
+    let (mut depth, mut quote, mut start) = (0usize, None::<char>, 0);
+    for (at, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
+            (None, _) if depth == 0 && at >= start && text[at..].starts_with(sep) => {
+                out.push(&text[start..at]);
+                start = at + sep.len();
+            }
+            _ => {}
+        }
+    }
+    out.push(&text[start..]);
+    out
+}
+
+/// `term` without the parentheses that enclose all of it (`(a)`, not `(a) or (b)`).
+fn unparenthesized(term: &str) -> &str {
+    let mut t = term.trim();
+    while let Some(inner) = t.strip_prefix('(').and_then(|i| i.strip_suffix(')')) {
+        // The first parenthesis must close at the end, not before.
+        let mut depth = 0i32;
+        if inner.chars().any(|c| {
+            depth += match c {
+                '(' => 1,
+                ')' => -1,
+                _ => 0,
+            };
+            depth < 0
+        }) {
+            break;
+        }
+        t = inner.trim();
+    }
+    t
+}
+
+/// Attributes of the standard library's modules that CPython's Windows build (3.11 to
+/// 3.15) does not have, while Linux's does: `hasattr(MODULE, "NAME")` is false there.
+/// Each is documented as available on Unix (or POSIX, Linux) and not Windows, in the
+/// Python documentation's "Availability" line (`Doc/library/os.rst`,
+/// `Doc/library/signal.rst`; none gained Windows support from 3.11 to 3.15), and
+/// `Modules/posixmodule.c` defines it only under a `HAVE_*` macro that the Windows
+/// build's configuration (`PC/pyconfig.h`, later `PC/pyconfig.h.in`) never defines
+/// (`HAVE_FORK`, `HAVE_GETUID`, `HAVE_GETEUID`, `HAVE_CHOWN`, `HAVE_FCHOWN`,
+/// `HAVE_SETSID`, `HAVE_KILLPG`, `HAVE_SYNC`...), or a constant the Windows C runtime's
+/// `fcntl.h` or `signal.h` does not define (`O_NOFOLLOW`, `SIGKILL`). Names Windows has
+/// are not here: `kill`, `getppid`, `link`, `symlink`, `readlink` (3.2), `truncate`,
+/// `ftruncate` (3.5), `get_blocking`/`set_blocking` (3.12), `fchmod`, `lchmod` (3.13).
+const LACKING_ON_WINDOWS: [(&str, &[&str]); 2] = [
+    (
+        "os",
+        &[
+            // Processes: "Availability: Unix" (fork: "POSIX"), HAVE_FORK, HAVE_FORKPTY,
+            // HAVE_WAIT, HAVE_WAIT3, HAVE_WAIT4, HAVE_WAITID, HAVE_SETSID...
+            "fork",
+            "forkpty",
+            "register_at_fork",
+            "wait",
+            "wait3",
+            "wait4",
+            "waitid",
+            "WNOHANG",
+            "setsid",
+            "getsid",
+            "setpgid",
+            "getpgid",
+            "getpgrp",
+            "setpgrp",
+            "killpg",
+            "nice",
+            "posix_spawn",
+            "posix_spawnp",
+            // Users and groups: "Availability: Unix", HAVE_GETUID, HAVE_GETEUID...
+            "getuid",
+            "geteuid",
+            "getgid",
+            "getegid",
+            "getgroups",
+            "getresuid",
+            "getresgid",
+            "setuid",
+            "seteuid",
+            "setgid",
+            "setegid",
+            "setgroups",
+            "initgroups",
+            // Files: "Availability: Unix", HAVE_CHOWN, HAVE_LCHOWN, HAVE_FCHOWN,
+            // HAVE_MKFIFO, HAVE_MKNOD, HAVE_SYNC, HAVE_FDATASYNC, HAVE_FCHDIR,
+            // HAVE_CHROOT, HAVE_STATVFS, HAVE_FSTATVFS, HAVE_PATHCONF, HAVE_FPATHCONF,
+            // HAVE_PREAD, HAVE_PWRITE, HAVE_LOCKF; `fwalk` (os.py defines it only when
+            // `supports_dir_fd` has `open` and `stat`).
+            "chown",
+            "lchown",
+            "fchown",
+            "mkfifo",
+            "mknod",
+            "sync",
+            "fdatasync",
+            "fchdir",
+            "chroot",
+            "statvfs",
+            "fstatvfs",
+            "pathconf",
+            "fpathconf",
+            "fwalk",
+            "pread",
+            "pwrite",
+            "lockf",
+            "openpty",
+            "ttyname",
+            "uname",
+            // Open flags: "only available on Unix" (O_NONBLOCK, O_NOCTTY, O_CLOEXEC,
+            // O_SYNC, O_DSYNC, O_NDELAY), or defined only when the C library defines them
+            // (O_NOFOLLOW, O_DIRECTORY), which the Windows C runtime does not.
+            "O_NONBLOCK",
+            "O_NOCTTY",
+            "O_CLOEXEC",
+            "O_SYNC",
+            "O_DSYNC",
+            "O_NDELAY",
+            "O_NOFOLLOW",
+            "O_DIRECTORY",
+        ],
+    ),
+    (
+        "signal",
+        &[
+            // "Availability: Unix"; on Windows `signal.signal` takes only SIGABRT,
+            // SIGFPE, SIGILL, SIGINT, SIGSEGV, SIGTERM and SIGBREAK.
+            "SIGKILL",
+            "SIGHUP",
+            "SIGQUIT",
+            "SIGUSR1",
+            "SIGUSR2",
+            "SIGALRM",
+            "SIGCHLD",
+            "SIGPIPE",
+            "SIGCONT",
+            "SIGSTOP",
+            "SIGWINCH",
+            "SIGBUS",
+            "alarm",
+            "pause",
+            "setitimer",
+            "getitimer",
+            "siginterrupt",
+            "pthread_kill",
+            "pthread_sigmask",
+        ],
+    ),
+];
+
+/// What a test of a capability the platform may lack is on Windows: `Some(false)` for
+/// `hasattr(os, "fork")`, `getattr(os, "fork", None)` (a truth value; also with `False`
+/// or `0` for its default) or `getattr(os, "fork", None) is not None`, for a name of
+/// [`LACKING_ON_WINDOWS`]; `shutil.rmtree.avoids_symlink_attacks` and
+/// `shutil._use_fd_functions` (`Lib/shutil.py`: true only when `os.open`, `os.stat`,
+/// `os.unlink` and `os.rmdir` are in `os.supports_dir_fd`, empty on Windows);
+/// `Some(true)` for `getattr(os, "fork", None) is None`. `None` for anything else.
+fn capability_on_windows(t: &str) -> Option<bool> {
+    let t = unparenthesized(t);
+    if ["shutil.rmtree.avoids_symlink_attacks", "shutil._use_fd_functions"].contains(&t) {
+        return Some(false);
+    }
+    if let Some(call) = t.strip_suffix(" is not None") {
+        return (lacks(call.trim(), "getattr(") == Some("None")).then_some(false);
+    }
+    if let Some(call) = t.strip_suffix(" is None") {
+        return (lacks(call.trim(), "getattr(") == Some("None")).then_some(true);
+    }
+    if lacks(t, "hasattr(") == Some("") || lacks(t, "getattr(").is_some_and(|d| ["None", "False", "0"].contains(&d)) {
+        return Some(false);
+    }
+    None
+}
+
+/// For `hasattr(MODULE, "NAME")` (`call` = `hasattr(`) or `getattr(MODULE, "NAME",
+/// DEFAULT)` (`getattr(`) naming an attribute of [`LACKING_ON_WINDOWS`]: the default
+/// given (`""` for none).
+fn lacks<'a>(t: &'a str, call: &str) -> Option<&'a str> {
+    let args: Vec<&str> = t
+        .strip_prefix(call)?
+        .strip_suffix(')')?
+        .split(',')
+        .map(str::trim)
+        .collect();
+    let (module, name, default) = match (call, args.as_slice()) {
+        ("hasattr(", [m, n]) => (*m, *n, ""),
+        ("getattr(", [m, n, d]) => (*m, *n, *d),
+        _ => return None,
+    };
+    let name = name
+        .strip_prefix('"')
+        .and_then(|n| n.strip_suffix('"'))
+        .or_else(|| name.strip_prefix('\'').and_then(|n| n.strip_suffix('\'')))?;
+    LACKING_ON_WINDOWS
+        .iter()
+        .any(|(m, names)| *m == module && names.contains(&name))
+        .then_some(default)
 }
 
 /// The value of `name` when the module assigns it exactly once, with a plain `NAME =
@@ -1498,5 +1792,140 @@ def f():
         assert!(at(src, "MARK-one-line"));
         assert!(!at(src, "MARK-one-line-win"));
         assert!(at(src, "MARK-startswith"));
+    }
+
+    #[test]
+    fn capabilities_the_windows_build_lacks() {
+        let src = r#"
+import os, shutil, signal, pytest, unittest
+HAS_FORK = hasattr(os, "fork")
+NO_GETUID = not hasattr(os, 'getuid')
+HAS_SYMLINK = hasattr(os, "symlink")
+requires_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+
+def f(p):
+    if hasattr(os, "fork"):
+        os.remove(p)  # MARK-hasattr
+    if hasattr(os, "symlink"):
+        os.remove(p)  # MARK-symlink
+    if hasattr(os, "fchmod"):
+        os.remove(p)  # MARK-fchmod
+    if hasattr(os, 'getuid') and p:
+        os.remove(p)  # MARK-and
+    if hasattr(os, "fork") or p:
+        os.remove(p)  # MARK-or
+    if hasattr(os, "fork") or sys.platform == "darwin":
+        os.remove(p)  # MARK-or-both
+    if getattr(os, "O_NOFOLLOW", 0):
+        os.remove(p)  # MARK-getattr
+    if getattr(os, "fork", None) is not None:
+        os.remove(p)  # MARK-is-not-none
+    if getattr(os, "fork"):
+        os.remove(p)  # MARK-no-default
+    if hasattr(signal, "SIGKILL"):
+        os.remove(p)  # MARK-sigkill
+    if hasattr(signal, "SIGTERM"):
+        os.remove(p)  # MARK-sigterm
+    if hasattr(myos, "fork"):
+        os.remove(p)  # MARK-other-module
+    if shutil.rmtree.avoids_symlink_attacks:
+        os.remove(p)  # MARK-rmtree
+    if not shutil.rmtree.avoids_symlink_attacks:
+        os.remove(p)  # MARK-not-rmtree
+    if HAS_FORK:
+        os.remove(p)  # MARK-flag
+    if HAS_SYMLINK:
+        os.remove(p)  # MARK-flag-symlink
+    if not hasattr(os, "fork"):
+        pass
+    else:
+        os.remove(p)  # MARK-else
+
+def g(p):
+    if not hasattr(os, "getuid"):
+        return
+    os.remove(p)  # MARK-exit
+
+def g2(p):
+    if getattr(os, "fork", None) is None: return
+    os.remove(p)  # MARK-exit-is-none
+
+def g3(p):
+    if NO_GETUID:
+        return
+    os.remove(p)  # MARK-exit-flag
+
+def g4(p):
+    if not HAS_FORK or p is None:
+        return
+    os.remove(p)  # MARK-exit-not-flag-or
+
+def g5(p):
+    if not hasattr(os, "symlink"):
+        return
+    os.remove(p)  # MARK-exit-symlink
+
+def g6(p):
+    if not hasattr(os, "fork") and p:
+        return
+    os.remove(p)  # MARK-exit-and
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="needs geteuid")
+def test_skipif(tmp_path):
+    os.remove(tmp_path)  # MARK-skipif
+
+@pytest.mark.skipif(not hasattr(os, "link"), reason="needs link")
+def test_skipif_link(tmp_path):
+    os.remove(tmp_path)  # MARK-skipif-link
+
+@unittest.skipUnless(hasattr(os, "fork"), "needs fork")
+def test_skip_unless(tmp_path):
+    os.remove(tmp_path)  # MARK-skip-unless
+
+@requires_fork
+def test_kept_mark(tmp_path):
+    os.remove(tmp_path)  # MARK-kept-mark
+"#;
+        for (m, posix) in [
+            ("MARK-hasattr", true),
+            ("MARK-symlink", false),
+            ("MARK-fchmod", false),
+            ("MARK-and", true),
+            ("MARK-or", false),
+            ("MARK-or-both", false),
+            ("MARK-getattr", true),
+            ("MARK-is-not-none", true),
+            ("MARK-no-default", false),
+            ("MARK-sigkill", true),
+            ("MARK-sigterm", false),
+            ("MARK-other-module", false),
+            ("MARK-rmtree", true),
+            ("MARK-not-rmtree", false),
+            ("MARK-flag", true),
+            ("MARK-flag-symlink", false),
+            ("MARK-else", true),
+            ("MARK-exit", true),
+            ("MARK-exit-is-none", true),
+            ("MARK-exit-flag", true),
+            ("MARK-exit-not-flag-or", false),
+            ("MARK-exit-symlink", false),
+            ("MARK-exit-and", false),
+            ("MARK-skipif", true),
+            ("MARK-skipif-link", false),
+            ("MARK-skip-unless", true),
+            ("MARK-kept-mark", true),
+        ] {
+            assert_eq!(at(src, m), posix, "{m}");
+        }
+        assert_eq!(
+            first_argument("(not hasattr(os, \"fork\"), reason=\"a, b\")"),
+            "not hasattr(os, \"fork\")"
+        );
+        assert_eq!(
+            split_outside("a or (b or c) or 'd or e'", " or "),
+            ["a", "(b or c)", "'d or e'"]
+        );
+        assert_eq!(unparenthesized("((a))"), "a");
+        assert_eq!(unparenthesized("(a) or (b)"), "(a) or (b)");
     }
 }

@@ -2062,9 +2062,9 @@ impl Tracer {
         let (Some(kind), Some(refusal)) = (oracle::classify(&sit, &verdict), verdict.refusal.as_ref()) else {
             return allowed;
         };
-        let go_stack = match caller_rt {
+        let (go_stack, go_cut) = match caller_rt {
             Runtime::Go => self.gostacks.stack(pid, n.tid),
-            _ => vec![],
+            _ => (vec![], false),
         };
         // Go code compiled or run only for other systems: the call never happens on
         // Windows.
@@ -2072,7 +2072,7 @@ impl Tracer {
         if !go_stack.is_empty() && gostack::posix_only(&go_stack, &mut self.gosources, cwd().as_deref()) {
             return allowed;
         }
-        let native_stack = match caller_rt {
+        let (native_stack, native_cut) = match caller_rt {
             // Read from the program's binaries (their call frame and debugging
             // information, parsed by gimli and addr2line): a panic there must not take
             // the supervisor down either.
@@ -2081,9 +2081,9 @@ impl Tracer {
             )
             .unwrap_or_else(|_| {
                 self.native = NativeStacks::default();
-                vec![]
+                (vec![], false)
             }),
-            _ => vec![],
+            _ => (vec![], false),
         };
         // Rust, C or C++ code compiled or run only for other systems (`#[cfg(unix)]`,
         // `if cfg!(unix)`, `#ifndef _WIN32`): the call never happens on Windows.
@@ -2100,15 +2100,29 @@ impl Tracer {
         // Node's frames, its own modules' included (which of the program's functions node
         // called back: `JsSources::posix_only`).
         let mut js_stack = vec![];
+        // Python's frames as far as the decisions below read them (read on for a new
+        // finding).
+        let mut py_stack = pyframe::Stack::default();
         let stack = match caller_rt {
-            Runtime::Python => self.pyframes.stack_with_waiters(pid, n.tid),
-            Runtime::Go => gostack::shown(&go_stack),
+            Runtime::Python => {
+                py_stack = self.pyframes.stack_with_waiters(pid, n.tid);
+                std::mem::take(&mut py_stack.frames)
+            }
+            Runtime::Go => {
+                stack_truncated = go_cut;
+                gostack::shown(&go_stack)
+            }
             // Read from V8's stack and heap: a panic there must not take the supervisor
             // down either.
             Runtime::Node => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                js_stack = self.v8stacks.stack(pid, n.tid);
-                v8stack::shown(&js_stack)
+                let cut;
+                (js_stack, cut) = self.v8stacks.stack(pid, n.tid);
+                (v8stack::shown(&js_stack), cut)
             }))
+            .map(|(shown, cut)| {
+                stack_truncated = cut;
+                shown
+            })
             .unwrap_or_else(|_| {
                 self.v8stacks = V8Stacks::default();
                 vec![]
@@ -2125,7 +2139,10 @@ impl Tracer {
                         vec![]
                     })
             }
-            _ => native::shown(&native_stack),
+            _ => {
+                stack_truncated = native_cut;
+                native::shown(&native_stack)
+            }
         };
         // NamedTemporaryFile opened with O_TEMPORARY on Windows and its close makes no
         // unlink: the caller's own fds and maps of the file are that handle or duplicates
@@ -2241,7 +2258,7 @@ impl Tracer {
             }
         );
         let process = procscan::comm(pid);
-        let finding = Finding {
+        let mut finding = Finding {
             kind: kind.as_str().into(),
             operation: operation.into(),
             path,
@@ -2263,6 +2280,17 @@ impl Tracer {
             stack,
             stack_truncated,
         };
+        let known = self.findings.iter().position(|f| f.same_as(&finding));
+        if caller_rt == Runtime::Python {
+            if known.is_none() && py_stack.truncated() {
+                // A new finding: its Python frames past those the decisions read, for
+                // the program's own frame (a test) further out.
+                py_stack.frames = std::mem::take(&mut finding.stack);
+                self.pyframes.read_on(pid, n.tid, &mut py_stack);
+                finding.stack = std::mem::take(&mut py_stack.frames);
+            }
+            finding.stack_truncated = py_stack.truncated();
+        }
         // The frames and exemptions above were read from a thread that may have left the
         // call meanwhile (a signal, such as Go's preemption, interrupts the wait; the call
         // is issued again and judged afresh): what was read is its own only if the
@@ -2270,7 +2298,7 @@ impl Tracer {
         if !l.id_valid(n.id) {
             return Answer::default();
         }
-        if let Some(old) = self.findings.iter_mut().find(|f| f.same_as(&finding)) {
+        if let Some(old) = known.map(|i| &mut self.findings[i]) {
             old.count += 1;
             return Answer {
                 errno: Some(errno),

@@ -54,6 +54,10 @@ pub(crate) use waiting::EventLoopWaits;
 
 /// At most this many frames are read, innermost first.
 const MAX_FRAMES: usize = 64;
+/// Frames followed past [`MAX_FRAMES`] only to tell whether those left are the
+/// program's or only node's own (a main module is called through some 10 frames of
+/// node's module loader, with the entry frame and builtins' frames between).
+const LOOKAHEAD: usize = 24;
 /// The stack read above the stopped thread's stack pointer, where the exit frame is
 /// looked for (node's C++ between it and the system call takes a few KiB).
 const STACK_BYTES: usize = 256 << 10;
@@ -1245,15 +1249,16 @@ pub struct V8Stacks {
 impl V8Stacks {
     /// The JavaScript frames of thread `tid` of process `pid`, stopped in a system call
     /// made from JavaScript through node's C++, innermost first (node's own modules
-    /// included); empty when there are none or they cannot be read.
-    pub fn stack(&mut self, pid: u32, tid: u32) -> Vec<PyFrame> {
+    /// included; empty when there are none or they cannot be read); and whether the walk
+    /// stopped at its limit (64 frames, `MAX_FRAMES`) with frames of the program left.
+    pub fn stack(&mut self, pid: u32, tid: u32) -> (Vec<PyFrame>, bool) {
         if !cfg!(target_arch = "x86_64") {
-            return vec![];
+            return (vec![], false);
         }
         self.frames(pid, tid).unwrap_or_default()
     }
 
-    fn frames(&mut self, pid: u32, tid: u32) -> Option<Vec<PyFrame>> {
+    fn frames(&mut self, pid: u32, tid: u32) -> Option<(Vec<PyFrame>, bool)> {
         let exe = std::fs::File::open(format!("/proc/{pid}/exe")).ok()?;
         let m = exe.metadata().ok()?;
         if self.layouts.len() >= 16 {
@@ -1305,25 +1310,25 @@ impl V8Stacks {
         // above it, those of outer activations (JavaScript called back from C++) end at
         // outer entry frames. So: of the chains that end at the innermost entry frame,
         // the longest.
-        let mut best: (u64, Vec<PyFrame>) = (u64::MAX, vec![]);
+        let mut best: (u64, Vec<PyFrame>, bool) = (u64::MAX, vec![], false);
         let mut broken: Vec<PyFrame> = vec![];
         let is_exit = |fp: u64| {
             t.word(fp - 8).is_some_and(|m| layout.exit.contains(&m))
                 && t.word(fp).is_some_and(|caller| caller > fp && caller < end)
         };
         if let Some(fp) = exit_fp.flatten().filter(|&fp| is_exit(fp)) {
-            if let (frames, Some(_)) = walk(&t, fp, end) {
-                return Some(frames);
+            if let (frames, Some(_), cut) = walk(&t, fp, end) {
+                return Some((frames, cut));
             }
         }
         if let Some(bottom) = bottom {
-            if let Some((frames, Some(_))) = (bottom + 8..end.saturating_sub(8))
+            if let Some((frames, Some(_), cut)) = (bottom + 8..end.saturating_sub(8))
                 .step_by(8)
                 .filter(|&fp| is_exit(fp))
                 .map(|fp| walk(&t, fp, end))
                 .next()
             {
-                return Some(frames);
+                return Some((frames, cut));
             }
         }
         for fp in (sp + 8..end.saturating_sub(8)).step_by(8) {
@@ -1331,37 +1336,53 @@ impl V8Stacks {
                 continue;
             }
             match walk(&t, fp, end) {
-                (frames, _) if frames.is_empty() => {}
-                (frames, Some(entry)) if entry < best.0 || (entry == best.0 && frames.len() > best.1.len()) => {
-                    best = (entry, frames);
+                (frames, _, _) if frames.is_empty() => {}
+                (frames, Some(entry), cut) if entry < best.0 || (entry == best.0 && frames.len() > best.1.len()) => {
+                    best = (entry, frames, cut);
                 }
-                (frames, None) if broken.is_empty() => broken = frames,
+                (frames, None, _) if broken.is_empty() => broken = frames,
                 _ => {}
             }
         }
         if best.1.is_empty() && broken.is_empty() {
             // No JavaScript called: a libuv worker thread making an asynchronous call.
             let args = crate::procscan::syscall_args(tid)?;
-            return Some(waiting::frames(&t, pid, &args, &mut self.waits));
+            return Some((waiting::frames(&t, pid, &args, &mut self.waits), false));
         }
-        Some(if best.1.is_empty() { broken } else { best.1 })
+        Some(if best.1.is_empty() {
+            (broken, false)
+        } else {
+            (best.1, best.2)
+        })
     }
 }
 
 /// The JavaScript frames of the frame pointer chain from `fp` (an exit frame's) up to
-/// the entry frame, and where the chain ended: the entry frame's frame pointer (the end
-/// of the chain, or the most frames read: `u64::MAX`), `None` if it broke off.
-fn walk(t: &Thread, mut fp: u64, end: u64) -> (Vec<PyFrame>, Option<u64>) {
+/// the entry frame, at most [`MAX_FRAMES`] frames of the chain; where the chain ended:
+/// the entry frame's frame pointer (the end of the chain, or the most frames read:
+/// `u64::MAX`), `None` if it broke off; and whether frames of the program are left past
+/// the limit (the chain is followed [`LOOKAHEAD`] frames further to tell: below a main
+/// module are node's own loader's frames, which [`shown`] leaves out).
+fn walk(t: &Thread, mut fp: u64, end: u64) -> (Vec<PyFrame>, Option<u64>, bool) {
     let mut out = vec![];
     // The frame below: the return address into a frame is just above its frame pointer.
     let mut callee = None;
-    for _ in 0..MAX_FRAMES {
+    // Where the frames past the limit begin, once the walk gets there.
+    let mut kept = None;
+    // How the chain ended (as returned); `None`: it went on past the lookahead.
+    let mut ended = None;
+    for step in 0..MAX_FRAMES + LOOKAHEAD {
+        if step == MAX_FRAMES {
+            kept = Some(out.len());
+        }
         let Some(marker) = fp.checked_add_signed(t.layout.fp_context).and_then(|a| t.word(a)) else {
-            return (out, None);
+            ended = Some(None);
+            break;
         };
         if marker & 1 == 0 {
             if t.layout.entry.contains(&marker) {
-                return (out, Some(fp));
+                ended = Some(Some(fp));
+                break;
             }
         } else {
             let pc = callee.and_then(|c: u64| t.word(c + 8)).unwrap_or(0);
@@ -1369,17 +1390,37 @@ fn walk(t: &Thread, mut fp: u64, end: u64) -> (Vec<PyFrame>, Option<u64>) {
                 Some(f) => out.extend(f),
                 // The first frame above the exit frame that is not a typed one must be
                 // JavaScript: else this was not an exit frame.
-                None if out.is_empty() => return (out, None),
+                None if out.is_empty() => {
+                    ended = Some(None);
+                    break;
+                }
                 None => {}
             }
         }
         match t.word(fp) {
-            Some(0) => return (out, Some(u64::MAX)),
+            Some(0) => {
+                ended = Some(Some(u64::MAX));
+                break;
+            }
             Some(caller) if caller > fp && caller < end => (callee, fp) = (Some(fp), caller),
-            _ => return (out, None),
+            _ => {
+                ended = Some(None);
+                break;
+            }
         }
     }
-    (out, Some(u64::MAX))
+    let Some(kept) = kept else {
+        return (out, ended.flatten(), false);
+    };
+    let more = match ended {
+        // The chain ended within the lookahead: were any of the frames past the limit
+        // the program's?
+        Some(Some(_)) => !shown(&out[kept..]).is_empty(),
+        // Not read to its end: more frames, of whoever's.
+        _ => true,
+    };
+    out.truncate(kept);
+    (out, Some(ended.flatten().unwrap_or(u64::MAX)), more)
 }
 
 /// The frames worth showing: the program's, not node's own modules (`node:fs`,

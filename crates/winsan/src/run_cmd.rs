@@ -76,7 +76,10 @@ a code path of its own on Windows is judged by the calls it makes on Linux, exce
 a call made in code that plainly runs only off Windows is no finding:
 Python blocks such as `if sys.platform != 'win32':`, the `else:` after `if os.name ==
 'nt':`, code after `if sys.platform == 'win32': return` (or a skip), a test marked
-`skipif` on Windows (also through a name or `pytestmark`); Go files that a Windows build
+`skipif` on Windows (also through a name or `pytestmark`), and the same with a test of
+a capability CPython's Windows build lacks (`hasattr(os, 'fork')`, `not hasattr(os,
+'getuid')`, `os.unlink in os.supports_dir_fd`, `shutil.rmtree.avoids_symlink_attacks`,
+or a module flag assigned once to one); Go files that a Windows build
 leaves out (`_linux.go`, `//go:build !windows`) and blocks such as `if runtime.GOOS !=
 'windows'` or a test that skips itself on Windows (read from the source of each
 frame); Rust's `#[cfg(unix)]` and `cfg!`, C's `#ifndef _WIN32`; JavaScript's `if
@@ -96,7 +99,11 @@ callback, a file stream) runs on a libuv worker thread with no JavaScript frame,
 is named by the JavaScript waiting for it: `async F` at its await, `callback F` where
 it is defined (a stream's listeners);
 Java's from HotSpot's interpreted frames and the JIT's compiled code, inlined methods
-included, and a virtual thread's frames still frozen in the heap (OpenJDK 17, 21, 25). Processes still running a second after the program exits go on
+included, and a virtual thread's frames still frozen in the heap (OpenJDK 17, 21, 25).
+A finding names at most 256 Java frames, 64 Python, Node and native ones, 32 Go ones
+(a Python call's guards and except clauses are read from its innermost 16); a stack
+cut there ends with `... more frames, not read` (stack_truncated in the report).
+Processes still running a second after the program exits go on
 unwatched (winsan says so): their later calls are not judged.
 Contract: shared/spec/run.md.";
 

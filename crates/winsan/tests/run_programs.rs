@@ -3185,6 +3185,110 @@ fn java_finding_past_the_frame_limit_says_the_stack_goes_on() {
     assert!(lines[marked[0] - 1].ends_with(&last), "{}", r.stderr);
 }
 
+/// `(line, function)` of each frame of finding `f`, whose frames must all be in the
+/// file of test program `prog`.
+fn frames_in(f: &Value, prog: &str) -> Vec<(u64, String)> {
+    js_frames(f)
+        .into_iter()
+        .map(|(file, line, function)| {
+            assert!(file.ends_with(&format!("/{prog}")), "{file}: {f:#}");
+            (line, function)
+        })
+        .collect()
+}
+
+/// The finding on `name` of a `*_deep_stack` program's run: its frames are the recursion
+/// `down` made, innermost the call, and then (when `outer` is given) those outer ones;
+/// with `outer` empty the stack is cut, at `limit` frames or a few less (the language's
+/// own frames under the call count towards the limit, then are left out), and says so
+/// in the report and, right after its last frame, in the text.
+fn assert_deep_stack(r: &Run, prog: &str, name: &str, down: &str, depth: usize, outer: &[(&str, &str)], limit: usize) {
+    let f = r.finding_on(name);
+    let frames = frames_in(f, prog);
+    let (call, recursing) = (line_of(prog, "the call"), line_of(prog, "recursing"));
+    assert_eq!(frames[0], (call, down.to_owned()), "{f:#}");
+    if !outer.is_empty() {
+        let mut want = vec![(call, down.to_owned())];
+        want.extend(std::iter::repeat_n((recursing, down.to_owned()), depth));
+        want.extend(
+            outer
+                .iter()
+                .map(|(m, function)| (line_of(prog, m), function.to_string())),
+        );
+        assert_eq!(frames, want, "{f:#}");
+        assert!(f.get("stack_truncated").is_none(), "{f:#}");
+        return;
+    }
+    assert!(
+        (limit - 8..=limit).contains(&frames.len()),
+        "{} frames: {f:#}",
+        frames.len()
+    );
+    assert!(frames[1..].iter().all(|d| *d == (recursing, down.to_owned())), "{f:#}");
+    assert_eq!(f["stack_truncated"], true, "{f:#}");
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    let marked: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].ends_with("==     ... more frames, not read (the walk stops at its limit)"))
+        .collect();
+    assert_eq!(marked.len(), 1, "{}", r.stderr);
+    let last = format!("/{prog}:{recursing} in {down}");
+    assert!(lines[marked[0] - 1].ends_with(&last), "{}", r.stderr);
+}
+
+/// A Python finding names up to 64 frames (the decisions read the innermost 16): a call
+/// 40 deep is named down to the function and the module that made the recursion; one 100
+/// deep is named as far as the limit and says that it goes on; a shallow one is named
+/// whole, without the mark.
+#[test]
+fn python_finding_past_the_frame_limit_says_the_stack_goes_on() {
+    let prog = "py_deep_stack.py";
+    let Some(r) = run("py-deep", &[], prog) else {
+        return;
+    };
+    assert_eq!(r.findings().len(), 3, "{}", r.stderr);
+    let outer = |m| [("the test's call", "test_remove"), (m, "<module>")];
+    assert_deep_stack(&r, prog, "shallow", "down", 5, &outer("# shallow"), 0);
+    assert_deep_stack(&r, prog, "forty", "down", 40, &outer("# forty"), 0);
+    assert_deep_stack(&r, prog, "deep", "down", 100, &[], 64);
+}
+
+/// The same for Node (64 frames of the chain), Go (32) and C (64 machine frames); the
+/// runtime's own frames under the program's first (node's module loader, Go's
+/// runtime.main, the C library's start-up) do not make a stack cut.
+#[test]
+fn node_go_and_c_findings_past_the_frame_limit_say_the_stack_goes_on() {
+    let prog = "node_deep_stack.js";
+    if let Some(r) = run("node-deep", &[], prog) {
+        assert_eq!(r.findings().len(), 2, "{}", r.stderr);
+        let outer = [("// the main module's call", "")];
+        assert_deep_stack(&r, prog, "shallow", "down", 5, &outer, 0);
+        assert_deep_stack(&r, prog, "deep", "down", 100, &[], 64);
+    }
+    let prog = "c_deep_stack.c";
+    if let Some(r) = run("c-deep", &[], prog) {
+        assert_eq!(r.findings().len(), 2, "{}", r.stderr);
+        assert_deep_stack(&r, prog, "shallow", "down", 5, &[("main's call", "main")], 0);
+        assert_deep_stack(&r, prog, "deep", "down", 100, &[], 64);
+    }
+    if !go_available() {
+        return;
+    }
+    let prog = "go_deep_stack.go";
+    if let Some(r) = run("go-deep", &[], prog) {
+        assert_eq!(r.findings().len(), 2, "{}", r.stderr);
+        assert_deep_stack(
+            &r,
+            prog,
+            "shallow",
+            "main.down",
+            5,
+            &[("// main's call", "main.main")],
+            0,
+        );
+        assert_deep_stack(&r, prog, "deep", "main.down", 100, &[], 32);
+    }
+}
+
 /// The JVM's records of its NIO opens go with the file: a new file that gets a deleted
 /// one's inode number is judged by its own open (a java.io stream: no FILE_SHARE_DELETE).
 #[test]
@@ -3962,6 +4066,46 @@ fn a_module_skipped_on_windows_runs_nothing_below_the_skip() {
     let f = r.only_finding();
     assert_eq!(f["kind"], "sharing-violation");
     assert_eq!(f["path"], format!("{}/above", r.dir()));
+}
+
+/// Code under a test of a capability CPython's Windows build lacks (`hasattr(os,
+/// "fork")`, `not hasattr(os, "getuid")` and return, a name assigned once to
+/// `hasattr(os, "fchown")`, `getattr(signal, "SIGKILL", None) is not None`,
+/// `shutil.rmtree.avoids_symlink_attacks`, a test skipped without `os.geteuid`) is no
+/// finding; the same code under a capability Windows has (`os.symlink`, `os.link`,
+/// `os.kill`, `os.fchmod`) is one.
+#[test]
+fn code_under_a_capability_windows_lacks_is_no_finding() {
+    if !python_frames_readable() {
+        return;
+    }
+    let prog = "py_capability_guards.py";
+    let Some(r) = run("capability-guards", &[], prog) else {
+        return;
+    };
+    assert_eq!(r.stdout, "2 0 0\n", "both tests ran and passed");
+    let mut found: Vec<(String, u64)> = r
+        .findings()
+        .iter()
+        .map(|f| {
+            let name = f["path"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+            (name, f["stack"][1]["line"].as_u64().unwrap())
+        })
+        .collect();
+    found.sort();
+    let windows = |name: &str, call: &str| (name.to_owned(), line_of(prog, call));
+    assert_eq!(
+        found,
+        [
+            windows("fchmod", "remove_open(\"fchmod\")"),
+            windows("kill", "remove_open(\"kill\")"),
+            windows("link", "remove_open(\"link\")"),
+            windows("symlink", "remove_open(\"symlink\")"),
+            windows("symlink-flag", "remove_open(\"symlink-flag\")"),
+        ],
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
