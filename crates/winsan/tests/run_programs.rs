@@ -3238,7 +3238,8 @@ fn assert_deep_stack(r: &Run, prog: &str, name: &str, down: &str, depth: usize, 
 /// A Python finding names up to 64 frames (the decisions read the innermost 16): a call
 /// 40 deep is named down to the function and the module that made the recursion; one 100
 /// deep is named as far as the limit and says that it goes on; a shallow one is named
-/// whole, without the mark.
+/// whole, without the mark. The same call 40 deep under a POSIX-only branch of the
+/// module, 42 frames out, is no finding.
 #[test]
 fn python_finding_past_the_frame_limit_says_the_stack_goes_on() {
     let prog = "py_deep_stack.py";
