@@ -4,11 +4,11 @@
 # same frame after an inner `except FileNotFoundError`; by `contextlib.suppress`;
 # through `shutil.rmtree(ignore_errors=True)` of a directory whose file another
 # process holds; by the caller's `except OSError` around `shutil.rmtree`, whose default
-# handler raises it again. Not caught: an `except FileNotFoundError` alone, a
-# `suppress` of other classes, `shutil.rmtree` without ignore_errors, and one with an
+# handler raises it again. Not caught: an `except FileNotFoundError` alone, an
+# `except OSError` whose body may raise again, a `suppress` of other classes, `shutil.rmtree` without ignore_errors, and one with an
 # error handler of the program's (what it does is not known). A helper whose callers
 # catch its error or not is two findings, each counted once more by a third call.
-import contextlib, os, shutil, subprocess, sys
+import contextlib, errno, os, shutil, subprocess, sys
 
 d = sys.argv[1]
 held = []
@@ -26,6 +26,13 @@ try:
     os.remove(held_file("oserror"))  # by except OSError
 except OSError:
     pass
+
+
+try:
+    os.remove(held_file("reraised"))  # an except that may raise again
+except OSError as e:
+    if e.errno != errno.ENOENT:
+        raise
 
 
 def remove(p):

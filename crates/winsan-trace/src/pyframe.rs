@@ -1060,7 +1060,7 @@ impl PyFrames {
         while let Some(f) = stack.get(i) {
             match frame_handles(tid, &interp, f.at, catching, !runs_others_code(f), true) {
                 // shutil's own `except OSError`, which hands it to rmtree's handler.
-                Handled::Caught(_) if in_rmtree(f) => {
+                Handled::Caught(..) if in_rmtree(f) => {
                     let r = i + stack[i..].iter().position(|f| f.function == "rmtree" && in_rmtree(f))?;
                     if stack[i..r].iter().any(|f| f.at.from_c) {
                         return None;
@@ -1076,13 +1076,20 @@ impl PyFrames {
                             return Some(Catch {
                                 frame: at,
                                 by: "shutil.rmtree(ignore_errors=True)".into(),
+                                clause_line: None,
                             });
                         }
                         RmtreeErrors::Raised => i = r,
                         RmtreeErrors::Handled => return None,
                     }
                 }
-                Handled::Caught(by) => return Some(Catch { frame: i, by }),
+                Handled::Caught(by, clause_line) => {
+                    return Some(Catch {
+                        frame: i,
+                        by,
+                        clause_line,
+                    })
+                }
                 Handled::Passed => {}
                 Handled::Unknown => return None,
             }
@@ -1337,6 +1344,10 @@ pub struct Catch {
     /// `except:`), `contextlib.suppress(PermissionError)` or
     /// `shutil.rmtree(ignore_errors=True)`.
     pub by: String,
+    /// The line of the `except` clause (the line of its test), when that is what
+    /// catches: the clause's body may raise again (`if e.errno != errno.ENOENT: raise`),
+    /// which only its source tells.
+    pub clause_line: Option<u32>,
 }
 
 /// What `shutil.rmtree`'s error handler does ([`PyFrames::rmtree_errors`]).
@@ -1369,8 +1380,9 @@ fn in_rmtree(f: &PyFrame) -> bool {
 /// raises ([`frame_handles`]).
 #[derive(Debug, PartialEq, Eq)]
 enum Handled {
-    /// Caught, by this (`except OSError`, `contextlib.suppress(PermissionError)`).
-    Caught(String),
+    /// Caught, by this (`except OSError`, `contextlib.suppress(PermissionError)`); for an
+    /// `except` clause, with its line.
+    Caught(String, Option<u32>),
     /// Not caught in this frame: it goes on to the caller.
     Passed,
     /// Not known (memory that could not be read, code not as expected).
@@ -1381,7 +1393,7 @@ enum Handled {
 /// an `except` clause naming one of `catching` (the check [`PyFrames::caught`] makes).
 fn clause_catches(tid: u32, interp: &Interpreter, at: FrameAt, catching: &[&str], catch_all: bool) -> Option<bool> {
     match frame_handles(tid, interp, at, catching, catch_all, false) {
-        Handled::Caught(_) => Some(true),
+        Handled::Caught(..) => Some(true),
         Handled::Passed => Some(false),
         Handled::Unknown => None,
     }
@@ -1447,7 +1459,8 @@ fn frame_handles(
                                 (i == BARE_EXCEPT && catch_all) || n.as_deref().is_some_and(counts)
                             });
                         if caught {
-                            return Some(Handled::Caught(clause.text(&named)));
+                            let line = code_line(tid, l, code, target + clause.test as u64);
+                            return Some(Handled::Caught(clause.text(&named), line));
                         }
                     }
                     if !thorough {
@@ -1457,7 +1470,7 @@ fn frame_handles(
                 None if thorough && is_with_exit(&bytecode, l.ops) => {
                     let walk = &mut walk::Walk::new(tid, interp);
                     if let Some(by) = suppress_catches(walk, at, depth, catching, catch_all)? {
-                        return Some(Handled::Caught(by));
+                        return Some(Handled::Caught(by, None));
                     }
                 }
                 // Not an `except`: where the exception goes from this handler's own code.
@@ -1616,6 +1629,9 @@ struct Clause {
     names: Vec<(u64, bool)>,
     /// `except*`.
     star: bool,
+    /// Where its test is (`CHECK_EXC_MATCH`, a bare `except:`'s `POP_TOP`), in code
+    /// units from the handler's start: an instruction on the clause's own line.
+    test: usize,
 }
 
 impl Clause {
@@ -1699,6 +1715,7 @@ fn except_clauses(code: &[u8], ops: &Opcodes) -> Option<Vec<Clause>> {
         if op == ops.pop_top && clause.names.is_empty() {
             // `except:` drops the exception at once: it catches everything.
             clause.names.push((BARE_EXCEPT, false));
+            clause.test = pc;
             clauses.push(clause);
             return Some(clauses);
         }
@@ -1721,7 +1738,7 @@ fn except_clauses(code: &[u8], ops: &Opcodes) -> Option<Vec<Clause>> {
             pc += 1;
         } else if op == ops.check_exc_match || op == ops.check_eg_match {
             let star = op == ops.check_eg_match;
-            clause.star = star;
+            (clause.star, clause.test) = (star, pc);
             clauses.push(std::mem::take(&mut clause));
             // The jump to the next clause (after `except*`'s `COPY 1`), perhaps after an
             // EXTENDED_ARG.
@@ -1830,6 +1847,14 @@ fn frame_at(tid: u32, l: &Layout, frame: u64, from_c: bool) -> Option<PyFrame> {
         line: line_of(&table, first, index).unwrap_or(0),
         at: FrameAt { frame, code, from_c },
     })
+}
+
+/// The line of code unit `index` of `code`, from its location table.
+fn code_line(tid: u32, l: &Layout, code: u64, index: u64) -> Option<u32> {
+    let mut first = [0u8; 4];
+    sys::read_mem(tid, code + l.code_firstlineno, &mut first)?;
+    let table = bytes(tid, read_u64(tid, code + l.code_linetable)?)?;
+    line_of(&table, i32::from_ne_bytes(first), index)
 }
 
 /// The contents of a `bytes` object (at most 64 KiB).
@@ -2056,6 +2081,7 @@ mod tests {
         let clause = |names: &[(u64, bool)], star| Clause {
             names: names.to_vec(),
             star,
+            test: 0,
         };
         assert_eq!(
             clause(&[(0, false)], false).text(&named(&["OSError"])),

@@ -1903,11 +1903,20 @@ impl Tracer {
 
     /// Where the Python caller catches the exception CPython raises for `e` on Windows,
     /// for a finding's report ([`pyframe::PyFrames::catcher`]: an `except` clause of its
-    /// class or a base, `contextlib.suppress`, `shutil.rmtree(ignore_errors=True)`).
+    /// class or a base whose body does not raise ([`pysource::clause_may_raise`]),
+    /// `contextlib.suppress`, `shutil.rmtree(ignore_errors=True)`).
     fn python_caught(&mut self, pid: u32, tid: u32, stack: &[pyframe::PyFrame], e: Win32Error) -> Option<Caught> {
         let catching = python_catching(e);
         let catch = self.pyframes.catcher(pid, tid, stack, &catching)?;
         let f = stack.get(catch.frame)?;
+        // An `except` whose body may raise again (`if e.errno != errno.ENOENT: raise`)
+        // is a doubtful catch: none.
+        if catch
+            .clause_line
+            .is_some_and(|line| self.sources.clause_may_raise(&f.file, line))
+        {
+            return None;
+        }
         Some(Caught {
             file: f.file.clone(),
             line: f.line,

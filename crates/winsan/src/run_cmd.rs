@@ -51,8 +51,9 @@ Findings (kind: when):
                         empty directory for every runtime but Git Bash's
 
 Caught findings: a finding of a Python caller says where the program catches the
-error Windows would raise (a try whose except clause names its class or a base, in the
-calling frame or a caller; with contextlib.suppress(...) of one; the call of
+error Windows would raise (a try whose except clause names its class or a base and
+has no raise in its body, in the calling frame or a caller; with
+contextlib.suppress(...) of one; the call of
 shutil.rmtree(..., ignore_errors=True)): a `caught:` line under it, \"caught\" in
 --report, ::warning instead of ::error with --format github, SARIF level warning, and
 the summary counts them. It stays a finding (the exit status counts it);

@@ -3977,10 +3977,11 @@ fn caught_by_path(r: &Run) -> Vec<(String, Value, u64)> {
 /// `except PermissionError` in a caller, an outer `try` of the same frame past an inner
 /// `except FileNotFoundError`, `contextlib.suppress`, `shutil.rmtree(ignore_errors=True)`
 /// (at its caller's line), the caller's `except` around an `rmtree` whose default
-/// handler raises again; not an `except FileNotFoundError` alone, a `suppress` of
-/// another class, an `rmtree` without ignore_errors, nor one with the program's own
-/// handler. Read from the code's exception table and the objects of the `with` and of
-/// rmtree's frame: CPython 3.11 to 3.15 (each implements rmtree's handler its own way).
+/// handler raises again; not an `except FileNotFoundError` alone, an `except OSError`
+/// whose body may raise again (read from its source), a `suppress` of another class,
+/// an `rmtree` without ignore_errors, nor one with the program's own handler. Read from
+/// the code's exception table and the objects of the `with` and of rmtree's frame:
+/// CPython 3.11 to 3.15 (each implements rmtree's handler its own way).
 #[test]
 fn where_the_program_catches_a_python_finding() {
     if !python_frames_readable() {
@@ -4025,6 +4026,7 @@ fn where_the_program_catches_a_python_finding() {
             1,
         ),
         ("/raised/held".into(), Value::Null, 1),
+        ("/reraised".into(), Value::Null, 1),
         ("/suppress-other".into(), Value::Null, 1),
         (
             "/suppressed".into(),
@@ -4058,7 +4060,7 @@ fn where_the_program_catches_a_python_finding() {
     );
     assert!(
         r.stderr.contains(
-            "winsan: 13 findings (13 sharing-violation) in 1 process, 7 of them caught by the program; the program exited 0"
+            "winsan: 14 findings (14 sharing-violation) in 1 process, 7 of them caught by the program; the program exited 0"
         ),
         "{}",
         r.stderr
@@ -4078,7 +4080,7 @@ fn caught_findings_are_warnings_and_can_be_hidden() {
         return;
     };
     let lines = |level: &str| r.stderr.lines().filter(|l| l.starts_with(level)).count();
-    assert_eq!((lines("::warning "), lines("::error ")), (7, 6), "{}", r.stderr);
+    assert_eq!((lines("::warning "), lines("::error ")), (7, 7), "{}", r.stderr);
     let src = programs().join(prog).to_str().unwrap().to_owned();
     assert!(
         r.stderr.contains(&format!(
@@ -4096,18 +4098,18 @@ fn caught_findings_are_warnings_and_can_be_hidden() {
     let doc: Value = serde_json::from_str(&r.stderr[start..=end]).unwrap();
     let results = doc["runs"][0]["results"].as_array().unwrap();
     let level = |l: &str| results.iter().filter(|x| x["level"] == l).count();
-    assert_eq!((level("warning"), level("error")), (7, 6));
+    assert_eq!((level("warning"), level("error")), (7, 7));
     let Some(r) = run("caught-hidden", &["--hide-caught"], prog) else {
         return;
     };
     assert_eq!(
         r.stderr.matches("winsan: sharing-violation: unlink(").count(),
-        6,
+        7,
         "{}",
         r.stderr
     );
     assert!(!r.stderr.contains("   caught: "), "{}", r.stderr);
-    assert_eq!(r.findings().len(), 13);
+    assert_eq!(r.findings().len(), 14);
     assert!(r
         .stderr
         .contains("7 of them caught by the program; the program exited 0"));
