@@ -42,7 +42,8 @@ pub struct Caught {
     pub line: u32,
     pub function: String,
     /// What catches it: the `except` clause as written (`except OSError`, `except:`),
-    /// `contextlib.suppress(PermissionError)`, `shutil.rmtree(ignore_errors=True)`.
+    /// `contextlib.suppress(PermissionError)`, `shutil.rmtree(ignore_errors=True)`; in
+    /// JavaScript the `catch` clause (`catch (e)`).
     pub by: String,
 }
 
@@ -80,8 +81,9 @@ pub struct Finding {
     /// (a deep recursion) with more below, which are not named.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub stack_truncated: bool,
-    /// Where the program catches the error (Python: `crate::pyframe::PyFrames::catcher`);
-    /// absent when it does not, or that is not known.
+    /// Where the program catches the error (Python: `crate::pyframe::PyFrames::catcher`;
+    /// JavaScript: `crate::jssource::JsSources::catcher`); absent when it does not, or
+    /// that is not known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caught: Option<Caught>,
 }

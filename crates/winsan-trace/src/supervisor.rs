@@ -2320,6 +2320,21 @@ impl Tracer {
                 return Answer::default();
             }
         }
+        // JavaScript's: a `try`/`catch` around a synchronous call, read from the source
+        // (which must not take the supervisor down).
+        if caller_rt == Runtime::Node && self.v8stacks.synchronous() {
+            let js = &mut self.jssources;
+            let catch = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| js.catcher(&js_stack)));
+            finding.caught = catch.ok().flatten().and_then(|(i, by)| {
+                let f = js_stack.get(i)?;
+                Some(Caught {
+                    file: f.file.clone(),
+                    line: f.line,
+                    function: f.function.clone(),
+                    by,
+                })
+            });
+        }
         if let Some(&i) = same
             .iter()
             .find(|&&i| self.findings[i].caught.is_some() == finding.caught.is_some())

@@ -53,8 +53,9 @@ Findings (kind: when):
 Caught findings: a finding of a Python caller says where the program catches the
 error Windows would raise (a try whose except clause names its class or a base and
 has no raise in its body, in the calling frame or a caller; with
-contextlib.suppress(...) of one; the call of
-shutil.rmtree(..., ignore_errors=True)): a `caught:` line under it, \"caught\" in
+contextlib.suppress(...) of one; the call of shutil.rmtree(..., ignore_errors=True));
+so does one of a synchronous Node call (fs.unlinkSync...) inside a try whose catch
+block has no throw, in its function or a caller's (read from the source): a `caught:` line under it, \"caught\" in
 --report, ::warning instead of ::error with --format github, SARIF level warning, and
 the summary counts them. It stays a finding (the exit status counts it);
 --hide-caught leaves it out of the per-finding output.
@@ -151,8 +152,9 @@ pub struct RunArgs {
     pub quiet: bool,
     /// No per-finding output for the findings the program catches (a Python `except`
     /// clause of the error's class or a base, `contextlib.suppress`,
-    /// `shutil.rmtree(ignore_errors=True)`): they stay findings, counted in the summary
-    /// and the exit status and listed in --report.
+    /// `shutil.rmtree(ignore_errors=True)`; a JavaScript `try`/`catch` around a
+    /// synchronous call): they stay findings, counted in the summary and the exit status
+    /// and listed in --report.
     #[arg(long)]
     pub hide_caught: bool,
     /// How to tell whether anyone holds a file before looking in /proc for who: lease

@@ -4118,3 +4118,38 @@ fn caught_findings_are_warnings_and_can_be_hidden() {
         .contains("winsan: 7 findings the program catches not shown (--hide-caught"));
     assert_eq!(r.status.code(), Some(66));
 }
+
+/// Where a Node program catches what a synchronous call throws on Windows (EBUSY: a
+/// Python child holds the files without sharing delete), read from the source: a
+/// `try`/`catch` around the call, one around a helper's call in its caller, one around a
+/// `try`/`finally`; not a `catch` that throws again, nor a `try` around an arrow function
+/// that runs later (from the event loop), nor no `try` at all. Every one stays a finding.
+#[test]
+fn where_a_node_program_catches_a_finding() {
+    let prog = "node_caught.js";
+    let Some(r) = run("node-caught", &[], prog) else {
+        return;
+    };
+    let src = real_path(prog);
+    let at = |marker: &str, function: &str, by: &str| serde_json::json!({"file": src, "line": line_of(prog, marker), "function": function, "by": by});
+    let want: Vec<(String, Value, u64)> = vec![
+        (
+            "/caller".into(),
+            at("// caught in the caller", "caller", "catch (err)"),
+            1,
+        ),
+        ("/caught".into(), at("// caught here", "", "catch (e)"), 1),
+        ("/finally".into(), at("// finally", "", "catch"), 1),
+        ("/later".into(), Value::Null, 1),
+        ("/rethrown".into(), Value::Null, 1),
+        ("/uncaught".into(), Value::Null, 1),
+    ];
+    assert_eq!(caught_by_path(&r), want, "{}", r.stderr);
+    assert_eq!(r.status.code(), Some(66));
+    assert!(
+        r.stderr
+            .contains("6 findings (6 sharing-violation) in 1 process, 3 of them caught by the program"),
+        "{}",
+        r.stderr
+    );
+}
