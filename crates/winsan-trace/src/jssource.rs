@@ -20,6 +20,10 @@
 //! in three-valued logic from what is known of the platform (`process.platform`,
 //! `os.platform()`, `os.type()`, and module-level constants made of them). Anything else
 //! is taken to run on Windows, so that a finding is never dropped on a guess.
+//!
+//! The same reading tells, for a finding's report, whether a `try`/`catch` of the
+//! program catches what a synchronous call throws on Windows ([`catch_at`],
+//! [`JsSources::catcher`]); a doubt there is no catch.
 
 use crate::cfamily::{
     all_of, any_of, blocks, chain_taken_on_windows, else_before, enclosing, matching_paren, split_once_top, split_top,
@@ -72,6 +76,135 @@ impl JsSources {
                     .is_some_and(|src| references_only_posix_only(&src, w[0].line as usize, &w[0].function))
         })
     }
+}
+
+/// What the code around line `line` of a JavaScript source does with what the statement
+/// there throws ([`catch_at`]).
+#[derive(Debug, PartialEq, Eq)]
+pub enum JsCatch {
+    /// A `try` around it has a `catch` clause, as written up to its block (`catch (e)`),
+    /// whose block has no `throw`.
+    Caught(String),
+    /// No `try` of its function catches it: it goes up to the caller of that function,
+    /// a plain function (not `async`, not a generator, whose throw would become a
+    /// rejection or the iterator's).
+    Passed,
+    /// Not known: it may throw again (a `throw` in the `catch` block, as `if (e.code !==
+    /// 'ENOENT') throw e`), the statement defines a function (`() =>`, `function`: what
+    /// runs may be called later, elsewhere), it continues an expression begun on an
+    /// earlier line, or the code is at the module's top level or in an `async` function
+    /// or a generator.
+    Doubtful,
+}
+
+impl JsSources {
+    /// Where the program catches what a synchronous call throws, for a finding: the
+    /// frame of `stack` (a thread's own frames, as [`crate::v8stack::V8Stacks::stack`]
+    /// reads them, innermost first) whose `try` catches it ([`catch_at`]), and its
+    /// `catch` clause. Node's own frames below the program's first (`node:fs`, its
+    /// `rmSync`) pass it on; above it, any frame not of the program's code (node's
+    /// modules, a builtin such as the `Promise` constructor, which turns it into a
+    /// rejection) ends the walk, as does a doubt: `None`.
+    pub fn catcher(&mut self, stack: &[PyFrame]) -> Option<(usize, String)> {
+        let mut program = false;
+        for (i, f) in stack.iter().enumerate().take(64) {
+            let own = f.line > 0 && !f.file.is_empty() && !is_node_internal(&f.file);
+            if !own {
+                if program {
+                    return None;
+                }
+                continue;
+            }
+            program = true;
+            match self.catch_at(&f.file, f.line) {
+                JsCatch::Caught(by) => return Some((i, by)),
+                JsCatch::Passed => {}
+                JsCatch::Doubtful => return None,
+            }
+        }
+        None
+    }
+
+    /// [`catch_at`] for line `line` of `file`; [`JsCatch::Doubtful`] when the file cannot
+    /// be read.
+    pub fn catch_at(&mut self, file: &str, line: u32) -> JsCatch {
+        match self.files.get(file) {
+            Some(src) => catch_at(&src, line as usize),
+            None => JsCatch::Doubtful,
+        }
+    }
+}
+
+/// Whether a `try` of the function around line `line` (1-based) of `src` catches what the
+/// statement there throws synchronously (JavaScript's `catch` takes every exception):
+/// the blocks around the line are read outwards to the function's own; a `try` block
+/// among them followed by a `catch` catches it, unless its block has a `throw`; one with
+/// only a `finally` passes it on. Read as text, as [`line_is_posix_only`] reads: the
+/// line must begin a statement of its block that defines no function.
+pub fn catch_at(src: &str, line: usize) -> JsCatch {
+    let Some(at) = line_start(src, line) else {
+        return JsCatch::Doubtful;
+    };
+    let js = Js::new(src);
+    let code = &js.code;
+    let end = code[at..].find('\n').map_or(code.len(), |e| at + e);
+    let words = |text: &str, w: &str| {
+        text.match_indices(w).any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + w.len()..].chars().next();
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
+                && !after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        })
+    };
+    if code[at..end].contains("=>") || words(&code[at..end], "function") {
+        return JsCatch::Doubtful;
+    }
+    let around = enclosing(&js.blocks, at);
+    // The statement begins its line: no bracket left open since its block began.
+    let from = around.first().map_or(0, |&(o, _)| o + 1);
+    let open = |o: char, c: char| code[from..at].matches(o).count() as i64 - code[from..at].matches(c).count() as i64;
+    if open('(', ')') != 0 || open('[', ']') != 0 {
+        return JsCatch::Doubtful;
+    }
+    for (o, c) in around {
+        if let Header::Function(start) = js.header(o) {
+            let text = &code[start..o];
+            let plain =
+                !text.starts_with("async") && !text.trim_start_matches("function").trim_start().starts_with('*');
+            return if plain { JsCatch::Passed } else { JsCatch::Doubtful };
+        }
+        let before = code[..o].trim_end();
+        let is_try = before
+            .strip_suffix("try")
+            .is_some_and(|b| !b.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '.'));
+        if !is_try {
+            continue;
+        }
+        let after = code[c + 1..].trim_start();
+        let Some(rest) = after
+            .strip_prefix("catch")
+            .filter(|r| !r.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$'))
+        else {
+            continue; // `try { } finally { }`: passed on after the finally block
+        };
+        let catch = code.len() - after.len();
+        let mut body = code.len() - rest.trim_start().len();
+        if code[body..].starts_with('(') {
+            let Some(p) = matching_paren(code, body) else {
+                return JsCatch::Doubtful;
+            };
+            body = code.len() - code[p + 1..].trim_start().len();
+        }
+        let Some(&(bo, bc)) = js.blocks.iter().find(|&&(bo, _)| bo == body) else {
+            return JsCatch::Doubtful;
+        };
+        if words(&code[bo + 1..bc], "throw") {
+            return JsCatch::Doubtful;
+        }
+        let clause = js.src[catch..bo].split_whitespace().collect::<Vec<_>>().join(" ");
+        return JsCatch::Caught(clause);
+    }
+    JsCatch::Doubtful
 }
 
 /// Whether a frame's file is one of node's own modules (`node:events`,
@@ -1119,6 +1252,63 @@ pub fn line_is_posix_only(src: &str, line: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn try_catch_around_a_line() {
+        let src = r#"
+function a() {
+  try {
+    fs.unlinkSync(p); // caught
+  } catch (e) {
+    console.log('no: throw', e);
+  }
+  try {
+    if (x) {
+      fs.unlinkSync(p); // nested block
+    }
+  } catch {
+  }
+  try {
+    fs.unlinkSync(p); // rethrown
+  } catch (e) {
+    if (e.code !== 'ENOENT') throw e;
+  }
+  try {
+    try {
+      fs.unlinkSync(p); // finally, then catch
+    } finally {
+      done();
+    }
+  } catch (err) { }
+  try {
+    setTimeout(() => fs.unlinkSync(p)); // an arrow
+  } catch {}
+  try {
+    f(a,
+      fs.unlinkSync(p)); // continued
+  } catch {}
+  fs.unlinkSync(p); // none
+}
+async function b() {
+  fs.unlinkSync(p); // async
+}
+const c = () => {
+  fs.unlinkSync(p); // arrow body
+};
+fs.unlinkSync(p); // top level
+"#;
+        let at = |marker: &str| catch_at(src, src.lines().position(|l| l.contains(marker)).expect(marker) + 1);
+        assert_eq!(at("// caught"), JsCatch::Caught("catch (e)".into()));
+        assert_eq!(at("// nested block"), JsCatch::Caught("catch".into()));
+        assert_eq!(at("// rethrown"), JsCatch::Doubtful);
+        assert_eq!(at("// finally, then catch"), JsCatch::Caught("catch (err)".into()));
+        assert_eq!(at("// an arrow"), JsCatch::Doubtful);
+        assert_eq!(at("// continued"), JsCatch::Doubtful);
+        assert_eq!(at("// none"), JsCatch::Passed);
+        assert_eq!(at("// async"), JsCatch::Doubtful);
+        assert_eq!(at("// arrow body"), JsCatch::Passed);
+        assert_eq!(at("// top level"), JsCatch::Doubtful);
+    }
 
     /// Whether the line holding `marker` is POSIX-only.
     fn posix_only(src: &str, marker: &str) -> bool {

@@ -10,7 +10,8 @@
 //! innermost frame is calling ([`PyFrames::calling`]: `os.rename` and `os.replace` are
 //! the same `rename` on Linux, not on Windows), and whether a `try` around the call
 //! catches what Windows would raise ([`PyFrames::caught`], from the code's exception
-//! table and the handler's `except` clauses).
+//! table and the handler's `except` clauses; for a finding, where:
+//! [`PyFrames::catcher`], `contextlib.suppress` and `shutil.rmtree`'s handler too).
 //!
 //! How: the interpreter's state hangs off the exported `_PyRuntime` (found in `.dynsym`
 //! of the executable or of `libpython3.X.so`, as debuggers do); the thread state whose
@@ -444,6 +445,14 @@ struct Opcodes {
     build_list: u8,
     swap: u8,
     pop_jump_if_none: u8,
+    /// A `with` block's exit handler: `PUSH_EXC_INFO; WITH_EXCEPT_START` (which calls the
+    /// context manager's `__exit__` with the exception), then a jump on its result.
+    with_except_start: u8,
+    /// Where the context manager's exit is on the value stack of its `with` block (the
+    /// depth of the block's exception-table entry): 3.11 to 3.13's `BEFORE_WITH` leaves
+    /// the bound method `__exit__` on top (`false`); 3.14's `LOAD_SPECIAL __exit__`
+    /// leaves the function and, above it, the context manager itself (`true`).
+    with_exit_self: bool,
 }
 
 const OPS311: Opcodes = Opcodes {
@@ -465,6 +474,8 @@ const OPS311: Opcodes = Opcodes {
     build_list: 103,
     swap: 99,
     pop_jump_if_none: 129,
+    with_except_start: 49,
+    with_exit_self: false,
 };
 
 const OPS312: Opcodes = Opcodes {
@@ -486,6 +497,8 @@ const OPS312: Opcodes = Opcodes {
     build_list: 103,
     swap: 99,
     pop_jump_if_none: 129,
+    with_except_start: 49,
+    with_exit_self: false,
 };
 
 const OPS313: Opcodes = Opcodes {
@@ -507,6 +520,8 @@ const OPS313: Opcodes = Opcodes {
     build_list: 47,
     swap: 115,
     pop_jump_if_none: 98,
+    with_except_start: 44,
+    with_exit_self: false,
 };
 
 /// 3.14 and 3.15 (`Lib/_opcode_metadata.py`): after the jump to the next clause comes a
@@ -530,6 +545,8 @@ const OPS314: Opcodes = Opcodes {
     build_list: 46,
     swap: 117,
     pop_jump_if_none: 101,
+    with_except_start: 43,
+    with_exit_self: true,
 };
 
 const OPS315: Opcodes = Opcodes {
@@ -551,6 +568,8 @@ const OPS315: Opcodes = Opcodes {
     build_list: 44,
     swap: 116,
     pop_jump_if_none: 100,
+    with_except_start: 41,
+    with_exit_self: true,
 };
 
 /// The same in every version: `PyVarObject.ob_size`, `PyBytesObject.ob_sval`,
@@ -590,6 +609,9 @@ struct Interpreter {
     layout: &'static Layout,
     /// `Py_True` (`_Py_TrueStruct`), if exported.
     py_true: Option<u64>,
+    /// `Py_False` (`_Py_FalseStruct`) and `Py_None` (`_Py_NoneStruct`), if exported.
+    py_false: Option<u64>,
+    py_none: Option<u64>,
     /// `PyFunction_Type`, `PyMethod_Type` and `PyCell_Type`, if exported.
     function_type: Option<u64>,
     method_type: Option<u64>,
@@ -747,6 +769,8 @@ struct Symbols {
     runtime: u64,
     version: u64,
     py_true: Option<u64>,
+    py_false: Option<u64>,
+    py_none: Option<u64>,
     function_type: Option<u64>,
     method_type: Option<u64>,
     cell_type: Option<u64>,
@@ -1053,12 +1077,8 @@ impl PyFrames {
         let Some(interp) = self.find(pid) else {
             return false;
         };
-        let l = interp.layout;
         for f in stack.iter().take(MAX_FRAMES) {
-            let runs_others_code = f.file.contains("/_pytest/")
-                || f.file.contains("/pluggy/")
-                || (f.file.contains("/lib/python3") && !f.file.contains("-packages/"));
-            if clause_catches(tid, l, f.at, catching, !runs_others_code) == Some(true) {
+            if clause_catches(tid, &interp, f.at, catching, !runs_others_code(f)) == Some(true) {
                 return true;
             }
             if f.at.from_c {
@@ -1066,6 +1086,112 @@ impl PyFrames {
             }
         }
         false
+    }
+
+    /// Where the program catches the exception the call being made would raise on
+    /// Windows, of a class caught by any of `catching` (as for [`PyFrames::caught`]),
+    /// for a finding: the frame of `stack` that catches it, and how. The frames' handlers
+    /// are read as [`PyFrames::caught`] reads them, and more thoroughly: an `except`
+    /// clause of other classes passes the exception on to a `try` around it in the same
+    /// frame, and a `with contextlib.suppress(...)` of one of `catching` catches it (see
+    /// `frame_handles`). Where something cannot be read, or C code calls a frame
+    /// before any catches, `None`: a doubtful catch is none.
+    ///
+    /// `shutil.rmtree` catches every `OSError` of its walk and hands it to its error
+    /// handler (`PyFrames::rmtree_errors`): with `ignore_errors=True` the handler does
+    /// nothing, and the error is caught there, by the `rmtree` call (the frame calling
+    /// it); without a handler of the program's, the default one raises it again, from
+    /// `rmtree` to its caller, and the walk goes on there; with one of the program's,
+    /// what it does is not known: `None`.
+    pub fn catcher(&mut self, pid: u32, tid: u32, stack: &[PyFrame], catching: &[&str]) -> Option<Catch> {
+        let interp = self.find(pid)?;
+        let stack = &stack[..stack.len().min(MAX_FRAMES)];
+        let mut i = 0;
+        while let Some(f) = stack.get(i) {
+            match frame_handles(tid, &interp, f.at, catching, !runs_others_code(f), true) {
+                // shutil's own `except OSError`, which hands it to rmtree's handler.
+                Handled::Caught(..) if in_rmtree(f) => {
+                    let r = i + stack[i..].iter().position(|f| f.function == "rmtree" && in_rmtree(f))?;
+                    if stack[i..r].iter().any(|f| f.at.from_c) {
+                        return None;
+                    }
+                    match self.rmtree_errors(pid, tid, &stack[r])? {
+                        RmtreeErrors::Ignored => {
+                            let caller = r + 1;
+                            let at = if caller < stack.len() && !stack[r].at.from_c {
+                                caller
+                            } else {
+                                r
+                            };
+                            return Some(Catch {
+                                frame: at,
+                                by: "shutil.rmtree(ignore_errors=True)".into(),
+                                clause_line: None,
+                            });
+                        }
+                        RmtreeErrors::Raised => i = r,
+                        RmtreeErrors::Handled => return None,
+                    }
+                }
+                Handled::Caught(by, clause_line) => {
+                    return Some(Catch {
+                        frame: i,
+                        by,
+                        clause_line,
+                    })
+                }
+                Handled::Passed => {}
+                Handled::Unknown => return None,
+            }
+            if stack[i].at.from_c {
+                return None; // C code between: it may catch, keep or re-raise
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// What `shutil.rmtree` does with an error of its walk, read from its `frame`
+    /// (`Lib/shutil.py`: every `OSError` of the walk goes to one error handler, made at
+    /// the top of `rmtree`). 3.11: `if ignore_errors: def onerror(*args): pass`, `elif
+    /// onerror is None: def onerror(*args): raise`; 3.12 and 3.13 make an `onexc` the
+    /// same way, or one that calls the caller's `onerror` (kept in a cell); 3.14 and
+    /// later also wrap a caller's `onexc`, kept as `_onexc`. So: `ignore_errors` is
+    /// `True`: ignored; it is `False` and each of those locals is unset, `None` or a
+    /// function of shutil.py: raised again; a handler of the program's (a function of
+    /// another file, a method, any other callable): handled by it. `None` when that
+    /// cannot be read, or `ignore_errors` is another value.
+    fn rmtree_errors(&mut self, pid: u32, tid: u32, frame: &PyFrame) -> Option<RmtreeErrors> {
+        let interp = self.find(pid)?;
+        let w = &mut walk::Walk::new(tid, &interp);
+        let ignore_errors = w.local_slot(frame, "ignore_errors")??;
+        if ignore_errors == interp.py_true? {
+            return Some(RmtreeErrors::Ignored);
+        }
+        (ignore_errors == interp.py_false?).then_some(())?;
+        for name in ["onerror", "onexc", "_onexc"] {
+            let Some(mut value) = w.local_slot(frame, name)? else {
+                continue; // not a local of this version's rmtree, or unset
+            };
+            if w.type_of(value)? == interp.cell_type? {
+                value = w.word(value + CELL_REF)?;
+                if value == 0 {
+                    continue;
+                }
+            }
+            if Some(value) == interp.py_none {
+                continue;
+            }
+            let shutils = w.type_of(value)? == interp.function_type?
+                && w.word(value + FUNC_CODE)
+                    .and_then(|code| w.word(code + interp.layout.code_filename))
+                    .and_then(|file| string(tid, interp.layout, file))?
+                    .ends_with("/shutil.py");
+            if !shutils {
+                return Some(RmtreeErrors::Handled);
+            }
+        }
+        Some(RmtreeErrors::Raised)
     }
 
     /// Whether [`PyFrames::calling`] found thread `tid` to be a CPython thread.
@@ -1184,6 +1310,8 @@ impl PyFrames {
                 runtime: base + s.runtime,
                 layout,
                 py_true: s.py_true.map(|t| base + t),
+                py_false: s.py_false.map(|t| base + t),
+                py_none: s.py_none.map(|t| base + t),
                 function_type: s.function_type.map(|t| base + t),
                 method_type: s.method_type.map(|t| base + t),
                 cell_type: s.cell_type.map(|t| base + t),
@@ -1257,42 +1385,237 @@ fn current_frame(tid: u32, l: &Layout, tstate: u64) -> Option<FrameOf> {
     }
 }
 
+/// Where a program catches what a call would raise on Windows ([`PyFrames::catcher`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Catch {
+    /// The frame that catches it (an index into the stack given).
+    pub frame: usize,
+    /// What catches it there: the `except` clause as written (`except OSError`,
+    /// `except:`), `contextlib.suppress(PermissionError)` or
+    /// `shutil.rmtree(ignore_errors=True)`.
+    pub by: String,
+    /// The line of the `except` clause (the line of its test), when that is what
+    /// catches: the clause's body may raise again (`if e.errno != errno.ENOENT: raise`),
+    /// which only its source tells.
+    pub clause_line: Option<u32>,
+}
+
+/// What `shutil.rmtree`'s error handler does ([`PyFrames::rmtree_errors`]).
+enum RmtreeErrors {
+    /// `ignore_errors=True`: nothing.
+    Ignored,
+    /// The default: raises the error again.
+    Raised,
+    /// The program's own handler runs.
+    Handled,
+}
+
+/// A frame of the standard library (or pytest, pluggy): there a catch-all (`except:`,
+/// `except Exception`) is what runs others' code and reports what it raises (pytest's
+/// test call, a pool worker, a thread's run), no recovery.
+fn runs_others_code(f: &PyFrame) -> bool {
+    f.file.contains("/_pytest/")
+        || f.file.contains("/pluggy/")
+        || (f.file.contains("/lib/python3") && !f.file.contains("-packages/"))
+}
+
+/// A frame of `shutil.rmtree`'s walk (`rmtree`, `_rmtree_safe_fd`, 3.13's
+/// `_rmtree_safe_fd_step`, `_rmtree_unsafe`...), whose `except OSError` clauses hand the
+/// error to its error handler.
+fn in_rmtree(f: &PyFrame) -> bool {
+    f.file.ends_with("/shutil.py") && (f.function == "rmtree" || f.function.starts_with("_rmtree"))
+}
+
+/// What the handlers of one frame do with the exception the instruction it is executing
+/// raises ([`frame_handles`]).
+#[derive(Debug, PartialEq, Eq)]
+enum Handled {
+    /// Caught, by this (`except OSError`, `contextlib.suppress(PermissionError)`); for an
+    /// `except` clause, with its line.
+    Caught(String, Option<u32>),
+    /// Not caught in this frame: it goes on to the caller.
+    Passed,
+    /// Not known (memory that could not be read, code not as expected).
+    Unknown,
+}
+
 /// Whether the innermost `try` around the instruction that frame `at` is executing has
-/// an `except` clause naming one of `catching`.
-fn clause_catches(tid: u32, l: &Layout, at: FrameAt, catching: &[&str], catch_all: bool) -> Option<bool> {
-    let code = at.code;
-    let instr = read_u64(tid, at.frame + l.frame_instr)?;
-    let index = instr.checked_sub(code + l.code_instructions)? / 2;
-    let table = bytes(tid, read_u64(tid, code + l.code_exceptiontable)?)?;
-    let units = read_u64(tid, code + VAR_SIZE)?;
-    let names = read_u64(tid, code + l.code_names)?;
-    let name = |i: u64| -> Option<String> {
-        let n = read_u64(tid, names + VAR_SIZE)?;
-        (i < n).then_some(())?;
-        string(tid, l, read_u64(tid, names + l.tuple_items + 8 * i)?)
-    };
-    let counts = |n: &str| catching.contains(&n) && (catch_all || !matches!(n, "Exception" | "BaseException"));
-    let mut target = handler_at(&table, index)?;
-    for _ in 0..8 {
-        // The code units from the handler on (at most 1,024, within the code object).
-        let len = units.checked_sub(target)?.min(1024) as usize;
-        let mut bytecode = vec![0u8; 2 * len];
-        let got = sys::read_mem(tid, code + l.code_instructions + 2 * target, &mut bytecode)?;
-        bytecode.truncate(got);
-        deinstrument(tid, l, code, target, &mut bytecode)?;
-        match except_clauses(&bytecode, l.ops) {
-            Some(clauses) => {
-                return Some(clauses.iter().any(|clause| {
-                    clause
-                        .iter()
-                        .any(|&i| (i == BARE_EXCEPT && catch_all) || name(i).is_some_and(|n| counts(&n)))
-                }));
-            }
-            // Not an `except`: where the exception goes from this handler's own code.
-            None => target = handler_at(&table, target)?,
-        }
+/// an `except` clause naming one of `catching` (the check [`PyFrames::caught`] makes).
+fn clause_catches(tid: u32, interp: &Interpreter, at: FrameAt, catching: &[&str], catch_all: bool) -> Option<bool> {
+    match frame_handles(tid, interp, at, catching, catch_all, false) {
+        Handled::Caught(..) => Some(true),
+        Handled::Passed => Some(false),
+        Handled::Unknown => None,
     }
-    None
+}
+
+/// What frame `at` does with an exception of a class caught by any of `catching` raised
+/// by the instruction it is executing: the handlers around that instruction are taken
+/// innermost first. A handler that is not an `except` (a `finally`, a `with` block's exit,
+/// a comprehension's clean-up) passes the exception on to the next handler of the frame
+/// (the exception table covers the handler's own code with the handler around it). The
+/// first `except` decides, unless `thorough`:
+///
+/// * then the `except` clauses that do not match raise it again from their handler's
+///   code, which the table also covers with the handler around it (through the clean-up
+///   that restores the previous exception, `COPY 3; POP_EXCEPT; RERAISE 1`): the walk
+///   goes on there, to an outer `try` of the same frame;
+/// * and a `with` block's exit catches it when its context manager is a
+///   `contextlib.suppress` of one of `catching` ([`suppress_catches`]).
+///
+/// A bare `except:` or a catch-all class (`Exception`, `BaseException`) counts only if
+/// `catch_all`.
+fn frame_handles(
+    tid: u32,
+    interp: &Interpreter,
+    at: FrameAt,
+    catching: &[&str],
+    catch_all: bool,
+    thorough: bool,
+) -> Handled {
+    let l = interp.layout;
+    let handles = || -> Option<Handled> {
+        let code = at.code;
+        let instr = read_u64(tid, at.frame + l.frame_instr)?;
+        let index = instr.checked_sub(code + l.code_instructions)? / 2;
+        let table = bytes(tid, read_u64(tid, code + l.code_exceptiontable)?)?;
+        let units = read_u64(tid, code + VAR_SIZE)?;
+        let names = read_u64(tid, code + l.code_names)?;
+        let name = |i: u64| -> Option<String> {
+            let n = read_u64(tid, names + VAR_SIZE)?;
+            (i < n).then_some(())?;
+            string(tid, l, read_u64(tid, names + l.tuple_items + 8 * i)?)
+        };
+        let counts = |n: &str| catching.contains(&n) && (catch_all || !matches!(n, "Exception" | "BaseException"));
+        let Some((mut target, mut depth)) = handler_entry(&table, index)? else {
+            return Some(Handled::Passed);
+        };
+        for _ in 0..16 {
+            // The code units from the handler on (at most 1,024, within the code object).
+            let len = units.checked_sub(target)?.min(1024) as usize;
+            let mut bytecode = vec![0u8; 2 * len];
+            let got = sys::read_mem(tid, code + l.code_instructions + 2 * target, &mut bytecode)?;
+            bytecode.truncate(got);
+            deinstrument(tid, l, code, target, &mut bytecode)?;
+            match except_clauses(&bytecode, l.ops) {
+                Some(clauses) => {
+                    for clause in &clauses {
+                        let named: Vec<Option<String>> = clause.names.iter().map(|&(i, _)| name(i)).collect();
+                        if thorough && clause.names.first().map(|n| n.0) != Some(BARE_EXCEPT) && named.contains(&None) {
+                            return None; // a name not read: which clause catches is not known
+                        }
+                        let caught =
+                            clause.names.iter().zip(&named).any(|(&(i, _), n)| {
+                                (i == BARE_EXCEPT && catch_all) || n.as_deref().is_some_and(counts)
+                            });
+                        if caught {
+                            let line = code_line(tid, l, code, target + clause.test as u64);
+                            return Some(Handled::Caught(clause.text(&named), line));
+                        }
+                    }
+                    if !thorough {
+                        return Some(Handled::Passed);
+                    }
+                }
+                None if thorough && is_with_exit(&bytecode, l.ops) => {
+                    let walk = &mut walk::Walk::new(tid, interp);
+                    if let Some(by) = suppress_catches(walk, at, depth, catching, catch_all)? {
+                        return Some(Handled::Caught(by, None));
+                    }
+                }
+                // Not an `except`: where the exception goes from this handler's own code.
+                None => {}
+            }
+            match handler_entry(&table, target)? {
+                Some(next) => (target, depth) = next,
+                None => return Some(Handled::Passed),
+            }
+        }
+        None
+    };
+    handles().unwrap_or(Handled::Unknown)
+}
+
+/// Whether `bytecode` (a handler's code units) is a `with` block's exit:
+/// `PUSH_EXC_INFO; WITH_EXCEPT_START`.
+fn is_with_exit(bytecode: &[u8], ops: &Opcodes) -> bool {
+    bytecode.len() >= 4 && bytecode[0] == ops.push_exc_info && bytecode[2] == ops.with_except_start
+}
+
+/// `PyFunctionObject.func_qualname` (`_Py_COMMON_FIELDS`, 3.11 to 3.15: after the
+/// object header, the globals, builtins and name).
+const FUNC_QUALNAME: u64 = 40;
+/// `PyMethodObject.im_self` (after `im_func`).
+const METHOD_SELF: u64 = 24;
+/// `Py_TPFLAGS_HEAPTYPE` (a class made at run time, by a `class` statement: never a
+/// base of a built-in exception) and `Py_TPFLAGS_TYPE_SUBCLASS` (the object is a
+/// class), `object.h`.
+const TPFLAGS_HEAPTYPE: u64 = 1 << 9;
+const TPFLAGS_TYPE_SUBCLASS: u64 = 1 << 31;
+
+/// Whether the context manager of the `with` block whose exit handler frame `at` reached
+/// (the block's exception-table entry has `depth`) is a `contextlib.suppress` of a class
+/// among `catching`: `Some(Some("contextlib.suppress(A, B)"))` then, `Some(None)` for
+/// any other context manager, `None` when it cannot be read.
+///
+/// `contextlib.suppress.__exit__` (`Lib/contextlib.py`, 3.11 to 3.15) returns true, and
+/// so swallows the exception, when its class is a subclass of one of the classes given,
+/// kept in the instance's only attribute `_exceptions` (a tuple). The `with` keeps its
+/// `__exit__` on the frame's value stack, at the bottom of the block's own stack
+/// (`localsplus[co_nlocalsplus + depth - 1]`, see [`Opcodes::with_exit_self`]), from
+/// which it is read: the function must be `suppress.__exit__` of `contextlib.py`, and
+/// each class in `_exceptions` is matched by its name only if it is built in (an
+/// exception class of the program's cannot be a base of the built-in one raised).
+fn suppress_catches(
+    w: &mut walk::Walk,
+    at: FrameAt,
+    depth: u64,
+    catching: &[&str],
+    catch_all: bool,
+) -> Option<Option<String>> {
+    let (tid, l) = (w.tid, w.l);
+    let locals = u64::try_from(w.int(at.code + l.code_nlocalsplus)?).ok()?;
+    let slot = |w: &mut walk::Walk, k: u64| -> Option<u64> {
+        let i = depth.checked_sub(k)?;
+        w.word(at.frame + l.frame_localsplus + 8 * (locals + i))
+            .map(|v| l.object(v))
+    };
+    let (function, manager) = if l.ops.with_exit_self {
+        (slot(w, 2)?, slot(w, 1)?)
+    } else {
+        let exit = slot(w, 1)?;
+        if w.type_of(exit)? != w.i.method_type? {
+            return Some(None); // a C type's method: not suppress's
+        }
+        (w.word(exit + METHOD_FUNC)?, w.word(exit + METHOD_SELF)?)
+    };
+    if !w.is_function(function, "__exit__", "/contextlib.py") {
+        return Some(None);
+    }
+    w.spend(8)?;
+    if string(tid, l, w.word(function + FUNC_QUALNAME)?)?.as_str() != "suppress.__exit__" {
+        return Some(None);
+    }
+    // The instance's one attribute, `_exceptions`.
+    let attributes = w.attributes(manager);
+    let [exceptions] = attributes[..] else {
+        return None;
+    };
+    (w.type_of(exceptions)? == w.i.tuple_type?).then_some(())?;
+    let n = w.word(exceptions + VAR_SIZE)?;
+    (n <= 16).then_some(())?;
+    let (mut names, mut caught) = (vec![], false);
+    for k in 0..n {
+        let class = w.tuple_item(exceptions, k)?;
+        let meta = w.type_of(class)?;
+        (w.word(meta + walk::TP_FLAGS)? & TPFLAGS_TYPE_SUBCLASS != 0).then_some(())?;
+        let name = w.type_name(class)?;
+        let built_in = w.word(class + walk::TP_FLAGS)? & TPFLAGS_HEAPTYPE == 0;
+        let counts = catch_all || !matches!(name.as_str(), "Exception" | "BaseException");
+        caught |= built_in && counts && catching.contains(&name.as_str());
+        names.push(name);
+    }
+    Some(caught.then(|| format!("contextlib.suppress({})", names.join(", "))))
 }
 
 /// Puts back the opcodes that instrumentation replaced in the first 64 code units of
@@ -1349,11 +1672,52 @@ fn deinstrument(tid: u32, l: &Layout, code: u64, first: u64, bytecode: &mut [u8]
 /// In [`except_clauses`]: a bare `except:`, which catches everything.
 const BARE_EXCEPT: u64 = u64::MAX;
 
+/// One `except` clause: the names it loads (indexes into `co_names`; `true` for an
+/// attribute of the name before, as `error` of `os.error`), or [`BARE_EXCEPT`].
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Clause {
+    names: Vec<(u64, bool)>,
+    /// `except*`.
+    star: bool,
+    /// Where its test is (`CHECK_EXC_MATCH`, a bare `except:`'s `POP_TOP`), in code
+    /// units from the handler's start: an instruction on the clause's own line.
+    test: usize,
+}
+
+impl Clause {
+    /// The clause as written, given its names read (`except OSError`, `except
+    /// (ValueError, os.error)`, `except* OSError`, `except:`).
+    fn text(&self, named: &[Option<String>]) -> String {
+        if self.names.first().map(|n| n.0) == Some(BARE_EXCEPT) {
+            return "except:".into();
+        }
+        let mut classes: Vec<String> = vec![];
+        for (&(_, attribute), name) in self.names.iter().zip(named) {
+            let name = name.as_deref().unwrap_or("?");
+            match classes.last_mut() {
+                Some(last) if attribute => {
+                    last.push('.');
+                    last.push_str(name);
+                }
+                _ => classes.push(name.to_owned()),
+            }
+        }
+        let star = if self.star { "*" } else { "" };
+        match &classes[..] {
+            [one] => format!("except{star} {one}"),
+            _ => format!("except{star} ({})", classes.join(", ")),
+        }
+    }
+}
+
 /// The handler of code unit `index` in a 3.11 exception table
 /// (`Objects/exception_handling_notes.txt`): entries of four varints (start, size,
 /// target, depth and lasti; in code units), the first byte of an entry marked with bit 7;
-/// a varint is big-endian 6-bit chunks, bit 6 set on all but the last.
-fn handler_at(table: &[u8], index: u64) -> Option<u64> {
+/// a varint is big-endian 6-bit chunks, bit 6 set on all but the last. `Some((target,
+/// depth))`, the depth being the value stack's below the handler's entry (`depth << 1 |
+/// lasti`); `Some(None)` when no entry covers `index`; `None` when the table is not what
+/// it should be.
+fn handler_entry(table: &[u8], index: u64) -> Option<Option<(u64, u64)>> {
     let mut i = 0usize;
     let varint = |i: &mut usize| -> Option<u64> {
         let mut b = *table.get(*i)?;
@@ -1371,58 +1735,61 @@ fn handler_at(table: &[u8], index: u64) -> Option<u64> {
             return None; // not at an entry
         }
         let (start, size, target) = (varint(&mut i)?, varint(&mut i)?, varint(&mut i)?);
-        varint(&mut i)?;
+        let depth = varint(&mut i)? >> 1;
         if (start..start + size).contains(&index) {
-            return Some(target);
+            return Some(Some((target, depth)));
         }
         if start > index {
-            return None;
+            return Some(None);
         }
     }
-    None
+    Some(None)
 }
 
-/// The names (indexes into `co_names`) each `except` clause of the handler at the start
-/// of `code` tests, in order: `PUSH_EXC_INFO`, then per clause the loads of its classes
-/// (`LOAD_GLOBAL`, `LOAD_NAME`, `LOAD_ATTR`, `BUILD_TUPLE`), `CHECK_EXC_MATCH` and the
-/// jump to the next clause (`except*` clauses: see [`Opcodes::check_eg_match`]); a bare
-/// `except:` (its `POP_TOP` drops the exception at once) is [`BARE_EXCEPT`]. `None` when the handler is not that (a `finally`, a `with` block's
-/// exit, an instrumented or unknown instruction).
-fn except_clauses(code: &[u8], ops: &Opcodes) -> Option<Vec<Vec<u64>>> {
+/// The `except` clauses of the handler at the start of `code`, in order:
+/// `PUSH_EXC_INFO`, then per clause the loads of its classes (`LOAD_GLOBAL`,
+/// `LOAD_NAME`, `LOAD_ATTR`, `BUILD_TUPLE`), `CHECK_EXC_MATCH` and the jump to the next
+/// clause (`except*` clauses: see [`Opcodes::check_eg_match`]); a bare `except:` (its
+/// `POP_TOP` drops the exception at once) is [`BARE_EXCEPT`]. `None` when the handler is
+/// not that (a `finally`, a `with` block's exit, an instrumented or unknown instruction).
+fn except_clauses(code: &[u8], ops: &Opcodes) -> Option<Vec<Clause>> {
     let unit = |pc: usize| -> Option<(u8, u32)> { Some((*code.get(2 * pc)?, *code.get(2 * pc + 1)? as u32)) };
     if unit(0)?.0 != ops.push_exc_info {
         return None;
     }
-    let (mut pc, mut ext, mut clause, mut clauses) = (1usize, 0u32, vec![], vec![]);
+    let (mut pc, mut ext, mut clause, mut clauses) = (1usize, 0u32, Clause::default(), vec![]);
     for _ in 0..256 {
         let (op, arg) = unit(pc)?;
         let arg = (ext << 8) | arg;
         ext = 0;
-        if op == ops.pop_top && clause.is_empty() {
+        if op == ops.pop_top && clause.names.is_empty() {
             // `except:` drops the exception at once: it catches everything.
-            clauses.push(vec![BARE_EXCEPT]);
+            clause.names.push((BARE_EXCEPT, false));
+            clause.test = pc;
+            clauses.push(clause);
             return Some(clauses);
         }
         if op == ops.extended_arg {
             ext = arg;
             pc += 1;
         } else if ops.load_global.contains(&op) {
-            clause.push((arg >> 1) as u64);
+            clause.names.push(((arg >> 1) as u64, false));
             pc += 1 + ops.load_global_caches;
         } else if ops.load_attr.contains(&op) {
-            clause.push((arg >> ops.attr_shift) as u64);
+            clause.names.push(((arg >> ops.attr_shift) as u64, true));
             pc += 1 + ops.load_attr_caches;
         } else if op == ops.load_name {
-            clause.push(arg as u64);
+            clause.names.push((arg as u64, false));
             pc += 1;
         } else if op == ops.build_tuple {
             pc += 1;
-        } else if clause.is_empty() && clauses.is_empty() && [ops.build_list, ops.copy, ops.swap].contains(&op) {
+        } else if clause.names.is_empty() && clauses.is_empty() && [ops.build_list, ops.copy, ops.swap].contains(&op) {
             // An `except*` handler's start: the list of what its clauses raise.
             pc += 1;
         } else if op == ops.check_exc_match || op == ops.check_eg_match {
-            clauses.push(std::mem::take(&mut clause));
             let star = op == ops.check_eg_match;
+            (clause.star, clause.test) = (star, pc);
+            clauses.push(std::mem::take(&mut clause));
             // The jump to the next clause (after `except*`'s `COPY 1`), perhaps after an
             // EXTENDED_ARG.
             let (mut at, mut high) = (pc + 1 + usize::from(star), 0u32);
@@ -1552,6 +1919,14 @@ fn frame_at(tid: u32, l: &Layout, frame: u64, from_c: bool) -> Option<PyFrame> {
     })
 }
 
+/// The line of code unit `index` of `code`, from its location table.
+fn code_line(tid: u32, l: &Layout, code: u64, index: u64) -> Option<u32> {
+    let mut first = [0u8; 4];
+    sys::read_mem(tid, code + l.code_firstlineno, &mut first)?;
+    let table = bytes(tid, read_u64(tid, code + l.code_linetable)?)?;
+    line_of(&table, i32::from_ne_bytes(first), index)
+}
+
 /// The contents of a `bytes` object (at most 64 KiB).
 fn bytes(tid: u32, obj: u64) -> Option<Vec<u8>> {
     let n = read_u64(tid, obj + VAR_SIZE)?.min(64 << 10) as usize;
@@ -1653,11 +2028,13 @@ fn line_of(table: &[u8], first_line: i32, index: u64) -> Option<u32> {
 /// `_PyRuntime` and `Py_Version` from an ELF file's `.dynsym`.
 fn symbols(f: std::fs::File) -> Option<Symbols> {
     let elf = crate::elf::Elf::open(f)?;
-    let [runtime, version, py_true, function_type, method_type, cell_type, builtin_type, list_type, tuple_type, dict_type, coro_type, gen_type] =
+    let [runtime, version, py_true, py_false, py_none, function_type, method_type, cell_type, builtin_type, list_type, tuple_type, dict_type, coro_type, gen_type] =
         elf.dynamic_symbols([
             b"_PyRuntime",
             b"Py_Version",
             b"_Py_TrueStruct",
+            b"_Py_FalseStruct",
+            b"_Py_NoneStruct",
             b"PyFunction_Type",
             b"PyMethod_Type",
             b"PyCell_Type",
@@ -1672,6 +2049,8 @@ fn symbols(f: std::fs::File) -> Option<Symbols> {
         runtime: runtime?,
         version: version?,
         py_true,
+        py_false,
+        py_none,
         function_type,
         method_type,
         cell_type,
@@ -1723,13 +2102,18 @@ mod tests {
     #[test]
     fn except_clauses_of_a_handler() {
         let table = b"\x82\x0b\x0e\x00\x8e\n0\x03\x9a\x130\x03\xaf\x010\x03";
-        assert_eq!(handler_at(table, 8), Some(14), "the call g(a) at code unit 8");
-        assert_eq!(handler_at(table, 1), None, "before the try");
         assert_eq!(
-            handler_at(table, 15),
-            Some(48),
-            "inside the handler: its cleanup (COPY, POP_EXCEPT, RERAISE)"
+            handler_entry(table, 8),
+            Some(Some((14, 0))),
+            "the call g(a) at code unit 8"
         );
+        assert_eq!(handler_entry(table, 1), Some(None), "before the try");
+        assert_eq!(
+            handler_entry(table, 15),
+            Some(Some((48, 1))),
+            "inside the handler: its cleanup (COPY, POP_EXCEPT, RERAISE), above the exception"
+        );
+        assert_eq!(handler_entry(b"\x02\x0b", 8), None, "not at an entry");
         let mut code: Vec<[u8; 2]> = vec![[33, 0], [91, 2]];
         code.extend([[0, 0]; 4]); // LOAD_GLOBAL's caches
         code.extend([[7, 0], [97, 3], [0, 0], [32, 0], [87, 0], [103, 0], [91, 4]]);
@@ -1738,7 +2122,10 @@ mod tests {
         code.extend([[0, 0]; 13]);
         code.push([102, 0]); // RERAISE: no more clauses
         let bytes: Vec<u8> = code.concat();
-        assert_eq!(except_clauses(&bytes, &OPS313), Some(vec![vec![1], vec![2]]));
+        let names = |c: Option<Vec<Clause>>| -> Option<Vec<Vec<u64>>> {
+            c.map(|c| c.iter().map(|c| c.names.iter().map(|n| n.0).collect()).collect())
+        };
+        assert_eq!(names(except_clauses(&bytes, &OPS313)), Some(vec![vec![1], vec![2]]));
         // `try: ... except* OSError: ... except* (ValueError, KeyError) as e: ...`
         // (3.13): BUILD_LIST, COPY 2; per clause its loads, CHECK_EG_MATCH, COPY 1,
         // POP_JUMP_IF_NONE (a cache) to a POP_TOP before the next clause.
@@ -1747,10 +2134,38 @@ mod tests {
         star.extend([[32, 0], [92, 2], [92, 3], [52, 2], [6, 0], [61, 1], [98, 13], [0, 0]]);
         star.extend([[90, 4]; 13]);
         star.push([102, 0]);
-        assert_eq!(except_clauses(&star.concat(), &OPS313), Some(vec![vec![1], vec![2, 3]]));
+        let clauses = except_clauses(&star.concat(), &OPS313).unwrap();
+        assert!(clauses.iter().all(|c| c.star));
+        assert_eq!(names(Some(clauses)), Some(vec![vec![1], vec![2, 3]]));
         // A finally block or a with block's exit is no except clause.
         assert_eq!(except_clauses(&[33, 0, 102, 0], &OPS313), None);
         assert_eq!(except_clauses(&[33, 0, 44, 0], &OPS313), None);
+        assert!(is_with_exit(&[33, 0, 44, 0], &OPS313));
+        assert!(!is_with_exit(&[33, 0, 102, 0], &OPS313));
+    }
+
+    /// A clause is shown as written: dotted names joined, several in parentheses.
+    #[test]
+    fn clause_texts() {
+        let named = |names: &[&str]| -> Vec<Option<String>> { names.iter().map(|n| Some(n.to_string())).collect() };
+        let clause = |names: &[(u64, bool)], star| Clause {
+            names: names.to_vec(),
+            star,
+            test: 0,
+        };
+        assert_eq!(
+            clause(&[(0, false)], false).text(&named(&["OSError"])),
+            "except OSError"
+        );
+        assert_eq!(
+            clause(&[(0, false), (1, false), (2, true)], false).text(&named(&["ValueError", "os", "error"])),
+            "except (ValueError, os.error)"
+        );
+        assert_eq!(
+            clause(&[(0, false)], true).text(&named(&["OSError"])),
+            "except* OSError"
+        );
+        assert_eq!(clause(&[(BARE_EXCEPT, false)], false).text(&[None]), "except:");
     }
 
     #[test]

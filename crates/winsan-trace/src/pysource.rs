@@ -56,6 +56,14 @@ pub struct Sources {
 }
 
 impl Sources {
+    /// [`clause_may_raise`] for the clause at `line` of `file`; `true` (a doubt) when the
+    /// file cannot be read.
+    pub fn clause_may_raise(&mut self, file: &str, line: u32) -> bool {
+        self.files
+            .get(file)
+            .is_none_or(|src| clause_may_raise(&src, line as usize))
+    }
+
     /// Whether any frame of `stack` (of process `pid`) is at a line that runs only where
     /// the platform is not Windows (see the module documentation), or is a function that
     /// only such lines hand to the runtime (an `atexit` function registered under
@@ -181,6 +189,30 @@ impl Sources {
         self.written_nearby.insert(key, w);
         w
     }
+}
+
+/// Whether the `except` clause at line `line` (1-based) of `src` may raise again: a
+/// `raise` statement in its body, or on its own line after the colon (`if e.errno !=
+/// errno.ENOENT: raise`, `raise Error(...) from e`). Read as text: a `raise` anywhere in
+/// the body counts, taken or not. A line that is no `except` clause (the file changed
+/// since the code was compiled) is a doubt: `true`.
+pub fn clause_may_raise(src: &str, line: usize) -> bool {
+    let lines: Vec<&str> = src.lines().collect();
+    let Some(at) = line.checked_sub(1).filter(|&i| i < lines.len()) else {
+        return true;
+    };
+    let header = code_of(lines[at]);
+    let is_except = header
+        .strip_prefix("except")
+        .is_some_and(|rest| rest.starts_with([' ', ':', '*', '(']));
+    if !is_except {
+        return true;
+    }
+    let is_raise = |part: &str| {
+        let part = part.trim();
+        part == "raise" || part.starts_with("raise ") || part.starts_with("raise(")
+    };
+    (at..block_end(&lines, at)).any(|i| code_of(lines[i]).split([':', ';']).any(is_raise))
 }
 
 /// Code that runs the program's callbacks rather than being the program: the Python
@@ -1185,6 +1217,21 @@ fn body_is_posix_only(cond: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn except_clauses_that_may_raise_again() {
+        let src = "try:\n    f()\nexcept FileNotFoundError:\n    pass\nexcept OSError as e:  # note: raise\n    if e.errno != 2:\n        raise\nexcept ValueError: raise Other() from None\nexcept (\n    KeyError,\n):\n    log('x: raise_it')\n    raised = 1\nexcept:\n    pass\nx = 1\nraise\n";
+        assert!(!clause_may_raise(src, 3), "pass");
+        assert!(clause_may_raise(src, 5), "a raise in an if of its body");
+        assert!(clause_may_raise(src, 8), "on its own line");
+        assert!(!clause_may_raise(src, 9), "raise_it, raised: no raise statement");
+        assert!(
+            !clause_may_raise(src, 14),
+            "a bare except: its body ends before the raise below"
+        );
+        assert!(clause_may_raise(src, 2), "no except clause there: a doubt");
+        assert!(clause_may_raise(src, 99), "past the end");
+    }
 
     fn at(src: &str, marker: &str) -> bool {
         let line = src.lines().position(|l| l.contains(marker)).expect("marker") + 1;

@@ -34,6 +34,19 @@ pub struct BlockerReport {
     pub description: String,
 }
 
+/// Where the program catches the error a finding's call would raise on Windows: its
+/// own error handling runs there (a finding all the same: the operation is refused).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Caught {
+    pub file: String,
+    pub line: u32,
+    pub function: String,
+    /// What catches it: the `except` clause as written (`except OSError`, `except:`),
+    /// `contextlib.suppress(PermissionError)`, `shutil.rmtree(ignore_errors=True)`; in
+    /// JavaScript the `catch` clause (`catch (e)`).
+    pub by: String,
+}
+
 /// One operation Windows would refuse.
 #[derive(Clone, Debug, Serialize)]
 pub struct Finding {
@@ -68,6 +81,11 @@ pub struct Finding {
     /// (a deep recursion) with more below, which are not named.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub stack_truncated: bool,
+    /// Where the program catches the error (Python: `crate::pyframe::PyFrames::catcher`;
+    /// JavaScript: `crate::jssource::JsSources::catcher`); absent when it does not, or
+    /// that is not known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caught: Option<Caught>,
 }
 
 impl Finding {
@@ -90,6 +108,20 @@ impl Finding {
 
     pub fn runtime_message(&self) -> &str {
         self.message.values().next().map(String::as_str).unwrap_or("")
+    }
+
+    /// The line saying where the program catches the error, if it does: `the program
+    /// catches this PermissionError (except OSError) at t.py:4 in main`.
+    pub fn caught_text(&self) -> Option<String> {
+        let c = self.caught.as_ref()?;
+        let error = self.runtime_message().split(':').next().unwrap_or("error");
+        let at = crate::pyframe::PyFrame {
+            file: c.file.clone(),
+            function: c.function.clone(),
+            line: c.line,
+            at: Default::default(),
+        };
+        Some(format!("the program catches this {error} ({}) at {at}", c.by))
     }
 }
 
@@ -278,6 +310,9 @@ pub fn human(f: &Finding) -> String {
         let _ = writeln!(s, "{p}   in the way: {}", b.description);
     }
     let _ = writeln!(s, "{p}   rule: {}", f.rule);
+    if let Some(caught) = f.caught_text() {
+        let _ = writeln!(s, "{p}   caught: {caught}");
+    }
     if f.enforced {
         let _ = writeln!(s, "{p}   enforced: the call failed in the program as on Windows");
     }
@@ -304,7 +339,8 @@ pub fn annotated(stack: &[crate::pyframe::PyFrame]) -> Option<&crate::pyframe::P
         .or_else(|| with_line().next())
 }
 
-/// A GitHub Actions `::error` annotation.
+/// A GitHub Actions `::error` annotation, `::warning` for a finding the program catches
+/// (it would not fail there on Windows).
 /// With the caller's innermost source frame of its own code as the annotation's file and
 /// line ([`annotated`]).
 pub fn github(f: &Finding) -> String {
@@ -312,7 +348,8 @@ pub fn github(f: &Finding) -> String {
     let at = annotated(&f.stack)
         .map(|s| format!("file={},line={},", s.file.replace(',', "%2C"), s.line))
         .unwrap_or_default();
-    format!("::error {at}title=winsan {}::{}\n", f.kind, msg)
+    let level = if f.caught.is_some() { "warning" } else { "error" };
+    format!("::{level} {at}title=winsan {}::{}\n", f.kind, msg)
 }
 
 /// The summary line at exit.
@@ -328,8 +365,13 @@ pub fn summary(findings: &[Finding], exit: &str) -> String {
     pids.sort_unstable();
     pids.dedup();
     let kinds: Vec<String> = by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let caught = match findings.iter().filter(|f| f.caught.is_some()).count() {
+        0 => String::new(),
+        n if n == findings.len() && n == 1 => ", caught by the program".into(),
+        n => format!(", {n} of them caught by the program"),
+    };
     format!(
-        "winsan: {} finding{} ({}) in {} process{}; {exit}",
+        "winsan: {} finding{} ({}) in {} process{}{caught}; {exit}",
         findings.len(),
         if findings.len() == 1 { "" } else { "s" },
         kinds.join(", "),
@@ -364,14 +406,17 @@ fn location(f: &Finding) -> serde_json::Value {
     }
 }
 
+/// A finding the program catches is a `warning` (it would not fail there on Windows),
+/// the others `error`s.
 pub fn sarif(findings: &[Finding]) -> serde_json::Value {
     let results: Vec<serde_json::Value> = findings
         .iter()
         .map(|f| {
+            let caught = f.caught_text().map(|c| format!(" Caught: {c}.")).unwrap_or_default();
             serde_json::json!({
                 "ruleId": f.kind,
-                "level": "error",
-                "message": {"text": format!("{}(\"{}\") by {}[{}]: {} -> {}. {}", f.operation, f.path, f.process, f.pid, f.windows_call, f.error, f.explanation)},
+                "level": if f.caught.is_some() { "warning" } else { "error" },
+                "message": {"text": format!("{}(\"{}\") by {}[{}]: {} -> {}. {}{caught}", f.operation, f.path, f.process, f.pid, f.windows_call, f.error, f.explanation)},
                 "locations": [location(f)],
             })
         })

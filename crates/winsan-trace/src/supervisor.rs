@@ -17,7 +17,7 @@ use crate::oracle::{self, FileSpec, Hold, HolderSpec, Op, Situation};
 use crate::procscan::{self, FileId, LinuxHolder};
 use crate::pyframe::{self, PyFrames};
 use crate::pysource;
-use crate::report::{self, BlockerReport, Finding, Format};
+use crate::report::{self, BlockerReport, Caught, Finding, Format};
 use crate::runtime::{self, Library, OnWindows, Runtime, RuntimeCache};
 use crate::sys::{self, Exit, Listener, Notif, Ready, Stat};
 use crate::syscalls::{self, Call};
@@ -44,6 +44,9 @@ pub struct Options {
     pub enforce: bool,
     pub format: Format,
     pub quiet: bool,
+    /// No per-finding output for the findings the program catches (they are still
+    /// findings: in the report, the summary and the exit status).
+    pub hide_caught: bool,
     /// How long to keep supervising descendants after the program exits before handing
     /// the listener to a helper.
     pub linger: Duration,
@@ -414,6 +417,7 @@ struct Tracer {
     enforce: bool,
     format: Format,
     quiet: bool,
+    hide_caught: bool,
     me: u32,
     runtimes: RuntimeCache,
     pyframes: PyFrames,
@@ -543,6 +547,7 @@ impl Tracer {
             enforce: o.enforce,
             format: o.format,
             quiet: o.quiet,
+            hide_caught: o.hide_caught,
             me,
             runtimes: RuntimeCache::default(),
             pyframes: PyFrames::default(),
@@ -1892,17 +1897,32 @@ impl Tracer {
     /// and renames again, or copies: `shutil.move`, cffi's recompiler, Babel, Django's
     /// `file_move_safe`, `mailbox`). The program's own Windows path runs there.
     fn python_catches(&mut self, pid: u32, tid: u32, stack: &[pyframe::PyFrame], e: Win32Error) -> bool {
-        let class = winsan_model::translate::python_class(winsan_model::translate::python_errno(e));
-        let catching = [
-            class,
-            "OSError",
-            "EnvironmentError",
-            "IOError",
-            "error",
-            "Exception",
-            "BaseException",
-        ];
+        let catching = python_catching(e);
         !stack.is_empty() && self.pyframes.caught(pid, tid, stack, &catching)
+    }
+
+    /// Where the Python caller catches the exception CPython raises for `e` on Windows,
+    /// for a finding's report ([`pyframe::PyFrames::catcher`]: an `except` clause of its
+    /// class or a base whose body does not raise ([`pysource::clause_may_raise`]),
+    /// `contextlib.suppress`, `shutil.rmtree(ignore_errors=True)`).
+    fn python_caught(&mut self, pid: u32, tid: u32, stack: &[pyframe::PyFrame], e: Win32Error) -> Option<Caught> {
+        let catching = python_catching(e);
+        let catch = self.pyframes.catcher(pid, tid, stack, &catching)?;
+        let f = stack.get(catch.frame)?;
+        // An `except` whose body may raise again (`if e.errno != errno.ENOENT: raise`)
+        // is a doubtful catch: none.
+        if catch
+            .clause_line
+            .is_some_and(|line| self.sources.clause_may_raise(&f.file, line))
+        {
+            return None;
+        }
+        Some(Caught {
+            file: f.file.clone(),
+            line: f.line,
+            function: f.function.clone(),
+            by: catch.by,
+        })
     }
 
     /// Drop the fds and mappings that multiprocessing's fork workers copied from their
@@ -2290,8 +2310,8 @@ impl Tracer {
             count: 1,
             stack,
             stack_truncated,
+            caught: None,
         };
-        let known = self.findings.iter().position(|f| f.same_as(&finding));
         if caller_rt == Runtime::Python {
             finding.stack_truncated = py_stack.truncated();
         }
@@ -2302,14 +2322,59 @@ impl Tracer {
         if !l.id_valid(n.id) {
             return Answer::default();
         }
-        if let Some(old) = known.map(|i| &mut self.findings[i]) {
-            old.count += 1;
-            return Answer {
-                errno: Some(errno),
-                name_remains: false,
-            };
+        let repeated = Answer {
+            errno: Some(errno),
+            name_remains: false,
+        };
+        // A finding made again counts once more: one from the same place (its innermost
+        // frame) through the same frames, or one the program does not catch there. Made
+        // through other frames than a caught one, it is judged for its own catch (a
+        // helper whose other caller catches its error): it counts with a finding from
+        // the same place that is caught as it is, or not; else it is a finding of its own.
+        let same: Vec<usize> = (0..self.findings.len())
+            .filter(|&i| self.findings[i].same_as(&finding))
+            .collect();
+        let identical = same.iter().find(|&&i| self.findings[i].stack == finding.stack);
+        if let Some(&i) = identical.or_else(|| {
+            same.first()
+                .filter(|_| same.iter().all(|&i| self.findings[i].caught.is_none()))
+        }) {
+            self.findings[i].count += 1;
+            return repeated;
         }
-        if !self.quiet {
+        // Where the program catches what the call raises on Windows: read for a new
+        // finding only (no trapped call pays for it), from the caller's memory, hence
+        // checked against the notification again.
+        if caller_rt == Runtime::Python && !(operation == "unlink" && ntf_close) {
+            finding.caught = self.python_caught(pid, n.tid, &finding.stack, refusal.win32);
+            if !l.id_valid(n.id) {
+                return Answer::default();
+            }
+        }
+        // JavaScript's: a `try`/`catch` around a synchronous call, read from the source
+        // (which must not take the supervisor down).
+        if caller_rt == Runtime::Node && self.v8stacks.synchronous() {
+            let js = &mut self.jssources;
+            let catch = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| js.catcher(&js_stack)));
+            finding.caught = catch.ok().flatten().and_then(|(i, by)| {
+                let f = js_stack.get(i)?;
+                Some(Caught {
+                    file: f.file.clone(),
+                    line: f.line,
+                    function: f.function.clone(),
+                    by,
+                })
+            });
+        }
+        if let Some(&i) = same
+            .iter()
+            .find(|&&i| self.findings[i].caught.is_some() == finding.caught.is_some())
+        {
+            self.findings[i].count += 1;
+            return repeated;
+        }
+        let hidden = self.hide_caught && finding.caught.is_some();
+        if !self.quiet && !hidden {
             let text = match self.format {
                 Format::Human => report::human(&finding),
                 Format::Github => report::github(&finding),
@@ -2324,6 +2389,22 @@ impl Tracer {
             name_remains: false,
         }
     }
+}
+
+/// The classes whose `except` clause catches what CPython raises for `e` on Windows: its
+/// class (`PermissionError`, `FileExistsError`...) and its bases, by the names code
+/// gives them (`EnvironmentError`, `IOError` and `os.error` are `OSError`).
+fn python_catching(e: Win32Error) -> [&'static str; 7] {
+    let class = winsan_model::translate::python_class(winsan_model::translate::python_errno(e));
+    [
+        class,
+        "OSError",
+        "EnvironmentError",
+        "IOError",
+        "error",
+        "Exception",
+        "BaseException",
+    ]
 }
 
 /// Keep the items whose mark (same index) is false.

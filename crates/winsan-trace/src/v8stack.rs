@@ -1244,6 +1244,9 @@ pub struct V8Stacks {
     native: crate::native::NativeStacks,
     /// How long each process's main thread may still be waited for ([`waiting`]).
     waits: EventLoopWaits,
+    /// Whether the last stack read was the calling thread's own JavaScript frames (a
+    /// synchronous call), not those of the code waiting for a worker thread's call.
+    synchronous: bool,
 }
 
 impl V8Stacks {
@@ -1252,10 +1255,19 @@ impl V8Stacks {
     /// included; empty when there are none or they cannot be read); and whether the walk
     /// stopped at its limit (64 frames, `MAX_FRAMES`) with frames of the program left.
     pub fn stack(&mut self, pid: u32, tid: u32) -> (Vec<PyFrame>, bool) {
+        self.synchronous = false;
         if !cfg!(target_arch = "x86_64") {
             return (vec![], false);
         }
         self.frames(pid, tid).unwrap_or_default()
+    }
+
+    /// Whether the last [`V8Stacks::stack`] was the calling thread's own frames: the call
+    /// was made synchronously by them (`fs.unlinkSync`), so what it throws on Windows
+    /// goes up through them; not the frames waiting for a libuv worker's call (a
+    /// callback's error is an argument, a promise's a rejection).
+    pub fn synchronous(&self) -> bool {
+        self.synchronous
     }
 
     fn frames(&mut self, pid: u32, tid: u32) -> Option<(Vec<PyFrame>, bool)> {
@@ -1318,6 +1330,7 @@ impl V8Stacks {
         };
         if let Some(fp) = exit_fp.flatten().filter(|&fp| is_exit(fp)) {
             if let (frames, Some(_), cut) = walk(&t, fp, end) {
+                self.synchronous = true;
                 return Some((frames, cut));
             }
         }
@@ -1328,6 +1341,7 @@ impl V8Stacks {
                 .map(|fp| walk(&t, fp, end))
                 .next()
             {
+                self.synchronous = true;
                 return Some((frames, cut));
             }
         }
@@ -1349,6 +1363,7 @@ impl V8Stacks {
             let args = crate::procscan::syscall_args(tid)?;
             return Some((waiting::frames(&t, pid, &args, &mut self.waits), false));
         }
+        self.synchronous = true;
         Some(if best.1.is_empty() {
             (broken, false)
         } else {

@@ -50,12 +50,23 @@ Findings (kind: when):
                         Java's File.renameTo (false; NIO's Files.move replaces), an
                         empty directory for every runtime but Git Bash's
 
+Caught findings: a finding of a Python caller says where the program catches the
+error Windows would raise (a try whose except clause names its class or a base and
+has no raise in its body, in the calling frame or a caller; with
+contextlib.suppress(...) of one; the call of shutil.rmtree(..., ignore_errors=True));
+so does one of a synchronous Node call (fs.unlinkSync...) inside a try whose catch
+block has no throw, in its function or a caller's (read from the source): a `caught:` line under it, \"caught\" in
+--report, ::warning instead of ::error with --format github, SARIF level warning, and
+the summary counts them. It stays a finding (the exit status counts it);
+--hide-caught leaves it out of the per-finding output.
+
 Examples:
   winsan run -- python3 -m pytest                    report, run unchanged
   winsan run --enforce -- python3 app.py             fail as Windows would (EACCES...)
   winsan run --windows 10-1809 -- ./build.sh         legacy DeleteFile: delete-pending names
   winsan run --report report.json --quiet -- make    JSON report, summary only
   winsan run --format github -- npm test             GitHub Actions annotations
+  winsan run --hide-caught -- python3 -m pytest      only what the program does not catch
 
 Exit status: the program's own when it failed; --error-exitcode (66) when it succeeded
 with findings; 0 when it succeeded without findings; 125 when winsan could not run.
@@ -90,7 +101,7 @@ frame); Rust's `#[cfg(unix)]` and `cfg!`, C's `#ifndef _WIN32`; JavaScript's `if
 function that only such code hands to the runtime (an atexit function, a signal
 handler, a thread's target, a timer's callback). Others' are not read; the known ones (cmd/go, lld, git, SQLite) are modelled. Python frames (a finding's
 location, os.rename told from os.replace, the except-clause and POSIX-only
-exemptions) are read for CPython 3.11 to 3.15 only, and a call made on an executor's
+exemptions, where a finding is caught) are read for CPython 3.11 to 3.15 only, and a call made on an executor's
 thread (asyncio.to_thread, run_in_executor, aiofiles, anyio's and trio's
 to_thread.run_sync) is named by the coroutines awaiting it; Go frames for Go 1.18 and later
 (from the binary's own line table and inline tree, go test's stripped binaries too);
@@ -146,6 +157,13 @@ pub struct RunArgs {
     /// No per-finding output, only the summary.
     #[arg(long)]
     pub quiet: bool,
+    /// No per-finding output for the findings the program catches (a Python `except`
+    /// clause of the error's class or a base, `contextlib.suppress`,
+    /// `shutil.rmtree(ignore_errors=True)`; a JavaScript `try`/`catch` around a
+    /// synchronous call): they stay findings, counted in the summary and the exit status
+    /// and listed in --report.
+    #[arg(long)]
+    pub hide_caught: bool,
     /// How to tell whether anyone holds a file before looking in /proc for who: lease
     /// (an F_SETLEASE probe, ~5 µs, sees every process on the system; for the
     /// microsecond it holds the lease, another process's O_NONBLOCK open of that file
@@ -237,6 +255,7 @@ pub fn run(args: RunArgs) -> ExitCode {
         enforce: args.enforce,
         format: args.format,
         quiet: args.quiet,
+        hide_caught: args.hide_caught,
         linger: Duration::from_millis(1000),
         holders: args.holders,
     };
@@ -256,9 +275,21 @@ pub fn run(args: RunArgs) -> ExitCode {
     };
     let findings = &outcome.findings;
     if args.format == Format::Sarif && !args.quiet {
-        eprintln!("{}", report::sarif(findings));
+        let shown: Vec<report::Finding> = findings
+            .iter()
+            .filter(|f| !(args.hide_caught && f.caught.is_some()))
+            .cloned()
+            .collect();
+        eprintln!("{}", report::sarif(&shown));
     }
     eprintln!("{}", report::summary(findings, &exit_text));
+    let hidden = findings.iter().filter(|f| f.caught.is_some()).count();
+    if args.hide_caught && !args.quiet && hidden > 0 {
+        eprintln!(
+            "winsan: {hidden} finding{} the program catches not shown (--hide-caught; all are in --report)",
+            if hidden == 1 { "" } else { "s" }
+        );
+    }
     if outcome.outlived {
         eprintln!(
             "winsan: processes the program started still run; they go on unwatched (what they do from now on is not judged)"

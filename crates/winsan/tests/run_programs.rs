@@ -4121,3 +4121,200 @@ fn a_posix_only_branch_is_no_finding() {
     assert_eq!(f["kind"], "sharing-violation");
     assert_eq!(f["path"], format!("{}/plain", r.dir()));
 }
+
+/// The findings of `py_caught.py`, by the last two parts of their path, with their
+/// `caught` (`Null` when absent) and count.
+fn caught_by_path(r: &Run) -> Vec<(String, Value, u64)> {
+    let mut out: Vec<(String, Value, u64)> = r
+        .findings()
+        .iter()
+        .map(|f| {
+            let path = f["path"].as_str().unwrap().strip_prefix(r.dir()).unwrap().to_owned();
+            (path, f["caught"].clone(), f["count"].as_u64().unwrap())
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.0, a.1.is_null()).cmp(&(&b.0, b.1.is_null())));
+    out
+}
+
+/// Where the program catches the PermissionError a removal of an open file raises on
+/// Windows, for every finding (each still one): an `except OSError` around the call, an
+/// `except PermissionError` in a caller, an outer `try` of the same frame past an inner
+/// `except FileNotFoundError`, `contextlib.suppress`, `shutil.rmtree(ignore_errors=True)`
+/// (at its caller's line), the caller's `except` around an `rmtree` whose default
+/// handler raises again; not an `except FileNotFoundError` alone, an `except OSError`
+/// whose body may raise again (read from its source), a `suppress` of another class,
+/// an `rmtree` without ignore_errors, nor one with the program's own handler. Read from
+/// the code's exception table and the objects of the `with` and of rmtree's frame:
+/// CPython 3.11 to 3.15 (each implements rmtree's handler its own way).
+#[test]
+fn where_the_program_catches_a_python_finding() {
+    if !python_frames_readable() {
+        return;
+    }
+    let prog = "py_caught.py";
+    let Some(r) = run("caught", &[], prog) else {
+        return;
+    };
+    let src = programs().join(prog).to_str().unwrap().to_owned();
+    let at = |marker: &str, function: &str, by: &str| serde_json::json!({"file": src, "line": line_of(prog, marker), "function": function, "by": by});
+    let want: Vec<(String, Value, u64)> = vec![
+        (
+            "/caller".into(),
+            at("# caught in the caller", "caller", "except PermissionError"),
+            1,
+        ),
+        ("/handler/held".into(), Value::Null, 1),
+        (
+            "/ignored/held".into(),
+            at(
+                "# rmtree ignoring errors",
+                "<module>",
+                "shutil.rmtree(ignore_errors=True)",
+            ),
+            1,
+        ),
+        (
+            "/nested".into(),
+            at("# inner FileNotFoundError", "nested", "except (ValueError, os.error)"),
+            1,
+        ),
+        ("/not-found".into(), Value::Null, 1),
+        (
+            "/oserror".into(),
+            at("# by except OSError", "<module>", "except OSError"),
+            1,
+        ),
+        (
+            "/raised-caught/held".into(),
+            at("# rmtree raising to an except", "<module>", "except OSError"),
+            1,
+        ),
+        ("/raised/held".into(), Value::Null, 1),
+        ("/reraised".into(), Value::Null, 1),
+        ("/suppress-other".into(), Value::Null, 1),
+        (
+            "/suppressed".into(),
+            at(
+                "# by suppress",
+                "<module>",
+                "contextlib.suppress(FileNotFoundError, PermissionError)",
+            ),
+            1,
+        ),
+        (
+            "/twice".into(),
+            at("# caught in one caller", "twice", "except OSError"),
+            2,
+        ),
+        ("/twice".into(), Value::Null, 1),
+        ("/uncaught".into(), Value::Null, 1),
+    ];
+    assert_eq!(caught_by_path(&r), want, "{}", r.stderr);
+    assert!(r.findings().iter().all(|f| f["kind"] == "sharing-violation"));
+    assert_eq!(r.stdout.trim(), "[]", "Linux removed them all");
+    // Caught or not, each is a finding: the exit status says so.
+    assert_eq!(r.status.code(), Some(66));
+    assert!(
+        r.stderr.contains(&format!(
+            "   caught: the program catches this PermissionError (except PermissionError) at {src}:{} in caller\n",
+            line_of(prog, "# caught in the caller")
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(
+            "winsan: 14 findings (14 sharing-violation) in 1 process, 7 of them caught by the program; the program exited 0"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A finding the program catches is a GitHub `::warning` and a SARIF `warning`, the
+/// others `::error`s and `error`s; `--hide-caught` leaves caught ones out of the
+/// per-finding output only (the report, the summary and the exit status keep them).
+#[test]
+fn caught_findings_are_warnings_and_can_be_hidden() {
+    if !python_frames_readable() {
+        return;
+    }
+    let prog = "py_caught.py";
+    let Some(r) = run("caught-github", &["--format", "github"], prog) else {
+        return;
+    };
+    let lines = |level: &str| r.stderr.lines().filter(|l| l.starts_with(level)).count();
+    assert_eq!((lines("::warning "), lines("::error ")), (7, 7), "{}", r.stderr);
+    let src = programs().join(prog).to_str().unwrap().to_owned();
+    assert!(
+        r.stderr.contains(&format!(
+            "::warning file={src},line={},title=winsan sharing-violation::",
+            line_of(prog, "# by suppress")
+        )),
+        "{}",
+        r.stderr
+    );
+    let Some(r) = run("caught-sarif", &["--format", "sarif"], prog) else {
+        return;
+    };
+    let start = r.stderr.find('{').expect("a SARIF document on stderr");
+    let end = r.stderr.rfind('}').unwrap();
+    let doc: Value = serde_json::from_str(&r.stderr[start..=end]).unwrap();
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let level = |l: &str| results.iter().filter(|x| x["level"] == l).count();
+    assert_eq!((level("warning"), level("error")), (7, 7));
+    let Some(r) = run("caught-hidden", &["--hide-caught"], prog) else {
+        return;
+    };
+    assert_eq!(
+        r.stderr.matches("winsan: sharing-violation: unlink(").count(),
+        7,
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("   caught: "), "{}", r.stderr);
+    assert_eq!(r.findings().len(), 14);
+    assert!(r
+        .stderr
+        .contains("7 of them caught by the program; the program exited 0"));
+    assert!(r
+        .stderr
+        .contains("winsan: 7 findings the program catches not shown (--hide-caught"));
+    assert_eq!(r.status.code(), Some(66));
+}
+
+/// Where a Node program catches what a synchronous call throws on Windows (EBUSY: a
+/// Python child holds the files without sharing delete), read from the source: a
+/// `try`/`catch` around the call, one around a helper's call in its caller, one around a
+/// `try`/`finally`; not a `catch` that throws again, nor a `try` around an arrow function
+/// that runs later (from the event loop), nor no `try` at all. Every one stays a finding.
+#[test]
+fn where_a_node_program_catches_a_finding() {
+    let prog = "node_caught.js";
+    let Some(r) = run("node-caught", &[], prog) else {
+        return;
+    };
+    let src = real_path(prog);
+    let at = |marker: &str, function: &str, by: &str| serde_json::json!({"file": src, "line": line_of(prog, marker), "function": function, "by": by});
+    let want: Vec<(String, Value, u64)> = vec![
+        (
+            "/caller".into(),
+            at("// caught in the caller", "caller", "catch (err)"),
+            1,
+        ),
+        ("/caught".into(), at("// caught here", "", "catch (e)"), 1),
+        ("/finally".into(), at("// finally", "", "catch"), 1),
+        ("/later".into(), Value::Null, 1),
+        ("/rethrown".into(), Value::Null, 1),
+        ("/uncaught".into(), Value::Null, 1),
+    ];
+    assert_eq!(caught_by_path(&r), want, "{}", r.stderr);
+    assert_eq!(r.status.code(), Some(66));
+    assert!(
+        r.stderr
+            .contains("6 findings (6 sharing-violation) in 1 process, 3 of them caught by the program"),
+        "{}",
+        r.stderr
+    );
+}

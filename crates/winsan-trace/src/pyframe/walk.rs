@@ -17,7 +17,7 @@ use crate::sys;
 /// (`cpython/object.h`, the same in 3.11 to 3.15).
 const TP_NAME: u64 = 24;
 const TP_BASICSIZE: u64 = 32;
-const TP_FLAGS: u64 = 168;
+pub(super) const TP_FLAGS: u64 = 168;
 const TP_MEMBERS: u64 = 240;
 const TP_BASE: u64 = 256;
 /// A `PyMemberDef` (`descrobject.h`, 3.11 to 3.15): `name`, `type`, `offset`, `flags`,
@@ -329,6 +329,24 @@ impl<'a> Walk<'a> {
         })?;
         let value = l.object(self.word(frame.at.frame + l.frame_localsplus + 8 * index)?);
         (value != 0).then_some(value)
+    }
+
+    /// The value of the local variable `name` of `frame`, told apart from its absence:
+    /// `Some(None)` when the code has no local of that name or it is unset; `None` when
+    /// that cannot be read.
+    pub(super) fn local_slot(&mut self, frame: &PyFrame, name: &str) -> Option<Option<u64>> {
+        let l = self.l;
+        let names = self.word(frame.at.code + l.code_localsplusnames)?;
+        let n = self.word(names + VAR_SIZE)?;
+        (n <= 256).then_some(())?;
+        for i in 0..n {
+            let s = self.word(names + l.tuple_items + 8 * i)?;
+            if string(self.tid, l, s)? == name {
+                let value = l.object(self.word(frame.at.frame + l.frame_localsplus + 8 * i)?);
+                return Some((value != 0).then_some(value));
+            }
+        }
+        Some(None)
     }
 
     /// The value of the `__slots__` member `name` of `obj` (attrs makes its classes so by
