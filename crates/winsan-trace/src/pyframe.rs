@@ -1105,7 +1105,7 @@ impl PyFrames {
     /// what it does is not known: `None`.
     pub fn catcher(&mut self, pid: u32, tid: u32, stack: &[PyFrame], catching: &[&str]) -> Option<Catch> {
         let interp = self.find(pid)?;
-        let stack = &stack[..stack.len().min(MAX_FRAMES)];
+        let stack = &stack[..stack.len().min(FINDING_MAX_FRAMES)];
         let mut i = 0;
         while let Some(f) = stack.get(i) {
             match frame_handles(tid, &interp, f.at, catching, !runs_others_code(f), true) {

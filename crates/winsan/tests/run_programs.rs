@@ -3239,14 +3239,22 @@ fn assert_deep_stack(r: &Run, prog: &str, name: &str, down: &str, depth: usize, 
 /// 40 deep is named down to the function and the module that made the recursion; one 100
 /// deep is named as far as the limit and says that it goes on; a shallow one is named
 /// whole, without the mark. The same call 40 deep under a POSIX-only branch of the
-/// module, 42 frames out, is no finding.
+/// module, 42 frames out, is no finding; inside a `try` there, it is a finding caught
+/// there.
 #[test]
 fn python_finding_past_the_frame_limit_says_the_stack_goes_on() {
     let prog = "py_deep_stack.py";
     let Some(r) = run("py-deep", &[], prog) else {
         return;
     };
-    assert_eq!(r.findings().len(), 3, "{}", r.stderr);
+    assert_eq!(r.findings().len(), 4, "{}", r.stderr);
+    let caught = &r.finding_on("caught")["caught"];
+    assert_eq!(caught["line"], line_of(prog, "# caught"), "{caught:#}");
+    assert_eq!(caught["function"], "<module>");
+    assert_eq!(caught["by"], "except OSError");
+    for name in ["shallow", "forty", "deep"] {
+        assert!(r.finding_on(name).get("caught").is_none());
+    }
     let outer = |m| [("the test's call", "test_remove"), (m, "<module>")];
     assert_deep_stack(&r, prog, "shallow", "down", 5, &outer("# shallow"), 0);
     assert_deep_stack(&r, prog, "forty", "down", 40, &outer("# forty"), 0);
