@@ -13,8 +13,8 @@
 //! Mocha's `if (isWindows) this.skip();`, in the test or in a `before`/`beforeEach` hook
 //! of a suite around it. What such code does on Linux never happens on Windows, so it is
 //! no finding. Nor is what a function does that node calls back when only such code
-//! hands it on: `if (process.platform !== 'win32') process.on('exit', cleanup)` (see
-//! [`references_only_posix_only`]).
+//! hands it on: `if (process.platform !== 'win32') process.on('exit', cleanup)`, also
+//! `promise.then(cleanup)` (see [`references_only_posix_only`]).
 //!
 //! As for Python ([`crate::pysource`]) and Go ([`crate::gosource`]), this reads text, not a
 //! parse tree: comments and the insides of string, template and regular expression
@@ -50,7 +50,18 @@ impl JsSources {
     /// `EventEmitter`'s listeners (`emit` in `lib/events.js`, also `process.on('exit')`),
     /// `process.nextTick` (`processTicksAndRejections`). So a program function called by
     /// node's own code is reached only through the mentions of its name in its module.
-    pub fn posix_only(&mut self, stack: &[PyFrame]) -> bool {
+    /// The same holds for the outermost frame when `entered` (V8 was entered there from
+    /// C++ and no JavaScript called it: V8's microtask queue, the `RunMicrotasks` builtin
+    /// of `builtins-microtask-queue-gen.cc`, runs a promise's reaction, `.then(cleanup)`,
+    /// through `PromiseFulfillReactionJob` (`promise-reaction-job.tq`), and resumes an
+    /// async function after its `await` through `AsyncFunctionAwaitResolveClosure`
+    /// (`builtins-async-function-gen.cc`)), and for the outermost of the async functions
+    /// waiting for an asynchronous call (`async NAME`, suspended at its `await`), when
+    /// only async functions wait (the call was made in the first, which the next awaits,
+    /// and so on): whoever called the outermost did so by a mention of its name. (A
+    /// callback that waits, `callback NAME`, may be a listener that other code, run on
+    /// Windows too, made the call for: such a chain is not taken.)
+    pub fn posix_only(&mut self, stack: &[PyFrame], entered: bool) -> bool {
         let is_js = |f: &PyFrame| {
             f.line > 0
                 && !is_node_internal(&f.file)
@@ -67,14 +78,23 @@ impl JsSources {
         }) {
             return true;
         }
-        stack.windows(2).any(|w| {
-            is_js(&w[0])
-                && is_node_internal(&w[1].file)
+        let mut registered = |f: &PyFrame, name: &str| {
+            is_js(f)
                 && self
                     .files
-                    .get(&w[0].file)
-                    .is_some_and(|src| references_only_posix_only(&src, w[0].line as usize, &w[0].function))
-        })
+                    .get(&f.file)
+                    .is_some_and(|src| references_only_posix_only(&src, f.line as usize, name))
+        };
+        if let Some(last) = stack.last() {
+            let waiters = !entered && stack.iter().all(|f| f.function.starts_with("async "));
+            let waiter = last.function.strip_prefix("async ").filter(|_| waiters);
+            if (entered && registered(last, &last.function)) || waiter.is_some_and(|name| registered(last, name)) {
+                return true;
+            }
+        }
+        stack
+            .windows(2)
+            .any(|w| is_node_internal(&w[1].file) && registered(&w[0], &w[0].function))
     }
 }
 
@@ -2570,12 +2590,37 @@ process.on('exit', global['inString']);
         };
         let cleanup = frame(file.to_str().unwrap(), "cleanup", 2);
         let mut sources = JsSources::default();
-        assert!(sources.posix_only(&[cleanup.clone(), frame("node:events", "emit", 519)]));
+        assert!(sources.posix_only(&[cleanup.clone(), frame("node:events", "emit", 519)], false));
         assert!(
-            !sources.posix_only(&[cleanup.clone(), frame(file.to_str().unwrap(), "", 7)]),
+            !sources.posix_only(&[cleanup.clone(), frame(file.to_str().unwrap(), "", 7)], true),
             "called by the program: by a name not read"
         );
-        assert!(!sources.posix_only(&[cleanup]), "who called it is not known");
+        assert!(
+            !sources.posix_only(std::slice::from_ref(&cleanup), false),
+            "who called it is not known"
+        );
+        assert!(
+            sources.posix_only(std::slice::from_ref(&cleanup), true),
+            "entered from C++: a promise's reaction"
+        );
+        assert!(
+            sources.posix_only(&[frame("node:fs", "unlinkSync", 1), cleanup.clone()], true),
+            "entered from C++, calling node"
+        );
+        let waiter = frame(file.to_str().unwrap(), "async cleanup", 2);
+        assert!(
+            sources.posix_only(std::slice::from_ref(&waiter), false),
+            "waiting for the call"
+        );
+        let callback = frame(file.to_str().unwrap(), "callback cleanup", 2);
+        assert!(
+            !sources.posix_only(std::slice::from_ref(&callback), false),
+            "a callback given is not the caller"
+        );
+        assert!(
+            !sources.posix_only(&[callback, waiter], false),
+            "waiting for a callback, not for its own call"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -2100,13 +2100,14 @@ impl Tracer {
         // Node's frames, its own modules' included (which of the program's functions node
         // called back: `JsSources::posix_only`).
         let mut js_stack = vec![];
+        let mut js_entered = false;
         let stack = match caller_rt {
             Runtime::Python => self.pyframes.stack_with_waiters(pid, n.tid),
             Runtime::Go => gostack::shown(&go_stack),
             // Read from V8's stack and heap: a panic there must not take the supervisor
             // down either.
             Runtime::Node => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                js_stack = self.v8stacks.stack(pid, n.tid);
+                (js_stack, js_entered) = self.v8stacks.stack(pid, n.tid);
                 v8stack::shown(&js_stack)
             }))
             .unwrap_or_else(|_| {
@@ -2150,7 +2151,9 @@ impl Tracer {
         // Windows); the reading of its text must not take the supervisor down.
         if caller_rt == Runtime::Node {
             let js = &mut self.jssources;
-            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| js.posix_only(&js_stack))).unwrap_or(false) {
+            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| js.posix_only(&js_stack, js_entered)))
+                .unwrap_or(false)
+            {
                 return allowed;
             }
         }

@@ -1245,15 +1245,21 @@ pub struct V8Stacks {
 impl V8Stacks {
     /// The JavaScript frames of thread `tid` of process `pid`, stopped in a system call
     /// made from JavaScript through node's C++, innermost first (node's own modules
-    /// included); empty when there are none or they cannot be read.
-    pub fn stack(&mut self, pid: u32, tid: u32) -> Vec<PyFrame> {
+    /// included); empty when there are none or they cannot be read. And whether the
+    /// outermost of them is where V8 was entered from C++: the frame pointer chain was
+    /// read up to its entry frame (not cut after the most frames read, not broken off),
+    /// so that no JavaScript called that frame's function in this activation: node's C++
+    /// or V8's own did, such as the microtask queue running a promise's reaction or
+    /// resuming an async function after its `await`. (The frames of an asynchronous
+    /// call, read from who waits for it, are not such a chain: false.)
+    pub fn stack(&mut self, pid: u32, tid: u32) -> (Vec<PyFrame>, bool) {
         if !cfg!(target_arch = "x86_64") {
-            return vec![];
+            return (vec![], false);
         }
         self.frames(pid, tid).unwrap_or_default()
     }
 
-    fn frames(&mut self, pid: u32, tid: u32) -> Option<Vec<PyFrame>> {
+    fn frames(&mut self, pid: u32, tid: u32) -> Option<(Vec<PyFrame>, bool)> {
         let exe = std::fs::File::open(format!("/proc/{pid}/exe")).ok()?;
         let m = exe.metadata().ok()?;
         if self.layouts.len() >= 16 {
@@ -1311,19 +1317,21 @@ impl V8Stacks {
             t.word(fp - 8).is_some_and(|m| layout.exit.contains(&m))
                 && t.word(fp).is_some_and(|caller| caller > fp && caller < end)
         };
+        // The chain ended at an entry frame, not where the most frames were read.
+        let entered = |entry: u64| entry != u64::MAX;
         if let Some(fp) = exit_fp.flatten().filter(|&fp| is_exit(fp)) {
-            if let (frames, Some(_)) = walk(&t, fp, end) {
-                return Some(frames);
+            if let (frames, Some(entry)) = walk(&t, fp, end) {
+                return Some((frames, entered(entry)));
             }
         }
         if let Some(bottom) = bottom {
-            if let Some((frames, Some(_))) = (bottom + 8..end.saturating_sub(8))
+            if let Some((frames, Some(entry))) = (bottom + 8..end.saturating_sub(8))
                 .step_by(8)
                 .filter(|&fp| is_exit(fp))
                 .map(|fp| walk(&t, fp, end))
                 .next()
             {
-                return Some(frames);
+                return Some((frames, entered(entry)));
             }
         }
         for fp in (sp + 8..end.saturating_sub(8)).step_by(8) {
@@ -1342,9 +1350,13 @@ impl V8Stacks {
         if best.1.is_empty() && broken.is_empty() {
             // No JavaScript called: a libuv worker thread making an asynchronous call.
             let args = crate::procscan::syscall_args(tid)?;
-            return Some(waiting::frames(&t, pid, &args, &mut self.waits));
+            return Some((waiting::frames(&t, pid, &args, &mut self.waits), false));
         }
-        Some(if best.1.is_empty() { broken } else { best.1 })
+        Some(if best.1.is_empty() {
+            (broken, false)
+        } else {
+            (best.1, entered(best.0))
+        })
     }
 }
 

@@ -87,7 +87,8 @@ chosen by platform, also by a function of the module: `itIf(!isWindows)`); Java'
 `os.name` tests, `IS_OS_WINDOWS`-style constants, JUnit assumptions and JUnit 5's
 @DisabledOnOs/@EnabledOnOs (the source found under the JVM's source roots); and a
 function that only such code hands to the runtime (an atexit function, a signal
-handler, a thread's target, a timer's callback). Others' are not read; the known ones (cmd/go, lld, git, SQLite) are modelled. Python frames (a finding's
+handler, a thread's target, a timer's callback, a promise's reaction). Others' are
+not read; the known ones (cmd/go, lld, git, SQLite) are modelled. Python frames (a finding's
 location, os.rename told from os.replace, the except-clause and POSIX-only
 exemptions) are read for CPython 3.11 to 3.15 only, and a call made on an executor's
 thread (asyncio.to_thread, run_in_executor, aiofiles, anyio's and trio's

@@ -1721,6 +1721,30 @@ fn node_callbacks_registered_only_off_windows_are_no_finding() {
     assert_eq!(f["stack"][0]["line"], line_of(prog, "refused on Windows: exported"));
 }
 
+/// Functions V8's microtask queue runs, registered only off Windows: a promise's
+/// reaction (also down a chain) and async functions resumed after an `await`, unlinking
+/// synchronously or through fs.promises. No JavaScript frame called them, yet every
+/// mention of their names is under the platform test: no finding. The reaction
+/// registered without the test, and the async function called outside it too, are
+/// findings, named at their lines.
+#[test]
+fn node_promise_reactions_registered_only_off_windows_are_no_finding() {
+    let prog = "node_guarded_promises.js";
+    let Some(r) = run("node-guarded-promises", &[], prog) else {
+        return;
+    };
+    assert_eq!(r.stdout, "done\n");
+    assert_eq!(r.findings().len(), 2, "{:#?}", r.findings());
+    for (name, function, marker) in [
+        ("unguarded", "removeUnguarded", "refused on Windows: unguarded"),
+        ("called-too", "removeCalledToo", "refused on Windows: called too"),
+    ] {
+        let f = r.finding_on(name);
+        assert_eq!(f["stack"][0]["function"], function, "{f}");
+        assert_eq!(f["stack"][0]["line"], line_of(prog, marker), "{f}");
+    }
+}
+
 /// The one finding of `r`: of the file `name` of the work dir, made at the line of
 /// `tests/programs/PROG` marked "refused on Windows".
 fn only_finding_at<'r>(r: &'r Run, name: &str, prog: &str) -> &'r Value {
