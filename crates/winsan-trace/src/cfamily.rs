@@ -108,13 +108,13 @@ pub(crate) fn else_before(code: &str, at: usize) -> Option<usize> {
 /// of `code` is taken on Windows (so the `else` is not): walked back through the blocks
 /// (`blocks`) that close just before each `else`, whose headers `if_header` reads (an
 /// `if`'s condition and where the `if` begins; `None` for any other block) and whose
-/// conditions `eval` evaluates on Windows.
+/// conditions `eval` evaluates on Windows (given where their `if` begins).
 pub(crate) fn chain_taken_on_windows(
     code: &str,
     blocks: &[(usize, usize)],
     mut start: usize,
     if_header: impl Fn(usize) -> Option<(String, usize)>,
-    eval: impl Fn(&str) -> Option<bool>,
+    eval: impl Fn(&str, usize) -> Option<bool>,
 ) -> bool {
     for _ in 0..64 {
         let before = code[..start].trim_end();
@@ -128,7 +128,7 @@ pub(crate) fn chain_taken_on_windows(
         let Some((cond, if_start)) = if_header(open) else {
             return false;
         };
-        if eval(&cond) == Some(true) {
+        if eval(&cond, if_start) == Some(true) {
             return true;
         }
         // `else if (...)`: go on with the chain before it.
@@ -185,6 +185,133 @@ pub(crate) fn word_before(code: &str, end: usize) -> (&str, usize) {
     (&code[start..text.len()], start)
 }
 
+/// A clause of a `switch` block: `case LABEL:` or `default:`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Clause {
+    /// Where `case` or `default` begins.
+    pub start: usize,
+    /// The label's offsets (`None` for `default`).
+    pub label: Option<(usize, usize)>,
+    /// Where its statements begin: just past its `:`.
+    pub body: usize,
+}
+
+/// The clauses at the top level of the `switch` block `open..close` of `code` (literals
+/// and comments masked), in order; `None` when a label cannot be read plainly (a `?` in
+/// it, Java's `case X ->`, no `:`). Only `case` and `default` outside the block's inner
+/// blocks and brackets are labels of this `switch`.
+pub(crate) fn switch_clauses(code: &str, open: usize, close: usize) -> Option<Vec<Clause>> {
+    let b = code.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+    let mut out = vec![];
+    let mut depth = 0i32;
+    let mut i = open + 1;
+    while i < close {
+        match b[i] {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            c if depth == 0 && ident(c) && (i == 0 || !(ident(b[i - 1]) || b[i - 1] == b'.')) => {
+                let end = i + b[i..close].iter().position(|&c| !ident(c)).unwrap_or(close - i);
+                let word = &code[i..end];
+                if word == "case" {
+                    let (label, _) = split_once_top(code.get(end..close)?, ":")?;
+                    if label.contains('?') || label.contains("->") || label.trim().is_empty() {
+                        return None;
+                    }
+                    let colon = end + label.len();
+                    out.push(Clause {
+                        start: i,
+                        label: Some((end, colon)),
+                        body: colon + 1,
+                    });
+                    i = colon + 1;
+                    continue;
+                }
+                if word == "default" {
+                    let after = code[end..close].trim_start();
+                    if !after.starts_with(':') {
+                        return None;
+                    }
+                    let colon = close - after.len();
+                    out.push(Clause {
+                        start: i,
+                        label: None,
+                        body: colon + 1,
+                    });
+                    i = colon + 1;
+                    continue;
+                }
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Some(out)
+}
+
+/// Whether the statements `from..to` of `code` (a `switch` clause's, literals and
+/// comments masked) always leave before their end: a `break`, `continue`, `return` or
+/// `throw` at their top level (outside every block and bracket in them) that begins a
+/// statement which runs whenever they do: at their start, or after a `;`, a `}`, a
+/// label's `:`, or (JavaScript's automatic semicolon insertion) a line that ends a
+/// statement there. One after `else`, `do`, or the `)` of an `if`, `for`, `while` or
+/// `with` header is that statement's body: not taken. Execution falls through a clause
+/// into the next one only when it does not leave (ECMA-262, "Runtime Semantics:
+/// CaseBlockEvaluation"; JLS 14.11.3).
+pub(crate) fn leaves_unconditionally(code: &str, from: usize, to: usize) -> bool {
+    let b = code.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+    let mut depth = 0i32;
+    let mut i = from;
+    while i < to {
+        match b[i] {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            c if depth == 0 && ident(c) && (i == 0 || !(ident(b[i - 1]) || b[i - 1] == b'.')) => {
+                let end = i + b[i..to].iter().position(|&c| !ident(c)).unwrap_or(to - i);
+                if matches!(&code[i..end], "break" | "continue" | "return" | "throw") && statement_begins(code, from, i)
+                {
+                    return true;
+                }
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether a statement that runs whenever the statements from `from` do begins at `at`
+/// of `code` (see [`leaves_unconditionally`]).
+fn statement_begins(code: &str, from: usize, at: usize) -> bool {
+    let before = code[from..at].trim_end();
+    if before.is_empty() || before.ends_with([';', '}', ':']) {
+        return true;
+    }
+    // Another statement on the line before, ended by the line break.
+    if !code[from + before.len()..at].contains('\n') {
+        return false;
+    }
+    if before.ends_with(')') {
+        let Some(open) = matching_paren(code, from + before.len() - 1) else {
+            return false;
+        };
+        let (word, _) = word_before(code, open);
+        return !matches!(word, "if" | "for" | "while" | "with" | "switch" | "catch" | "function") && !word.is_empty();
+    }
+    let (word, _) = word_before(code, from + before.len());
+    let last = before.as_bytes()[before.len() - 1];
+    (last == b']' || last == b'\'' || last == b'"' || (!word.is_empty() && !word.ends_with('.')))
+        && !matches!(
+            word,
+            "else" | "do" | "return" | "throw" | "typeof" | "void" | "new" | "in" | "of"
+        )
+}
+
 /// `||` of operands each true, false or unknown (`None`): true when one is true, false
 /// when all are false, unknown otherwise.
 pub(crate) fn any_of(operands: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
@@ -208,6 +335,46 @@ pub(crate) fn all_of(operands: impl IntoIterator<Item = Option<bool>>) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn switch_clauses_and_their_exits() {
+        let code = "switch (x) { case 'a': f(); case 'b': { g(); break; } default: if (y) break; case c ? d : e: }";
+        let open = code.find('{').unwrap();
+        let close = code.len() - 1;
+        assert_eq!(switch_clauses(code, open, close), None, "a label with `?`");
+        let code = "switch (x) { case 'a': f(); case 'b': { g(); break; } default: if (y) break; case 1: return\n}";
+        let close = code.len() - 1;
+        let clauses = switch_clauses(code, open, close).unwrap();
+        let labels: Vec<Option<&str>> = clauses
+            .iter()
+            .map(|c| c.label.map(|(s, e)| code[s..e].trim()))
+            .collect();
+        assert_eq!(labels, [Some("'a'"), Some("'b'"), None, Some("1")]);
+        let leaves: Vec<bool> = (0..clauses.len())
+            .map(|k| leaves_unconditionally(code, clauses[k].body, clauses.get(k + 1).map_or(close, |c| c.start)))
+            .collect();
+        assert_eq!(
+            leaves,
+            [false, false, false, true],
+            "a break in a block or under an if is not taken"
+        );
+        // Java's arrow form.
+        let java = "switch (x) { case A -> f(); }";
+        assert_eq!(switch_clauses(java, java.find('{').unwrap(), java.len() - 1), None);
+        // Statements that a line break ends, and ones it does not.
+        for (stmts, leaves) in [
+            ("f()\nbreak", true),
+            ("x = y\nreturn", true),
+            ("if (c)\nbreak", false),
+            ("while (c)\nbreak", false),
+            ("else\nbreak", false),
+            ("a; throw e", true),
+            ("x.break", false),
+            ("label: break label", true),
+        ] {
+            assert_eq!(leaves_unconditionally(stmts, 0, stmts.len()), leaves, "{stmts}");
+        }
+    }
 
     #[test]
     fn three_valued_operators() {

@@ -525,7 +525,7 @@ impl Java {
             Header::If(cond, if_start) => Some((cond, if_start)),
             _ => None,
         };
-        chain_taken_on_windows(&self.code, &self.blocks, start, if_header, |cond| self.eval(cond, 0))
+        chain_taken_on_windows(&self.code, &self.blocks, start, if_header, |cond, _| self.eval(cond, 0))
     }
 
     /// Whether code at offset `at` runs only where the platform is not Windows.

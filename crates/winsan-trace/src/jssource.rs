@@ -2,32 +2,36 @@
 //!
 //! Node programs keep their POSIX-only code apart by testing the platform at run time:
 //! `if (process.platform !== 'win32') { ... }`, the `else` of `if (process.platform ===
-//! 'win32')`, `if (isWindows) return;` (or `process.exit()`, also at a module's top
+//! 'win32')`, a clause of `switch (process.platform)` that Windows neither enters nor
+//! falls into, `if (isWindows) return;` (or `process.exit()`, also at a module's top
 //! level) before the call, the right operand of `process.platform !== 'win32' &&
 //! call()`, and in tests a test or suite skipped there: `it.skipIf(isWindows)(...)` and
 //! `runIf` (Vitest), `test(name, { skip: process.platform === 'win32' }, fn)`
 //! (`node:test`, tap; also `{ skip }`), `(isWindows ? it.skip : it)(...)` (Jest, Mocha),
-//! also through a module-level name (`const itPosix = isWindows ? it.skip : it`), and
+//! also through a module-level name (`const itPosix = isWindows ? it.skip : it`) or
+//! function (`const itIf = (c) => (c ? it : it.skip)`, then `itIf(!isWindows)(...)`), and
 //! Mocha's `if (isWindows) this.skip();`, in the test or in a `before`/`beforeEach` hook
 //! of a suite around it. What such code does on Linux never happens on Windows, so it is
 //! no finding. Nor is what a function does that node calls back when only such code
-//! hands it on: `if (process.platform !== 'win32') process.on('exit', cleanup)` (see
-//! [`references_only_posix_only`]).
+//! hands it on: `if (process.platform !== 'win32') process.on('exit', cleanup)`, also
+//! `promise.then(cleanup)` (see [`references_only_posix_only`]).
 //!
 //! As for Python ([`crate::pysource`]) and Go ([`crate::gosource`]), this reads text, not a
 //! parse tree: comments and the insides of string, template and regular expression
 //! literals are blanked, braces give the blocks, and conditions are evaluated for Windows
 //! in three-valued logic from what is known of the platform (`process.platform`,
-//! `os.platform()`, `os.type()`, and module-level constants made of them). Anything else
-//! is taken to run on Windows, so that a finding is never dropped on a guess.
+//! `os.platform()`, `os.type()`, `os.EOL`, `path.sep`, `path.delimiter`, the names the
+//! module binds to them, `const { platform } = process`, and module-level constants made
+//! of them, where no other declaration of the name hides them). Anything else is taken to
+//! run on Windows, so that a finding is never dropped on a guess.
 //!
 //! The same reading tells, for a finding's report, whether a `try`/`catch` of the
 //! program catches what a synchronous call throws on Windows ([`catch_at`],
 //! [`JsSources::catcher`]); a doubt there is no catch.
 
 use crate::cfamily::{
-    all_of, any_of, blocks, chain_taken_on_windows, else_before, enclosing, matching_paren, split_once_top, split_top,
-    strip_parens, word_before,
+    all_of, any_of, blocks, chain_taken_on_windows, else_before, enclosing, leaves_unconditionally, matching_paren,
+    split_once_top, split_top, strip_parens, switch_clauses, word_before,
 };
 use std::collections::HashMap;
 
@@ -50,7 +54,18 @@ impl JsSources {
     /// `EventEmitter`'s listeners (`emit` in `lib/events.js`, also `process.on('exit')`),
     /// `process.nextTick` (`processTicksAndRejections`). So a program function called by
     /// node's own code is reached only through the mentions of its name in its module.
-    pub fn posix_only(&mut self, stack: &[PyFrame]) -> bool {
+    /// The same holds for the outermost frame when `entered` (V8 was entered there from
+    /// C++ and no JavaScript called it: V8's microtask queue, the `RunMicrotasks` builtin
+    /// of `builtins-microtask-queue-gen.cc`, runs a promise's reaction, `.then(cleanup)`,
+    /// through `PromiseFulfillReactionJob` (`promise-reaction-job.tq`), and resumes an
+    /// async function after its `await` through `AsyncFunctionAwaitResolveClosure`
+    /// (`builtins-async-function-gen.cc`)), and for the outermost of the async functions
+    /// waiting for an asynchronous call (`async NAME`, suspended at its `await`), when
+    /// only async functions wait (the call was made in the first, which the next awaits,
+    /// and so on): whoever called the outermost did so by a mention of its name. (A
+    /// callback that waits, `callback NAME`, may be a listener that other code, run on
+    /// Windows too, made the call for: such a chain is not taken.)
+    pub fn posix_only(&mut self, stack: &[PyFrame], entered: bool) -> bool {
         let is_js = |f: &PyFrame| {
             f.line > 0
                 && !is_node_internal(&f.file)
@@ -67,14 +82,23 @@ impl JsSources {
         }) {
             return true;
         }
-        stack.windows(2).any(|w| {
-            is_js(&w[0])
-                && is_node_internal(&w[1].file)
+        let mut registered = |f: &PyFrame, name: &str| {
+            is_js(f)
                 && self
                     .files
-                    .get(&w[0].file)
-                    .is_some_and(|src| references_only_posix_only(&src, w[0].line as usize, &w[0].function))
-        })
+                    .get(&f.file)
+                    .is_some_and(|src| references_only_posix_only(&src, f.line as usize, name))
+        };
+        if let Some(last) = stack.last() {
+            let waiters = !entered && stack.iter().all(|f| f.function.starts_with("async "));
+            let waiter = last.function.strip_prefix("async ").filter(|_| waiters);
+            if (entered && registered(last, &last.function)) || waiter.is_some_and(|name| registered(last, name)) {
+                return true;
+            }
+        }
+        stack
+            .windows(2)
+            .any(|w| is_node_internal(&w[1].file) && registered(&w[0], &w[0].function))
     }
 }
 
@@ -414,9 +438,14 @@ struct Js<'a> {
     code: String,
     /// Each `{ }` pair's offsets.
     blocks: Vec<(usize, usize)>,
-    /// Module-level `const NAME = EXPR`.
+    /// Module-level `const NAME = EXPR`, and names the module binds to a platform value
+    /// of node's modules (`const { platform } = process`: `process.platform`).
     consts: HashMap<String, String>,
-    imported: Imported,
+    /// Where each of those names is declared.
+    declared: HashMap<String, usize>,
+    /// Where another declaration of a constant's name may hide it
+    /// ([`Js::hiding_scopes`]), for the names asked about so far.
+    hidden: std::cell::RefCell<HashMap<String, Vec<(usize, usize)>>>,
     /// Whether the file takes node's test runner (`node:test`, or `test` by its old
     /// name), where `this.skip()` in a test or hook marks it skipped and goes on: the
     /// rest of its body still runs (`TestContext#skip`; measured with Node 20 and 24).
@@ -427,7 +456,6 @@ impl<'a> Js<'a> {
     fn new(src: &'a str) -> Js<'a> {
         let code = mask(src);
         let blocks = blocks(&code);
-        let imported = Imported::of(src, &code);
         let node_test = [
             "node:test",
             "from 'test'",
@@ -442,17 +470,23 @@ impl<'a> Js<'a> {
             code,
             blocks,
             consts: HashMap::new(),
-            imported,
+            declared: HashMap::new(),
+            hidden: Default::default(),
             node_test,
         };
-        js.consts = js.module_constants();
+        for (name, (value, declared)) in js.module_constants() {
+            js.declared.insert(name.clone(), declared);
+            js.consts.insert(name, value);
+        }
         js
     }
 
     /// `const NAME = EXPR` outside every block, up to the `;` or the line's end; also
     /// `let` and `var` (what bundlers and compilers emit for `const`) when the file
-    /// assigns the name nowhere else.
-    fn module_constants(&self) -> HashMap<String, String> {
+    /// assigns the name nowhere else; and the names the module takes by destructuring or
+    /// importing from node's `process`, `os` and `path` ([`Js::module_bindings`]). Each
+    /// with where its name is declared.
+    fn module_constants(&self) -> HashMap<String, (String, usize)> {
         let mut out = HashMap::new();
         let mut at = 0;
         for line in self.code.split_inclusive('\n') {
@@ -474,27 +508,239 @@ impl<'a> Js<'a> {
             };
             // TypeScript: `const isWindows: boolean = ...`.
             let name = name.split(':').next().unwrap_or(name).trim();
-            if name.is_empty()
-                || !name
-                    .bytes()
-                    .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'$')
-            {
+            if name.is_empty() || !name.bytes().all(is_ident) {
                 continue;
             }
             if !constant && self.assigned_more_than_once(name) {
                 continue;
             }
+            let name_at = start + lead + (t.len() - rest.len()) + (rest.len() - rest.trim_start().len());
             let value_start = start + lead + (t.len() - rest.len()) + rest.find('=').unwrap_or(0) + 1;
             let end = self.code[value_start..at].find(';').map_or(at, |p| value_start + p);
-            out.insert(name.to_owned(), self.src[value_start..end].trim().to_owned());
+            out.insert(name.to_owned(), (self.src[value_start..end].trim().to_owned(), name_at));
+        }
+        for (name, value, name_at) in self.module_bindings() {
+            out.entry(name).or_insert((value, name_at));
         }
         out
     }
 
+    /// The names the module binds, outside every block, to what node's `process`, `os`
+    /// and `path` modules give of the platform: by destructuring (`const { platform } =
+    /// process`, `const { platform: plat } = require('node:process')`, `const { EOL } =
+    /// require('os')`, `const { sep } = path`) or importing (`import { platform } from
+    /// 'node:process'`, `import { type as osType } from 'os'`), each with what it stands
+    /// for (`process.platform`; `os.platform` and `os.type`, functions; `os.EOL`;
+    /// `path.sep`, `path.delimiter`) and where the name is written. `let` and `var` only
+    /// when the file assigns the name nowhere; a name with a default value, or in a
+    /// nested pattern, is not taken.
+    fn module_bindings(&self) -> Vec<(String, String, usize)> {
+        const MEMBERS: [(&str, &str); 6] = [
+            ("process", "platform"),
+            ("os", "platform"),
+            ("os", "type"),
+            ("os", "EOL"),
+            ("path", "sep"),
+            ("path", "delimiter"),
+        ];
+        let mut out = vec![];
+        // The blocks outside every other, in order.
+        let mut outermost: Vec<(usize, usize)> = self.blocks.clone();
+        outermost.sort_unstable();
+        let mut end = None;
+        outermost.retain(|&(o, c)| {
+            let outside = end.is_none_or(|e| o > e);
+            if outside {
+                end = Some(c);
+            }
+            outside
+        });
+        for (open, close) in outermost {
+            let (keyword, _) = word_before(&self.code, open);
+            let before = self.code[..open].trim_end();
+            let after = self.src[close + 1..].trim_start();
+            let (module, renames_with, constant) = if matches!(keyword, "const" | "let" | "var") {
+                let Some(value) = after.strip_prefix('=') else {
+                    continue;
+                };
+                let value = value.split([';', '\n']).next().unwrap_or("");
+                let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+                let module = node_module_named(&compact).unwrap_or(compact.as_str()).to_owned();
+                (module, ':', keyword == "const")
+            } else if keyword == "import" || {
+                // `import os, { platform } from 'os'`.
+                let statement = &before[before.rfind([';', '\n']).map_or(0, |p| p + 1)..];
+                statement.ends_with(',') && statement.trim_start().starts_with("import ")
+            } {
+                let Some(from) = after.strip_prefix("from") else {
+                    continue;
+                };
+                let from = from.trim_start();
+                let Some(module) = string_value(from.split([';', '\n']).next().unwrap_or("").trim()) else {
+                    continue;
+                };
+                (module.strip_prefix("node:").unwrap_or(&module).to_owned(), ' ', true)
+            } else {
+                continue;
+            };
+            let inner = &self.code[open + 1..close];
+            let mut offset = open + 1;
+            for entry in inner.split(',') {
+                let entry_at = offset + (entry.len() - entry.trim_start().len());
+                offset += entry.len() + 1;
+                let entry = entry.trim();
+                if entry.contains(['{', '[', '=', '.']) {
+                    continue;
+                }
+                // `member`, `member: name` (destructuring), `member as name` (import).
+                let (member, name) = match renames_with {
+                    ':' => match entry.split_once(':') {
+                        Some((m, n)) => (m.trim(), n.trim()),
+                        None => (entry, entry),
+                    },
+                    _ => match entry.split_once(" as ") {
+                        Some((m, n)) => (m.trim(), n.trim()),
+                        None => (entry, entry),
+                    },
+                };
+                if name.is_empty() || !name.bytes().all(is_ident) || !MEMBERS.contains(&(module.as_str(), member)) {
+                    continue;
+                }
+                if !constant && self.assignments(name) > 0 {
+                    continue;
+                }
+                let name_at = entry_at + entry.rfind(name).unwrap_or(0);
+                out.push((name.to_owned(), format!("{module}.{member}"), name_at));
+            }
+        }
+        out
+    }
+
+    /// Where another declaration of `name` than the module's (at offset `declared`) may
+    /// hide it: after `const`, `let`, `var`, `function` or `class`; as a parameter
+    /// (`(name) =>`, `name =>`, `function f(a, name) {`, a method's, `catch (name)`, also
+    /// in a pattern there: `({ name }) =>`); in a pattern after `const`, `let` or `var`
+    /// (`const { name } = opts`). Each is the range of offsets of the scope that
+    /// declaration is in, or a range around it: a parameter's function body, a `var`'s
+    /// or a function's enclosing function, another's enclosing block, the file when
+    /// none. JavaScript's scopes nest, an inner declaration hiding an outer one within its
+    /// scope (ECMA-262, "ResolveBinding"): there the module's is not taken.
+    fn hiding_scopes(&self, name: &str, declared: usize) -> Vec<(usize, usize)> {
+        let b = self.code.as_bytes();
+        let whole = (0, self.code.len());
+        let block_around = |i: usize| enclosing(&self.blocks, i).first().copied().unwrap_or(whole);
+        let function_around = |i: usize| {
+            enclosing(&self.blocks, i)
+                .into_iter()
+                .find(|&(o, _)| matches!(self.header(o), Header::Function(_)))
+                .unwrap_or(whole)
+        };
+        // The body of the function whose parameters begin at `open` and end at `close`
+        // (the `(` and `)`, or an arrow's only one): its block, or the parentheses around
+        // an arrow with an expression for its body (`list.map(name => f(name))`).
+        let body_after = |open: usize, close: usize| {
+            let after = self.code[close + 1..].trim_start();
+            let after = after.strip_prefix("=>").map_or(after, str::trim_start);
+            let at = self.code.len() - after.len();
+            self.blocks.iter().copied().find(|&(o, _)| o == at).unwrap_or_else(|| {
+                unmatched_opener(&self.code, open)
+                    .filter(|&o| self.code.as_bytes()[o] == b'(')
+                    .and_then(|o| Some((o, matching_paren(&self.code, o)?)))
+                    .unwrap_or_else(|| block_around(open))
+            })
+        };
+        let mut out = vec![];
+        for (i, _) in self.code.match_indices(name) {
+            let end = i + name.len();
+            if i == declared
+                || (i > 0 && (is_ident(b[i - 1]) || b[i - 1] == b'.'))
+                || b.get(end).is_some_and(|&c| is_ident(c))
+            {
+                continue;
+            }
+            let after = self.code[end..].trim_start();
+            let (keyword, _) = word_before(&self.code, i);
+            match keyword {
+                "var" | "function" => {
+                    out.push(function_around(i));
+                    continue;
+                }
+                "const" | "let" | "class" => {
+                    out.push(block_around(i));
+                    continue;
+                }
+                _ if after.starts_with("=>") => {
+                    out.push(body_after(i, end - 1));
+                    continue;
+                }
+                _ => {}
+            }
+            // A property's key (`{ name: value }`, also in a pattern) binds nothing.
+            if after.starts_with(':') && unmatched_opener(&self.code, i).is_some_and(|o| b[o] == b'{') {
+                continue;
+            }
+            // Out through the brackets around it, to a pattern or a parameter list.
+            let mut at = i;
+            for _ in 0..8 {
+                let Some(opener) = unmatched_opener(&self.code, at) else {
+                    break;
+                };
+                let (word, _) = word_before(&self.code, opener);
+                match b[opener] {
+                    b'(' => {
+                        let Some(close) = matching_paren(&self.code, opener) else {
+                            break;
+                        };
+                        let after = self.code[close + 1..].trim_start();
+                        if word == "catch"
+                            || after.starts_with("=>")
+                            || (after.starts_with('{') && !matches!(word, "if" | "while" | "for" | "switch" | "with"))
+                        {
+                            out.push(body_after(opener, close));
+                        }
+                        break;
+                    }
+                    // The pattern's own braces are a block: the scope is around them.
+                    _ if word == "var" => {
+                        out.push(function_around(opener));
+                        break;
+                    }
+                    _ if matches!(word, "const" | "let") => {
+                        out.push(block_around(opener));
+                        break;
+                    }
+                    _ if self.code[..opener].trim_end().ends_with(['(', ',', '{', '[', ':']) => at = opener,
+                    _ => break,
+                }
+            }
+        }
+        out
+    }
+
+    /// The module's constant `name` ([`Js::module_constants`]) as code at offset `at`
+    /// sees it: `None` where another declaration of the name may hide it
+    /// ([`Js::hiding_scopes`]).
+    fn constant(&self, name: &str, at: usize) -> Option<&String> {
+        let value = self.consts.get(name)?;
+        let mut hidden = self.hidden.borrow_mut();
+        if !hidden.contains_key(name) {
+            let scopes = self.hiding_scopes(name, self.declared.get(name).copied().unwrap_or(usize::MAX));
+            hidden.insert(name.to_owned(), scopes);
+        }
+        let scopes = hidden.get(name).map_or(&[][..], Vec::as_slice);
+        (!scopes.iter().any(|&(o, c)| o <= at && at <= c)).then_some(value)
+    }
+
     /// Whether `name` is assigned (`=`, `+=`..., `++`, `--`) in more than one place.
     fn assigned_more_than_once(&self, name: &str) -> bool {
+        self.assignments(name) > 1
+    }
+
+    /// In how many places `name` is assigned (`=`, `+=`..., `++`, `--`), its declaration
+    /// with a value (`let name = ...`) included.
+    fn assignments(&self, name: &str) -> usize {
         let b = self.code.as_bytes();
-        let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+        let ident = is_ident;
         self.code
             .match_indices(name)
             .filter(|&(i, _)| {
@@ -512,7 +758,6 @@ impl<'a> Js<'a> {
                     || before.ends_with("--")
             })
             .count()
-            > 1
     }
 
     /// What comes before the block opening at `open`: `If(cond, start)` for `if (cond) {`
@@ -539,7 +784,8 @@ impl<'a> Js<'a> {
             let (word, w) = word_before(&self.code, p);
             return match word {
                 "if" => Header::If(self.src[p + 1..end - 1].to_owned(), w),
-                "for" | "while" | "switch" | "catch" | "with" => Header::Other,
+                "switch" => Header::Switch(self.src[p + 1..end - 1].to_owned()),
+                "for" | "while" | "catch" | "with" => Header::Other,
                 _ => {
                     // `function NAME(...)`, `async function (...)`, a method `name(...)`.
                     let (kw, k) = word_before(&self.code, w);
@@ -613,16 +859,32 @@ impl<'a> Js<'a> {
             match header {
                 // Its own condition, and for `else if` the branches before it.
                 Header::If(cond, start)
-                    if self.eval(&cond, 0) == Some(false)
+                    if self.eval(&cond, start, 0) == Some(false)
                         || else_before(&self.code, start).is_some_and(|e| self.chain_taken_on_windows(e)) =>
                 {
                     return true;
                 }
                 Header::Else(start) if self.chain_taken_on_windows(start) => return true,
                 Header::Function(start) if self.skipped_test(start) => return true,
+                // A function declared in a clause exists in every clause of the switch
+                // (the case block's declarations are instantiated when it is entered:
+                // ECMA-262, BlockDeclarationInstantiation), so it may be called from the
+                // clause Windows takes.
+                Header::Switch(ref discriminant)
+                    if !hoisted && self.clause_off_windows(discriminant, open, close, at) =>
+                {
+                    return true;
+                }
                 _ => {}
             }
-            if !hoisted && self.exits_before(open, close, at) {
+            // In a switch, only the statements of the clause `at` is in run before it
+            // for sure: the clauses before may have been jumped over.
+            let from = match header {
+                Header::Switch(_) => switch_clauses(&self.code, open, close)
+                    .and_then(|clauses| clauses.iter().rev().find(|c| c.body <= at).map(|c| c.body)),
+                _ => Some(open + 1),
+            };
+            if !hoisted && from.is_some_and(|from| self.exits_between(from, close, at)) {
                 return true;
             }
             // A function or block made in an operand cut short on Windows.
@@ -650,7 +912,7 @@ impl<'a> Js<'a> {
                 let (word, start) = word_before(&self.code, open);
                 if word == "if" {
                     let cond = &self.src[open + 1..before.len() - 1];
-                    if self.eval(cond, 0) == Some(false)
+                    if self.eval(cond, open, 0) == Some(false)
                         || else_before(&self.code, start).is_some_and(|e| self.chain_taken_on_windows(e))
                     {
                         return true;
@@ -682,7 +944,7 @@ impl<'a> Js<'a> {
             }
             None => !body.is_empty(),
         };
-        whole && self.eval(&self.src[paren + 1..close], 0) == Some(false)
+        whole && self.eval(&self.src[paren + 1..close], paren, 0) == Some(false)
     }
 
     /// Whether the line beginning at `at` (its first character that is not blank) is in
@@ -733,10 +995,10 @@ impl<'a> Js<'a> {
         }
         let ors = split_top(stmt, "||");
         if ors.len() > 1 {
-            return self.eval(ors[0], 0) == Some(true);
+            return self.eval(ors[0], start, 0) == Some(true);
         }
         let ands = split_top(stmt, "&&");
-        ands.len() > 1 && self.eval(ands[0], 0) == Some(false)
+        ands.len() > 1 && self.eval(ands[0], start, 0) == Some(false)
     }
 
     /// Whether the function beginning at `start` is a declaration (`function f() {}` or
@@ -753,7 +1015,54 @@ impl<'a> Js<'a> {
                 before = rest.trim_end();
             }
         }
+        if before.ends_with(':') {
+            // After a `case` or `default` label: a statement of the switch's clause.
+            return enclosing(&self.blocks, start)
+                .first()
+                .is_some_and(|&(o, _)| matches!(self.header(o), Header::Switch(_)));
+        }
         before.is_empty() || before.ends_with([';', '{', '}'])
+    }
+
+    /// Whether code at `at`, in a clause of the `switch (discriminant)` whose block is
+    /// `open..close`, is never reached on Windows: the discriminant is the platform
+    /// (`process.platform`, `os.platform()`, `os.type()`, a name made of one) and every
+    /// label a plain string, and the clause is not the one Windows enters nor reached
+    /// from it by falling through.
+    ///
+    /// A `switch` compares its value with each `case` label in order, strict equality,
+    /// and enters the first that matches, or `default` when none does, wherever
+    /// `default` is written; from there it runs on through the clauses below until a
+    /// statement leaves (ECMA-262, "Runtime Semantics: CaseBlockEvaluation"). So on
+    /// Windows the clauses above the one entered never run, nor those below a clause
+    /// between that leaves whenever it runs ([`leaves_unconditionally`]: a `break`,
+    /// `return`, `throw` or `continue` at its top level); with no `'win32'` label and no
+    /// `default`, none runs. A label that is not a plain string may equal `'win32'`: no.
+    fn clause_off_windows(&self, discriminant: &str, open: usize, close: usize, at: usize) -> bool {
+        let Some(value) = self.platform_value(discriminant, open, 0) else {
+            return false;
+        };
+        let Some(clauses) = switch_clauses(&self.code, open, close) else {
+            return false;
+        };
+        let Some(k) = clauses.iter().rposition(|c| c.body <= at) else {
+            return false;
+        };
+        let mut entry = None;
+        for (i, c) in clauses.iter().enumerate() {
+            if let Some((from, to)) = c.label {
+                let Some(label) = self.src.get(from..to).and_then(string_value) else {
+                    return false;
+                };
+                if entry.is_none() && label == value {
+                    entry = Some(i);
+                }
+            }
+        }
+        let Some(entry) = entry.or_else(|| clauses.iter().position(|c| c.label.is_none())) else {
+            return true;
+        };
+        k < entry || (entry..k).any(|j| leaves_unconditionally(&self.code, clauses[j].body, clauses[j + 1].start))
     }
 
     /// Whether an earlier branch of the `if`/`else if` chain whose `else` begins at
@@ -763,20 +1072,17 @@ impl<'a> Js<'a> {
             Header::If(cond, if_start) => Some((cond, if_start)),
             _ => None,
         };
-        chain_taken_on_windows(&self.code, &self.blocks, start, if_header, |cond| self.eval(cond, 0))
+        chain_taken_on_windows(&self.code, &self.blocks, start, if_header, |cond, at| {
+            self.eval(cond, at, 0)
+        })
     }
 
-    /// Whether the block `open..close` leaves before `at` on Windows: `if (COND) return;`,
-    /// `if (COND) { ...; return; }` (also `throw`, Mocha's `this.skip()`), `COND` true
-    /// there, a statement of the block itself before `at`.
-    fn exits_before(&self, open: usize, close: usize, at: usize) -> bool {
-        self.exits_between(open + 1, close, at)
-    }
-
-    /// [`Js::exits_before`] for the statements from offset `from` to `close`: a block's
-    /// (from its `{` on) or the module's own (from its start; a CommonJS module may
-    /// `return` there, node wrapping it in a function, `wrapSafe` in
-    /// `lib/internal/modules/cjs/loader.js`).
+    /// Whether the statements from offset `from` to `close` leave before `at` on Windows:
+    /// `if (COND) return;`, `if (COND) { ...; return; }` (also `throw`, Mocha's
+    /// `this.skip()`), `COND` true there, a statement among them (not in a block of
+    /// theirs) before `at`. They are a block's (from its `{` on), a `switch` clause's, or
+    /// the module's own (from its start; a CommonJS module may `return` there, node
+    /// wrapping it in a function, `wrapSafe` in `lib/internal/modules/cjs/loader.js`).
     fn exits_between(&self, from: usize, close: usize, at: usize) -> bool {
         let b = self.code.as_bytes();
         let inner: Vec<(usize, usize)> = self
@@ -816,7 +1122,7 @@ impl<'a> Js<'a> {
                 let stmt = body.split([';', '\n']).next().unwrap_or("");
                 leaves(stmt, self.node_test)
             };
-            if exits && self.eval(cond, 0) == Some(true) {
+            if exits && self.eval(cond, k, 0) == Some(true) {
                 return true;
             }
         }
@@ -841,7 +1147,7 @@ impl<'a> Js<'a> {
             let end = self.code[value_start..start]
                 .find([',', '}'])
                 .map_or(start, |q| value_start + q);
-            if self.eval(&self.src[value_start..end], 0) == Some(true) {
+            if self.eval(&self.src[value_start..end], value_start, 0) == Some(true) {
                 return true;
             }
         }
@@ -850,11 +1156,13 @@ impl<'a> Js<'a> {
         let shorthand = args.match_indices("skip").any(|(i, _)| {
             args[..i].trim_end().ends_with(['{', ',']) && args[i + 4..].trim_start().starts_with([',', '}'])
         });
-        if shorthand && self.eval("skip", 0) == Some(true) {
+        if shorthand && self.eval("skip", open, 0) == Some(true) {
             return true;
         }
         let callee = self.code[..open].trim_end();
         let end = callee.len();
+        // Where the names of the callee's text are seen from.
+        let mut scope = open;
         let callee_text = if callee.ends_with(')') {
             let Some(p) = matching_paren(&self.code, end - 1) else {
                 return false;
@@ -863,7 +1171,7 @@ impl<'a> Js<'a> {
             if before.ends_with(".skipIf") || before.ends_with(".runIf") {
                 // `it.skipIf(C)(...)`.
                 let cond = &self.src[p + 1..end - 1];
-                return match self.eval(cond, 0) {
+                return match self.eval(cond, p, 0) {
                     Some(v) => v == before.ends_with(".skipIf"),
                     None => false,
                 };
@@ -872,16 +1180,136 @@ impl<'a> Js<'a> {
                 // `(C ? it.skip : it)(...)`.
                 self.src[p + 1..end - 1].to_owned()
             } else {
-                return false;
+                // `itIf(C)(...)`: what the module's chooser returns for `C`.
+                let (name, w) = word_before(&self.code, before.len());
+                match self.test_chooser(name, w) {
+                    Some((param, body)) => substitute(&body, &param, &format!("({})", &self.src[p + 1..end - 1])),
+                    None => return false,
+                }
             }
         } else {
             let (name, _) = word_before(&self.code, end);
-            match self.consts.get(name) {
-                Some(value) => value.clone(),
+            match self.constant(name, open) {
+                Some(value) => {
+                    // A module-level constant's value.
+                    scope = 0;
+                    value.clone()
+                }
                 None => return false,
             }
         };
-        self.skips(&callee_text, 0)
+        self.skips(&callee_text, scope, 0)
+    }
+
+    /// The parameter and the returned expression's text of a function of the module that
+    /// chooses a test function by its one argument: `const itIf = (c) => (c ? it :
+    /// it.skip)`, `const skipOn = c => c ? it.skip : it`, `function itWhen(c) { return c
+    /// ? test : test.skip; }`, declared once outside every block, never assigned again
+    /// nor hidden where it is called, at `at`, by another declaration of its name
+    /// ([`Js::hiding_scopes`]). So `itIf(C)('t', fn)` runs a test only where `C` is
+    /// truthy: the common Jest and Mocha idiom for a test skipped on some platforms
+    /// (node:test's `it` and `it.skip` are alike).
+    fn test_chooser(&self, name: &str, at: usize) -> Option<(String, String)> {
+        if name.is_empty() || !name.bytes().all(is_ident) {
+            return None;
+        }
+        let b = self.code.as_bytes();
+        let mut found = None;
+        for (i, _) in self.code.match_indices(name) {
+            let end = i + name.len();
+            if (i > 0 && (is_ident(b[i - 1]) || b[i - 1] == b'.')) || b.get(end).is_some_and(|&c| is_ident(c)) {
+                continue;
+            }
+            let (keyword, _) = word_before(&self.code, i);
+            if !matches!(keyword, "const" | "let" | "var" | "function") {
+                continue;
+            }
+            if found.is_some() || self.blocks.iter().any(|&(o, c)| o < i && i < c) {
+                return None;
+            }
+            found = Some((keyword, i, end));
+        }
+        let (keyword, declared, end) = found?;
+        let declared_with_value = usize::from(keyword != "function");
+        let hidden = self
+            .hiding_scopes(name, declared)
+            .iter()
+            .any(|&(o, c)| o <= at && at <= c);
+        if self.assignments(name) != declared_with_value || hidden {
+            return None;
+        }
+        // Where the function's parameters begin.
+        let mut expression = false;
+        let params = if keyword == "function" {
+            self.code[end..].trim_start()
+        } else {
+            let value = self.code[end..].trim_start().strip_prefix('=')?.trim_start();
+            match value.strip_prefix("function") {
+                // `function [name](c) {`.
+                Some(rest) => rest
+                    .trim_start()
+                    .trim_start_matches(|c: char| is_ident(c as u8))
+                    .trim_start(),
+                None => {
+                    expression = true;
+                    value
+                }
+            }
+        };
+        let params_at = self.code.len() - params.len();
+        let (param, after) = if params.starts_with('(') {
+            let close = matching_paren(&self.code, params_at)?;
+            let inner = &self.code[params_at + 1..close];
+            (inner.split(':').next().unwrap_or("").trim(), close + 1)
+        } else {
+            let len = params.bytes().position(|c| !is_ident(c)).unwrap_or(params.len());
+            (&params[..len], params_at + len)
+        };
+        if param.is_empty() || !param.bytes().all(is_ident) {
+            return None;
+        }
+        let mut rest = self.code[after..].trim_start();
+        let arrow = rest.starts_with("=>");
+        if arrow {
+            rest = rest[2..].trim_start();
+        } else if expression {
+            return None;
+        }
+        let body_at = self.code.len() - rest.len();
+        let expr = if rest.starts_with('{') {
+            // `{ return EXPR; }`, one statement.
+            let &(o, c) = self.blocks.iter().find(|&&(o, _)| o == body_at)?;
+            let from = c - self.code[o + 1..c].trim_start().len();
+            let returned = self.code[from..c].strip_prefix("return")?;
+            if returned.starts_with(|c: char| is_ident(c as u8)) {
+                return None;
+            }
+            let returned = returned.trim_end();
+            let returned = returned.strip_suffix(';').unwrap_or(returned);
+            if returned.contains(';') {
+                return None;
+            }
+            self.src
+                .get(from + "return".len()..from + "return".len() + returned.len())?
+        } else if arrow {
+            // An arrow's expression, to the end of its statement.
+            let mut depth = 0i32;
+            let len = rest
+                .bytes()
+                .position(|c| {
+                    match c {
+                        b'(' | b'[' | b'{' => depth += 1,
+                        b')' | b']' | b'}' => depth -= 1,
+                        _ => {}
+                    }
+                    depth < 0 || (depth == 0 && (c == b';' || c == b'\n' || c == b','))
+                })
+                .unwrap_or(rest.len());
+            self.src.get(body_at..body_at + len)?
+        } else {
+            return None;
+        };
+        Some((param.to_owned(), expr.trim().to_owned()))
     }
 
     /// The `(` of the call whose argument list holds the function expression beginning
@@ -1028,7 +1456,7 @@ impl<'a> Js<'a> {
                 body.split([';', '\n']).next().unwrap_or("")
             };
             let skips = !stmt.contains('{') && stmt.contains("this.skip(");
-            if skips && self.eval(&self.src[paren + 1..end], 0) == Some(true) {
+            if skips && self.eval(&self.src[paren + 1..end], paren, 0) == Some(true) {
                 return true;
             }
         }
@@ -1037,31 +1465,31 @@ impl<'a> Js<'a> {
 
     /// Whether `expr` (a test function chosen by platform: `C ? it.skip : it`) is a
     /// skipped one on Windows.
-    fn skips(&self, expr: &str, depth: u32) -> bool {
+    fn skips(&self, expr: &str, at: usize, depth: u32) -> bool {
         let e = strip_parens(expr.trim());
         if depth > 8 {
             return false;
         }
         if let Some((cond, yes, no)) = ternary(e) {
-            return match self.eval(cond, depth + 1) {
-                Some(true) => self.skips(yes, depth + 1),
-                Some(false) => self.skips(no, depth + 1),
+            return match self.eval(cond, at, depth + 1) {
+                Some(true) => self.skips(yes, at, depth + 1),
+                Some(false) => self.skips(no, at, depth + 1),
                 None => false,
             };
         }
-        e.ends_with(".skip") || self.consts.get(e).is_some_and(|v| self.skips(v, depth + 1))
+        e.ends_with(".skip") || self.constant(e, at).is_some_and(|v| self.skips(v, 0, depth + 1))
     }
 
     /// `expr` evaluated on Windows, as a truth value: `Some(true)`, `Some(false)`, or
     /// `None` when it depends on anything else.
-    fn eval(&self, expr: &str, depth: u32) -> Option<bool> {
+    fn eval(&self, expr: &str, at: usize, depth: u32) -> Option<bool> {
         if depth > 16 {
             return None;
         }
         let e = strip_parens(expr.trim());
         if let Some((cond, yes, no)) = ternary(e) {
-            let (y, n) = (self.eval(yes, depth + 1), self.eval(no, depth + 1));
-            return match self.eval(cond, depth + 1) {
+            let (y, n) = (self.eval(yes, at, depth + 1), self.eval(no, at, depth + 1));
+            return match self.eval(cond, at, depth + 1) {
                 Some(true) => y,
                 Some(false) => n,
                 None if y == n => y,
@@ -1070,23 +1498,24 @@ impl<'a> Js<'a> {
         }
         let ors = split_top(e, "||");
         if ors.len() > 1 {
-            return any_of(ors.iter().map(|x| self.eval(x, depth + 1)));
+            return any_of(ors.iter().map(|x| self.eval(x, at, depth + 1)));
         }
         let ands = split_top(e, "&&");
         if ands.len() > 1 {
-            return all_of(ands.iter().map(|x| self.eval(x, depth + 1)));
+            return all_of(ands.iter().map(|x| self.eval(x, at, depth + 1)));
         }
         if let Some(rest) = e.strip_prefix('!') {
             if !rest.starts_with('=') {
-                return self.eval(rest, depth + 1).map(|v| !v);
+                return self.eval(rest, at, depth + 1).map(|v| !v);
             }
         }
         for (op, equal) in [("!==", false), ("===", true), ("!=", false), ("==", true)] {
             if let Some((l, r)) = split_once_top(e, op) {
                 let (l, r) = (l.trim(), r.trim());
-                let value = platform_value(l, &self.imported)
-                    .zip(string_literal(r))
-                    .or_else(|| platform_value(r, &self.imported).zip(string_literal(l)));
+                let value = self
+                    .platform_value(l, at, depth + 1)
+                    .zip(string_value(r))
+                    .or_else(|| self.platform_value(r, at, depth + 1).zip(string_value(l)));
                 return value.map(|(actual, literal)| (actual == literal) == equal);
             }
         }
@@ -1095,7 +1524,7 @@ impl<'a> Js<'a> {
             "false" | "null" | "undefined" | "0" | "''" | "\"\"" => return Some(false),
             _ => {}
         }
-        if string_literal(e).is_some_and(|s| !s.is_empty()) {
+        if string_value(e).is_some_and(|s| !s.is_empty()) {
             return Some(true);
         }
         let compact: String = e.chars().filter(|c| !c.is_whitespace()).collect();
@@ -1109,8 +1538,58 @@ impl<'a> Js<'a> {
             }
         }
         if e.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'$') {
-            if let Some(v) = self.consts.get(e) {
-                return self.eval(v, depth + 1);
+            if let Some(v) = self.constant(e, at) {
+                return self.eval(v, 0, depth + 1);
+            }
+        }
+        None
+    }
+
+    /// The value on Windows of an expression naming the platform, from node's
+    /// documentation and its `lib/` modules:
+    /// * `process.platform` and `os.platform()` are `'win32'` (nodejs.org/api/process.html,
+    ///   "process.platform"; `lib/os.js` returns `process.platform`);
+    /// * `os.type()` is `'Windows_NT'` (api/os.html, "os.type()": the name `uname`
+    ///   gives, which libuv's `uv_os_uname` makes `Windows_NT` there);
+    /// * `os.EOL` is `'\r\n'` (api/os.html, "os.EOL": `\n` on POSIX; `lib/os.js`
+    ///   chooses it by `isWindows`);
+    /// * `path.sep` is `'\\'` and `path.delimiter` `';'` (api/path.html, "path.sep",
+    ///   "path.delimiter": `/` and `:` on POSIX; `lib/path.js` exports its `win32`
+    ///   object on Windows). `path.posix` and `path.win32` are the same everywhere: not
+    ///   taken.
+    ///
+    /// Also through `require('os')` (or `'node:os'`) in place of `os`, and a name the
+    /// module binds to one of them or to the functions `os.platform` and `os.type`
+    /// (`const { platform } = process`, `import { type } from 'node:os'`, `const plat =
+    /// os.platform()`).
+    fn platform_value(&self, e: &str, at: usize, depth: u32) -> Option<&'static str> {
+        if depth > 16 {
+            return None;
+        }
+        let compact: String = strip_parens(e.trim()).chars().filter(|c| !c.is_whitespace()).collect();
+        // `require('os').platform()`: `os.platform()`.
+        let compact = match compact
+            .find(").")
+            .and_then(|p| Some((node_module_named(&compact[..=p])?, p)))
+        {
+            Some((module, p)) => format!("{module}{}", &compact[p + 1..]),
+            None => compact,
+        };
+        match compact.as_str() {
+            "process.platform" | "os.platform()" => return Some("win32"),
+            "os.type()" => return Some("Windows_NT"),
+            "os.EOL" => return Some("\r\n"),
+            "path.sep" => return Some("\\"),
+            "path.delimiter" => return Some(";"),
+            _ => {}
+        }
+        let (name, call) = match compact.strip_suffix("()") {
+            Some(name) => (name, "()"),
+            None => (compact.as_str(), ""),
+        };
+        if !name.is_empty() && name.bytes().all(is_ident) {
+            if let Some(v) = self.constant(name, at) {
+                return self.platform_value(&format!("{v}{call}"), 0, depth + 1);
             }
         }
         None
@@ -1123,6 +1602,8 @@ enum Header {
     If(String, usize),
     Else(usize),
     Function(usize),
+    /// `switch (x) {`: the discriminant's text.
+    Switch(String),
     Other,
 }
 
@@ -1147,73 +1628,101 @@ fn leaves(body: &str, this_skip_goes_on: bool) -> bool {
     !body.contains('{') && (words("return") || words("throw") || skips || exits)
 }
 
-/// The value on Windows of an expression naming the platform: `process.platform` and
-/// `os.platform()` are `win32`, `os.type()` is `Windows_NT`; so are `platform()` and
-/// `type()` where the file takes them from `os` (`import { platform } from 'node:os'`,
-/// `const { platform } = require('os')`).
-fn platform_value(e: &str, imported: &Imported) -> Option<&'static str> {
-    let compact: String = e.chars().filter(|c| !c.is_whitespace()).collect();
-    match compact.as_str() {
-        "process.platform" | "os.platform()" | "require('os').platform()" | "require(\"os\").platform()" => {
-            Some("win32")
-        }
-        "os.type()" => Some("Windows_NT"),
-        "platform()" if imported.platform => Some("win32"),
-        "type()" if imported.os_type => Some("Windows_NT"),
-        _ => None,
-    }
-}
-
-/// Which of `os`'s functions the file takes by their own names.
-#[derive(Default)]
-struct Imported {
-    platform: bool,
-    os_type: bool,
-}
-
-impl Imported {
-    /// From `import { platform, type } from 'os'` (or `'node:os'`) and `const {
-    /// platform } = require('os')`, in `code` (masked: the module names are read from
-    /// `src` at the same offsets).
-    fn of(src: &str, code: &str) -> Imported {
-        let mut out = Imported::default();
-        for (i, _) in code.match_indices('{') {
-            let Some(close) = code[i..].find('}').map(|c| i + c) else {
-                continue;
-            };
-            let after = src[close + 1..].trim_start();
-            let from_os = ["from 'os'", "from \"os\"", "from 'node:os'", "from \"node:os\""]
-                .iter()
-                .any(|f| after.starts_with(f))
-                || [
-                    "= require('os')",
-                    "= require(\"os\")",
-                    "= require('node:os')",
-                    "= require(\"node:os\")",
-                ]
-                .iter()
-                .any(|f| after.starts_with(f));
-            if !from_os {
-                continue;
+/// `module.rest` for `require('module').rest` (also `require("node:module")`) of one of
+/// node's modules `process`, `os` and `path`; `None` for anything else.
+fn node_module_named(compact: &str) -> Option<&'static str> {
+    for module in ["process", "os", "path"] {
+        for q in ['\'', '"'] {
+            for prefix in ["", "node:"] {
+                if compact == format!("require({q}{prefix}{module}{q})") {
+                    return Some(module);
+                }
             }
-            let names: Vec<&str> = code[i + 1..close].split(',').map(str::trim).collect();
-            out.platform |= names.contains(&"platform");
-            out.os_type |= names.contains(&"type");
         }
-        out
     }
+    None
 }
 
-/// The text of a plain string literal (no escapes, no template substitutions).
-fn string_literal(e: &str) -> Option<&str> {
+fn is_ident(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'$'
+}
+
+/// The offset of the `(`, `[` or `{` that is open at offset `at` of `code` (literals and
+/// comments masked), searching back; `None` at a `;` outside brackets or the start.
+fn unmatched_opener(code: &str, at: usize) -> Option<usize> {
+    let b = code.as_bytes();
+    let mut depth = 0usize;
+    for i in (0..at).rev() {
+        match b[i] {
+            b')' | b']' | b'}' => depth += 1,
+            b'(' | b'[' | b'{' if depth > 0 => depth -= 1,
+            b'(' | b'[' | b'{' => return Some(i),
+            b';' if depth == 0 => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The value of a plain string literal: `'...'`, `"..."` or a template without
+/// substitutions, its escapes `\\`, `\'`, `\"`, `` \` ``, `\n`, `\r`, `\t`, `\0` (not before
+/// a digit) and a character escaped for itself decoded (ECMA-262, "String Literals");
+/// `None` for anything else (a `\x`, `\u` or line continuation escape among them).
+fn string_value(e: &str) -> Option<String> {
     let e = e.trim();
     let q = e.chars().next()?;
     if !matches!(q, '\'' | '"' | '`') || e.len() < 2 || !e.ends_with(q) {
         return None;
     }
     let inner = &e[1..e.len() - 1];
-    let escaped = inner.contains(['\\', q]) || (q == '`' && inner.contains("${"));
-    (!escaped).then_some(inner)
+    if q == '`' && inner.contains("${") {
+        return None;
+    }
+    let mut out = String::new();
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == q {
+            return None;
+        }
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next()? {
+            'n' => out.push('\n'),
+            'r' => out.push('\r'),
+            't' => out.push('\t'),
+            '0' if !chars.peek().is_some_and(char::is_ascii_digit) => out.push('\0'),
+            c @ ('\\' | '\'' | '"' | '`') => out.push(c),
+            c if c.is_ascii_alphanumeric() || c == '\n' || c == '\r' => return None,
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// `text` with each whole word `name` outside string literals replaced by `with`.
+fn substitute(text: &str, name: &str, with: &str) -> String {
+    let code = mask(text);
+    let b = code.as_bytes();
+    let mut out = String::new();
+    let mut last = 0;
+    for (i, _) in code.match_indices(name) {
+        let end = i + name.len();
+        // (Not the `x`s a literal was masked with.)
+        if i < last
+            || text.as_bytes().get(i..end) != Some(name.as_bytes())
+            || (i > 0 && (is_ident(b[i - 1]) || b[i - 1] == b'.'))
+            || b.get(end).is_some_and(|&c| is_ident(c))
+        {
+            continue;
+        }
+        out.push_str(&text[last..i]);
+        out.push_str(with);
+        last = end;
+    }
+    out.push_str(&text[last..]);
+    out
 }
 
 /// `cond ? yes : no` at the top level of `e`.
@@ -1535,6 +2044,69 @@ test('plain', { timeout: 5 }, () => {
     }
 
     #[test]
+    fn tests_chosen_by_a_function_of_the_module() {
+        let src = r#"
+const isWindows = process.platform === 'win32';
+const itIf = (condition) => (condition ? it : it.skip);
+const skipOn = c => c ? it.skip : it;
+function itWhen(c) {
+  return c ? test : test.skip;
+}
+const describeIf = function (c: boolean) { return c ? describe : describe.skip; };
+let later = (c) => (c ? it : it.skip);
+later = (c) => it;
+const twoStatements = (c) => { log(c); return c ? it : it.skip; };
+itIf(process.platform !== 'win32')('a', () => {
+  fs.unlinkSync(p); // itIf
+});
+skipOn(isWindows)('b', () => {
+  fs.unlinkSync(p); // skipOn
+});
+itWhen(!isWindows)('c', async () => {
+  fs.unlinkSync(p); // itWhen
+});
+describeIf(!isWindows)('d', () => {
+  it('e', () => {
+    fs.unlinkSync(p); // describeIf
+  });
+});
+itIf(isWindows)('f', () => {
+  fs.unlinkSync(p); // itIf on windows
+});
+skipOn(process.platform === 'linux')('g', () => {
+  fs.unlinkSync(p); // skipped on linux
+});
+itIf(process.env.CI)('h', () => {
+  fs.unlinkSync(p); // unknown
+});
+later(!isWindows)('i', () => {
+  fs.unlinkSync(p); // assigned again
+});
+twoStatements(!isWindows)('j', () => {
+  fs.unlinkSync(p); // two statements
+});
+unknown(!isWindows)('k', () => {
+  fs.unlinkSync(p); // not declared
+});
+"#;
+        for m in ["// itIf", "// skipOn", "// itWhen", "// describeIf"] {
+            assert!(posix_only(src, m), "{m}");
+        }
+        for m in [
+            "// itIf on windows",
+            "// skipped on linux",
+            "// unknown",
+            "// assigned again",
+            "// two statements",
+            "// not declared",
+        ] {
+            assert!(!posix_only(src, m), "{m}");
+        }
+        let inner = "function f() {\n  const itIf = (c) => (c ? it : it.skip);\n}\nitIf(process.platform !== 'win32')('a', () => {\n  rm(); // here\n});\n";
+        assert!(!posix_only(inner, "// here"), "a function's own chooser");
+    }
+
+    #[test]
     fn skip_option_by_shorthand() {
         let src = r#"
 const skip = process.platform === 'win32' && 'no delete sharing';
@@ -1748,6 +2320,312 @@ process.env.X === 'a' && fs.unlinkSync(p); // unknown
     }
 
     #[test]
+    fn switch_on_the_platform() {
+        let src = r#"
+const isWindows = process.platform === 'win32';
+function a() {
+  switch (process.platform) {
+    case 'linux':
+      fs.unlinkSync(p); // linux
+      break;
+    case 'darwin':
+    case 'freebsd': {
+      fs.unlinkSync(p); // bsd in a block
+      break;
+    }
+    case 'win32':
+      fs.unlinkSync(p); // win32
+      break;
+    default:
+      fs.unlinkSync(p); // default after win32
+  }
+}
+function b() {
+  switch (os.platform()) {
+    default:
+      fs.unlinkSync(p); // default before win32
+      break;
+    case 'linux':
+      fs.unlinkSync(p); // linux before win32
+    case 'win32':
+      fs.unlinkSync(p); // win32 entered
+    case 'sunos':
+      fs.unlinkSync(p); // fallen into from win32
+      return;
+    case 'aix':
+      fs.unlinkSync(p); // after a return
+  }
+}
+function c() {
+  switch (process.platform) {
+    case 'linux':
+      fs.unlinkSync(p); // no win32, no default
+  }
+  switch (process.platform) {
+    case 'linux':
+      fs.unlinkSync(p); // default reached from nowhere
+      break;
+    default:
+      fs.unlinkSync(p); // default taken on windows
+  }
+  switch (process.platform) {
+    case 'win32':
+      if (other) break;
+    case 'linux':
+      fs.unlinkSync(p); // after a conditional break
+      break;
+    case 'darwin':
+      fs.unlinkSync(p); // darwin
+  }
+  switch (process.platform) {
+    case 'win32':
+      for (;;) break;
+    case 'linux':
+      fs.unlinkSync(p); // after a loop's break
+  }
+  switch (process.platform) {
+    case 'win32':
+      cleanup()
+      break
+    case 'linux':
+      fs.unlinkSync(p) // after a break without semicolons
+  }
+  switch (process.platform) {
+    case WINDOWS:
+      x();
+      break;
+    case 'linux':
+      fs.unlinkSync(p); // a label not read
+  }
+  switch (kind) {
+    case 'linux':
+      fs.unlinkSync(p); // another value
+  }
+  switch (os.type()) {
+    case 'Linux':
+      fs.unlinkSync(p); // os type
+      break;
+    case 'Windows_NT':
+      fs.unlinkSync(p); // windows nt
+  }
+}
+function d(k) {
+  switch (k) {
+    case 1:
+      if (isWindows) return;
+      break;
+    case 2:
+      fs.unlinkSync(p); // a return in another clause
+  }
+  switch (k) {
+    case 1:
+      if (isWindows) return;
+      fs.unlinkSync(p); // a return in its clause
+  }
+}
+function e() {
+  switch (process.platform) {
+    case 'linux':
+      function f() {
+        fs.unlinkSync(p); // declared in a clause
+      }
+      break;
+    case 'win32':
+      f();
+  }
+  switch (process.platform) {
+    case 'linux':
+      setTimeout(() => {
+        fs.unlinkSync(p); // made in a clause
+      });
+  }
+}
+"#;
+        for m in [
+            "// linux",
+            "// bsd in a block",
+            "// default after win32",
+            "// default before win32",
+            "// linux before win32",
+            "// after a return",
+            "// no win32, no default",
+            "// default reached from nowhere",
+            "// darwin",
+            "// after a break without semicolons",
+            "// os type",
+            "// a return in its clause",
+            "// made in a clause",
+        ] {
+            assert!(posix_only(src, m), "{m}");
+        }
+        for m in [
+            "// win32",
+            "// win32 entered",
+            "// fallen into from win32",
+            "// default taken on windows",
+            "// after a conditional break",
+            "// after a loop's break",
+            "// a label not read",
+            "// another value",
+            "// windows nt",
+            "// a return in another clause",
+            "// declared in a clause",
+        ] {
+            assert!(!posix_only(src, m), "{m}");
+        }
+    }
+
+    #[test]
+    fn platform_taken_by_name_or_alias() {
+        let src = r#"
+const { platform } = process;
+const { platform: plat } = require('node:process');
+const { EOL } = require('os');
+const { sep: separator } = path;
+const isWindows = os.type() === 'Windows_NT';
+if (platform !== 'win32') {
+  fs.unlinkSync(p); // destructured
+}
+if (plat === 'linux') {
+  fs.unlinkSync(p); // renamed
+}
+if (EOL === '\n') {
+  fs.unlinkSync(p); // eol
+}
+if (os.EOL !== '\r\n') {
+  fs.unlinkSync(p); // os eol
+}
+if (separator === '/') {
+  fs.unlinkSync(p); // sep
+}
+if (path.sep !== "\\") {
+  fs.unlinkSync(p); // path sep
+}
+if (require('path').delimiter === ':') {
+  fs.unlinkSync(p); // delimiter
+}
+if (path.posix.sep === '/') {
+  fs.unlinkSync(p); // posix sep
+}
+if (path.sep === '\\') {
+  fs.unlinkSync(p); // windows sep
+}
+if (!isWindows) {
+  fs.unlinkSync(p); // os type const
+}
+"#;
+        for m in [
+            "// destructured",
+            "// renamed",
+            "// eol",
+            "// os eol",
+            "// sep",
+            "// path sep",
+            "// delimiter",
+            "// os type const",
+        ] {
+            assert!(posix_only(src, m), "{m}");
+        }
+        assert!(!posix_only(src, "// posix sep"));
+        assert!(!posix_only(src, "// windows sep"));
+        let esm = "import { platform as p } from 'node:process';\nif (p !== 'win32') {\n  rm(); // here\n}\n";
+        assert!(posix_only(esm, "// here"));
+        let esm = "import os, { EOL } from 'os';\nif (EOL === '\\n') {\n  rm(); // here\n}\n";
+        assert!(posix_only(esm, "// here"));
+        let other = "import { platform } from './platform.js';\nif (platform !== 'win32') {\n  rm(); // here\n}\n";
+        assert!(!posix_only(other, "// here"));
+        let let_again =
+            "let { platform } = process;\nplatform = 'win32';\nif (platform !== 'win32') {\n  rm(); // here\n}\n";
+        assert!(!posix_only(let_again, "// here"));
+        let nested =
+            "function f() {\n  const { platform } = process;\n}\nif (platform !== 'win32') {\n  rm(); // here\n}\n";
+        assert!(!posix_only(nested, "// here"), "a function's own binding");
+    }
+
+    #[test]
+    fn a_name_bound_again_hides_the_module_constant_there() {
+        let src = r#"
+const { platform } = process;
+const isWindows = process.platform === 'win32';
+function build(platform) {
+  if (platform !== 'win32') {
+    fs.unlinkSync(p); // a parameter
+  }
+}
+const check = (isWindows) => {
+  if (!isWindows) {
+    fs.unlinkSync(p); // an arrow's parameter
+  }
+};
+if (platform !== 'win32' && !isWindows) {
+  fs.unlinkSync(p); // the module's
+}
+"#;
+        assert!(!posix_only(src, "// a parameter"));
+        assert!(!posix_only(src, "// an arrow's parameter"));
+        assert!(posix_only(src, "// the module's"));
+        for (rebinding, inside) in [
+            (
+                "items.forEach(isWindows => x(isWindows));",
+                "items.forEach(isWindows => !isWindows && rm()); // inside",
+            ),
+            (
+                "function g({ isWindows }) { return isWindows; }",
+                "function g({ isWindows }) {\n  if (!isWindows) rm(); // inside\n}",
+            ),
+            (
+                "function g() { const { isWindows } = opts; }",
+                "function g() {\n  const { isWindows } = opts;\n  if (!isWindows) rm(); // inside\n}",
+            ),
+            (
+                "function g() { if (a) { var isWindows = 1; } }",
+                "function g() {\n  if (a) { var isWindows = 1; }\n  if (!isWindows) rm(); // inside\n}",
+            ),
+            (
+                "try { x(); } catch (isWindows) { y(); }",
+                "try { x(); } catch (isWindows) {\n  if (!isWindows) rm(); // inside\n}",
+            ),
+            (
+                "class A { m(a, isWindows) { return a; } }",
+                "class A { m(a, isWindows) {\n  if (!isWindows) rm(); // inside\n} }",
+            ),
+            (
+                "function g() { for (const isWindows of list) {} }",
+                "function g() {\n  for (const isWindows of list) {\n    if (!isWindows) rm(); // inside\n  }\n}",
+            ),
+        ] {
+            let src = format!("const isWindows = process.platform === 'win32';\n{rebinding}\nif (!isWindows) {{\n  rm(); // outside\n}}\n");
+            assert!(posix_only(&src, "// outside"), "{rebinding}");
+            let src = format!("const isWindows = process.platform === 'win32';\n{inside}\n");
+            assert!(!posix_only(&src, "// inside"), "{inside}");
+        }
+        for using in [
+            "test('t', { skip: isWindows }, () => {});",
+            "test('t', { isWindows }, () => {});",
+            "if (isWindows) { x(); }",
+            "const o = { isWindows: true };",
+            "f(isWindows, () => { g(isWindows); });",
+            "const y = isWindows ? a : b;",
+        ] {
+            let src = format!("const isWindows = process.platform === 'win32';\nfunction g() {{\n  {using}\n  if (!isWindows) rm(); // here\n}}\n");
+            assert!(posix_only(&src, "// here"), "{using}");
+        }
+    }
+
+    #[test]
+    fn string_values() {
+        assert_eq!(string_value(r"'\r\n'").as_deref(), Some("\r\n"));
+        assert_eq!(string_value(r#""\\""#).as_deref(), Some("\\"));
+        assert_eq!(string_value("`win32`").as_deref(), Some("win32"));
+        assert_eq!(string_value(r"'\/'").as_deref(), Some("/"));
+        assert_eq!(string_value(r"'\x5c'"), None);
+        assert_eq!(string_value(r"'\u005c'"), None);
+        assert_eq!(string_value("`${a}`"), None);
+        assert_eq!(string_value("'a' + 'b'"), None);
+        assert_eq!(string_value("'\\"), None);
+    }
+
+    #[test]
     fn os_functions_imported_by_name() {
         let esm = "import { platform, tmpdir } from 'node:os';\nif (platform() !== 'win32') {\n  rm(); // here\n}\n";
         assert!(posix_only(esm, "// here"));
@@ -1773,18 +2651,18 @@ process.env.X === 'a' && fs.unlinkSync(p); // unknown
     #[test]
     fn conditions() {
         let js = Js::new("const W = os.type() === 'Windows_NT';\nconst L = `${a}`;\n");
-        assert_eq!(js.eval("W", 0), Some(true));
-        assert_eq!(js.eval("!W", 0), Some(false));
-        assert_eq!(js.eval("L", 0), None);
-        assert_eq!(js.eval("'win32' === process.platform", 0), Some(true));
-        assert_eq!(js.eval("process.platform === `win32`", 0), Some(true));
-        assert_eq!(js.eval("process.platform == x", 0), None);
-        assert_eq!(js.eval("a ?? b", 0), None);
-        assert_eq!(js.eval("(process.platform === 'win32')", 0), Some(true));
-        assert_eq!(js.eval("/^win/.test(process.platform)", 0), Some(true));
+        assert_eq!(js.eval("W", 0, 0), Some(true));
+        assert_eq!(js.eval("!W", 0, 0), Some(false));
+        assert_eq!(js.eval("L", 0, 0), None);
+        assert_eq!(js.eval("'win32' === process.platform", 0, 0), Some(true));
+        assert_eq!(js.eval("process.platform === `win32`", 0, 0), Some(true));
+        assert_eq!(js.eval("process.platform == x", 0, 0), None);
+        assert_eq!(js.eval("a ?? b", 0, 0), None);
+        assert_eq!(js.eval("(process.platform === 'win32')", 0, 0), Some(true));
+        assert_eq!(js.eval("/^win/.test(process.platform)", 0, 0), Some(true));
         // Nothing panics on odd input.
         for s in ["", "(", ")", "'", "a ? b", "!", "===", "x ? :", "é === 'é'"] {
-            let _ = js.eval(s, 0);
+            let _ = js.eval(s, 0, 0);
             let _ = line_is_posix_only(s, 1);
             let _ = line_is_posix_only(s, 3);
         }
@@ -1902,12 +2780,37 @@ process.on('exit', global['inString']);
         };
         let cleanup = frame(file.to_str().unwrap(), "cleanup", 2);
         let mut sources = JsSources::default();
-        assert!(sources.posix_only(&[cleanup.clone(), frame("node:events", "emit", 519)]));
+        assert!(sources.posix_only(&[cleanup.clone(), frame("node:events", "emit", 519)], false));
         assert!(
-            !sources.posix_only(&[cleanup.clone(), frame(file.to_str().unwrap(), "", 7)]),
+            !sources.posix_only(&[cleanup.clone(), frame(file.to_str().unwrap(), "", 7)], true),
             "called by the program: by a name not read"
         );
-        assert!(!sources.posix_only(&[cleanup]), "who called it is not known");
+        assert!(
+            !sources.posix_only(std::slice::from_ref(&cleanup), false),
+            "who called it is not known"
+        );
+        assert!(
+            sources.posix_only(std::slice::from_ref(&cleanup), true),
+            "entered from C++: a promise's reaction"
+        );
+        assert!(
+            sources.posix_only(&[frame("node:fs", "unlinkSync", 1), cleanup.clone()], true),
+            "entered from C++, calling node"
+        );
+        let waiter = frame(file.to_str().unwrap(), "async cleanup", 2);
+        assert!(
+            sources.posix_only(std::slice::from_ref(&waiter), false),
+            "waiting for the call"
+        );
+        let callback = frame(file.to_str().unwrap(), "callback cleanup", 2);
+        assert!(
+            !sources.posix_only(std::slice::from_ref(&callback), false),
+            "a callback given is not the caller"
+        );
+        assert!(
+            !sources.posix_only(&[callback, waiter], false),
+            "waiting for a callback, not for its own call"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

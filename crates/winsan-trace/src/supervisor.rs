@@ -2120,6 +2120,7 @@ impl Tracer {
         // Node's frames, its own modules' included (which of the program's functions node
         // called back: `JsSources::posix_only`).
         let mut js_stack = vec![];
+        let mut js_entered = false;
         // Python's frames as far as the decisions below read them (read on for a new
         // finding).
         let mut py_stack = pyframe::Stack::default();
@@ -2135,9 +2136,10 @@ impl Tracer {
             // Read from V8's stack and heap: a panic there must not take the supervisor
             // down either.
             Runtime::Node => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let cut;
-                (js_stack, cut) = self.v8stacks.stack(pid, n.tid);
-                (v8stack::shown(&js_stack), cut)
+                let read = self.v8stacks.stack(pid, n.tid);
+                js_stack = read.frames;
+                js_entered = read.entered;
+                (v8stack::shown(&js_stack), read.cut)
             }))
             .map(|(shown, cut)| {
                 stack_truncated = cut;
@@ -2198,7 +2200,9 @@ impl Tracer {
         // Windows); the reading of its text must not take the supervisor down.
         if caller_rt == Runtime::Node {
             let js = &mut self.jssources;
-            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| js.posix_only(&js_stack))).unwrap_or(false) {
+            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| js.posix_only(&js_stack, js_entered)))
+                .unwrap_or(false)
+            {
                 return allowed;
             }
         }

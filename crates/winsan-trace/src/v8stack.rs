@@ -1249,15 +1249,38 @@ pub struct V8Stacks {
     synchronous: bool,
 }
 
+/// A thread's JavaScript frames ([`V8Stacks::stack`]).
+#[derive(Default)]
+pub struct JsStack {
+    /// Innermost first.
+    pub frames: Vec<PyFrame>,
+    /// The walk stopped at its limit with frames of the program left.
+    pub cut: bool,
+    /// The outermost frame is where V8 was entered from C++ (no JavaScript called it).
+    pub entered: bool,
+}
+
+impl JsStack {
+    fn walked(frames: Vec<PyFrame>, cut: bool, entered: bool) -> JsStack {
+        JsStack { frames, cut, entered }
+    }
+}
+
 impl V8Stacks {
     /// The JavaScript frames of thread `tid` of process `pid`, stopped in a system call
     /// made from JavaScript through node's C++, innermost first (node's own modules
-    /// included; empty when there are none or they cannot be read); and whether the walk
-    /// stopped at its limit (64 frames, `MAX_FRAMES`) with frames of the program left.
-    pub fn stack(&mut self, pid: u32, tid: u32) -> (Vec<PyFrame>, bool) {
+    /// included; empty when there are none or they cannot be read); whether the walk
+    /// stopped at its limit (64 frames, `MAX_FRAMES`) with frames of the program left;
+    /// and whether the outermost of them is where V8 was entered from C++: the frame
+    /// pointer chain was read up to its entry frame (not cut, not broken off), so that no
+    /// JavaScript called that frame's function in this activation: node's C++ or V8's own
+    /// did, such as the microtask queue running a promise's reaction or resuming an async
+    /// function after its `await`. (The frames of an asynchronous call, read from who
+    /// waits for it, are not such a chain: false.)
+    pub fn stack(&mut self, pid: u32, tid: u32) -> JsStack {
         self.synchronous = false;
         if !cfg!(target_arch = "x86_64") {
-            return (vec![], false);
+            return JsStack::default();
         }
         self.frames(pid, tid).unwrap_or_default()
     }
@@ -1270,7 +1293,7 @@ impl V8Stacks {
         self.synchronous
     }
 
-    fn frames(&mut self, pid: u32, tid: u32) -> Option<(Vec<PyFrame>, bool)> {
+    fn frames(&mut self, pid: u32, tid: u32) -> Option<JsStack> {
         let exe = std::fs::File::open(format!("/proc/{pid}/exe")).ok()?;
         let m = exe.metadata().ok()?;
         if self.layouts.len() >= 16 {
@@ -1328,21 +1351,23 @@ impl V8Stacks {
             t.word(fp - 8).is_some_and(|m| layout.exit.contains(&m))
                 && t.word(fp).is_some_and(|caller| caller > fp && caller < end)
         };
+        // The chain ended at an entry frame, not where the most frames were read.
+        let entered = |entry: u64| entry != u64::MAX;
         if let Some(fp) = exit_fp.flatten().filter(|&fp| is_exit(fp)) {
-            if let (frames, Some(_), cut) = walk(&t, fp, end) {
+            if let (frames, Some(entry), cut) = walk(&t, fp, end) {
                 self.synchronous = true;
-                return Some((frames, cut));
+                return Some(JsStack::walked(frames, cut, entered(entry)));
             }
         }
         if let Some(bottom) = bottom {
-            if let Some((frames, Some(_), cut)) = (bottom + 8..end.saturating_sub(8))
+            if let Some((frames, Some(entry), cut)) = (bottom + 8..end.saturating_sub(8))
                 .step_by(8)
                 .filter(|&fp| is_exit(fp))
                 .map(|fp| walk(&t, fp, end))
                 .next()
             {
                 self.synchronous = true;
-                return Some((frames, cut));
+                return Some(JsStack::walked(frames, cut, entered(entry)));
             }
         }
         for fp in (sp + 8..end.saturating_sub(8)).step_by(8) {
@@ -1361,13 +1386,17 @@ impl V8Stacks {
         if best.1.is_empty() && broken.is_empty() {
             // No JavaScript called: a libuv worker thread making an asynchronous call.
             let args = crate::procscan::syscall_args(tid)?;
-            return Some((waiting::frames(&t, pid, &args, &mut self.waits), false));
+            return Some(JsStack::walked(
+                waiting::frames(&t, pid, &args, &mut self.waits),
+                false,
+                false,
+            ));
         }
         self.synchronous = true;
         Some(if best.1.is_empty() {
-            (broken, false)
+            JsStack::walked(broken, false, false)
         } else {
-            (best.1, best.2)
+            JsStack::walked(best.1, best.2, entered(best.0))
         })
     }
 }
@@ -1435,7 +1464,9 @@ fn walk(t: &Thread, mut fp: u64, end: u64) -> (Vec<PyFrame>, Option<u64>, bool) 
         _ => true,
     };
     out.truncate(kept);
-    (out, Some(ended.flatten().unwrap_or(u64::MAX)), more)
+    // Where it ended is past the frames kept: as for a chain read as far as the most
+    // frames, `u64::MAX` (its outermost frame kept is no entered one).
+    (out, Some(u64::MAX), more)
 }
 
 /// The frames worth showing: the program's, not node's own modules (`node:fs`,

@@ -94,12 +94,15 @@ or a module flag assigned once to one); Go files that a Windows build
 leaves out (`_linux.go`, `//go:build !windows`) and blocks such as `if runtime.GOOS !=
 'windows'` or a test that skips itself on Windows (read from the source of each
 frame); Rust's `#[cfg(unix)]` and `cfg!`, C's `#ifndef _WIN32`; JavaScript's `if
-(process.platform !== 'win32')`, early returns on Windows and tests skipped there
-(Vitest `skipIf`, node:test `{ skip }`, `it.skip` chosen by platform); Java's
+(process.platform !== 'win32')` (also through `const { platform } = process`, os.EOL,
+path.sep), `switch (process.platform)` clauses Windows never reaches, early returns on
+Windows and tests skipped there (Vitest `skipIf`, node:test `{ skip }`, `it.skip`
+chosen by platform, also by a function of the module: `itIf(!isWindows)`); Java's
 `os.name` tests, `IS_OS_WINDOWS`-style constants, JUnit assumptions and JUnit 5's
 @DisabledOnOs/@EnabledOnOs (the source found under the JVM's source roots); and a
 function that only such code hands to the runtime (an atexit function, a signal
-handler, a thread's target, a timer's callback). Others' are not read; the known ones (cmd/go, lld, git, SQLite) are modelled. Python frames (a finding's
+handler, a thread's target, a timer's callback, a promise's reaction). Others' are
+not read; the known ones (cmd/go, lld, git, SQLite) are modelled. Python frames (a finding's
 location, os.rename told from os.replace, the except-clause and POSIX-only
 exemptions, where a finding is caught) are read for CPython 3.11 to 3.15 only, and a call made on an executor's
 thread (asyncio.to_thread, run_in_executor, aiofiles, anyio's and trio's

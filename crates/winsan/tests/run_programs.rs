@@ -1648,6 +1648,58 @@ fn node_code_run_only_off_windows_is_no_finding() {
     only_finding_at(&r, "plain", "node_platform_branches.js");
 }
 
+/// A `switch` on the platform: the unlinks in clauses Windows never enters (the 'linux'
+/// clause, a `default` after a 'win32' case, a clause the 'win32' one cannot fall into,
+/// a switch without 'win32' or `default`) are no finding; the one in a clause the
+/// 'win32' clause falls through into, and the one in the `default` of a switch without a
+/// 'win32' case, are, each at its line.
+#[test]
+fn node_switch_clauses_windows_never_enters_are_no_finding() {
+    let prog = "node_platform_switch.js";
+    let Some(r) = run("node-platform-switch", &[], prog) else {
+        return;
+    };
+    assert_eq!(r.stdout, "done\n");
+    assert_eq!(r.findings().len(), 2, "{:#?}", r.findings());
+    for (name, marker) in [
+        ("fallen-into", "refused on Windows: fallen into"),
+        ("default-taken", "refused on Windows: default"),
+    ] {
+        let f = r.finding_on(name);
+        assert_eq!(f["stack"][0]["function"], "removeEverywhere", "{f}");
+        assert_eq!(f["stack"][0]["line"], line_of(prog, marker), "{f}");
+    }
+}
+
+/// The platform tested through a name (`const { platform } = process`, renamed from
+/// `require('node:process')`, `os.type()` kept in a constant) or through another of
+/// node's platform values (`os.EOL`, `path.sep`, `sep` destructured from `path`): no
+/// finding. A parameter named `platform` hides the module's name in its function: the
+/// unlink under its test is a finding, and so is the one under `path.posix.sep === '/'`,
+/// true everywhere.
+#[test]
+fn node_platform_through_names_and_separators_is_read() {
+    let prog = "node_platform_aliases.js";
+    let Some(r) = run("node-platform-aliases", &[], prog) else {
+        return;
+    };
+    assert_eq!(r.stdout, "done\n");
+    assert_eq!(r.findings().len(), 2, "{:#?}", r.findings());
+    let f = r.finding_on("parameter");
+    assert_eq!(f["stack"][0]["function"], "removeFor", "{f}");
+    assert_eq!(
+        f["stack"][0]["line"],
+        line_of(prog, "refused on Windows: a parameter"),
+        "{f}"
+    );
+    let f = r.finding_on("posix-sep");
+    assert_eq!(
+        f["stack"][0]["line"],
+        line_of(prog, "refused on Windows: posix sep"),
+        "{f}"
+    );
+}
+
 /// A function handed to node only under a test of the platform (a timer's function, an
 /// event listener, a `setImmediate` arrow function, an `'exit'` handler) never runs on
 /// Windows, though no frame of its stack is at a guarded line: no finding. One registered
@@ -1667,6 +1719,30 @@ fn node_callbacks_registered_only_off_windows_are_no_finding() {
     let f = r.finding_on("exported");
     assert_eq!(f["stack"][0]["function"], "removeExported");
     assert_eq!(f["stack"][0]["line"], line_of(prog, "refused on Windows: exported"));
+}
+
+/// Functions V8's microtask queue runs, registered only off Windows: a promise's
+/// reaction (also down a chain) and async functions resumed after an `await`, unlinking
+/// synchronously or through fs.promises. No JavaScript frame called them, yet every
+/// mention of their names is under the platform test: no finding. The reaction
+/// registered without the test, and the async function called outside it too, are
+/// findings, named at their lines.
+#[test]
+fn node_promise_reactions_registered_only_off_windows_are_no_finding() {
+    let prog = "node_guarded_promises.js";
+    let Some(r) = run("node-guarded-promises", &[], prog) else {
+        return;
+    };
+    assert_eq!(r.stdout, "done\n");
+    assert_eq!(r.findings().len(), 2, "{:#?}", r.findings());
+    for (name, function, marker) in [
+        ("unguarded", "removeUnguarded", "refused on Windows: unguarded"),
+        ("called-too", "removeCalledToo", "refused on Windows: called too"),
+    ] {
+        let f = r.finding_on(name);
+        assert_eq!(f["stack"][0]["function"], function, "{f}");
+        assert_eq!(f["stack"][0]["line"], line_of(prog, marker), "{f}");
+    }
 }
 
 /// The one finding of `r`: of the file `name` of the work dir, made at the line of
@@ -1853,6 +1929,27 @@ fn node_tests_skipped_on_windows_are_no_finding() {
     ] {
         let f = r.finding_on(name);
         assert_eq!(f["stack"][0]["line"], line_of("node_test_skips.mjs", marker), "{f}");
+    }
+}
+
+/// Tests run through a function of the module that chooses `it` or `it.skip` by its
+/// argument (`itIf(platform !== 'win32')`, `skipOn(isWindows)`, a declared `itWhen`;
+/// `platform` imported from 'node:process') are skipped on Windows: no finding. The two
+/// chosen by a test of macOS run on Windows too: findings, at their lines.
+#[test]
+fn node_tests_chosen_by_a_platform_condition_are_no_finding() {
+    let prog = "node_test_choosers.mjs";
+    let Some(r) = run("node-test-choosers", &[], prog) else {
+        return;
+    };
+    assert!(r.stdout.contains("pass 5"), "{}", r.stdout);
+    assert_eq!(r.findings().len(), 2, "{:#?}", r.findings());
+    for (name, marker) in [
+        ("itif-darwin", "refused on Windows: itIf darwin"),
+        ("skipon-darwin", "refused on Windows: skipOn darwin"),
+    ] {
+        let f = r.finding_on(name);
+        assert_eq!(f["stack"][0]["line"], line_of(prog, marker), "{f}");
     }
 }
 
