@@ -34,6 +34,7 @@ use crate::cfamily::{
     split_once_top, split_top, strip_parens, switch_clauses, word_before,
 };
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::pyframe::PyFrame;
 
@@ -41,9 +42,31 @@ use crate::pyframe::PyFrame;
 #[derive(Default)]
 pub struct JsSources {
     files: crate::pysource::SourceFiles,
+    /// The last files read, as read ([`Js`]): a finding asks about several frames and
+    /// lines of one file, and a bundle of megabytes must not be read again for each.
+    parsed: Vec<(String, Option<Js>)>,
 }
 
+/// How many files [`JsSources`] keeps read.
+const PARSED_FILES: usize = 8;
+
 impl JsSources {
+    /// `file` as read, from the files kept or read now (`None`: it cannot be read).
+    fn js(&mut self, file: &str) -> Option<&Js> {
+        let i = match self.parsed.iter().position(|(f, _)| f == file) {
+            Some(i) => i,
+            None => {
+                if self.parsed.len() >= PARSED_FILES {
+                    self.parsed.remove(0);
+                }
+                let js = self.files.get(file).map(Js::new);
+                self.parsed.push((file.to_owned(), js));
+                self.parsed.len() - 1
+            }
+        };
+        self.parsed[i].1.as_ref()
+    }
+
     /// Whether any frame of `stack` (node's own modules included, as
     /// [`crate::v8stack::V8Stacks::stack`] reads it) is at a line that runs only where the
     /// platform is not Windows, or is a function that node calls back and only such lines
@@ -76,18 +99,16 @@ impl JsSources {
         if stack.iter().any(|f| {
             is_js(f)
                 && self
-                    .files
-                    .get(&f.file)
-                    .is_some_and(|src| line_is_posix_only(&src, f.line as usize))
+                    .js(&f.file)
+                    .is_some_and(|js| js.line_is_posix_only(f.line as usize))
         }) {
             return true;
         }
         let mut registered = |f: &PyFrame, name: &str| {
             is_js(f)
                 && self
-                    .files
-                    .get(&f.file)
-                    .is_some_and(|src| references_only_posix_only(&src, f.line as usize, name))
+                    .js(&f.file)
+                    .is_some_and(|js| js.references_only_posix_only(f.line as usize, name))
         };
         if let Some(last) = stack.last() {
             let waiters = !entered && stack.iter().all(|f| f.function.starts_with("async "));
@@ -152,8 +173,8 @@ impl JsSources {
     /// [`catch_at`] for line `line` of `file`; [`JsCatch::Doubtful`] when the file cannot
     /// be read.
     pub fn catch_at(&mut self, file: &str, line: u32) -> JsCatch {
-        match self.files.get(file) {
-            Some(src) => catch_at(&src, line as usize),
+        match self.js(file) {
+            Some(js) => js.catch_at(line as usize),
             None => JsCatch::Doubtful,
         }
     }
@@ -166,69 +187,77 @@ impl JsSources {
 /// only a `finally` passes it on. Read as text, as [`line_is_posix_only`] reads: the
 /// line must begin a statement of its block that defines no function.
 pub fn catch_at(src: &str, line: usize) -> JsCatch {
-    let Some(at) = line_start(src, line) else {
-        return JsCatch::Doubtful;
-    };
-    let js = Js::new(src);
-    let code = &js.code;
-    let end = code[at..].find('\n').map_or(code.len(), |e| at + e);
-    let words = |text: &str, w: &str| {
-        text.match_indices(w).any(|(i, _)| {
-            let before = text[..i].chars().next_back();
-            let after = text[i + w.len()..].chars().next();
-            !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
-                && !after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
-        })
-    };
-    if code[at..end].contains("=>") || words(&code[at..end], "function") {
-        return JsCatch::Doubtful;
-    }
-    let around = enclosing(&js.blocks, at);
-    // The statement begins its line: no bracket left open since its block began.
-    let from = around.first().map_or(0, |&(o, _)| o + 1);
-    let open = |o: char, c: char| code[from..at].matches(o).count() as i64 - code[from..at].matches(c).count() as i64;
-    if open('(', ')') != 0 || open('[', ']') != 0 {
-        return JsCatch::Doubtful;
-    }
-    for (o, c) in around {
-        if let Header::Function(start) = js.header(o) {
-            let text = &code[start..o];
-            let plain =
-                !text.starts_with("async") && !text.trim_start_matches("function").trim_start().starts_with('*');
-            return if plain { JsCatch::Passed } else { JsCatch::Doubtful };
-        }
-        let before = code[..o].trim_end();
-        let is_try = before
-            .strip_suffix("try")
-            .is_some_and(|b| !b.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '.'));
-        if !is_try {
-            continue;
-        }
-        let after = code[c + 1..].trim_start();
-        let Some(rest) = after
-            .strip_prefix("catch")
-            .filter(|r| !r.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$'))
-        else {
-            continue; // `try { } finally { }`: passed on after the finally block
+    Js::new(src.into()).catch_at(line)
+}
+
+impl Js {
+    /// [`catch_at`], of this source.
+    fn catch_at(&self, line: usize) -> JsCatch {
+        let js = self;
+        let Some(at) = line_start(&js.src, line) else {
+            return JsCatch::Doubtful;
         };
-        let catch = code.len() - after.len();
-        let mut body = code.len() - rest.trim_start().len();
-        if code[body..].starts_with('(') {
-            let Some(p) = matching_paren(code, body) else {
+        let code = &js.code;
+        let end = code[at..].find('\n').map_or(code.len(), |e| at + e);
+        let words = |text: &str, w: &str| {
+            text.match_indices(w).any(|(i, _)| {
+                let before = text[..i].chars().next_back();
+                let after = text[i + w.len()..].chars().next();
+                !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
+                    && !after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
+            })
+        };
+        if code[at..end].contains("=>") || words(&code[at..end], "function") {
+            return JsCatch::Doubtful;
+        }
+        let around = enclosing(&js.blocks, at);
+        // The statement begins its line: no bracket left open since its block began.
+        let from = around.first().map_or(0, |&(o, _)| o + 1);
+        let open =
+            |o: char, c: char| code[from..at].matches(o).count() as i64 - code[from..at].matches(c).count() as i64;
+        if open('(', ')') != 0 || open('[', ']') != 0 {
+            return JsCatch::Doubtful;
+        }
+        for (o, c) in around {
+            if let Header::Function(start) = js.header(o) {
+                let text = &code[start..o];
+                let plain =
+                    !text.starts_with("async") && !text.trim_start_matches("function").trim_start().starts_with('*');
+                return if plain { JsCatch::Passed } else { JsCatch::Doubtful };
+            }
+            let before = code[..o].trim_end();
+            let is_try = before
+                .strip_suffix("try")
+                .is_some_and(|b| !b.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '.'));
+            if !is_try {
+                continue;
+            }
+            let after = code[c + 1..].trim_start();
+            let Some(rest) = after
+                .strip_prefix("catch")
+                .filter(|r| !r.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$'))
+            else {
+                continue; // `try { } finally { }`: passed on after the finally block
+            };
+            let catch = code.len() - after.len();
+            let mut body = code.len() - rest.trim_start().len();
+            if code[body..].starts_with('(') {
+                let Some(p) = matching_paren(code, body) else {
+                    return JsCatch::Doubtful;
+                };
+                body = code.len() - code[p + 1..].trim_start().len();
+            }
+            let Some(&(bo, bc)) = js.blocks.iter().find(|&&(bo, _)| bo == body) else {
                 return JsCatch::Doubtful;
             };
-            body = code.len() - code[p + 1..].trim_start().len();
+            if words(&code[bo + 1..bc], "throw") {
+                return JsCatch::Doubtful;
+            }
+            let clause = js.src[catch..bo].split_whitespace().collect::<Vec<_>>().join(" ");
+            return JsCatch::Caught(clause);
         }
-        let Some(&(bo, bc)) = js.blocks.iter().find(|&&(bo, _)| bo == body) else {
-            return JsCatch::Doubtful;
-        };
-        if words(&code[bo + 1..bc], "throw") {
-            return JsCatch::Doubtful;
-        }
-        let clause = js.src[catch..bo].split_whitespace().collect::<Vec<_>>().join(" ");
-        return JsCatch::Caught(clause);
+        JsCatch::Doubtful
     }
-    JsCatch::Doubtful
 }
 
 /// Whether a frame's file is one of node's own modules (`node:events`,
@@ -249,45 +278,54 @@ fn is_node_internal(file: &str) -> bool {
 /// own scope). Methods, names made at run time (`this[key]`, `eval`) and code evaluated
 /// from a string are not read: no.
 pub fn references_only_posix_only(src: &str, line: usize, name: &str) -> bool {
-    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
-    if name.is_empty() || !name.bytes().all(ident) || name.as_bytes()[0].is_ascii_digit() {
-        return false;
-    }
-    let Some(at) = line_start(src, line) else {
-        return false;
-    };
-    let js = Js::new(src);
-    // The function around the line: the innermost with a body in braces.
-    let Some((close, function)) = enclosing(&js.blocks, at)
-        .into_iter()
-        .find_map(|(o, c)| match js.header(o) {
-            Header::Function(s) => Some((c, s)),
-            _ => None,
-        })
-    else {
-        return false;
-    };
-    let Some(definition) = js.definition_of(function, name) else {
-        return false;
-    };
-    let b = js.code.as_bytes();
-    let mut mentions = 0;
-    for (i, _) in src.match_indices(name) {
-        let end = i + name.len();
-        if (i > 0 && ident(src.as_bytes()[i - 1])) || src.as_bytes().get(end).is_some_and(|&c| ident(c)) {
-            continue;
-        }
-        if (definition..=close).contains(&i) || b[i..end].iter().all(|&c| c == b' ') {
-            continue; // its own definition and body, a comment
-        }
-        let line_start = src[..i].rfind('\n').map_or(0, |p| p + 1);
-        let first = line_start + (src[line_start..].len() - src[line_start..].trim_start_matches([' ', '\t']).len());
-        if !js.posix_only_at(first) {
+    Js::new(src.into()).references_only_posix_only(line, name)
+}
+
+impl Js {
+    /// [`references_only_posix_only`], of this source.
+    fn references_only_posix_only(&self, line: usize, name: &str) -> bool {
+        let js = self;
+        let src: &str = &js.src;
+        let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+        if name.is_empty() || !name.bytes().all(ident) || name.as_bytes()[0].is_ascii_digit() {
             return false;
         }
-        mentions += 1;
+        let Some(at) = line_start(src, line) else {
+            return false;
+        };
+        // The function around the line: the innermost with a body in braces.
+        let Some((close, function)) = enclosing(&js.blocks, at)
+            .into_iter()
+            .find_map(|(o, c)| match js.header(o) {
+                Header::Function(s) => Some((c, s)),
+                _ => None,
+            })
+        else {
+            return false;
+        };
+        let Some(definition) = js.definition_of(function, name) else {
+            return false;
+        };
+        let b = js.code.as_bytes();
+        let mut mentions = 0;
+        for (i, _) in src.match_indices(name) {
+            let end = i + name.len();
+            if (i > 0 && ident(src.as_bytes()[i - 1])) || src.as_bytes().get(end).is_some_and(|&c| ident(c)) {
+                continue;
+            }
+            if (definition..=close).contains(&i) || b[i..end].iter().all(|&c| c == b' ') {
+                continue; // its own definition and body, a comment
+            }
+            let line_start = src[..i].rfind('\n').map_or(0, |p| p + 1);
+            let first =
+                line_start + (src[line_start..].len() - src[line_start..].trim_start_matches([' ', '\t']).len());
+            if !js.posix_only_at(first) {
+                return false;
+            }
+            mentions += 1;
+        }
+        mentions > 0
     }
-    mentions > 0
 }
 
 /// `src` with comments blanked (spaces, newlines kept) and the insides of string,
@@ -433,16 +471,21 @@ fn regex_may_start(before: &[u8]) -> bool {
 }
 
 /// The source, its masked copy and its blocks.
-struct Js<'a> {
-    src: &'a str,
+struct Js {
+    src: Arc<str>,
     code: String,
     /// Each `{ }` pair's offsets.
     blocks: Vec<(usize, usize)>,
+    /// The blocks outside every other, in order.
+    outermost: Vec<(usize, usize)>,
     /// Module-level `const NAME = EXPR`, and names the module binds to a platform value
     /// of node's modules (`const { platform } = process`: `process.platform`).
     consts: HashMap<String, String>,
     /// Where each of those names is declared.
     declared: HashMap<String, usize>,
+    /// In how many places each name is assigned ([`Js::assignments`]), counted in one
+    /// pass over the code.
+    assigned: HashMap<String, usize>,
     /// Where another declaration of a constant's name may hide it
     /// ([`Js::hiding_scopes`]), for the names asked about so far.
     hidden: std::cell::RefCell<HashMap<String, Vec<(usize, usize)>>>,
@@ -452,10 +495,20 @@ struct Js<'a> {
     node_test: bool,
 }
 
-impl<'a> Js<'a> {
-    fn new(src: &'a str) -> Js<'a> {
-        let code = mask(src);
+impl Js {
+    fn new(src: Arc<str>) -> Js {
+        let code = mask(&src);
         let blocks = blocks(&code);
+        let mut outermost = blocks.clone();
+        outermost.sort_unstable();
+        let mut end = None;
+        outermost.retain(|&(o, c)| {
+            let outside = end.is_none_or(|e| o > e);
+            if outside {
+                end = Some(c);
+            }
+            outside
+        });
         let node_test = [
             "node:test",
             "from 'test'",
@@ -469,11 +522,14 @@ impl<'a> Js<'a> {
             src,
             code,
             blocks,
+            outermost,
             consts: HashMap::new(),
             declared: HashMap::new(),
             hidden: Default::default(),
+            assigned: HashMap::new(),
             node_test,
         };
+        js.assigned = assignment_counts(&js.code);
         for (name, (value, declared)) in js.module_constants() {
             js.declared.insert(name.clone(), declared);
             js.consts.insert(name, value);
@@ -492,7 +548,7 @@ impl<'a> Js<'a> {
         for line in self.code.split_inclusive('\n') {
             let start = at;
             at += line.len();
-            if self.blocks.iter().any(|&(o, c)| o < start && start < c) {
+            if self.in_a_block(start) {
                 continue;
             }
             let t = line.trim_start();
@@ -544,18 +600,7 @@ impl<'a> Js<'a> {
             ("path", "delimiter"),
         ];
         let mut out = vec![];
-        // The blocks outside every other, in order.
-        let mut outermost: Vec<(usize, usize)> = self.blocks.clone();
-        outermost.sort_unstable();
-        let mut end = None;
-        outermost.retain(|&(o, c)| {
-            let outside = end.is_none_or(|e| o > e);
-            if outside {
-                end = Some(c);
-            }
-            outside
-        });
-        for (open, close) in outermost {
+        for &(open, close) in &self.outermost {
             let (keyword, _) = word_before(&self.code, open);
             let before = self.code[..open].trim_end();
             let after = self.src[close + 1..].trim_start();
@@ -736,28 +781,16 @@ impl<'a> Js<'a> {
         self.assignments(name) > 1
     }
 
+    /// Whether offset `at` is inside a block (after its `{`, before its `}`).
+    fn in_a_block(&self, at: usize) -> bool {
+        let i = self.outermost.partition_point(|&(o, _)| o < at);
+        i > 0 && at < self.outermost[i - 1].1
+    }
+
     /// In how many places `name` is assigned (`=`, `+=`..., `++`, `--`), its declaration
     /// with a value (`let name = ...`) included.
     fn assignments(&self, name: &str) -> usize {
-        let b = self.code.as_bytes();
-        let ident = is_ident;
-        self.code
-            .match_indices(name)
-            .filter(|&(i, _)| {
-                let end = i + name.len();
-                if (i > 0 && (ident(b[i - 1]) || b[i - 1] == b'.')) || b.get(end).is_some_and(|&c| ident(c)) {
-                    return false;
-                }
-                let after = self.code[end..].trim_start();
-                let before = self.code[..i].trim_end();
-                (after.starts_with('=') && !after.starts_with("=="))
-                    || ["+=", "-=", "*=", "/=", "||=", "&&=", "??=", "++", "--"]
-                        .iter()
-                        .any(|op| after.starts_with(op))
-                    || before.ends_with("++")
-                    || before.ends_with("--")
-            })
-            .count()
+        self.assigned.get(name).copied().unwrap_or(0)
     }
 
     /// What comes before the block opening at `open`: `If(cond, start)` for `if (cond) {`
@@ -1643,6 +1676,40 @@ fn node_module_named(compact: &str) -> Option<&'static str> {
     None
 }
 
+/// For each name of masked `code`, in how many places it is assigned: written as a
+/// whole word (not a property, `.name`) followed by `=` (not `==`), a compound assignment
+/// or `++`/`--`, or preceded by `++`/`--`.
+fn assignment_counts(code: &str) -> HashMap<String, usize> {
+    let b = code.as_bytes();
+    let mut out: HashMap<String, usize> = HashMap::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !is_ident(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && is_ident(b[i]) {
+            i += 1;
+        }
+        if start > 0 && b[start - 1] == b'.' {
+            continue;
+        }
+        let after = code[i..].trim_start();
+        let before = code[..start].trim_end();
+        let assigned = (after.starts_with('=') && !after.starts_with("=="))
+            || ["+=", "-=", "*=", "/=", "||=", "&&=", "??=", "++", "--"]
+                .iter()
+                .any(|op| after.starts_with(op))
+            || before.ends_with("++")
+            || before.ends_with("--");
+        if assigned {
+            *out.entry(code[start..i].to_owned()).or_default() += 1;
+        }
+    }
+    out
+}
+
 fn is_ident(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c == b'$'
 }
@@ -1751,16 +1818,46 @@ fn line_start(src: &str, line: usize) -> Option<usize> {
 /// Whether line `line` (1-based) of the JavaScript source `src` runs only where the
 /// platform is not Windows.
 pub fn line_is_posix_only(src: &str, line: usize) -> bool {
-    let Some(at) = line_start(src, line) else {
-        return false;
-    };
-    let js = Js::new(src);
-    js.posix_only_at(at)
+    Js::new(src.into()).line_is_posix_only(line)
+}
+
+impl Js {
+    /// [`line_is_posix_only`], of this source.
+    fn line_is_posix_only(&self, line: usize) -> bool {
+        line_start(&self.src, line).is_some_and(|at| self.posix_only_at(at))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn assignments_counted_in_one_pass() {
+        let src = "var a = 1;\nlet ab = 2;\nif (a == 2) a += 1;\no.a = 3;\nb = a;\n++a;\nab--;\nconst s = 'a = 4';\nx.ab++;\n";
+        let counts = assignment_counts(&mask(src));
+        // `a = 1`, `a += 1`, `++a`; not `a == 2`, `o.a = 3`, the string, `b = a`.
+        assert_eq!(counts.get("a"), Some(&3));
+        // `ab = 2`, `ab--`; not `x.ab++`.
+        assert_eq!(counts.get("ab"), Some(&2));
+        assert_eq!(counts.get("b"), Some(&1));
+        assert_eq!(counts.get("s"), Some(&1));
+        assert_eq!(counts.get("o"), None);
+        let js = Js::new(src.into());
+        assert!(js.assigned_more_than_once("a"));
+        assert_eq!(js.assignments("x"), 0);
+    }
+
+    #[test]
+    fn in_a_block_by_the_outermost_blocks() {
+        let js = Js::new("a;\nf() { g() { h; } i; }\nj;\nk() { }\n".into());
+        let at = |t: &str| js.src.find(t).unwrap();
+        assert!(!js.in_a_block(at("a;")));
+        assert!(js.in_a_block(at("h;")));
+        assert!(js.in_a_block(at("i;")));
+        assert!(!js.in_a_block(at("j;")));
+        assert!(!js.in_a_block(at("k()")));
+    }
 
     #[test]
     fn try_catch_around_a_line() {
@@ -2650,7 +2747,7 @@ if (platform !== 'win32' && !isWindows) {
 
     #[test]
     fn conditions() {
-        let js = Js::new("const W = os.type() === 'Windows_NT';\nconst L = `${a}`;\n");
+        let js = Js::new("const W = os.type() === 'Windows_NT';\nconst L = `${a}`;\n".into());
         assert_eq!(js.eval("W", 0, 0), Some(true));
         assert_eq!(js.eval("!W", 0, 0), Some(false));
         assert_eq!(js.eval("L", 0, 0), None);
