@@ -12,7 +12,9 @@
 //! a function's code after `if cfg!(windows) { return ...; }`. `cfg_if!`'s `if
 //! #[cfg(...)] { ... } else { ... }` reads as such an `if`.
 //!
-//! What runs on Linux under such a condition never happens on Windows: no finding. As
+//! What runs on Linux under such a condition never happens on Windows: no finding (but
+//! for a dependency's implementation of its API for other systems, whose Windows one
+//! makes the call too: [`function_is_posix_only`], `NativeSources::stack_posix_only`). As
 //! for Python and Go ([`crate::pysource`], [`crate::gosource`]), this reads text, not a
 //! syntax tree: braces give the blocks once comments and literals are blanked out, and
 //! anything not understood is taken to run on Windows, so that a finding is never
@@ -385,23 +387,7 @@ fn if_condition(rest: &str) -> Option<&str> {
 /// Windows (see the module documentation).
 pub fn line_is_posix_only(src: &str, line: usize) -> bool {
     let code = code_of(src);
-    let Some(line_start) = (if line == 1 {
-        Some(0)
-    } else {
-        code.iter()
-            .enumerate()
-            .filter(|(_, &c)| c == b'\n')
-            .nth(line - 2)
-            .map(|(i, _)| i + 1)
-    }) else {
-        return false;
-    };
-    let Some(at) = code[line_start..]
-        .iter()
-        .position(|c| !c.is_ascii_whitespace())
-        .map(|k| line_start + k)
-        .filter(|&a| !code[line_start..a].contains(&b'\n'))
-    else {
+    let Some(at) = line_position(&code, line) else {
         return false;
     };
     let blocks = blocks(&code);
@@ -419,6 +405,82 @@ pub fn line_is_posix_only(src: &str, line: usize) -> bool {
         block_excludes_windows(&code, &blocks, open)
             || inner_attributes_exclude_windows(&code, open + 1)
             || returns_early_on_windows(&code, &blocks, open, close, at)
+    })
+}
+
+/// The position of the first character of line `line` (1-based) of `code` that is not
+/// blank, if it has one.
+fn line_position(code: &[u8], line: usize) -> Option<usize> {
+    let line_start = if line == 1 {
+        0
+    } else {
+        code.iter()
+            .enumerate()
+            .filter(|(_, &c)| c == b'\n')
+            .nth(line.checked_sub(2)?)
+            .map(|(i, _)| i + 1)?
+    };
+    code[line_start..]
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .map(|k| line_start + k)
+        .filter(|&a| !code[line_start..a].contains(&b'\n'))
+}
+
+/// Whether the function whose body holds line `line` (1-based) of `src` is compiled only
+/// off Windows as a whole: by its own attributes (`#[cfg(unix)] fn`), an item around it
+/// (`#[cfg(unix)] mod imp { ... }`, an `impl`, a `cfg_if!` branch outside any function)
+/// or the file's `#![cfg(unix)]`, not by a block, a statement or a branch inside its body
+/// (`if cfg!(unix)`, code after `if cfg!(windows) { return; }`), which leave the function
+/// itself on Windows. Such a function is one system's implementation of its name: code
+/// that a Windows build compiles and that calls it calls another function of that name
+/// there (`#[cfg(windows)] mod imp`), or it would not compile. `false` when no function's
+/// body holds the line (a file's module declaration is [`crate::native::NativeSources`]'s
+/// to read).
+pub fn function_is_posix_only(src: &str, line: usize) -> bool {
+    let code = code_of(src);
+    let Some(at) = line_position(&code, line) else {
+        return false;
+    };
+    let blocks = blocks(&code);
+    // The innermost function body around the line, or opening on it (`fn f() { g(); }`);
+    // blocks are sorted by where they open.
+    let eol = code[at..]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(code.len(), |k| at + k);
+    let Some(&(body, _)) = blocks
+        .iter()
+        .rfind(|&&(o, c)| o < eol && at <= c && is_function_body(&code, o))
+    else {
+        return false;
+    };
+    inner_attributes_exclude_windows(&code, 0)
+        || blocks.iter().any(|&(open, close)| {
+            open <= body
+                && body < close
+                && (block_excludes_windows(&code, &blocks, open) || inner_attributes_exclude_windows(&code, open + 1))
+        })
+}
+
+/// Whether the block opening at `open` is a function's body: its prefix (after its
+/// attributes) has the keyword `fn` outside brackets (`pub(crate) unsafe fn f(x: fn())
+/// -> T where F: Fn()`); a closure's has none.
+fn is_function_body(code: &[u8], open: usize) -> bool {
+    let start = statement_start(code, open);
+    let (_, rest) = attributes(text(code, start, open));
+    let b = rest.as_bytes();
+    let mut depth = 0i32;
+    (0..b.len()).any(|i| {
+        match b[i] {
+            b'(' | b'[' | b'<' => depth += 1,
+            b')' | b']' | b'>' if i == 0 || b[i - 1] != b'-' => depth -= 1,
+            _ => {}
+        }
+        depth == 0
+            && b[i..].starts_with(b"fn")
+            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
+            && b.get(i + 2).is_some_and(|c| c.is_ascii_whitespace())
     })
 }
 
@@ -849,6 +911,76 @@ cfg_if::cfg_if! {
         assert_eq!(path_declaration(decl, "plat.rs"), None);
         assert_eq!(module_declaration("pub(crate) mod x;\n", "x"), Some(1));
         assert_eq!(module_declaration("// mod x;\nmod y;\n", "x"), None);
+    }
+
+    #[test]
+    fn functions_built_only_off_windows_as_a_whole() {
+        let src = r#"
+#[cfg(unix)]
+fn unix_fn(p: &str) {
+    std::fs::remove_file(p).unwrap(); // A
+}
+
+#[cfg(not(windows))]
+mod imp {
+    pub fn f(p: &str) {
+        let c = || std::fs::remove_file(p); // B
+        c().unwrap();
+    }
+}
+
+pub fn api(p: &str) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::remove_file(p)?; // C
+    }
+    if cfg!(unix) {
+        std::fs::remove_file(p)?; // D
+    }
+    if cfg!(windows) {
+        return Ok(());
+    }
+    std::fs::remove_file(p) // E
+}
+
+cfg_if::cfg_if! {
+    if #[cfg(unix)] {
+        pub(crate) unsafe fn g<F>(f: fn(&str), p: &str) -> Result<(), ()> where F: Fn() {
+            std::fs::remove_file(p).unwrap(); // F
+            Ok(())
+        }
+    }
+}
+
+#[cfg(unix)]
+impl Tidy {
+    fn tidy(&self) { std::fs::remove_file("t").unwrap(); } // G
+}
+
+fn everywhere() {
+    std::fs::remove_file("h").unwrap(); // H
+}
+
+static X: u8 = 0; // I
+"#;
+        let whole = |m: &str| function_is_posix_only(src, line_of(src, m));
+        for (m, posix, function) in [
+            ("// A", true, true),
+            ("// B", true, true),
+            ("// C", true, false),
+            ("// D", true, false),
+            ("// E", true, false),
+            ("// F", true, true),
+            ("// G", true, true),
+            ("// H", false, false),
+            ("// I", false, false),
+        ] {
+            assert_eq!(posix_only(src, m), posix, "{m}");
+            assert_eq!(whole(m), function, "{m}");
+        }
+        let src = "#![cfg(unix)]\nfn f() {\n    std::fs::remove_file(\"a\").unwrap(); // A\n}\n";
+        assert!(function_is_posix_only(src, line_of(src, "// A")));
+        assert!(!function_is_posix_only(src, 0));
     }
 
     #[test]

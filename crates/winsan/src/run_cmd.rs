@@ -79,7 +79,8 @@ Python blocks such as `if sys.platform != 'win32':`, the `else:` after `if os.na
 `skipif` on Windows (also through a name or `pytestmark`); Go files that a Windows build
 leaves out (`_linux.go`, `//go:build !windows`) and blocks such as `if runtime.GOOS !=
 'windows'` or a test that skips itself on Windows (read from the source of each
-frame); Rust's `#[cfg(unix)]` and `cfg!`, C's `#ifndef _WIN32`; JavaScript's `if
+frame); Rust's `#[cfg(unix)]` and `cfg!` (not a dependency's implementation of its
+API for other systems, as tempfile's `imp/unix.rs`), C's `#ifndef _WIN32`; JavaScript's `if
 (process.platform !== 'win32')`, early returns on Windows and tests skipped there
 (Vitest `skipIf`, node:test `{ skip }`, `it.skip` chosen by platform); Java's
 `os.name` tests, `IS_OS_WINDOWS`-style constants, JUnit assumptions and JUnit 5's
