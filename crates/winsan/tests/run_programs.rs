@@ -2143,6 +2143,23 @@ fn rust_code_built_only_off_windows_is_no_finding() {
     );
 }
 
+/// A module or a function that uses `std::os::unix` (or `std::os::linux`) with no `cfg` of
+/// its own cannot be compiled for Windows: its calls are no finding, though nothing in the
+/// program says `cfg`. Of three removals of the working directory, the plain one is one.
+#[test]
+fn rust_code_using_std_os_unix_without_cfg_is_no_finding() {
+    let prog = "rs_std_os_unix_use.rs";
+    let Some(r) = run("rust-os-unix-use", &[], prog) else {
+        return;
+    };
+    assert_eq!(r.stdout, "done\n");
+    let f = r.only_finding();
+    assert_eq!(f["path"], format!("{}/plain", r.dir()));
+    assert_eq!(f["kind"], "directory-in-use");
+    assert_eq!(f["stack"][0]["line"], line_of(prog, "// the call"));
+    assert_eq!(f["stack"][1]["line"], line_of(prog, "remove_own_cwd(&d, \"plain\")"));
+}
+
 /// A dependency's function built only off Windows as a whole (`#[cfg(unix)] mod imp`),
 /// called by the library's API that a Windows build has too, is the library's
 /// implementation of that API: on Windows its `#[cfg(windows)]` one makes the call there
