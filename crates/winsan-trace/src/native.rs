@@ -476,6 +476,19 @@ pub fn is_toolchain(file: &str) -> bool {
         || file.contains("/include/c++/")
 }
 
+/// Whether a source file is a dependency's, as cargo fetched it: a crate's sources in a
+/// registry (`$CARGO_HOME/registry/src/INDEX-HASH/NAME-VERSION/`) or a git checkout
+/// (`$CARGO_HOME/git/checkouts/NAME-HASH/REV/`), whose directory names end in a hash of
+/// 16 hexadecimal digits.
+pub fn is_cargo_dependency(file: &str) -> bool {
+    ["/registry/src/", "/git/checkouts/"].iter().any(|dir| {
+        file.split_once(dir)
+            .and_then(|(_, rest)| rest.split_once('/'))
+            .and_then(|(first, _)| first.rsplit_once('-'))
+            .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|c| c.is_ascii_hexdigit()))
+    })
+}
+
 /// The frames to show for a native caller: the program's own (and its libraries'), with
 /// a file and a line; or, in an executable without line tables, by their symbols (line
 /// 0), but for the toolchain's (Rust's std, the C library's start-up, and the `main` that
@@ -592,6 +605,32 @@ pub struct NativeSources {
 }
 
 impl NativeSources {
+    /// Whether a native caller's call (its frames, innermost first) never happens on
+    /// Windows: one of its frames is at code compiled or run only off Windows
+    /// ([`NativeSources::posix_only`]). Not when the outermost such frame is in a
+    /// dependency ([`is_cargo_dependency`]), in a Rust function compiled only off Windows
+    /// as a whole ([`NativeSources::function_posix_only`]), and called by code that a
+    /// Windows build compiles: that function is the library's implementation, for other
+    /// systems, of an API the program calls on Windows too, where the library's function
+    /// of the same name makes the operation its own way. tempfile's `NamedTempFile::persist`
+    /// renames through `src/file/imp/unix.rs` (`#[cfg_attr(unix, path = "unix.rs")]`) and
+    /// on Windows through `imp/windows.rs`, with `MoveFileExW`; atomic-write-file's
+    /// `commit` renames through `imp/unix` and elsewhere through `imp/generic.rs`, with
+    /// `std::fs::rename`; cap-std's `Dir::remove_dir` removes through cap-primitives'
+    /// `#[cfg(not(windows))] mod rustix` and on Windows through its `windows` module, with
+    /// `std::fs::remove_dir`. A library's own POSIX-only block or branch inside a function
+    /// the Windows build has, and the program's own code built only off Windows, still
+    /// make the call POSIX-only.
+    pub fn stack_posix_only(&mut self, stack: &[PyFrame]) -> bool {
+        let frames: Vec<&PyFrame> = stack.iter().filter(|f| !is_toolchain(&f.file)).collect();
+        let Some(outermost) = frames.iter().rposition(|f| self.posix_only(&f.file, f.line)) else {
+            return false;
+        };
+        let f = frames[outermost];
+        let called_from_windows_code = outermost + 1 < frames.len();
+        !(called_from_windows_code && is_cargo_dependency(&f.file) && self.function_posix_only(&f.file, f.line))
+    }
+
     /// Whether the code at `line` of `file` is compiled or run only off Windows.
     pub fn posix_only(&mut self, file: &str, line: u32) -> bool {
         if let Some(&a) = self.answers.get(&(file.to_owned(), line)) {
@@ -621,14 +660,31 @@ impl NativeSources {
         }
         // The line, then the declaration of each module around the file (`#[cfg(unix)]
         // mod imp;` in its parent), up to the crate's root.
-        let (mut file, mut line) = (file.to_owned(), line as usize);
+        let Some(src) = self.files.get(file) else {
+            return false;
+        };
+        crate::rustsource::line_is_posix_only(&src, line as usize) || self.module_posix_only(file)
+    }
+
+    /// Whether the Rust function at `line` of `file` is compiled only off Windows as a
+    /// whole ([`crate::rustsource::function_is_posix_only`]), or its file is, by the
+    /// declaration of its module or of one around it.
+    pub fn function_posix_only(&mut self, file: &str, line: u32) -> bool {
+        if line == 0 || !file.ends_with(".rs") {
+            return false;
+        }
+        let Some(src) = self.files.get(file) else {
+            return false;
+        };
+        crate::rustsource::function_is_posix_only(&src, line as usize) || self.module_posix_only(file)
+    }
+
+    /// Whether a Windows build leaves out the module that the Rust source `file` is: its
+    /// declaration, or that of a module around it up to the crate's root, is compiled
+    /// only off Windows.
+    fn module_posix_only(&mut self, file: &str) -> bool {
+        let mut file = file.to_owned();
         for _ in 0..8 {
-            let Some(src) = self.files.get(&file) else {
-                return false;
-            };
-            if crate::rustsource::line_is_posix_only(&src, line) {
-                return true;
-            }
             // The declaration by name (`mod imp;`), or by a `path` attribute naming the
             // file (`#[cfg_attr(unix, path = "imp_unix.rs")] mod imp;`).
             let file_name = std::path::Path::new(&file)
@@ -649,10 +705,15 @@ impl NativeSources {
             else {
                 return false;
             };
-            if excluded {
+            if excluded
+                || self
+                    .files
+                    .get(&parent)
+                    .is_some_and(|src| crate::rustsource::line_is_posix_only(&src, at))
+            {
                 return true;
             }
-            (file, line) = (parent, at);
+            file = parent;
         }
         false
     }
@@ -713,6 +774,92 @@ mod tests {
         ];
         let names: Vec<String> = shown(&stack).into_iter().map(|f| f.function).collect();
         assert_eq!(names, ["clean", "main"]);
+    }
+
+    #[test]
+    fn cargo_dependencies_by_their_directories() {
+        assert!(is_cargo_dependency(
+            "/root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/tempfile-3.27.0/src/file/imp/unix.rs"
+        ));
+        // The Docker images' CARGO_HOME, and a git dependency.
+        assert!(is_cargo_dependency(
+            "/usr/local/cargo/registry/src/github.com-1ecc6299db9ec823/libc-0.2.150/src/lib.rs"
+        ));
+        assert!(is_cargo_dependency(
+            "/home/me/.cargo/git/checkouts/gix-0123456789abcdef/1a2b3c4/gix/src/lib.rs"
+        ));
+        assert!(!is_cargo_dependency("/home/me/registry/src/main.rs"));
+        assert!(!is_cargo_dependency("/home/me/p/src/imp/unix.rs"));
+    }
+
+    /// A dependency's implementation for other systems (a module file its crate declares
+    /// only for them, as tempfile's `imp/unix.rs`), called by its API, leaves the call on
+    /// Windows; its POSIX-only branch in the API, or the program's own function built only
+    /// off Windows around the call, does not.
+    #[test]
+    fn a_dependencys_implementation_for_other_systems() {
+        let home = std::env::temp_dir().join(format!("winsan-native-deps-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&home);
+        let krate = home.join("registry/src/index.crates.io-0123456789abcdef/keep-1.0.0/src");
+        std::fs::create_dir_all(krate.join("imp")).unwrap();
+        std::fs::create_dir_all(home.join("p/src")).unwrap();
+        let w = |p: &std::path::Path, t: &str| std::fs::write(p, t).unwrap();
+        w(
+            &krate.join("lib.rs"),
+            "mod imp;\npub fn persist(p: &str) {\n    imp::persist(p);\n    #[cfg(unix)]\n    branch(p);\n}\n",
+        );
+        w(
+            &krate.join("imp/mod.rs"),
+            "#[cfg_attr(unix, path = \"unix.rs\")]\n#[cfg_attr(windows, path = \"windows.rs\")]\nmod platform;\npub use self::platform::*;\n",
+        );
+        w(
+            &krate.join("imp/unix.rs"),
+            "pub fn persist(p: &str) {\n    std::fs::rename(p, \"q\").unwrap();\n}\n",
+        );
+        let main = home.join("p/src/main.rs");
+        w(
+            &main,
+            "fn main() {\n    keep::persist(\"a\");\n}\n#[cfg(unix)]\nfn unix_only() {\n    keep::persist(\"b\");\n}\n",
+        );
+        let frame = |file: &std::path::Path, function: &str, line: u32| PyFrame {
+            file: file.to_str().unwrap().into(),
+            function: function.into(),
+            line,
+            at: Default::default(),
+        };
+        let std_rename = frame(
+            std::path::Path::new("/rustc/17067e9ac6d7e98f/library/std/src/fs.rs"),
+            "std::fs::rename",
+            9,
+        );
+        let unix = frame(&krate.join("imp/unix.rs"), "keep::imp::platform::persist", 2);
+        let api = frame(&krate.join("lib.rs"), "keep::persist", 3);
+        let branch = frame(&krate.join("lib.rs"), "keep::persist", 5);
+        let from_main = frame(&main, "p::main", 2);
+        let from_unix_only = frame(&main, "p::unix_only", 6);
+        let mut sources = NativeSources::default();
+        assert!(
+            sources.posix_only(unix.file.as_str(), 2),
+            "its module is declared only off Windows"
+        );
+        assert!(sources.function_posix_only(unix.file.as_str(), 2));
+        assert!(!sources.function_posix_only(branch.file.as_str(), 5));
+        let stack = |frames: &[&PyFrame]| frames.iter().map(|&f| f.clone()).collect::<Vec<_>>();
+        assert!(!sources.stack_posix_only(&stack(&[&std_rename, &unix, &api, &from_main])));
+        assert!(sources.stack_posix_only(&stack(&[&std_rename, &branch, &from_main])));
+        assert!(sources.stack_posix_only(&stack(&[&std_rename, &unix, &api, &from_unix_only])));
+        // Nothing of the program's calls it: entered by the runtime, on other systems only.
+        assert!(sources.stack_posix_only(&stack(&[&std_rename, &unix])));
+        // The same layout in the program's own sources: its own code built only off Windows.
+        let own = home.join("p/src/imp");
+        std::fs::create_dir_all(&own).unwrap();
+        for f in ["imp/mod.rs", "imp/unix.rs"] {
+            std::fs::copy(krate.join(f), home.join("p/src").join(f)).unwrap();
+        }
+        w(&home.join("p/src/lib.rs"), "mod imp;\n");
+        let own_unix = frame(&own.join("unix.rs"), "p::imp::platform::persist", 2);
+        assert!(sources.stack_posix_only(&stack(&[&std_rename, &own_unix, &from_main])));
+        let _ = std::fs::remove_dir_all(&home);
     }
 
     /// The program's own stack, unwound through the C library and std: this test's

@@ -12,7 +12,9 @@
 //! a function's code after `if cfg!(windows) { return ...; }`. `cfg_if!`'s `if
 //! #[cfg(...)] { ... } else { ... }` reads as such an `if`.
 //!
-//! What runs on Linux under such a condition never happens on Windows: no finding. As
+//! What runs on Linux under such a condition never happens on Windows: no finding (but
+//! for a dependency's implementation of its API for other systems, whose Windows one
+//! makes the call too: [`function_is_posix_only`], `NativeSources::stack_posix_only`). As
 //! for Python and Go ([`crate::pysource`], [`crate::gosource`]), this reads text, not a
 //! syntax tree: braces give the blocks once comments and literals are blanked out, and
 //! anything not understood is taken to run on Windows, so that a finding is never
@@ -385,28 +387,12 @@ fn if_condition(rest: &str) -> Option<&str> {
 /// Windows (see the module documentation).
 pub fn line_is_posix_only(src: &str, line: usize) -> bool {
     let code = code_of(src);
-    let Some(line_start) = (if line == 1 {
-        Some(0)
-    } else {
-        code.iter()
-            .enumerate()
-            .filter(|(_, &c)| c == b'\n')
-            .nth(line - 2)
-            .map(|(i, _)| i + 1)
-    }) else {
-        return false;
-    };
-    let Some(at) = code[line_start..]
-        .iter()
-        .position(|c| !c.is_ascii_whitespace())
-        .map(|k| line_start + k)
-        .filter(|&a| !code[line_start..a].contains(&b'\n'))
-    else {
+    let Some(at) = line_position(&code, line) else {
         return false;
     };
     let blocks = blocks(&code);
     // The file's own inner attributes (`#![cfg(unix)]` at its top).
-    if inner_attributes_exclude_windows(&code, 0) {
+    if inner_attributes_exclude_windows(&code, 0) || uses_std_os_not_on_windows(&code, &blocks, None) {
         return true;
     }
     // The statement that holds the line, then each block around it, innermost last.
@@ -418,7 +404,191 @@ pub fn line_is_posix_only(src: &str, line: usize) -> bool {
     around.iter().any(|&(open, close)| {
         block_excludes_windows(&code, &blocks, open)
             || inner_attributes_exclude_windows(&code, open + 1)
+            || uses_std_os_not_on_windows(&code, &blocks, Some((open, close)))
             || returns_early_on_windows(&code, &blocks, open, close, at)
+    })
+}
+
+/// The modules of `std::os` that a Windows build of std does not have: std's
+/// `library/std/src/os/mod.rs` declares each only for its own systems (and for
+/// documentation), `unix` for `any(unix, doc)`, `fd` for `any(unix, target_os = "wasi",
+/// doc)` and a few more.
+const STD_OS_NOT_ON_WINDOWS: &[&str] = &[
+    "unix",
+    "linux",
+    "fd",
+    "android",
+    "macos",
+    "ios",
+    "freebsd",
+    "netbsd",
+    "openbsd",
+    "dragonfly",
+    "solaris",
+    "illumos",
+    "fuchsia",
+    "haiku",
+    "redox",
+    "wasi",
+];
+
+/// Whether the scope `scope` (a function's or a module's body, given by its braces; the
+/// file's top level for `None`) has among its own items a `use` of a module of `std::os`
+/// that Windows lacks ([`STD_OS_NOT_ON_WINDOWS`]: `use std::os::unix::fs::PermissionsExt;`)
+/// with no `cfg` of its own: a Windows build cannot compile that scope, so none of its
+/// code is in one (a test module that only Unix builds, without saying so).
+fn uses_std_os_not_on_windows(code: &[u8], blocks: &[(usize, usize)], scope: Option<(usize, usize)>) -> bool {
+    if let Some((open, _)) = scope {
+        if !(is_function_body(code, open) || is_module_block(code, open)) {
+            return false;
+        }
+    }
+    let (from, to) = scope.map_or((0, code.len()), |(o, c)| (o + 1, c));
+    let t = text(code, from, to);
+    t.match_indices("use").any(|(i, _)| {
+        let p = from + i;
+        let word = (p == 0 || !(code[p - 1].is_ascii_alphanumeric() || code[p - 1] == b'_'))
+            && code.get(p + 3).is_some_and(|c| c.is_ascii_whitespace() || *c == b':');
+        // Directly in the scope: in no block inside it.
+        let direct = !blocks.iter().any(|&(o, c)| o >= from && o < p && p < c);
+        if !(word && direct) {
+            return false;
+        }
+        let start = statement_start(code, p);
+        let (attrs, rest) = attributes(text(code, start, p));
+        let visibility = rest.trim();
+        let plain = visibility.is_empty() || visibility == "pub" || visibility.starts_with("pub(");
+        if !plain || attrs.iter().any(|a| a.starts_with("cfg")) {
+            return false;
+        }
+        let Some(end) = code[p..].iter().position(|&c| c == b';') else {
+            return false;
+        };
+        let tree: String = text(code, p + 3, p + end)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let Some(under_std) = tree.strip_prefix("::").unwrap_or(&tree).strip_prefix("std::") else {
+            return false;
+        };
+        names_std_os_not_on_windows(under_std)
+    })
+}
+
+/// Whether a use tree below `std::` (`os::unix::fs::PermissionsExt`, `{fs,
+/// os::unix::fs::PermissionsExt}`, `os::{fd::AsRawFd, raw}`; without blanks) names a module
+/// of [`STD_OS_NOT_ON_WINDOWS`].
+fn names_std_os_not_on_windows(tree: &str) -> bool {
+    let items = |t: &str| -> Vec<String> {
+        match t.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
+            Some(group) => split_top(group, b',').into_iter().map(str::to_owned).collect(),
+            None => vec![t.to_owned()],
+        }
+    };
+    items(tree).iter().any(|item| {
+        let Some(below_os) = item.strip_prefix("os::") else {
+            return false;
+        };
+        items(below_os).iter().any(|m| {
+            let first = m
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or("");
+            STD_OS_NOT_ON_WINDOWS.contains(&first)
+        })
+    })
+}
+
+/// Whether the block opening at `open` is an inline module's (`mod imp {`, `pub(crate)
+/// mod tests {`).
+fn is_module_block(code: &[u8], open: usize) -> bool {
+    let start = statement_start(code, open);
+    let (_, rest) = attributes(text(code, start, open));
+    let mut words = rest
+        .split_whitespace()
+        .filter(|w| *w != "pub" && !w.starts_with("pub("));
+    matches!(
+        (words.next(), words.next(), words.next()),
+        (Some("mod"), Some(name), None) if name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+    )
+}
+
+/// The position of the first character of line `line` (1-based) of `code` that is not
+/// blank, if it has one.
+fn line_position(code: &[u8], line: usize) -> Option<usize> {
+    let line_start = if line == 1 {
+        0
+    } else {
+        code.iter()
+            .enumerate()
+            .filter(|(_, &c)| c == b'\n')
+            .nth(line.checked_sub(2)?)
+            .map(|(i, _)| i + 1)?
+    };
+    code[line_start..]
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .map(|k| line_start + k)
+        .filter(|&a| !code[line_start..a].contains(&b'\n'))
+}
+
+/// Whether the function whose body holds line `line` (1-based) of `src` is compiled only
+/// off Windows as a whole: by its own attributes (`#[cfg(unix)] fn`), an item around it
+/// (`#[cfg(unix)] mod imp { ... }`, an `impl`, a `cfg_if!` branch outside any function)
+/// or the file's `#![cfg(unix)]`, not by a block, a statement or a branch inside its body
+/// (`if cfg!(unix)`, code after `if cfg!(windows) { return; }`), which leave the function
+/// itself on Windows. Such a function is one system's implementation of its name: code
+/// that a Windows build compiles and that calls it calls another function of that name
+/// there (`#[cfg(windows)] mod imp`), or it would not compile. `false` when no function's
+/// body holds the line (a file's module declaration is [`crate::native::NativeSources`]'s
+/// to read).
+pub fn function_is_posix_only(src: &str, line: usize) -> bool {
+    let code = code_of(src);
+    let Some(at) = line_position(&code, line) else {
+        return false;
+    };
+    let blocks = blocks(&code);
+    // The innermost function body around the line, or opening on it (`fn f() { g(); }`);
+    // blocks are sorted by where they open.
+    let eol = code[at..]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(code.len(), |k| at + k);
+    let Some(&(body, _)) = blocks
+        .iter()
+        .rfind(|&&(o, c)| o < eol && at <= c && is_function_body(&code, o))
+    else {
+        return false;
+    };
+    inner_attributes_exclude_windows(&code, 0)
+        || uses_std_os_not_on_windows(&code, &blocks, None)
+        || blocks.iter().any(|&(open, close)| {
+            open <= body
+                && body < close
+                && (block_excludes_windows(&code, &blocks, open)
+                    || inner_attributes_exclude_windows(&code, open + 1)
+                    || uses_std_os_not_on_windows(&code, &blocks, Some((open, close))))
+        })
+}
+
+/// Whether the block opening at `open` is a function's body: its prefix (after its
+/// attributes) has the keyword `fn` outside brackets (`pub(crate) unsafe fn f(x: fn())
+/// -> T where F: Fn()`); a closure's has none.
+fn is_function_body(code: &[u8], open: usize) -> bool {
+    let start = statement_start(code, open);
+    let (_, rest) = attributes(text(code, start, open));
+    let b = rest.as_bytes();
+    let mut depth = 0i32;
+    (0..b.len()).any(|i| {
+        match b[i] {
+            b'(' | b'[' | b'<' => depth += 1,
+            b')' | b']' | b'>' if i == 0 || b[i - 1] != b'-' => depth -= 1,
+            _ => {}
+        }
+        depth == 0
+            && b[i..].starts_with(b"fn")
+            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
+            && b.get(i + 2).is_some_and(|c| c.is_ascii_whitespace())
     })
 }
 
@@ -849,6 +1019,145 @@ cfg_if::cfg_if! {
         assert_eq!(path_declaration(decl, "plat.rs"), None);
         assert_eq!(module_declaration("pub(crate) mod x;\n", "x"), Some(1));
         assert_eq!(module_declaration("// mod x;\nmod y;\n", "x"), None);
+    }
+
+    #[test]
+    fn functions_built_only_off_windows_as_a_whole() {
+        let src = r#"
+#[cfg(unix)]
+fn unix_fn(p: &str) {
+    std::fs::remove_file(p).unwrap(); // A
+}
+
+#[cfg(not(windows))]
+mod imp {
+    pub fn f(p: &str) {
+        let c = || std::fs::remove_file(p); // B
+        c().unwrap();
+    }
+}
+
+pub fn api(p: &str) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::remove_file(p)?; // C
+    }
+    if cfg!(unix) {
+        std::fs::remove_file(p)?; // D
+    }
+    if cfg!(windows) {
+        return Ok(());
+    }
+    std::fs::remove_file(p) // E
+}
+
+cfg_if::cfg_if! {
+    if #[cfg(unix)] {
+        pub(crate) unsafe fn g<F>(f: fn(&str), p: &str) -> Result<(), ()> where F: Fn() {
+            std::fs::remove_file(p).unwrap(); // F
+            Ok(())
+        }
+    }
+}
+
+#[cfg(unix)]
+impl Tidy {
+    fn tidy(&self) { std::fs::remove_file("t").unwrap(); } // G
+}
+
+fn everywhere() {
+    std::fs::remove_file("h").unwrap(); // H
+}
+
+static X: u8 = 0; // I
+"#;
+        let whole = |m: &str| function_is_posix_only(src, line_of(src, m));
+        for (m, posix, function) in [
+            ("// A", true, true),
+            ("// B", true, true),
+            ("// C", true, false),
+            ("// D", true, false),
+            ("// E", true, false),
+            ("// F", true, true),
+            ("// G", true, true),
+            ("// H", false, false),
+            ("// I", false, false),
+        ] {
+            assert_eq!(posix_only(src, m), posix, "{m}");
+            assert_eq!(whole(m), function, "{m}");
+        }
+        let src = "#![cfg(unix)]\nfn f() {\n    std::fs::remove_file(\"a\").unwrap(); // A\n}\n";
+        assert!(function_is_posix_only(src, line_of(src, "// A")));
+        assert!(!function_is_posix_only(src, 0));
+    }
+
+    #[test]
+    fn scopes_that_use_what_windows_lacks() {
+        // file-rotate 0.7.6's `src/tests.rs`: a test module only Unix builds compile.
+        let src = "use super::*;\nuse std::os::unix::fs::PermissionsExt;\n\n#[test]\nfn t() {\n    std::fs::remove_file(\"a\").unwrap(); // A\n}\n";
+        assert!(posix_only(src, "// A"));
+        assert!(function_is_posix_only(src, line_of(src, "// A")));
+        let src = r#"
+#[cfg(unix)]
+use std::os::unix::fs::PermissionsExt;
+#[cfg(any(unix, doc))]
+pub use std::os::fd::AsRawFd;
+use std::{fs, os::raw::c_int};
+// use std::os::unix::fs::symlink;
+const S: &str = "use std::os::unix::fs::symlink;";
+macro_rules! m {
+    () => {{
+        use std::os::unix::fs::symlink;
+    }};
+}
+
+fn everywhere() {
+    fs::remove_file("a").unwrap(); // A
+    {
+        use std::os::unix::fs::symlink; // in an inner block: not read
+    }
+}
+
+fn unix_only() {
+    use std::{fs, os::unix::fs::MetadataExt};
+    fs::remove_file("b").unwrap(); // B
+}
+
+fn fd_only() {
+    use ::std::os::{fd::AsFd, raw};
+    fs::remove_file("c").unwrap(); // C
+}
+
+pub(crate) mod imp {
+    pub(crate) use std::os::linux::fs::MetadataExt;
+    pub fn f() {
+        std::fs::remove_file("d").unwrap(); // D
+    }
+}
+
+mod other {
+    use crate::os::unix::Thing;
+    fn g() {
+        std::fs::remove_file("e").unwrap(); // E
+    }
+}
+"#;
+        // Only a use straight in a function's or module's body (or the file's) counts: the
+        // one in `everywhere`'s inner block is not read (nor those under `cfg`, in comments,
+        // strings or macros).
+        assert!(!posix_only(src, "// A"));
+        assert!(posix_only(src, "// B"));
+        assert!(function_is_posix_only(src, line_of(src, "// B")));
+        assert!(posix_only(src, "// C"));
+        assert!(posix_only(src, "// D"));
+        assert!(function_is_posix_only(src, line_of(src, "// D")));
+        assert!(!posix_only(src, "// E"));
+        assert!(names_std_os_not_on_windows("os::unix::fs::PermissionsExt"));
+        assert!(names_std_os_not_on_windows("{fs,os::{raw,fd::AsFd}}"));
+        assert!(names_std_os_not_on_windows("os::unix"));
+        assert!(!names_std_os_not_on_windows("os::raw::c_int"));
+        assert!(!names_std_os_not_on_windows("{fs,io}"));
+        assert!(!names_std_os_not_on_windows("os::windows::fs::MetadataExt"));
     }
 
     #[test]

@@ -2106,13 +2106,12 @@ impl Tracer {
             _ => (vec![], false),
         };
         // Rust, C or C++ code compiled or run only for other systems (`#[cfg(unix)]`,
-        // `if cfg!(unix)`, `#ifndef _WIN32`): the call never happens on Windows.
+        // `if cfg!(unix)`, `#ifndef _WIN32`): the call never happens on Windows (but for
+        // a library's implementation of an API for other systems, whose Windows one makes
+        // the operation too: `NativeSources::stack_posix_only`).
         let sources = &mut self.native_sources;
-        let posix_only = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            native_stack
-                .iter()
-                .any(|f| !native::is_toolchain(&f.file) && sources.posix_only(&f.file, f.line))
-        }));
+        let posix_only =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sources.stack_posix_only(&native_stack)));
         if posix_only.unwrap_or(false) {
             return allowed;
         }

@@ -85,6 +85,11 @@ fn token() -> impl Strategy<Value = String> {
         Just("if cfg!(windows) {".to_string()),
         Just("cfg_if! {".to_string()),
         Just("mod imp;".to_string()),
+        Just("pub(crate) mod m {".to_string()),
+        Just("fn f(x: fn()) -> Vec<u8> {".to_string()),
+        Just("use std::os::unix::fs::PermissionsExt;".to_string()),
+        Just("use std::{fs, os::".to_string()),
+        Just("use".to_string()),
         // Layout and odd text.
         Just("\n".to_string()),
         Just("\n    ".to_string()),
@@ -124,6 +129,7 @@ proptest! {
             gosource::helpers_called_before(&src, line);
             csource::line_is_posix_only(&src, line);
             rustsource::line_is_posix_only(&src, line);
+            rustsource::function_is_posix_only(&src, line);
             javasource::line_is_posix_only(&src, line);
         }
         gosource::build_line_excludes_windows(&src);

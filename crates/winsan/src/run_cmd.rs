@@ -93,11 +93,13 @@ a capability CPython's Windows build lacks (`hasattr(os, 'fork')`, `not hasattr(
 or a module flag assigned once to one); Go files that a Windows build
 leaves out (`_linux.go`, `//go:build !windows`) and blocks such as `if runtime.GOOS !=
 'windows'` or a test that skips itself on Windows (read from the source of each
-frame); Rust's `#[cfg(unix)]` and `cfg!`, C's `#ifndef _WIN32`; JavaScript's `if
-(process.platform !== 'win32')` (also through `const { platform } = process`, os.EOL,
-path.sep), `switch (process.platform)` clauses Windows never reaches, early returns on
-Windows and tests skipped there (Vitest `skipIf`, node:test `{ skip }`, `it.skip`
-chosen by platform, also by a function of the module: `itIf(!isWindows)`); Java's
+frame); Rust's `#[cfg(unix)]`, `cfg!` and `use std::os::unix` (not a dependency's
+implementation of its API for other systems, as tempfile's `imp/unix.rs`), C's `#ifndef
+_WIN32`; JavaScript's `if (process.platform !== 'win32')` (also through `const {
+platform } = process`, os.EOL, path.sep), `switch (process.platform)` clauses Windows
+never reaches, early returns on Windows and tests skipped there (Vitest `skipIf`,
+node:test `{ skip }`, `it.skip` chosen by platform, also by a function of the module:
+`itIf(!isWindows)`); Java's
 `os.name` tests, `IS_OS_WINDOWS`-style constants, JUnit assumptions and JUnit 5's
 @DisabledOnOs/@EnabledOnOs (the source found under the JVM's source roots); and a
 function that only such code hands to the runtime (an atexit function, a signal

@@ -2240,6 +2240,95 @@ fn rust_code_built_only_off_windows_is_no_finding() {
     );
 }
 
+/// A module or a function that uses `std::os::unix` (or `std::os::linux`) with no `cfg` of
+/// its own cannot be compiled for Windows: its calls are no finding, though nothing in the
+/// program says `cfg`. Of three removals of the working directory, the plain one is one.
+#[test]
+fn rust_code_using_std_os_unix_without_cfg_is_no_finding() {
+    let prog = "rs_std_os_unix_use.rs";
+    let Some(r) = run("rust-os-unix-use", &[], prog) else {
+        return;
+    };
+    assert_eq!(r.stdout, "done\n");
+    let f = r.only_finding();
+    assert_eq!(f["path"], format!("{}/plain", r.dir()));
+    assert_eq!(f["kind"], "directory-in-use");
+    assert_eq!(f["stack"][0]["line"], line_of(prog, "// the call"));
+    assert_eq!(f["stack"][1]["line"], line_of(prog, "remove_own_cwd(&d, \"plain\")"));
+}
+
+/// A dependency's function built only off Windows as a whole (`#[cfg(unix)] mod imp`),
+/// called by the library's API that a Windows build has too, is the library's
+/// implementation of that API: on Windows its `#[cfg(windows)]` one makes the call there
+/// (tempfile's `persist`, atomic-write-file's `commit`, cap-std's `Dir::remove_dir` do).
+/// Its finding stays, at the library's frames; the library's own POSIX-only branch in a
+/// function every system has, and the program's own function built only off Windows, are
+/// still no finding.
+#[test]
+fn rust_library_implementation_for_other_systems_is_a_finding() {
+    let lib_src = programs().join("rs_library_platform_layer_lib.rs");
+    let prog_src = programs().join("rs_library_platform_layer.rs");
+    // Where cargo puts a dependency's sources: CARGO_HOME/registry/src/INDEX-HASH/NAME-VERSION.
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let crate_dir = tmp.join("cargo-home/registry/src/index.crates.io-0123456789abcdef/dirkit-0.1.0/src");
+    std::fs::create_dir_all(&crate_dir).unwrap();
+    let lib = crate_dir.join("lib.rs");
+    std::fs::copy(&lib_src, &lib).unwrap();
+    let rlib = tmp.join("libdirkit.rlib");
+    let prog = tmp.join("rs_library_platform_layer-rs");
+    let rustc = |args: &[&std::ffi::OsStr]| {
+        // Built as `cargo test` builds: line tables, no optimization (whose tail calls
+        // leave a small library function no frame).
+        let status = Command::new("rustc")
+            .args(["-g", "--edition", "2021"])
+            .args(args)
+            .status();
+        assert!(status.unwrap().success(), "rustc {args:?}");
+    };
+    rustc(&[
+        "--crate-type".as_ref(),
+        "rlib".as_ref(),
+        "--crate-name".as_ref(),
+        "dirkit".as_ref(),
+        "-o".as_ref(),
+        rlib.as_os_str(),
+        lib.as_os_str(),
+    ]);
+    let extern_dirkit = format!("dirkit={}", rlib.display());
+    rustc(&[
+        "--extern".as_ref(),
+        extern_dirkit.as_ref(),
+        "-o".as_ref(),
+        prog.as_os_str(),
+        prog_src.as_os_str(),
+    ]);
+    let Some(r) = run_argv("rust-platform-layer", &[], vec![prog.to_str().unwrap().to_owned()]) else {
+        return;
+    };
+    assert_eq!(r.stdout, "done\n");
+    let f = r.findings();
+    let paths: Vec<&str> = f.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(
+        paths,
+        [format!("{}/api", r.dir()), format!("{}/plain", r.dir())],
+        "{}",
+        r.stderr
+    );
+    let line_in = |src: &Path, marker: &str| {
+        let text = std::fs::read_to_string(src).unwrap();
+        text.lines().position(|l| l.contains(marker)).unwrap() as u64 + 1
+    };
+    let api = &f[0];
+    assert_eq!(api["kind"], "directory-in-use");
+    let stack = api["stack"].as_array().unwrap();
+    assert_eq!(stack[0]["file"], lib.to_str().unwrap(), "{stack:#?}");
+    assert_eq!(stack[0]["function"], "dirkit::imp::remove_dir");
+    assert_eq!(stack[0]["line"], line_in(&lib_src, "// the Unix implementation"));
+    assert_eq!(stack[1]["function"], "dirkit::remove_dir");
+    assert_eq!(stack[2]["function"], "rs_library_platform_layer::in_own_cwd");
+    assert_eq!(stack[2]["line"], line_in(&prog_src, "// the call"));
+}
+
 /// An unoptimized Rust program (std built with frame pointers, the program without): the
 /// walk from the C library up through std finds the live caller, not the return address
 /// a call just before left on the stack (which here is also a `#[cfg(unix)]` function:
