@@ -201,54 +201,59 @@ pub(crate) struct Clause {
 /// it, Java's `case X ->`, no `:`). Only `case` and `default` outside the block's inner
 /// blocks and brackets are labels of this `switch`.
 pub(crate) fn switch_clauses(code: &str, open: usize, close: usize) -> Option<Vec<Clause>> {
-    let b = code.as_bytes();
-    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
     let mut out = vec![];
-    let mut depth = 0i32;
-    let mut i = open + 1;
-    while i < close {
-        match b[i] {
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth -= 1,
-            c if depth == 0 && ident(c) && (i == 0 || !(ident(b[i - 1]) || b[i - 1] == b'.')) => {
-                let end = i + b[i..close].iter().position(|&c| !ident(c)).unwrap_or(close - i);
-                let word = &code[i..end];
-                if word == "case" {
-                    let (label, _) = split_once_top(code.get(end..close)?, ":")?;
-                    if label.contains('?') || label.contains("->") || label.trim().is_empty() {
-                        return None;
-                    }
-                    let colon = end + label.len();
-                    out.push(Clause {
-                        start: i,
-                        label: Some((end, colon)),
-                        body: colon + 1,
-                    });
-                    i = colon + 1;
-                    continue;
-                }
-                if word == "default" {
-                    let after = code[end..close].trim_start();
-                    if !after.starts_with(':') {
-                        return None;
-                    }
-                    let colon = close - after.len();
-                    out.push(Clause {
-                        start: i,
-                        label: None,
-                        body: colon + 1,
-                    });
-                    i = colon + 1;
-                    continue;
-                }
-                i = end;
-                continue;
+    for (i, word) in top_level_words(code, open + 1, close) {
+        let end = i + word.len();
+        if word == "case" {
+            let (label, _) = split_once_top(code.get(end..close)?, ":")?;
+            if label.contains('?') || label.contains("->") || label.trim().is_empty() {
+                return None;
             }
-            _ => {}
+            let colon = end + label.len();
+            out.push(Clause {
+                start: i,
+                label: Some((end, colon)),
+                body: colon + 1,
+            });
+        } else if word == "default" {
+            let after = code[end..close].trim_start();
+            if !after.starts_with(':') {
+                return None;
+            }
+            out.push(Clause {
+                start: i,
+                label: None,
+                body: close - after.len() + 1,
+            });
         }
-        i += 1;
     }
     Some(out)
+}
+
+/// The words (identifiers and keywords) of `code` from `from` to `to` outside every
+/// block and bracket opened there, with where each begins; a property's name (`.case`)
+/// is none.
+fn top_level_words(code: &str, from: usize, to: usize) -> impl Iterator<Item = (usize, &str)> {
+    let b = code.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+    let mut depth = 0i32;
+    let mut i = from;
+    std::iter::from_fn(move || {
+        while i < to {
+            match b[i] {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth -= 1,
+                c if depth == 0 && ident(c) && (i == 0 || !(ident(b[i - 1]) || b[i - 1] == b'.')) => {
+                    let start = i;
+                    i += b[i..to].iter().position(|&c| !ident(c)).unwrap_or(to - i);
+                    return Some((start, &code[start..i]));
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        None
+    })
 }
 
 /// Whether the statements `from..to` of `code` (a `switch` clause's, literals and
@@ -261,28 +266,8 @@ pub(crate) fn switch_clauses(code: &str, open: usize, close: usize) -> Option<Ve
 /// into the next one only when it does not leave (ECMA-262, "Runtime Semantics:
 /// CaseBlockEvaluation"; JLS 14.11.3).
 pub(crate) fn leaves_unconditionally(code: &str, from: usize, to: usize) -> bool {
-    let b = code.as_bytes();
-    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
-    let mut depth = 0i32;
-    let mut i = from;
-    while i < to {
-        match b[i] {
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth -= 1,
-            c if depth == 0 && ident(c) && (i == 0 || !(ident(b[i - 1]) || b[i - 1] == b'.')) => {
-                let end = i + b[i..to].iter().position(|&c| !ident(c)).unwrap_or(to - i);
-                if matches!(&code[i..end], "break" | "continue" | "return" | "throw") && statement_begins(code, from, i)
-                {
-                    return true;
-                }
-                i = end;
-                continue;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    false
+    top_level_words(code, from, to)
+        .any(|(i, word)| matches!(word, "break" | "continue" | "return" | "throw") && statement_begins(code, from, i))
 }
 
 /// Whether a statement that runs whenever the statements from `from` do begins at `at`
