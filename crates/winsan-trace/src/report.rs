@@ -321,8 +321,10 @@ pub fn human(f: &Finding) -> String {
 
 /// The frame a finding is annotated at: the innermost with a line in the program's own
 /// code, not in a dependency or the language's library (`node_modules`, `site-packages`,
-/// a Python installation's `lib/python3.X`, cargo's registry, Go's module cache, Rust's
-/// std), where the program's author can act; else the innermost with a line.
+/// a Python installation's `lib/python3.X`, cargo's registry and git checkouts wherever
+/// `CARGO_HOME` is ([`crate::native::is_cargo_dependency`]: `/usr/local/cargo` in the
+/// Rust project's Docker images), Go's module cache, Rust's std), where the program's
+/// author can act; else the innermost with a line.
 pub fn annotated(stack: &[crate::pyframe::PyFrame]) -> Option<&crate::pyframe::PyFrame> {
     const NOT_THE_PROGRAMS: [&str; 7] = [
         "/node_modules/",
@@ -335,7 +337,7 @@ pub fn annotated(stack: &[crate::pyframe::PyFrame]) -> Option<&crate::pyframe::P
     ];
     let with_line = || stack.iter().filter(|s| s.line > 0);
     with_line()
-        .find(|s| !NOT_THE_PROGRAMS.iter().any(|d| s.file.contains(d)))
+        .find(|s| !NOT_THE_PROGRAMS.iter().any(|d| s.file.contains(d)) && !crate::native::is_cargo_dependency(&s.file))
         .or_else(|| with_line().next())
 }
 
@@ -466,6 +468,15 @@ mod tests {
         // Only dependencies: the innermost with a line.
         assert_eq!(annotated(&stack[..3]).unwrap().line, 8);
         assert!(annotated(&stack[1..2]).is_none());
+        // Cargo's registry under another CARGO_HOME (the rust Docker image's).
+        let stack = [
+            frame(
+                "/usr/local/cargo/registry/src/index.crates.io-1949cf8c6b5b557f/tempfile-3.27.0/src/file/mod.rs",
+                420,
+            ),
+            frame("/work/src/main.rs", 7),
+        ];
+        assert_eq!(annotated(&stack).unwrap().file, "/work/src/main.rs");
     }
 
     #[test]
