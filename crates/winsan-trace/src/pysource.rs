@@ -73,15 +73,25 @@ impl Sources {
     /// its parent's frames, among them multiprocessing's fork machinery, defined under
     /// `if sys.platform != 'win32':`; on Windows the same target runs in a spawned
     /// process. Frames from the fork outwards are the parent's: not read.
+    ///
+    /// An installed package's function defined only off Windows as a whole (`if
+    /// sys.platform != "win32": def _replace_atomic(src, dst): os.rename(src, dst)`,
+    /// `else:` another `def _replace_atomic` that calls `MoveFileExW`: atomicwrites) is
+    /// the package's implementation of its API for other systems: on Windows its other
+    /// implementation runs, called the same way by the same code, and makes the Windows
+    /// form of the call. Such a frame does not make the call POSIX-only; a guard around
+    /// the call in the code that calls the package still does. (The program's own code
+    /// and the standard library keep the rule as before.)
     pub fn posix_only(&mut self, stack: &[PyFrame], pid: u32) -> bool {
         let forked = |f: &PyFrame| f.file.ends_with("/multiprocessing/popen_fork.py");
         let looked = &stack[..stack.iter().position(forked).unwrap_or(stack.len())];
+        let installed = |f: &PyFrame| f.file.contains("/site-packages/") || f.file.contains("/dist-packages/");
         if looked.iter().any(|f| {
             f.line > 0
-                && self
-                    .files
-                    .get(&f.file)
-                    .is_some_and(|src| line_is_posix_only(&src, f.line as usize))
+                && self.files.get(&f.file).is_some_and(|src| {
+                    line_is_posix_only(&src, f.line as usize)
+                        && !(installed(f) && function_is_posix_only(&src, f.line as usize))
+                })
         }) {
             return true;
         }
@@ -512,6 +522,17 @@ fn decorated(lines: &[&str], def: usize) -> bool {
             !t.is_empty() && indentation(lines[i]) <= indent && !t.starts_with(')') && !t.starts_with(']')
         })
         .is_some_and(|i| indentation(lines[i]) == indent && code_of(lines[i]).starts_with('@'))
+}
+
+/// Whether the function whose body holds line `line` (1-based) of `src` is defined only
+/// where the platform is not Windows: its `def` line is itself POSIX-only
+/// ([`line_is_posix_only`]), as under a module's `if sys.platform != "win32":`.
+pub fn function_is_posix_only(src: &str, line: usize) -> bool {
+    let lines: Vec<&str> = src.lines().collect();
+    line.checked_sub(1)
+        .filter(|&i| i < lines.len())
+        .and_then(|i| enclosing_def(&lines, i))
+        .is_some_and(|def| line_is_posix_only(src, def + 1))
 }
 
 /// Whether line `line` (1-based) of the Python source `src` is inside a block that runs

@@ -2479,6 +2479,31 @@ fn frames_survive_signals_during_trapped_calls() {
     }
 }
 
+/// An installed package's function defined only off Windows as a whole, with another
+/// definition for Windows (a platform layer, as atomicwrites' `_replace_atomic`), does not
+/// make its caller's call POSIX-only: the removal of a file the program holds open through
+/// it is a finding, at the package's frame. Through the program's own guard, or in the
+/// program's own function defined only off Windows, none.
+#[test]
+fn python_package_implementation_for_other_systems_is_a_finding() {
+    let prog = "py_library_platform_layer.py";
+    let Some(r) = run("py-platform-layer", &[], prog) else {
+        return;
+    };
+    let f = r.only_finding();
+    assert_eq!(f["kind"], "sharing-violation");
+    assert_eq!(f["path"], format!("{}/api", r.dir()));
+    assert!(
+        f["stack"][0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("/site-packages/platlayer/__init__.py"),
+        "{f:#}"
+    );
+    assert_eq!(f["stack"][0]["function"], "discard");
+    assert_eq!(f["stack"][1]["line"], line_of(prog, "# the finding"));
+}
+
 /// A C program's findings name its own function and line, and code the preprocessor
 /// keeps out of a Windows build (`#ifndef _WIN32`, an `#elif` for Linux after `#if
 /// defined(_WIN32)`, the program's own `OS_WINDOWS` made from `_WIN32`, after a `return`
