@@ -3,8 +3,10 @@
 # Windows, both removing the file (as atomicwrites does with its `_replace_atomic`). The
 # program calls `discard` on a file it still has open: on Windows the package's other
 # `discard` runs and its removal is refused just the same, so the finding stays (at the
-# package's frame). The same call under the program's own POSIX-only guard, and the
-# program's own function defined only off Windows, are no finding.
+# package's frame). The same call under the program's own POSIX-only guard, the
+# program's own function defined only off Windows, and a function the package defines
+# only off Windows (no such name on Windows: code calling it does not run there) are
+# no finding.
 import os, sys
 
 d = sys.argv[1]
@@ -16,6 +18,8 @@ with open(os.path.join(pkg, "__init__.py"), "w") as f:
         "if sys.platform != 'win32':\n"
         "    def discard(path):\n"
         "        os.remove(path)  # the package's POSIX implementation\n"
+        "    def posix_helper(path):\n"
+        "        os.remove(path)\n"
         "else:\n"
         "    def discard(path):\n"
         "        os.remove(path)\n"
@@ -32,6 +36,10 @@ def held(name):
 
 p, f = held("api")
 platlayer.discard(p)  # the finding
+f.close()
+
+p, f = held("posix-api")
+platlayer.posix_helper(p)
 f.close()
 
 p, f = held("guarded")

@@ -74,14 +74,15 @@ impl Sources {
     /// `if sys.platform != 'win32':`; on Windows the same target runs in a spawned
     /// process. Frames from the fork outwards are the parent's: not read.
     ///
-    /// An installed package's function defined only off Windows as a whole (`if
-    /// sys.platform != "win32": def _replace_atomic(src, dst): os.rename(src, dst)`,
-    /// `else:` another `def _replace_atomic` that calls `MoveFileExW`: atomicwrites) is
-    /// the package's implementation of its API for other systems: on Windows its other
-    /// implementation runs, called the same way by the same code, and makes the Windows
-    /// form of the call. Such a frame does not make the call POSIX-only; a guard around
-    /// the call in the code that calls the package still does. (The program's own code
-    /// and the standard library keep the rule as before.)
+    /// An installed package's function defined only off Windows as a whole, with another
+    /// definition of its name for Windows (`if sys.platform != "win32": def
+    /// _replace_atomic(src, dst): os.rename(src, dst)`, `else:` another `def
+    /// _replace_atomic` that calls `MoveFileExW`: atomicwrites), is the package's
+    /// implementation of its API for other systems ([`function_is_posix_only`]): on
+    /// Windows its other implementation runs, called the same way by the same code, and
+    /// makes the Windows form of the call. Such a frame does not make the call
+    /// POSIX-only; a guard around the call in the code that calls the package still
+    /// does. (The program's own code and the standard library keep the rule as before.)
     pub fn posix_only(&mut self, stack: &[PyFrame], pid: u32) -> bool {
         let forked = |f: &PyFrame| f.file.ends_with("/multiprocessing/popen_fork.py");
         let looked = &stack[..stack.iter().position(forked).unwrap_or(stack.len())];
@@ -524,15 +525,37 @@ fn decorated(lines: &[&str], def: usize) -> bool {
         .is_some_and(|i| indentation(lines[i]) == indent && code_of(lines[i]).starts_with('@'))
 }
 
-/// Whether the function whose body holds line `line` (1-based) of `src` is defined only
-/// where the platform is not Windows: its `def` line is itself POSIX-only
-/// ([`line_is_posix_only`]), as under a module's `if sys.platform != "win32":`.
+/// Whether the function whose body holds line `line` (1-based) of `src` is one
+/// implementation, for other systems than Windows, of a name that has another: its `def`
+/// line is itself POSIX-only ([`line_is_posix_only`]), as under a module's `if
+/// sys.platform != "win32":`, and the name is defined again (`def NAME`, `NAME = ...`)
+/// at the same indentation elsewhere in the file, as in the `else:`. (A name defined
+/// only off Windows does not exist there: code calling it does not run on Windows.)
 pub fn function_is_posix_only(src: &str, line: usize) -> bool {
     let lines: Vec<&str> = src.lines().collect();
-    line.checked_sub(1)
+    let Some(def) = line
+        .checked_sub(1)
         .filter(|&i| i < lines.len())
         .and_then(|i| enclosing_def(&lines, i))
-        .is_some_and(|def| line_is_posix_only(src, def + 1))
+    else {
+        return false;
+    };
+    let Some(name) = def_name(code_of(lines[def])) else {
+        return false;
+    };
+    let indent = indentation(lines[def]);
+    let defines = |l: &str| {
+        let code = code_of(l);
+        def_name(code) == Some(name)
+            || code
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.trim_start().starts_with('=') && !rest.trim_start().starts_with("=="))
+    };
+    line_is_posix_only(src, def + 1)
+        && lines
+            .iter()
+            .enumerate()
+            .any(|(i, l)| i != def && indentation(l) == indent && defines(l))
 }
 
 /// Whether line `line` (1-based) of the Python source `src` is inside a block that runs
@@ -1238,6 +1261,34 @@ fn body_is_posix_only(cond: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_function_defined_off_windows_with_another_definition_for_windows() {
+        let src = r#"import os, sys
+if sys.platform != 'win32':
+    def replace(a, b):
+        os.rename(a, b)  # layer
+    def only_here(p):
+        os.remove(p)  # only
+    def assigned(p):
+        os.remove(p)  # assigned
+else:
+    def replace(a, b):
+        os.replace(a, b)
+    assigned = os.remove
+def branch(p):
+    if sys.platform != 'win32':
+        os.remove(p)  # branch
+"#;
+        let at = |m: &str| src.lines().position(|l| l.contains(m)).unwrap() + 1;
+        assert!(function_is_posix_only(src, at("# layer")));
+        assert!(function_is_posix_only(src, at("# assigned")));
+        // No definition for Windows: the name does not exist there.
+        assert!(!function_is_posix_only(src, at("# only")));
+        // A POSIX-only branch inside a function Windows has.
+        assert!(line_is_posix_only(src, at("# branch")));
+        assert!(!function_is_posix_only(src, at("# branch")));
+    }
 
     #[test]
     fn except_clauses_that_may_raise_again() {

@@ -91,7 +91,8 @@ Python blocks such as `if sys.platform != 'win32':`, the `else:` after `if os.na
 a capability CPython's Windows build lacks (`hasattr(os, 'fork')`, `not hasattr(os,
 'getuid')`, `os.unlink in os.supports_dir_fd`, `shutil.rmtree.avoids_symlink_attacks`,
 or a module flag assigned once to one; not an installed package's function defined
-only off Windows as a whole, its implementation of its API for other systems); Go files
+only off Windows as a whole with another definition for Windows: its implementation of
+its API for other systems); Go files
 that a Windows build
 leaves out (`_linux.go`, `//go:build !windows`) and blocks such as `if runtime.GOOS !=
 'windows'` or a test that skips itself on Windows (read from the source of each
