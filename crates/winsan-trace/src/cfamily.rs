@@ -185,6 +185,51 @@ pub(crate) fn word_before(code: &str, end: usize) -> (&str, usize) {
     (&code[start..text.len()], start)
 }
 
+/// The `if (COND)` header that ends just before offset `at` of `code` (literals and
+/// comments masked), whose body without braces is the statement at `at`: the offsets of
+/// its condition's parentheses and where `if` begins.
+pub(crate) fn if_header_before(code: &str, at: usize) -> Option<(usize, usize, usize)> {
+    let before = code[..at].trim_end();
+    let close = before.len().checked_sub(1).filter(|_| before.ends_with(')'))?;
+    let open = matching_paren(code, close)?;
+    let (word, start) = word_before(code, open);
+    (word == "if").then_some((open, close, start))
+}
+
+/// The condition's parentheses of `if (COND) STATEMENT` written whole on the line that
+/// begins at `at` of `code` (literals and comments masked; `blocks` its blocks), the
+/// statement a block `{ ... }` closed on the line or anything else that is not blank;
+/// `None` when the line is no such `if`, or `has_else` says it holds an `else` (then
+/// the condition alone does not tell what runs). An `if (...) {` whose block goes on
+/// below holds no statement on the line, only its condition, which runs everywhere.
+pub(crate) fn one_line_if(
+    code: &str,
+    blocks: &[(usize, usize)],
+    at: usize,
+    has_else: impl Fn(&str) -> bool,
+) -> Option<(usize, usize)> {
+    let line_end = code[at..].find('\n').map_or(code.len(), |i| at + i);
+    let line = &code[at..line_end];
+    if !line.starts_with("if") || has_else(line) {
+        return None;
+    }
+    let after = code[at + 2..].trim_start();
+    let paren = code.len() - after.len();
+    if !after.starts_with('(') {
+        return None;
+    }
+    let close = matching_paren(code, paren).filter(|&c| c < line_end)?;
+    let body = code[close + 1..line_end].trim();
+    let whole = match body.strip_prefix('{') {
+        Some(_) => {
+            let open = line_end - code[close + 1..line_end].trim_start().len();
+            blocks.iter().any(|&(o, c)| o == open && c < line_end)
+        }
+        None => !body.is_empty(),
+    };
+    whole.then_some((paren, close))
+}
+
 /// A clause of a `switch` block: `case LABEL:` or `default:`.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Clause {

@@ -30,8 +30,8 @@
 //! [`JsSources::catcher`]); a doubt there is no catch.
 
 use crate::cfamily::{
-    all_of, any_of, blocks, chain_taken_on_windows, else_before, enclosing, leaves_unconditionally, matching_paren,
-    split_once_top, split_top, strip_parens, switch_clauses, word_before,
+    all_of, any_of, blocks, chain_taken_on_windows, else_before, enclosing, if_header_before, leaves_unconditionally,
+    matching_paren, one_line_if, split_once_top, split_top, strip_parens, switch_clauses, word_before,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -939,45 +939,16 @@ impl Js {
     /// own line (`if (!isWindows) call();`, also `{ call(); }` there). (An `else` after
     /// an `if` without braces is not read: taken to run on Windows.)
     fn braceless_body_off_windows(&self, at: usize) -> bool {
-        let before = self.code[..at].trim_end();
-        if before.ends_with(')') {
-            if let Some(open) = matching_paren(&self.code, before.len() - 1) {
-                let (word, start) = word_before(&self.code, open);
-                if word == "if" {
-                    let cond = &self.src[open + 1..before.len() - 1];
-                    if self.eval(cond, open, 0) == Some(false)
-                        || else_before(&self.code, start).is_some_and(|e| self.chain_taken_on_windows(e))
-                    {
-                        return true;
-                    }
-                }
+        if let Some((open, close, start)) = if_header_before(&self.code, at) {
+            if self.eval(&self.src[open + 1..close], open, 0) == Some(false)
+                || else_before(&self.code, start).is_some_and(|e| self.chain_taken_on_windows(e))
+            {
+                return true;
             }
         }
         // `if (COND) call();` on one line, without an `else` there.
-        let line_end = self.code[at..].find('\n').map_or(self.code.len(), |i| at + i);
-        let line = &self.code[at..line_end];
-        if !line.starts_with("if") || line.contains("else") {
-            return false;
-        }
-        let after = self.code[at + 2..].trim_start();
-        let paren = self.code.len() - after.len();
-        if !after.starts_with('(') {
-            return false;
-        }
-        let Some(close) = matching_paren(&self.code, paren).filter(|&c| c < line_end) else {
-            return false;
-        };
-        // The body must be on the line, whole: an `if (...) {` whose block goes on below
-        // holds no call on this line but in its condition, which runs everywhere.
-        let body = self.code[close + 1..line_end].trim();
-        let whole = match body.strip_prefix('{') {
-            Some(_) => {
-                let open = line_end - self.code[close + 1..line_end].trim_start().len();
-                self.blocks.iter().any(|&(o, c)| o == open && c < line_end)
-            }
-            None => !body.is_empty(),
-        };
-        whole && self.eval(&self.src[paren + 1..close], paren, 0) == Some(false)
+        one_line_if(&self.code, &self.blocks, at, |line| line.contains("else"))
+            .is_some_and(|(open, close)| self.eval(&self.src[open + 1..close], open, 0) == Some(false))
     }
 
     /// Whether the line beginning at `at` (its first character that is not blank) is in
